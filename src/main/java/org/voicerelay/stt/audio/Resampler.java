@@ -1,0 +1,148 @@
+package org.voicerelay.stt.audio;
+
+/**
+ * Streaming sample-rate converter for pcm_s16le mono, band-limited with a Hann-windowed sinc
+ * kernel so that 48 kHz speech taken to 16 kHz does not fold its upper band onto the speech band
+ * (plain linear interpolation does, and recognizers lose words to it).
+ *
+ * <p>Stateful: feed consecutive blocks of one stream through {@link #process}; a block may have
+ * any even length and the output is continuous across blocks. Not thread-safe; one per stream.
+ * Equal rates pass through untouched.
+ */
+public final class Resampler {
+
+  private static final int HALF_TAPS = 12;
+
+  private final int inRate;
+  private final int outRate;
+  private final double step;
+  private final double cutoff;
+  private final double scale;
+
+  /** Input samples kept for the kernel: the last HALF_TAPS*2 samples of the previous block. */
+  private float[] history = new float[0];
+  /** Position of the next output sample, in input samples, relative to the history start. */
+  private double position;
+  private long samplesIn;
+  private long samplesOut;
+
+  public Resampler(int inRate, int outRate) {
+    if (inRate <= 0 || outRate <= 0) {
+      throw new IllegalArgumentException("sample rates must be positive, got " + inRate + " -> " + outRate);
+    }
+    this.inRate = inRate;
+    this.outRate = outRate;
+    this.step = (double) inRate / outRate;
+    this.cutoff = Math.min(1.0, (double) outRate / inRate) * 0.95;
+    this.scale = cutoff;
+    this.position = 0;
+  }
+
+  public int inRate() {
+    return inRate;
+  }
+
+  public int outRate() {
+    return outRate;
+  }
+
+  public boolean isPassThrough() {
+    return inRate == outRate;
+  }
+
+  /** Converts one block; returns the resampled pcm_s16le bytes (possibly empty). */
+  public byte[] process(byte[] pcm, int offset, int length) {
+    if ((length & 1) != 0) {
+      throw new IllegalArgumentException("pcm_s16le block has an odd length: " + length);
+    }
+    if (isPassThrough()) {
+      byte[] copy = new byte[length];
+      System.arraycopy(pcm, offset, copy, 0, length);
+      return copy;
+    }
+    int n = length / 2;
+    samplesIn += n;
+    float[] input = new float[history.length + n];
+    System.arraycopy(history, 0, input, 0, history.length);
+    for (int i = 0; i < n; i++) {
+      int lo = pcm[offset + 2 * i] & 0xff;
+      int hi = pcm[offset + 2 * i + 1];
+      input[history.length + i] = (short) ((hi << 8) | lo);
+    }
+    // The first output needs HALF_TAPS samples of look-behind; before any history exists the
+    // missing ones are silence, which is what the stream had before it began.
+    int available = input.length;
+    int maxOut = (int) Math.ceil((available - position) / step) + 1;
+    byte[] out = new byte[Math.max(0, maxOut) * 2];
+    int produced = 0;
+    while (position + HALF_TAPS < available) {
+      double value = interpolate(input, position);
+      int s = (int) Math.round(value);
+      if (s > Short.MAX_VALUE) {
+        s = Short.MAX_VALUE;
+      } else if (s < Short.MIN_VALUE) {
+        s = Short.MIN_VALUE;
+      }
+      out[produced * 2] = (byte) s;
+      out[produced * 2 + 1] = (byte) (s >> 8);
+      produced++;
+      position += step;
+    }
+    samplesOut += produced;
+    int keepFrom = Math.max(0, (int) Math.floor(position) - HALF_TAPS);
+    history = java.util.Arrays.copyOfRange(input, keepFrom, available);
+    position -= keepFrom;
+    return produced * 2 == out.length ? out : java.util.Arrays.copyOf(out, produced * 2);
+  }
+
+  public byte[] process(byte[] pcm) {
+    return process(pcm, 0, pcm.length);
+  }
+
+  /**
+   * Emits the samples still held back for the kernel's look-ahead, as if silence followed, and
+   * no more than the input's duration accounts for. Call before a flush; the stream goes on.
+   */
+  public byte[] drain() {
+    if (isPassThrough()) {
+      return new byte[0];
+    }
+    long due = samplesIn * outRate / inRate - samplesOut;
+    if (due <= 0) {
+      return new byte[0];
+    }
+    long savedIn = samplesIn;
+    byte[] tail = process(new byte[HALF_TAPS * 2 * 2 + (int) Math.ceil(step) * 4], 0,
+        HALF_TAPS * 2 * 2 + (int) Math.ceil(step) * 4);
+    samplesIn = savedIn;
+    int keep = (int) Math.min(due, tail.length / 2);
+    samplesOut = samplesOut - tail.length / 2 + keep;
+    // the silence just pushed is now history; the next block continues after it, which shifts
+    // the stream by a few samples only when a flush happens mid-speech
+    return java.util.Arrays.copyOf(tail, keep * 2);
+  }
+
+  private double interpolate(float[] input, double t) {
+    int center = (int) Math.floor(t);
+    double sum = 0;
+    for (int k = center - HALF_TAPS + 1; k <= center + HALF_TAPS; k++) {
+      if (k < 0 || k >= input.length) {
+        continue;
+      }
+      double x = t - k;
+      sum += input[k] * kernel(x);
+    }
+    return sum;
+  }
+
+  private double kernel(double x) {
+    double ax = Math.abs(x);
+    if (ax >= HALF_TAPS) {
+      return 0;
+    }
+    double window = 0.5 + 0.5 * Math.cos(Math.PI * ax / HALF_TAPS);
+    double arg = Math.PI * cutoff * x;
+    double sinc = ax < 1e-9 ? 1.0 : Math.sin(arg) / arg;
+    return scale * sinc * window;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The LiveKit Inference STT wire protocol: JSON frames as Jackson-mapped records, the access
+ * token, and URL resolution.
+ *
+ * <p>Pure and socket-free, so the client and the local gateway speak exactly the same messages
+ * and cannot drift apart. Field names here are the wire's snake_case; the event bus uses camelCase.
+ */
+package org.voicerelay.stt.protocol;
