@@ -17,7 +17,8 @@ public final class ProtocolCodec {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .registerModule(new io.vertx.core.json.jackson.VertxModule());
 
   private static final byte[] AUDIO_PREFIX =
       "{\"type\":\"input_audio\",\"audio\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

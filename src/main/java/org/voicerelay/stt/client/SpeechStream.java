@@ -1,0 +1,77 @@
+package org.voicerelay.stt.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * One transcription: pcm_s16le mono in at the stream's input rate, {@link SpeechEvent}s out.
+ *
+ * <p>As a {@link WriteStream}: a write succeeds once the audio is queued toward the gateway and
+ * fails with {@link SttErrorCode#INVALID_AUDIO} (odd length), {@link SttErrorCode#BUFFER_FULL}
+ * (beyond {@code maxBufferedBytes}) or {@link SttErrorCode#STREAM_CLOSED}; {@link #writeQueueFull()}
+ * is true while more than {@code writeQueueMaxSize} bytes wait, so {@code pipeTo} is paced by the
+ * gateway. {@link #end()} flushes, waits for the final transcript and closes.
+ *
+ * <p>As a {@link ReadStream}: transcript events plus {@code RECONNECTING} and {@code ERROR}
+ * events; the end handler runs when the stream is over, whether it ended or failed for good (the
+ * exception handler gets the failure first).
+ *
+ * <p>All handlers run on the context that created the stream.
+ */
+public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffer> {
+
+  /** The stream's own id, used as request id when the gateway names none. */
+  String id();
+
+  /**
+   * Sends what is buffered (a short last chunk) and {@code session.finalize}: the gateway answers
+   * with the final transcript of what it has. The stream stays usable.
+   */
+  Future<Void> flush();
+
+  /** Changes model, language and provider options; sends {@code session.update} when connected. */
+  void updateOptions(String model, String language, JsonObject extra);
+
+  /** Aborts: closes the socket at once, without waiting for transcripts. */
+  Future<Void> close();
+
+  /** Where the connection is. */
+  StreamState state();
+
+  /** Bytes (at the session rate) waiting to be sent. */
+  long bufferedBytes();
+
+  /** Seconds of audio sent to the gateway so far, over all connections. */
+  double audioSecondsSent();
+
+  /** A snapshot for status requests: state, buffered bytes, audio seconds, reconnects. */
+  JsonObject status();
+
+  @Override
+  SpeechStream exceptionHandler(Handler<Throwable> handler);
+
+  @Override
+  SpeechStream handler(Handler<SpeechEvent> handler);
+
+  @Override
+  SpeechStream pause();
+
+  @Override
+  SpeechStream resume();
+
+  @Override
+  SpeechStream fetch(long amount);
+
+  @Override
+  SpeechStream endHandler(Handler<Void> endHandler);
+
+  @Override
+  SpeechStream setWriteQueueMaxSize(int maxSize);
+
+  @Override
+  SpeechStream drainHandler(Handler<Void> handler);
+}

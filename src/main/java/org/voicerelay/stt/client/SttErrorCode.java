@@ -1,0 +1,53 @@
+package org.voicerelay.stt.client;
+
+/**
+ * Why a stream failed. Each code says whether it is worth retrying; {@link #wireName()} is the
+ * string used in events on the bus.
+ */
+public enum SttErrorCode {
+  /** The socket could not be opened (refused, reset, DNS, TLS). */
+  CONNECTION_FAILED("connection_failed", true),
+  /** No upgrade within {@code connectOptions.timeout}. */
+  CONNECT_TIMEOUT("connect_timeout", true),
+  /** HTTP 401/403 at the upgrade: the key or secret is wrong. */
+  AUTHENTICATION_FAILED("authentication_failed", false),
+  /** HTTP 429 at the upgrade. */
+  QUOTA_EXCEEDED("quota_exceeded", true),
+  /** The socket closed without the client asking. */
+  CONNECTION_CLOSED("connection_closed", true),
+  /** The gateway sent {@code session.closed} before the input ended. */
+  SESSION_CLOSED("session_closed", true),
+  /** The gateway sent an {@code error} frame. */
+  GATEWAY_ERROR("gateway_error", true),
+  /** The gateway closed the session for inactivity (gateway code 2007). */
+  INACTIVE_SESSION("inactive_session", false),
+  /** The gateway sent something that is not the protocol. */
+  PROTOCOL_ERROR("protocol_error", true),
+  /** No final transcript within the finalization timeout after the input ended. */
+  FINALIZATION_TIMEOUT("finalization_timeout", false),
+  /** Every retry of the budget failed. */
+  RETRIES_EXHAUSTED("retries_exhausted", false),
+  /** A write the stream refused: odd length, not PCM. */
+  INVALID_AUDIO("invalid_audio", false),
+  /** A write beyond the stream's hard buffer limit. */
+  BUFFER_FULL("buffer_full", false),
+  /** An operation on a stream that has ended or been closed. */
+  STREAM_CLOSED("stream_closed", false);
+
+  private final String wireName;
+  private final boolean retryable;
+
+  SttErrorCode(String wireName, boolean retryable) {
+    this.wireName = wireName;
+    this.retryable = retryable;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  /** Whether a failure of this kind is, by its nature, worth another connection attempt. */
+  public boolean retryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,308 @@
+package org.voicerelay.stt.client;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.voicerelay.stt.protocol.ModelName;
+
+/**
+ * Options of an {@link SttClient}: everything of the Python client's {@code STT} and the newest
+ * clients, plus the stream's buffering limits.
+ *
+ * <p>The API secret is accepted from JSON and setters but never written by {@link #toJson()} or
+ * {@link #toString()}; the key is shown, the secret is not. Credentials left unset here are read
+ * from the environment when the client is created.
+ */
+public class SttOptions {
+
+  /** Session sample rate sent to the gateway. */
+  public static final int DEFAULT_SAMPLE_RATE = 16_000;
+  public static final String DEFAULT_ENCODING = "pcm_s16le";
+  /** Bytes queued toward the gateway before {@code writeQueueFull()} says so (about 2 s at 16 kHz). */
+  public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
+  /** Bytes queued toward the gateway beyond which writes are refused (about 32 s at 16 kHz). */
+  public static final int DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+  /** Audio kept since the last final transcript, resent after a reconnect. */
+  public static final long DEFAULT_REPLAY_BUFFER_MS = 30_000;
+  /** After the input ended: the longest wait for the final transcript. */
+  public static final long DEFAULT_FINALIZATION_TIMEOUT_MS = 30_000;
+  /** After the input ended and a final transcript came: quiet time before the stream closes. */
+  public static final long DEFAULT_FINAL_QUIET_MS = 3_000;
+
+  private String model;
+  private String language;
+  private String baseUrl;
+  private String encoding = DEFAULT_ENCODING;
+  private int sampleRate = DEFAULT_SAMPLE_RATE;
+  private String apiKey;
+  private String apiSecret;
+  private JsonObject extra = new JsonObject();
+  private List<FallbackModel> fallback = new ArrayList<>();
+  private ConnectOptions connectOptions = new ConnectOptions();
+  private int writeQueueMaxSize = DEFAULT_WRITE_QUEUE_MAX_SIZE;
+  private int maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+  private long replayBufferMs = DEFAULT_REPLAY_BUFFER_MS;
+  private long finalizationTimeoutMs = DEFAULT_FINALIZATION_TIMEOUT_MS;
+  private long finalQuietMs = DEFAULT_FINAL_QUIET_MS;
+
+  public SttOptions() {
+  }
+
+  public SttOptions(SttOptions other) {
+    this.model = other.model;
+    this.language = other.language;
+    this.baseUrl = other.baseUrl;
+    this.encoding = other.encoding;
+    this.sampleRate = other.sampleRate;
+    this.apiKey = other.apiKey;
+    this.apiSecret = other.apiSecret;
+    this.extra = other.extra.copy();
+    this.fallback = new ArrayList<>(other.fallback);
+    this.connectOptions = new ConnectOptions(other.connectOptions);
+    this.writeQueueMaxSize = other.writeQueueMaxSize;
+    this.maxBufferedBytes = other.maxBufferedBytes;
+    this.replayBufferMs = other.replayBufferMs;
+    this.finalizationTimeoutMs = other.finalizationTimeoutMs;
+    this.finalQuietMs = other.finalQuietMs;
+  }
+
+  public SttOptions(JsonObject json) {
+    if (json.containsKey("model")) {
+      setModel(json.getString("model"));
+    }
+    if (json.containsKey("language")) {
+      setLanguage(json.getString("language"));
+    }
+    setBaseUrl(json.getString("baseUrl"));
+    setEncoding(json.getString("encoding", DEFAULT_ENCODING));
+    setSampleRate(json.getInteger("sampleRate", DEFAULT_SAMPLE_RATE));
+    setApiKey(json.getString("apiKey"));
+    setApiSecret(json.getString("apiSecret"));
+    setExtra(json.getJsonObject("extra", new JsonObject()));
+    JsonArray fb = json.getJsonArray("fallback", new JsonArray());
+    for (Object o : fb) {
+      addFallback(FallbackModel.fromJson(o));
+    }
+    setConnectOptions(new ConnectOptions(json.getJsonObject("connectOptions", new JsonObject())));
+    setWriteQueueMaxSize(json.getInteger("writeQueueMaxSize", DEFAULT_WRITE_QUEUE_MAX_SIZE));
+    setMaxBufferedBytes(json.getInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES));
+    setReplayBufferMs(json.getLong("replayBufferMs", DEFAULT_REPLAY_BUFFER_MS));
+    setFinalizationTimeoutMs(json.getLong("finalizationTimeoutMs", DEFAULT_FINALIZATION_TIMEOUT_MS));
+    setFinalQuietMs(json.getLong("finalQuietMs", DEFAULT_FINAL_QUIET_MS));
+  }
+
+  public String getModel() {
+    return model;
+  }
+
+  /**
+   * Any model string; {@code provider/model:lang} also sets the language unless one is set
+   * explicitly. {@code null} or {@code auto} lets the gateway choose.
+   */
+  public SttOptions setModel(String model) {
+    ModelName parsed = ModelName.parse(model);
+    this.model = parsed.model();
+    if (parsed.language() != null && this.language == null) {
+      this.language = parsed.language();
+    }
+    return this;
+  }
+
+  public String getLanguage() {
+    return language;
+  }
+
+  public SttOptions setLanguage(String language) {
+    this.language = language == null || language.isBlank() ? null : language;
+    return this;
+  }
+
+  public String getBaseUrl() {
+    return baseUrl;
+  }
+
+  /** Gateway base URL; unset: {@code LIVEKIT_INFERENCE_URL}, else LiveKit Cloud. */
+  public SttOptions setBaseUrl(String baseUrl) {
+    this.baseUrl = baseUrl;
+    return this;
+  }
+
+  public String getEncoding() {
+    return encoding;
+  }
+
+  public SttOptions setEncoding(String encoding) {
+    if (!DEFAULT_ENCODING.equals(encoding)) {
+      throw new IllegalArgumentException("encoding must be pcm_s16le (the only one the gateway takes), got "
+          + encoding);
+    }
+    this.encoding = encoding;
+    return this;
+  }
+
+  public int getSampleRate() {
+    return sampleRate;
+  }
+
+  public SttOptions setSampleRate(int sampleRate) {
+    if (sampleRate < 8000 || sampleRate > 48_000) {
+      throw new IllegalArgumentException("sampleRate must be within 8000..48000 Hz, got " + sampleRate);
+    }
+    this.sampleRate = sampleRate;
+    return this;
+  }
+
+  public String getApiKey() {
+    return apiKey;
+  }
+
+  /** Unset: {@code LIVEKIT_INFERENCE_API_KEY}, else {@code LIVEKIT_API_KEY}. */
+  public SttOptions setApiKey(String apiKey) {
+    this.apiKey = apiKey;
+    return this;
+  }
+
+  public String getApiSecret() {
+    return apiSecret;
+  }
+
+  /** Unset: {@code LIVEKIT_INFERENCE_API_SECRET}, else {@code LIVEKIT_API_SECRET}. */
+  public SttOptions setApiSecret(String apiSecret) {
+    this.apiSecret = apiSecret;
+    return this;
+  }
+
+  public JsonObject getExtra() {
+    return extra;
+  }
+
+  /** Raw provider options ({@code settings.extra}); replaces what was set before. */
+  public SttOptions setExtra(JsonObject extra) {
+    this.extra = extra == null ? new JsonObject() : extra.copy();
+    return this;
+  }
+
+  /** Merges typed provider options into {@code extra}. */
+  public SttOptions setProviderOptions(ProviderOptions<?> options) {
+    this.extra.mergeIn(options.toJson());
+    return this;
+  }
+
+  public List<FallbackModel> getFallback() {
+    return fallback;
+  }
+
+  public SttOptions setFallback(List<FallbackModel> fallback) {
+    this.fallback = new ArrayList<>(Objects.requireNonNull(fallback, "fallback"));
+    return this;
+  }
+
+  public SttOptions addFallback(FallbackModel model) {
+    this.fallback.add(Objects.requireNonNull(model, "fallback model"));
+    return this;
+  }
+
+  public ConnectOptions getConnectOptions() {
+    return connectOptions;
+  }
+
+  public SttOptions setConnectOptions(ConnectOptions connectOptions) {
+    this.connectOptions = Objects.requireNonNull(connectOptions, "connectOptions");
+    return this;
+  }
+
+  public int getWriteQueueMaxSize() {
+    return writeQueueMaxSize;
+  }
+
+  public SttOptions setWriteQueueMaxSize(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("writeQueueMaxSize must be >= 1 byte, got " + bytes);
+    }
+    this.writeQueueMaxSize = bytes;
+    return this;
+  }
+
+  public int getMaxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
+  public SttOptions setMaxBufferedBytes(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("maxBufferedBytes must be >= 1 byte, got " + bytes);
+    }
+    this.maxBufferedBytes = bytes;
+    return this;
+  }
+
+  public long getReplayBufferMs() {
+    return replayBufferMs;
+  }
+
+  /** Audio kept since the last final transcript and resent after a reconnect; 0 disables it. */
+  public SttOptions setReplayBufferMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("replayBufferMs must be >= 0, got " + ms);
+    }
+    this.replayBufferMs = ms;
+    return this;
+  }
+
+  public long getFinalizationTimeoutMs() {
+    return finalizationTimeoutMs;
+  }
+
+  public SttOptions setFinalizationTimeoutMs(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("finalizationTimeoutMs must be > 0, got " + ms);
+    }
+    this.finalizationTimeoutMs = ms;
+    return this;
+  }
+
+  public long getFinalQuietMs() {
+    return finalQuietMs;
+  }
+
+  public SttOptions setFinalQuietMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("finalQuietMs must be >= 0, got " + ms);
+    }
+    this.finalQuietMs = ms;
+    return this;
+  }
+
+  /** The options as JSON, without the API secret. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (model != null) {
+      json.put("model", model);
+    }
+    if (language != null) {
+      json.put("language", language);
+    }
+    if (baseUrl != null) {
+      json.put("baseUrl", baseUrl);
+    }
+    json.put("encoding", encoding).put("sampleRate", sampleRate);
+    if (apiKey != null) {
+      json.put("apiKey", apiKey);
+    }
+    json.put("extra", extra.copy());
+    JsonArray fb = new JsonArray();
+    fallback.forEach(f -> fb.add(f.toJson()));
+    json.put("fallback", fb);
+    json.put("connectOptions", connectOptions.toJson());
+    json.put("writeQueueMaxSize", writeQueueMaxSize).put("maxBufferedBytes", maxBufferedBytes)
+        .put("replayBufferMs", replayBufferMs).put("finalizationTimeoutMs", finalizationTimeoutMs)
+        .put("finalQuietMs", finalQuietMs);
+    return json;
+  }
+
+  @Override
+  public String toString() {
+    return "SttOptions" + toJson().encode();
+  }
+}

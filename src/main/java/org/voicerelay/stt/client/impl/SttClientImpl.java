@@ -1,0 +1,172 @@
+package org.voicerelay.stt.client.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.voicerelay.stt.client.SpeechData;
+import org.voicerelay.stt.client.SpeechEvent;
+import org.voicerelay.stt.client.SpeechEventType;
+import org.voicerelay.stt.client.SpeechStream;
+import org.voicerelay.stt.client.StreamOptions;
+import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.protocol.AccessToken;
+import org.voicerelay.stt.protocol.GatewayUrl;
+
+/**
+ * Holds the resolved options, the token issuer and one WebSocket client shared by all streams
+ * (connections are per stream; the client is only the factory and its event-loop binding).
+ */
+public final class SttClientImpl implements SttClient {
+
+  static final String USER_AGENT = "vertx-livekit-stt/0.1 (java " + Runtime.version().feature() + ")";
+
+  private final Vertx vertx;
+  private final AccessToken tokens;
+  private final WebSocketClient webSockets;
+  private final Set<SpeechStreamImpl> streams = ConcurrentHashMap.newKeySet();
+  private volatile SttOptions options;
+
+  public SttClientImpl(Vertx vertx, SttOptions options, Map<String, String> env) {
+    this.vertx = vertx;
+    SttOptions resolved = new SttOptions(options);
+    resolved.setBaseUrl(GatewayUrl.resolveBase(options.getBaseUrl(), env));
+    String key = firstNonEmpty(options.getApiKey(), env.get("LIVEKIT_INFERENCE_API_KEY"),
+        env.get("LIVEKIT_API_KEY"));
+    if (key == null) {
+      throw new IllegalArgumentException("LiveKit API key is required: set SttOptions.apiKey or the "
+          + "environment variable LIVEKIT_INFERENCE_API_KEY or LIVEKIT_API_KEY");
+    }
+    String secret = firstNonEmpty(options.getApiSecret(), env.get("LIVEKIT_INFERENCE_API_SECRET"),
+        env.get("LIVEKIT_API_SECRET"));
+    if (secret == null) {
+      throw new IllegalArgumentException("LiveKit API secret is required: set SttOptions.apiSecret or "
+          + "the environment variable LIVEKIT_INFERENCE_API_SECRET or LIVEKIT_API_SECRET");
+    }
+    resolved.setApiKey(key);
+    resolved.setApiSecret(null);
+    GatewayUrl.sttEndpoint(resolved.getBaseUrl(), resolved.getModel());
+    this.options = resolved;
+    this.tokens = new AccessToken(vertx, key, secret);
+    this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(1024 * 1024)
+        .setMaxMessageSize(4 * 1024 * 1024)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
+            resolved.getConnectOptions().getTimeoutMs())));
+  }
+
+  private static String firstNonEmpty(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isEmpty()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public SpeechStream stream(StreamOptions streamOptions) {
+    SttOptions snapshot = new SttOptions(options);
+    if (streamOptions.getLanguage() != null) {
+      snapshot.setLanguage(streamOptions.getLanguage());
+    }
+    int inputRate = streamOptions.getInputSampleRate() != null
+        ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
+    SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
+        tokens, snapshot, inputRate, streams::remove);
+    streams.add(stream);
+    stream.start();
+    return stream;
+  }
+
+  @Override
+  public void updateOptions(String model, String language, JsonObject extra) {
+    SttOptions next = new SttOptions(options);
+    if (model != null) {
+      next.setModel(model);
+    }
+    if (language != null) {
+      next.setLanguage(language);
+    }
+    if (extra != null) {
+      next.getExtra().mergeIn(extra);
+    }
+    options = next;
+    for (SpeechStreamImpl s : streams) {
+      s.updateOptions(model, language, extra);
+    }
+  }
+
+  @Override
+  public Future<SpeechEvent> recognize(Buffer pcm, int sampleRate) {
+    Promise<SpeechEvent> result = Promise.promise();
+    SpeechStream stream = stream(new StreamOptions().setInputSampleRate(sampleRate));
+    List<SpeechData> finals = new ArrayList<>();
+    String[] requestId = new String[1];
+    stream.handler(event -> {
+      if (event.type() == SpeechEventType.FINAL_TRANSCRIPT && !event.alternatives().isEmpty()) {
+        finals.add(event.alternatives().get(0));
+        requestId[0] = event.requestId();
+      }
+    });
+    stream.exceptionHandler(result::tryFail);
+    stream.endHandler(v -> result.tryComplete(joined(requestId[0] == null ? stream.id() : requestId[0],
+        finals)));
+    stream.write(pcm).onFailure(result::tryFail);
+    stream.end();
+    return result.future();
+  }
+
+  private static SpeechEvent joined(String requestId, List<SpeechData> finals) {
+    StringBuilder text = new StringBuilder();
+    List<org.voicerelay.stt.client.TimedWord> words = new ArrayList<>();
+    double start = finals.isEmpty() ? 0 : finals.get(0).startTime();
+    double end = 0;
+    double confidence = 0;
+    String language = null;
+    for (SpeechData d : finals) {
+      if (!d.text().isBlank()) {
+        if (text.length() > 0) {
+          text.append(' ');
+        }
+        text.append(d.text().trim());
+      }
+      words.addAll(d.words());
+      end = Math.max(end, d.endTime());
+      confidence += d.confidence();
+      language = language == null ? d.language() : language;
+    }
+    confidence = finals.isEmpty() ? 0 : confidence / finals.size();
+    SpeechData all = new SpeechData(text.toString(), language, start, end, confidence, null, words,
+        null);
+    return new SpeechEvent(SpeechEventType.FINAL_TRANSCRIPT, requestId, List.of(all), 0, null);
+  }
+
+  @Override
+  public SttOptions options() {
+    return new SttOptions(options);
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (SpeechStreamImpl s : streams) {
+      closing.add(s.close());
+    }
+    return Future.join(closing).transform(ar -> webSockets.close());
+  }
+
+  @Override
+  public String toString() {
+    return "SttClient" + options.toJson().encode();
+  }
+}

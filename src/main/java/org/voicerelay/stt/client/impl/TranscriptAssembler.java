@@ -1,0 +1,96 @@
+package org.voicerelay.stt.client.impl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.voicerelay.stt.client.SpeechData;
+import org.voicerelay.stt.client.SpeechEvent;
+import org.voicerelay.stt.client.SpeechEventType;
+import org.voicerelay.stt.client.TimedWord;
+import org.voicerelay.stt.protocol.ServerMessage;
+import org.voicerelay.stt.protocol.WireWord;
+
+/**
+ * Turns gateway transcript frames into {@link SpeechEvent}s the way LiveKit's clients do: speech
+ * start before the first transcript, usage then final then speech end, empty interims skipped,
+ * defaults for absent fields, and times moved onto the stream's clock by the offset of the
+ * current connection.
+ */
+final class TranscriptAssembler {
+
+  private final String streamId;
+  private final Consumer<SpeechEvent> sink;
+  private boolean speaking;
+  private double usageSeconds;
+  private double timeOffset;
+
+  TranscriptAssembler(String streamId, Consumer<SpeechEvent> sink) {
+    this.streamId = streamId;
+    this.sink = sink;
+  }
+
+  void setTimeOffset(double seconds) {
+    this.timeOffset = seconds;
+  }
+
+  void addUsage(double seconds) {
+    usageSeconds += seconds;
+  }
+
+  void startOfSpeech() {
+    if (!speaking) {
+      speaking = true;
+      sink.accept(SpeechEvent.of(SpeechEventType.START_OF_SPEECH, streamId));
+    }
+  }
+
+  /**
+   * Emits the events of one transcript frame.
+   *
+   * @return the end time of the transcript on the stream's clock, in seconds
+   */
+  double transcript(ServerMessage m, SpeechEventType type, String sessionLanguage) {
+    String text = m.transcript() == null ? "" : m.transcript();
+    boolean isFinal = type == SpeechEventType.FINAL_TRANSCRIPT;
+    double start = timeOffset + (m.start() == null ? 0 : m.start());
+    double end = start + (m.duration() == null ? 0 : m.duration());
+    if (text.isEmpty() && !isFinal) {
+      return end;
+    }
+    String requestId = m.sessionId() != null ? m.sessionId()
+        : m.requestId() != null ? m.requestId() : streamId;
+    String language = m.language() != null && !m.language().isEmpty() ? m.language()
+        : sessionLanguage != null ? sessionLanguage : "en";
+    if (!text.isEmpty()) {
+      startOfSpeech();
+    }
+    List<TimedWord> words = new ArrayList<>();
+    if (m.words() != null) {
+      for (WireWord w : m.words()) {
+        words.add(new TimedWord(w.word() == null ? "" : w.word(),
+            timeOffset + (w.start() == null ? 0 : w.start()),
+            timeOffset + (w.end() == null ? 0 : w.end()),
+            w.confidence() == null ? 0 : w.confidence(), w.speakerId()));
+      }
+    }
+    io.vertx.core.json.JsonObject metadata = m.extra() == null || m.extra().isEmpty() ? null
+        : new io.vertx.core.json.JsonObject(new java.util.LinkedHashMap<>(m.extra()));
+    SpeechData data = new SpeechData(text, language, start, end,
+        m.confidence() == null ? 1.0 : m.confidence(), m.speakerId(), words, metadata);
+    if (isFinal) {
+      if (usageSeconds > 0) {
+        sink.accept(new SpeechEvent(SpeechEventType.RECOGNITION_USAGE, requestId, List.of(),
+            usageSeconds, null));
+        usageSeconds = 0;
+      }
+      sink.accept(new SpeechEvent(type, requestId, List.of(data), 0, null));
+      if (speaking) {
+        speaking = false;
+        sink.accept(SpeechEvent.of(SpeechEventType.END_OF_SPEECH, requestId));
+      }
+    } else {
+      sink.accept(new SpeechEvent(type, requestId, List.of(data), 0, null));
+    }
+    return end;
+  }
+}

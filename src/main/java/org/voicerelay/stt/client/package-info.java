@@ -1,0 +1,11 @@
+/**
+ * The Java client of the LiveKit Inference STT gateway, usable without the event bus.
+ *
+ * <p>{@link org.voicerelay.stt.client.SttClient} holds options and credentials;
+ * {@link org.voicerelay.stt.client.SpeechStream} is one transcription: a {@code WriteStream<Buffer>}
+ * of pcm_s16le audio in and a {@code ReadStream<SpeechEvent>} of events out, so
+ * {@code file.pipeTo(stream)} works with back-pressure. Each stream owns one WebSocket and
+ * reconnects on a Vert.x timer within its retry budget, resending the audio the gateway had not
+ * finalized, so a drop costs no words.
+ */
+package org.voicerelay.stt.client;
