@@ -12,12 +12,16 @@ package org.voicerelay.stt.audio;
 public final class Resampler {
 
   private static final int HALF_TAPS = 12;
+  /** Kernel phases tabulated per input sample; the nearest one is used (error below 1/512 sample). */
+  private static final int PHASES = 512;
 
   private final int inRate;
   private final int outRate;
   private final double step;
   private final double cutoff;
   private final double scale;
+  /** {@code table[phase][tap]}: the kernel weights for a fractional position, precomputed. */
+  private final float[][] table;
 
   /** Input samples kept for the kernel: the last HALF_TAPS*2 samples of the previous block. */
   private float[] history = new float[0];
@@ -36,6 +40,19 @@ public final class Resampler {
     this.cutoff = Math.min(1.0, (double) outRate / inRate) * 0.95;
     this.scale = cutoff;
     this.position = 0;
+    this.table = inRate == outRate ? null : buildTable();
+  }
+
+  private float[][] buildTable() {
+    float[][] t = new float[PHASES + 1][2 * HALF_TAPS];
+    for (int phase = 0; phase <= PHASES; phase++) {
+      double frac = phase / (double) PHASES;
+      for (int j = 0; j < 2 * HALF_TAPS; j++) {
+        int k = j - HALF_TAPS + 1;
+        t[phase][j] = (float) kernel(frac - k);
+      }
+    }
+    return t;
   }
 
   public int inRate() {
@@ -124,13 +141,20 @@ public final class Resampler {
 
   private double interpolate(float[] input, double t) {
     int center = (int) Math.floor(t);
+    float[] weights = table[(int) Math.round((t - center) * PHASES)];
+    int first = center - HALF_TAPS + 1;
     double sum = 0;
-    for (int k = center - HALF_TAPS + 1; k <= center + HALF_TAPS; k++) {
-      if (k < 0 || k >= input.length) {
-        continue;
+    if (first >= 0 && first + 2 * HALF_TAPS <= input.length) {
+      for (int j = 0; j < 2 * HALF_TAPS; j++) {
+        sum += input[first + j] * weights[j];
       }
-      double x = t - k;
-      sum += input[k] * kernel(x);
+      return sum;
+    }
+    for (int j = 0; j < 2 * HALF_TAPS; j++) {
+      int k = first + j;
+      if (k >= 0 && k < input.length) {
+        sum += input[k] * weights[j];
+      }
     }
     return sum;
   }

@@ -93,7 +93,12 @@ public final class SpeechStreamImpl implements SpeechStream {
   private long reconnectTimer = -1;
   private long connectTimer = -1;
   private long finishTimer = -1;
-  private long pendingBytes;
+  private volatile long pendingBytes;
+  /**
+   * Bytes written by callers on other threads that have not reached the context yet: counted at
+   * once, so {@link #writeQueueFull()} is true right after the write that filled the queue.
+   */
+  private final java.util.concurrent.atomic.AtomicLong inTransit = new java.util.concurrent.atomic.AtomicLong();
   private long samplesChunked;
   private long samplesSent;
   /** The furthest stream position ever sent; replays do not move it. */
@@ -107,7 +112,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private boolean sessionCloseSent;
   private int reconnects;
   private int writeQueueMaxSize;
-  private boolean writeQueueWasFull;
+  private volatile boolean writeQueueWasFull;
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
 
@@ -468,7 +473,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private void checkDrain() {
-    if (writeQueueWasFull && pendingBytes <= writeQueueMaxSize / 2) {
+    if (writeQueueWasFull && pendingBytes + inTransit.get() <= writeQueueMaxSize / 2) {
       writeQueueWasFull = false;
       Handler<Void> h = drainHandler;
       if (h != null) {
@@ -550,7 +555,12 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public Future<Void> write(Buffer data) {
     Promise<Void> accepted = Promise.promise();
+    int length = data.length();
+    if (inTransit.addAndGet(length) + pendingBytes >= writeQueueMaxSize) {
+      writeQueueWasFull = true;
+    }
     onContext(() -> {
+      inTransit.addAndGet(-length);
       SttException refused = accept(data);
       if (refused == null) {
         accepted.complete();
@@ -618,7 +628,7 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public boolean writeQueueFull() {
-    return pendingBytes >= writeQueueMaxSize;
+    return pendingBytes + inTransit.get() >= writeQueueMaxSize;
   }
 
   @Override

@@ -1,0 +1,166 @@
+package org.voicerelay.stt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** How each gateway message becomes stream events. */
+@ExtendWith(VertxExtension.class)
+class SpeechStreamEventsTest {
+
+  private ScriptedGateway gateway;
+
+  @BeforeEach
+  void startGateway(Vertx vertx, VertxTestContext ctx) {
+    gateway = new ScriptedGateway(vertx);
+    gateway.start().onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Plays {@code script} once the session is created, then ends the stream; collects events. */
+  private void play(Vertx vertx, VertxTestContext ctx, Consumer<ScriptedGateway.Connection> script,
+      Consumer<List<SpeechEvent>> check) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.created").put("session_id", "gw"));
+        script.accept(c);
+      } else if ("session.finalize".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.finalized"));
+      } else if ("session.close".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.closed"));
+        c.socket.close();
+      }
+    };
+    SttClient client = SttClient.create(vertx, gateway.options().setLanguage("de"));
+    SpeechStream stream = client.stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    stream.endHandler(v -> ctx.verify(() -> {
+      check.accept(events);
+      ctx.completeNow();
+    }));
+    stream.write(Buffer.buffer(new byte[3200]));
+    vertx.setTimer(200, t -> stream.end());
+  }
+
+  private static List<SpeechEventType> types(List<SpeechEvent> events) {
+    return events.stream().map(SpeechEvent::type).toList();
+  }
+
+  @Test
+  void aFinalTranscriptBringsUsageThenFinalThenEndOfSpeech(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> {
+      c.send(new JsonObject().put("type", "interim_transcript").put("transcript", "hello")
+          .put("start", 0.1).put("duration", 0.2));
+      c.send(new JsonObject().put("type", "final_transcript").put("transcript", "hello world")
+          .put("start", 0.1).put("duration", 0.5).put("confidence", 0.8).put("language", "en")
+          .put("speaker_id", "S1").put("extra", new JsonObject().put("provider", "x"))
+          .put("words", new JsonArray().add(new JsonObject().put("word", "hello").put("start", 0.1)
+              .put("end", 0.3).put("confidence", 0.9))));
+    }, events -> {
+      assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.INTERIM_TRANSCRIPT,
+          SpeechEventType.RECOGNITION_USAGE, SpeechEventType.FINAL_TRANSCRIPT,
+          SpeechEventType.END_OF_SPEECH), types(events));
+      assertEquals(0.1, events.get(2).audioDuration(), 1e-9, "usage is the audio sent: 100 ms");
+      SpeechData fin = events.get(3).alternatives().get(0);
+      assertEquals("hello world", fin.text());
+      assertEquals(0.1, fin.startTime(), 1e-9);
+      assertEquals(0.6, fin.endTime(), 1e-9, "end = start + duration");
+      assertEquals(0.8, fin.confidence(), 1e-9);
+      assertEquals("en", fin.language());
+      assertEquals("S1", fin.speakerId());
+      assertEquals("x", fin.metadata().getString("provider"));
+      assertEquals("hello", fin.words().get(0).text());
+      assertEquals(0.3, fin.words().get(0).endTime(), 1e-9);
+      assertEquals(events.get(3).requestId(), events.get(1).requestId());
+    });
+  }
+
+  @Test
+  void absentFieldsTakeTheProtocolDefaults(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> c.send(new JsonObject().put("type", "final_transcript")
+        .put("transcript", "guten tag")), events -> {
+          SpeechEvent fin = events.stream().filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT)
+              .findFirst().orElseThrow();
+          SpeechData d = fin.alternatives().get(0);
+          assertEquals("de", d.language(), "the session language");
+          assertEquals(1.0, d.confidence(), 1e-9);
+          assertEquals(0.0, d.startTime(), 1e-9);
+          assertTrue(fin.requestId().startsWith("stt_request_"), "the stream's own id");
+          assertTrue(d.words().isEmpty());
+          assertNull(d.metadata());
+        });
+  }
+
+  @Test
+  void emptyInterimsAreSkippedAndStartOfSpeechComesOnce(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> {
+      c.send(new JsonObject().put("type", "interim_transcript").put("transcript", ""));
+      c.send(new JsonObject().put("type", "start_of_speech"));
+      c.send(new JsonObject().put("type", "interim_transcript").put("transcript", "a"));
+      c.send(new JsonObject().put("type", "preflight_transcript").put("transcript", "a b"));
+    }, events -> assertEquals(List.of(SpeechEventType.START_OF_SPEECH,
+        SpeechEventType.INTERIM_TRANSCRIPT, SpeechEventType.PREFLIGHT_TRANSCRIPT), types(events)));
+  }
+
+  @Test
+  void unknownTypesAndBinaryFramesAreSkippedAndTheStreamGoesOn(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> {
+      c.send(new JsonObject().put("type", "provider.telemetry").put("x", 1));
+      c.socket.writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3}));
+      c.send(new JsonObject().put("type", "final_transcript").put("transcript", "still here"));
+    }, events -> {
+      assertTrue(events.stream().anyMatch(e -> e.text().equals("still here")));
+      assertTrue(events.stream().noneMatch(e -> e.type() == SpeechEventType.ERROR));
+      assertEquals(1, gateway.connections.size(), "no reconnect");
+    });
+  }
+
+  @Test
+  void garbageFromTheGatewayIsReportedAsAProtocolErrorAndTheStreamGoesOn(Vertx vertx,
+      VertxTestContext ctx) {
+    play(vertx, ctx, c -> {
+      c.socket.writeTextMessage("this is not json {");
+      c.socket.writeTextMessage("[1,2,3]");
+      c.send(new JsonObject().put("type", "final_transcript").put("transcript", "fine"));
+    }, events -> {
+      List<SpeechEvent> errors = events.stream().filter(e -> e.type() == SpeechEventType.ERROR).toList();
+      assertEquals(2, errors.size());
+      assertEquals("protocol_error", errors.get(0).error().code());
+      assertTrue(events.stream().anyMatch(e -> e.text().equals("fine")));
+      assertEquals(1, gateway.connections.size(), "garbage does not cost a reconnect");
+    });
+  }
+
+  @Test
+  void anInactivityErrorFromTheGatewayEndsTheStreamWithoutRetry(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "error").put("code", 2007).put("message", "idle"));
+      }
+    };
+    SttClient client = SttClient.create(vertx, gateway.options());
+    SpeechStream stream = client.stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.INACTIVE_SESSION, ((SttException) err).code());
+      assertEquals(1, gateway.connections.size());
+      assertEquals("inactive_session", events.get(0).error().code());
+      assertEquals(false, events.get(0).error().retryable());
+      ctx.completeNow();
+    }));
+  }
+}

@@ -1,0 +1,261 @@
+package org.voicerelay.stt.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Failures of the connection: what is retried, how often, and what survives a reconnect. */
+@ExtendWith(VertxExtension.class)
+class SpeechStreamReconnectTest {
+
+  private ScriptedGateway gateway;
+
+  @BeforeEach
+  void startGateway(Vertx vertx, VertxTestContext ctx) {
+    gateway = new ScriptedGateway(vertx);
+    gateway.start().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static List<SpeechEventType> types(List<SpeechEvent> events) {
+    return events.stream().map(SpeechEvent::type).toList();
+  }
+
+  @Test
+  void unauthorizedFailsAtOnceWithoutRetrying(Vertx vertx, VertxTestContext ctx) {
+    gateway.upgradeStatus = n -> 401;
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      SttException e = (SttException) err;
+      assertEquals(SttErrorCode.AUTHENTICATION_FAILED, e.code());
+      assertEquals(401, e.statusCode());
+      assertEquals(false, e.retryable());
+      assertEquals(1, gateway.connections.size());
+      assertEquals(List.of(SpeechEventType.ERROR), types(events));
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void quotaExceededIsRetriedUntilTheBudgetIsSpent(Vertx vertx, VertxTestContext ctx) {
+    gateway.upgradeStatus = n -> 429;
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) err).code());
+      assertEquals(4, gateway.connections.size(), "one attempt and three retries");
+      List<SpeechEvent> errors = events.stream().filter(e -> e.type() == SpeechEventType.ERROR).toList();
+      assertEquals(4, errors.size());
+      for (int i = 0; i < 3; i++) {
+        assertEquals("quota_exceeded", errors.get(i).error().code());
+        assertTrue(errors.get(i).error().retryable(), "retried: marked retryable");
+      }
+      assertEquals("retries_exhausted", errors.get(3).error().code());
+      assertEquals(false, errors.get(3).error().retryable());
+      assertEquals(3, events.stream().filter(e -> e.type() == SpeechEventType.RECONNECTING).count());
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void aGatewayThatNeverAnswersTheUpgradeGivesAConnectTimeout(Vertx vertx, VertxTestContext ctx) {
+    gateway.upgradeStatus = n -> 0;
+    SttOptions options = gateway.options();
+    options.getConnectOptions().setTimeoutMs(300).setMaxRetry(1);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) err).code());
+      assertEquals("connect_timeout", events.get(0).error().code());
+      assertEquals(2, gateway.connections.size());
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void anUnreachableGatewayGivesConnectionFailedErrors(Vertx vertx, VertxTestContext ctx) {
+    SttOptions options = gateway.options().setBaseUrl("ws://127.0.0.1:1/v1");
+    options.getConnectOptions().setMaxRetry(0);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) err).code());
+      assertEquals(SttErrorCode.CONNECTION_FAILED, ((SttException) err.getCause()).code());
+      ctx.completeNow();
+    }));
+  }
+
+  /**
+   * The gateway finalizes the first 0.5 s, then drops the socket. The new connection must get the
+   * unfinalized audio again, and its transcript times must be moved by the 0.5 s already final.
+   */
+  @Test
+  void aDropMidStreamReconnectsResendsUnfinalizedAudioAndOffsetsTimes(Vertx vertx,
+      VertxTestContext ctx) {
+    byte[] second = new byte[16000];
+    for (int i = 0; i < second.length; i++) {
+      second[i] = (byte) (i % 251);
+    }
+    gateway.onFrame = (c, f) -> {
+      String type = f.getString("type");
+      if (c.index == 0) {
+        if ("session.create".equals(type)) {
+          c.send(new JsonObject().put("type", "session.created"));
+        } else if ("input_audio".equals(type) && c.audio().length == 32000) {
+          c.send(new JsonObject().put("type", "final_transcript").put("transcript", "first half")
+              .put("start", 0.0).put("duration", 0.5));
+          vertx.setTimer(50, t -> c.socket.close());
+        }
+        return;
+      }
+      if ("session.create".equals(type)) {
+        c.send(new JsonObject().put("type", "session.created"));
+      } else if ("session.finalize".equals(type)) {
+        c.send(new JsonObject().put("type", "final_transcript").put("transcript", "second half")
+            .put("start", 0.25).put("duration", 0.5)
+            .put("words", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                .put("word", "second").put("start", 0.25).put("end", 0.5))));
+        c.send(new JsonObject().put("type", "session.finalized"));
+      } else if ("session.close".equals(type)) {
+        c.send(new JsonObject().put("type", "session.closed"));
+      }
+    };
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(events::add);
+    byte[] first = new byte[16000];
+    stream.write(Buffer.buffer(first));
+    stream.write(Buffer.buffer(new byte[16000]));
+    stream.endHandler(v -> ctx.verify(() -> {
+      assertEquals(2, gateway.connections.size());
+      assertEquals(32000, gateway.connection(0).audio().length);
+      byte[] resent = gateway.connection(1).audio();
+      assertEquals(16000 + second.length, resent.length,
+          "the unfinalized second 0.5 s is sent again, then the new audio");
+      byte[] tail = java.util.Arrays.copyOfRange(resent, 16000, resent.length);
+      assertArrayEquals(second, tail);
+      List<SpeechEvent> finals = events.stream()
+          .filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT).toList();
+      assertEquals(List.of("first half", "second half"), finals.stream().map(SpeechEvent::text).toList());
+      SpeechData d = finals.get(1).alternatives().get(0);
+      assertEquals(0.75, d.startTime(), 1e-9, "0.5 s offset + 0.25 s");
+      assertEquals(1.25, d.endTime(), 1e-9);
+      assertEquals(0.75, d.words().get(0).startTime(), 1e-9);
+      assertEquals(1, events.stream().filter(e -> e.type() == SpeechEventType.RECONNECTING).count());
+      double usage = events.stream().filter(e -> e.type() == SpeechEventType.RECOGNITION_USAGE)
+          .mapToDouble(SpeechEvent::audioDuration).sum();
+      assertEquals(1.5, usage, 1e-9, "usage counts audio once, not its replay");
+      ctx.completeNow();
+    }));
+    gateway.onFrame = wrapSecondWrite(gateway.onFrame, stream, second);
+  }
+
+  /** After the drop, writes the second block and ends the stream. */
+  private static java.util.function.BiConsumer<ScriptedGateway.Connection, JsonObject> wrapSecondWrite(
+      java.util.function.BiConsumer<ScriptedGateway.Connection, JsonObject> inner, SpeechStream stream,
+      byte[] second) {
+    return (c, f) -> {
+      inner.accept(c, f);
+      if (c.index == 1 && "session.create".equals(f.getString("type"))) {
+        stream.write(Buffer.buffer(second));
+        stream.end();
+      }
+    };
+  }
+
+  @Test
+  void theRetryBudgetResetsAfterASessionThatWorked(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.created"));
+        if (c.index < 5) {
+          vertx.setTimer(20, t -> c.socket.close());
+        } else {
+          vertx.setTimer(20, t -> c.send(new JsonObject().put("type", "final_transcript")
+              .put("transcript", "made it")));
+        }
+      }
+    };
+    SttOptions options = gateway.options();
+    options.getConnectOptions().setMaxRetry(1);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+        ctx.verify(() -> {
+          assertEquals("made it", e.text());
+          assertEquals(6, gateway.connections.size(), "five drops survived with a budget of one");
+          stream.close();
+          ctx.completeNow();
+        });
+      }
+    });
+    stream.exceptionHandler(ctx::failNow);
+  }
+
+  @Test
+  void sessionClosedBeforeTheInputEndedIsRetried(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        if (c.index == 0) {
+          c.send(new JsonObject().put("type", "session.closed"));
+        } else {
+          c.send(new JsonObject().put("type", "final_transcript").put("transcript", "again"));
+        }
+      }
+    };
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    List<SpeechEvent> events = new CopyOnWriteArrayList<>();
+    stream.handler(e -> {
+      events.add(e);
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+        ctx.verify(() -> {
+          assertEquals("session_closed", events.get(0).error().code());
+          assertEquals(SpeechEventType.RECONNECTING, events.get(1).type());
+          stream.close();
+          ctx.completeNow();
+        });
+      }
+    });
+  }
+
+  @Test
+  void writesBeyondTheHardLimitAreRefusedWhileTheGatewayIsAway(Vertx vertx, VertxTestContext ctx) {
+    gateway.upgradeStatus = n -> 0;
+    SttOptions options = gateway.options().setMaxBufferedBytes(8000).setWriteQueueMaxSize(4000);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    stream.write(Buffer.buffer(new byte[6400])).compose(v -> {
+      ctx.verify(() -> assertTrue(stream.writeQueueFull()));
+      return stream.write(Buffer.buffer(new byte[3200]));
+    }).onComplete(ctx.failing(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.BUFFER_FULL, ((SttException) err).code());
+      assertEquals(6400, stream.bufferedBytes(), "the refused write left nothing behind");
+      stream.close();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void closeAbortsAtOnceWithoutWaitingForTranscripts(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+    };
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    stream.write(Buffer.buffer(new byte[3200]));
+    vertx.setTimer(100, t -> stream.close().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(StreamState.CLOSED, stream.state());
+      ctx.completeNow();
+    }))));
+  }
+}
