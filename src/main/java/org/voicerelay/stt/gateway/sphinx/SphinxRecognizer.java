@@ -3,16 +3,178 @@ package org.voicerelay.stt.gateway.sphinx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.gateway.Recognition;
+import org.voicerelay.stt.gateway.RecognitionListener;
+import org.voicerelay.stt.gateway.RecognitionRequest;
 import org.voicerelay.stt.gateway.Recognizer;
 
-/** CMU Sphinx4 engine. Placeholder until the engine lands: loading fails with a clear message. */
-public final class SphinxRecognizer {
+/**
+ * The CMU Sphinx4 engine with its bundled US-English model, 16 kHz. Loading costs seconds and a few
+ * hundred megabytes per decoder, so an engine is loaded once per process for a given configuration:
+ * every {@link #load} with equal options shares it, and it is released when the last of them is
+ * closed. The request's model, language and extra options are ignored.
+ */
+public final class SphinxRecognizer implements Recognizer {
 
-  private SphinxRecognizer() {
+  private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
+  private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
+
+  private final SharedEngine engine;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SphinxRecognizer(SharedEngine engine) {
+    this.engine = engine;
   }
 
-  /** Loads the model on a worker thread; {@code config} holds the engine's tuning options. */
+  /**
+   * Loads (or shares) the engine on a worker thread. {@code config} holds {@link SphinxOptions}'
+   * keys; null or empty means the defaults. Fails with {@link IllegalArgumentException} for bad
+   * options.
+   */
   public static Future<Recognizer> load(Vertx vertx, JsonObject config) {
-    return Future.failedFuture("the sphinx4 engine is not built yet");
+    SphinxOptions options;
+    try {
+      options = new SphinxOptions(config == null ? new JsonObject() : config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    String key = options.toJson().encode();
+    SharedEngine engine;
+    synchronized (ENGINES) {
+      engine = ENGINES.get(key);
+      if (engine == null) {
+        engine = new SharedEngine(key, new CompletableFuture<>());
+        ENGINES.put(key, engine);
+        SharedEngine starting = engine;
+        vertx.executeBlocking(() -> loadPool(options)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            starting.pool.complete(ar.result());
+          } else {
+            synchronized (ENGINES) {
+              ENGINES.remove(key, starting);
+            }
+            starting.pool.completeExceptionally(ar.cause());
+          }
+        });
+      }
+      engine.users++;
+    }
+    SharedEngine shared = engine;
+    return Future.fromCompletionStage(shared.pool, vertx.getOrCreateContext())
+        .<Recognizer>map(pool -> new SphinxRecognizer(shared))
+        .onFailure(failure -> shared.release());
+  }
+
+  /** Builds the decoders (in parallel) and warms each up; blocks for seconds. */
+  static DecoderPool loadPool(SphinxOptions options) throws InterruptedException, ExecutionException {
+    long started = System.nanoTime();
+    byte[] warmUp = options.isWarmUp() ? warmUpAudio() : null;
+    ExecutorService loaders = Executors.newFixedThreadPool(options.getDecoders(), runnable -> {
+      Thread thread = new Thread(runnable, "sphinx4-loader");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<java.util.concurrent.Future<SphinxDecoder>> pending = new ArrayList<>();
+      for (int i = 0; i < options.getDecoders(); i++) {
+        pending.add(loaders.submit(() -> {
+          SphinxDecoder decoder = SphinxDecoder.load(options);
+          if (warmUp != null) {
+            decoder.warmUp(warmUp);
+          }
+          return decoder;
+        }));
+      }
+      List<SphinxDecoder> decoders = new ArrayList<>();
+      for (java.util.concurrent.Future<SphinxDecoder> decoder : pending) {
+        decoders.add(decoder.get());
+      }
+      LOG.info("sphinx4 engine loaded: {} decoder(s) in {} ms", decoders.size(),
+          (System.nanoTime() - started) / 1_000_000);
+      return new DecoderPool(decoders);
+    } finally {
+      loaders.shutdown();
+    }
+  }
+
+  private static byte[] warmUpAudio() {
+    try (InputStream in = SphinxRecognizer.class.getResourceAsStream("warm-up.wav")) {
+      if (in == null) {
+        throw new IllegalStateException("warm-up.wav is missing from the classpath");
+      }
+      return WavFile.parse(in.readAllBytes()).pcm();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sphinx4";
+  }
+
+  @Override
+  public int sampleRate() {
+    return SphinxDecoder.SAMPLE_RATE;
+  }
+
+  /** Number of decoders sessions share. */
+  public int decoders() {
+    return engine.pool.join().size();
+  }
+
+  @Override
+  public Recognition open(RecognitionRequest request, RecognitionListener listener) {
+    if (closed.get()) {
+      throw new IllegalStateException("this sphinx4 recognizer is closed");
+    }
+    return new SphinxRecognition(engine.pool.join(), engine.reader, listener);
+  }
+
+  /** Releases this handle; the engine stops, failing its open sessions, with its last handle. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      engine.release();
+    }
+  }
+
+  private static final class SharedEngine {
+
+    final String key;
+    final CompletableFuture<DecoderPool> pool;
+    final ResultReader reader;
+    int users;
+
+    SharedEngine(String key, CompletableFuture<DecoderPool> pool) {
+      this.key = key;
+      this.pool = pool;
+      this.reader = new ResultReader(new SphinxOptions(new JsonObject(key)).isWordConfidence());
+    }
+
+    void release() {
+      synchronized (ENGINES) {
+        if (--users > 0) {
+          return;
+        }
+        ENGINES.remove(key, this);
+      }
+      pool.thenAccept(DecoderPool::close);
+    }
   }
 }

@@ -1,0 +1,84 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Map;
+
+/**
+ * The failure codes of the event-bus contract: the {@code failureCode} of the
+ * {@link ReplyException} a request fails with, and the {@code error.failureCode} of the
+ * {@code error} event a fire-and-forget message gets instead. They are plain ints modelled on HTTP
+ * statuses so that every language and the bridges ({@code failureCode} of an {@code err} frame)
+ * read them without any Java type; {@link #name(int)} gives the lower-case name that events and
+ * metrics use.
+ *
+ * <p>An address nobody consumes (a session id that never existed, or one that ended longer than
+ * {@code closedSessionLingerMs} ago) is answered by the event bus itself with
+ * {@code ReplyFailure.NO_HANDLERS} (failure code -1): no code of this class is involved.
+ */
+public final class BusErrorCode {
+
+  /** Not a JSON object, malformed JSON, a field of the wrong type or value, an unknown action. */
+  public static final int BAD_REQUEST = 400;
+
+  /** {@code eventsAddress} outside {@code allowedEventsPrefixes}, or one of the contract's input addresses. */
+  public static final int FORBIDDEN_EVENTS_ADDRESS = 403;
+
+  /** Audio, {@code flush} or {@code update} after {@code end}: the input of the session is over. */
+  public static final int INPUT_ENDED = 409;
+
+  /** The session is over (closed, idle, failed or undeployed); its address answers this for a while. */
+  public static final int SESSION_CLOSED = 410;
+
+  /** An audio message larger than {@code maxAudioMessageBytes} (decoded PCM bytes). */
+  public static final int AUDIO_TOO_LARGE = 413;
+
+  /** Audio that is not pcm_s16le: an odd number of bytes, or {@code audio} that is not base64. */
+  public static final int INVALID_AUDIO = 422;
+
+  /** The node already serves {@code maxSessions} sessions. */
+  public static final int TOO_MANY_SESSIONS = 429;
+
+  /** An unexpected failure inside the verticle; the session and the verticle go on. */
+  public static final int INTERNAL_ERROR = 500;
+
+  /** The session ended because the gateway failed for good (the {@code end} reply says so). */
+  public static final int GATEWAY_FAILURE = 502;
+
+  /** The verticle is being undeployed and opens no new session. */
+  public static final int SHUTTING_DOWN = 503;
+
+  /** The session already buffers {@code maxBufferedBytes} toward the gateway: the gateway is slower than the audio. */
+  public static final int BUFFER_FULL = 507;
+
+  private static final Map<Integer, String> NAMES = Map.ofEntries(
+      Map.entry(BAD_REQUEST, "bad_request"),
+      Map.entry(FORBIDDEN_EVENTS_ADDRESS, "forbidden_events_address"),
+      Map.entry(INPUT_ENDED, "input_ended"),
+      Map.entry(SESSION_CLOSED, "session_closed"),
+      Map.entry(AUDIO_TOO_LARGE, "audio_too_large"),
+      Map.entry(INVALID_AUDIO, "invalid_audio"),
+      Map.entry(TOO_MANY_SESSIONS, "too_many_sessions"),
+      Map.entry(INTERNAL_ERROR, "internal_error"),
+      Map.entry(GATEWAY_FAILURE, "gateway_failure"),
+      Map.entry(SHUTTING_DOWN, "shutting_down"),
+      Map.entry(BUFFER_FULL, "buffer_full"));
+
+  private BusErrorCode() {
+  }
+
+  /** The lower-case name of a code ({@code "buffer_full"}), or {@code "unknown"}. */
+  public static String name(int code) {
+    return NAMES.getOrDefault(code, "unknown");
+  }
+
+  /** Every code with its name, e.g. for documentation checks. */
+  public static Map<Integer, String> all() {
+    return NAMES;
+  }
+
+  /** The failure to reply with (or to turn into an {@code error} event). */
+  static ReplyException failure(int code, String message) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+  }
+}

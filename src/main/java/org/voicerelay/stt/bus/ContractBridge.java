@@ -1,0 +1,42 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A TCP event-bus bridge that lets programs outside the JVM use the contract and nothing else:
+ * in, {@code <prefix>.open} and the sessions' audio and control addresses; out, the sessions'
+ * default events addresses and the allowed events prefixes. Replies travel back whatever the
+ * permissions. The bridge has no authentication of its own: bind it to loopback or a private
+ * network.
+ */
+public final class ContractBridge {
+
+  private ContractBridge() {
+  }
+
+  /** The bridge permissions of the contract. */
+  public static BridgeOptions permissions(String prefix, List<String> allowedEventsPrefixes) {
+    BridgeOptions options = new BridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(SessionAddresses.open(prefix)))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(SessionAddresses.inputRegex(prefix)))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(SessionAddresses.eventsRegex(prefix)));
+    for (String allowed : allowedEventsPrefixes) {
+      options.addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(allowed) + ".*"));
+    }
+    return options;
+  }
+
+  /** Starts a bridge for the options' prefix on {@code bridge.host}:{@code bridge.port}. */
+  public static Future<TcpEventBusBridge> start(Vertx vertx, SttVerticleOptions options) {
+    return TcpEventBusBridge.create(vertx, permissions(options.getPrefix(), options.getAllowedEventsPrefixes()),
+            new NetServerOptions().setHost(options.getBridgeHost()).setPort(options.getBridgePort()))
+        .listen();
+  }
+}

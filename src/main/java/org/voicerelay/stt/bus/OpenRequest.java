@@ -1,0 +1,92 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.voicerelay.stt.client.FallbackModel;
+
+/**
+ * A checked {@code <prefix>.open} request. Every field is optional; unknown fields are ignored so
+ * newer callers can talk to older nodes.
+ *
+ * @param sessionId the caller's id (idempotent open), else null
+ * @param eventsAddress the caller's events address, else null (the session's default)
+ * @param sampleRate the rate of the audio the caller will send, else null (the session rate)
+ */
+record OpenRequest(String sessionId, String model, String language, Integer sampleRate,
+    JsonObject extra, List<FallbackModel> fallback, String eventsAddress) {
+
+  /** Ids end up inside addresses: no dots, no blanks, nothing a bridge regex would trip over. */
+  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final int MIN_SAMPLE_RATE = 8_000;
+  static final int MAX_SAMPLE_RATE = 192_000;
+  static final int MAX_ADDRESS_LENGTH = 256;
+
+  /**
+   * Checks a request body.
+   *
+   * @throws io.vertx.core.eventbus.ReplyException {@link BusErrorCode#BAD_REQUEST} or
+   *     {@link BusErrorCode#FORBIDDEN_EVENTS_ADDRESS}
+   */
+  static OpenRequest parse(Object body, SttVerticleOptions options) {
+    RequestFields f = RequestFields.of(body);
+    String sessionId = f.string("sessionId");
+    if (sessionId != null && !SESSION_ID.matcher(sessionId).matches()) {
+      throw RequestFields.bad("sessionId must be 1 to 64 letters, digits, '_' or '-'");
+    }
+    Integer sampleRate = f.integer("sampleRate");
+    if (sampleRate != null && (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE)) {
+      throw RequestFields.bad("sampleRate must be within " + MIN_SAMPLE_RATE + ".." + MAX_SAMPLE_RATE
+          + " Hz, got " + sampleRate);
+    }
+    List<FallbackModel> fallback = new ArrayList<>();
+    JsonArray fb = f.array("fallback");
+    if (fb != null) {
+      for (Object entry : fb) {
+        try {
+          fallback.add(FallbackModel.fromJson(entry));
+        } catch (IllegalArgumentException e) {
+          throw RequestFields.bad("fallback: " + e.getMessage());
+        }
+      }
+    }
+    String eventsAddress = f.string("eventsAddress");
+    if (eventsAddress != null) {
+      checkEventsAddress(eventsAddress, sessionId, options);
+    }
+    JsonObject extra = f.object("extra");
+    return new OpenRequest(sessionId, blankToNull(f.string("model")), blankToNull(f.string("language")),
+        sampleRate, extra == null ? new JsonObject() : extra.copy(), fallback, eventsAddress);
+  }
+
+  /** Whether the session needs a client of its own rather than the verticle's shared one. */
+  boolean needsOwnClient() {
+    return model != null || !extra.isEmpty() || !fallback.isEmpty();
+  }
+
+  private static void checkEventsAddress(String address, String sessionId, SttVerticleOptions options) {
+    if (address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH
+        || address.chars().anyMatch(Character::isWhitespace)) {
+      throw RequestFields.bad("eventsAddress must be 1 to " + MAX_ADDRESS_LENGTH + " characters without blanks");
+    }
+    String prefix = options.getPrefix();
+    boolean allowed;
+    if (address.equals(SessionAddresses.open(prefix)) || address.startsWith(prefix + ".session.")) {
+      // the contract's own addresses: only this session's default events address
+      allowed = sessionId != null && address.equals(SessionAddresses.of(prefix, sessionId).defaultEvents());
+    } else {
+      allowed = options.getAllowedEventsPrefixes().stream().anyMatch(address::startsWith);
+    }
+    if (!allowed) {
+      throw BusErrorCode.failure(BusErrorCode.FORBIDDEN_EVENTS_ADDRESS, "eventsAddress '" + address
+          + "' is not allowed: it must start with one of " + options.getAllowedEventsPrefixes()
+          + " and must not be an address of the contract (leave it out for the session's own address)");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,52 @@
+package org.voicerelay.stt.bus;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * The Prometheus scrape endpoint: a plain HTTP server answering {@code GET <path>} with the text
+ * exposition of a {@link PrometheusMeterRegistry}. A plain server rather than a vertx-web route,
+ * so the library needs nothing beyond vertx-core for it.
+ */
+final class PrometheusEndpoint {
+
+  private PrometheusEndpoint() {
+  }
+
+  /** The Prometheus registry inside {@code registry} (itself, or a member of a composite), else null. */
+  static PrometheusMeterRegistry find(MeterRegistry registry) {
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
+      return prometheus;
+    }
+    if (registry instanceof CompositeMeterRegistry composite) {
+      for (MeterRegistry member : composite.getRegistries()) {
+        PrometheusMeterRegistry found = find(member);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  static Future<HttpServer> start(Vertx vertx, PrometheusMeterRegistry registry, SttVerticleOptions options) {
+    String path = options.getPrometheusPath();
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getPrometheusHost())
+            .setPort(options.getPrometheusPort()))
+        .requestHandler(request -> {
+          if (!path.equals(request.path())) {
+            request.response().setStatusCode(404).end();
+          } else {
+            request.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape());
+          }
+        })
+        .listen();
+  }
+}

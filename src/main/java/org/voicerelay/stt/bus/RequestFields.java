@@ -1,0 +1,112 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Typed reads of a request body that fail with {@link BusErrorCode#BAD_REQUEST} and a message
+ * naming the field, instead of the {@link ClassCastException} of {@link JsonObject}'s getters.
+ */
+final class RequestFields {
+
+  private final JsonObject json;
+
+  private RequestFields(JsonObject json) {
+    this.json = json;
+  }
+
+  /**
+   * A body as a JSON object: a {@link JsonObject}, or a String or Buffer holding one (for senders
+   * that send text).
+   */
+  static RequestFields of(Object body) {
+    if (body instanceof JsonObject o) {
+      return new RequestFields(o);
+    }
+    if (body instanceof String || body instanceof Buffer) {
+      try {
+        Object parsed = body instanceof String s ? new JsonObject(s) : ((Buffer) body).toJsonObject();
+        return new RequestFields((JsonObject) parsed);
+      } catch (DecodeException | ClassCastException e) {
+        throw bad("malformed JSON: the body must be a JSON object");
+      }
+    }
+    throw bad("the body must be a JSON object, got " + typeName(body));
+  }
+
+  JsonObject json() {
+    return json;
+  }
+
+  boolean has(String field) {
+    return json.getValue(field) != null;
+  }
+
+  String string(String field) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    throw bad(field + " must be a string, got " + typeName(v));
+  }
+
+  Integer integer(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+      return n.intValue();
+    }
+    throw bad(field + " must be a whole number, got " + (v instanceof Number ? v : typeName(v)));
+  }
+
+  JsonObject object(String field) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof JsonObject) {
+      return (JsonObject) v;
+    }
+    throw bad(field + " must be a JSON object, got " + typeName(v));
+  }
+
+  JsonArray array(String field) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof JsonArray) {
+      return (JsonArray) v;
+    }
+    throw bad(field + " must be a JSON array, got " + typeName(v));
+  }
+
+  static ReplyException bad(String message) {
+    return BusErrorCode.failure(BusErrorCode.BAD_REQUEST, message);
+  }
+
+  static String typeName(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof String) {
+      return "a string";
+    }
+    if (v instanceof Number) {
+      return "a number";
+    }
+    if (v instanceof Boolean) {
+      return "a boolean";
+    }
+    if (v instanceof JsonObject) {
+      return "an object";
+    }
+    if (v instanceof JsonArray) {
+      return "an array";
+    }
+    if (v instanceof Buffer) {
+      return "binary";
+    }
+    return "a " + v.getClass().getSimpleName();
+  }
+}

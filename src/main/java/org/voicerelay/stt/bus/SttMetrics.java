@@ -1,0 +1,111 @@
+package org.voicerelay.stt.bus;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The verticle's meters, all named {@code stt.*} (Prometheus: {@code stt_*}). Meters with the same
+ * name and tags are shared by every instance of the verticle on one registry, so the numbers are
+ * per node. A disabled instance records into an empty composite registry, which ignores everything.
+ */
+final class SttMetrics {
+
+  static final String SESSIONS_OPEN = "stt.sessions.open";
+  static final String SESSIONS_OPENED = "stt.sessions.opened";
+  static final String SESSIONS_CLOSED = "stt.sessions.closed";
+  static final String AUDIO_RECEIVED = "stt.audio.received";
+  static final String AUDIO_SENT = "stt.audio.sent";
+  static final String FRAMES_SENT = "stt.frames.sent";
+  static final String TRANSCRIPTS = "stt.transcripts";
+  static final String RECONNECTS = "stt.reconnects";
+  static final String ERRORS = "stt.errors";
+  static final String FINAL_LATENCY = "stt.final.latency";
+
+  private final MeterRegistry registry;
+  private final Counter opened;
+  private final Counter audioReceived;
+  private final Counter audioSent;
+  private final Counter framesSent;
+  private final Counter reconnects;
+  private final Timer finalLatency;
+
+  SttMetrics(MeterRegistry registry, AtomicInteger openSessions) {
+    this.registry = registry;
+    Gauge.builder(SESSIONS_OPEN, openSessions, AtomicInteger::get).strongReference(true)
+        .description("Sessions live on this node").register(registry);
+    this.opened = Counter.builder(SESSIONS_OPENED).description("Sessions opened").register(registry);
+    this.audioReceived = Counter.builder(AUDIO_RECEIVED).baseUnit("seconds")
+        .description("Seconds of audio received from the event bus").register(registry);
+    this.audioSent = Counter.builder(AUDIO_SENT).baseUnit("seconds")
+        .description("Seconds of audio sent to the gateway").register(registry);
+    this.framesSent = Counter.builder(FRAMES_SENT)
+        .description("50 ms audio frames sent to the gateway").register(registry);
+    this.reconnects = Counter.builder(RECONNECTS)
+        .description("Gateway reconnections scheduled").register(registry);
+    this.finalLatency = Timer.builder(FINAL_LATENCY)
+        .description("From flush or end of audio to the next final transcript")
+        .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+  }
+
+  static SttMetrics disabled() {
+    return new SttMetrics(new CompositeMeterRegistry(), new AtomicInteger());
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  void sessionOpened() {
+    opened.increment();
+  }
+
+  void sessionClosed(String reason) {
+    registry.counter(SESSIONS_CLOSED, "reason", reason).increment();
+  }
+
+  void audioReceived(double seconds) {
+    audioReceived.increment(seconds);
+  }
+
+  void audioSent(double seconds, long frames) {
+    audioSent.increment(seconds);
+    framesSent.increment(frames);
+  }
+
+  void transcript(String type) {
+    registry.counter(TRANSCRIPTS, "type", type).increment();
+  }
+
+  void reconnect() {
+    reconnects.increment();
+  }
+
+  /** {@code code} is a {@link BusErrorCode#name(int)} or a client error code (e.g. {@code connection_failed}). */
+  void error(String code) {
+    registry.counter(ERRORS, "code", code).increment();
+  }
+
+  void finalLatency(long nanos) {
+    finalLatency.record(Duration.ofNanos(nanos));
+  }
+
+  /** For tests: the count of a counter, 0 if it does not exist. */
+  double count(String name, String... tags) {
+    Counter c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  long latencyCount() {
+    return finalLatency.count();
+  }
+
+  double latencyMaxMs() {
+    return finalLatency.max(TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,359 @@
+package org.voicerelay.stt.bus;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.client.SpeechStream;
+import org.voicerelay.stt.client.StreamOptions;
+import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
+ * addresses of its own with one gateway WebSocket behind it. Everything on the bus is JSON or a
+ * Buffer, so any JVM language, a bridge client or another cluster node can use all of it; the
+ * contract is in {@code docs-bus-contract.md} and {@code asyncapi/stt-eventbus.json}.
+ *
+ * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
+ * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
+ * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
+ * for the whole node. A session lives on the instance (and node) that opened it.
+ *
+ * <p>Undeploying ends every session cleanly: finalize, the last final transcript, the
+ * {@code closed} event; sessions still busy after {@code shutdownTimeoutMs} are aborted.
+ */
+public class SttVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SttVerticle.class);
+  /** How long an idempotent open waits to learn whether another node already runs the session. */
+  private static final long PROBE_TIMEOUT_MS = 2_000;
+
+  private final SttVerticleOptions givenOptions;
+  private final MeterRegistry givenRegistry;
+  private final Map<String, String> env;
+  private final Map<String, Future<JsonObject>> opening = new HashMap<>();
+
+  private SttVerticleOptions options;
+  private String node;
+  private SttClient sharedClient;
+  private SessionRegistry registry;
+  private SttMetrics metrics;
+  private MessageConsumer<Object> openConsumer;
+  private HttpServer prometheusServer;
+  private TcpEventBusBridge bridge;
+  private boolean stopping;
+
+  /** Reads {@code conf/config.json}, the deployment config and the environment. */
+  public SttVerticle() {
+    this(null, null, System.getenv());
+  }
+
+  /** Uses exactly these options (the client still reads unset credentials from the environment). */
+  public SttVerticle(SttVerticleOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * @param registry where the meters go; null: the registry of Vert.x Micrometer Metrics if Vert.x
+   *     was started with it, else a registry of the verticle's own
+   */
+  public SttVerticle(SttVerticleOptions options, MeterRegistry registry) {
+    this(options, registry, Map.of());
+  }
+
+  SttVerticle(SttVerticleOptions options, MeterRegistry registry, Map<String, String> env) {
+    this.givenOptions = options == null ? null : new SttVerticleOptions(options);
+    this.givenRegistry = registry;
+    this.env = env;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<SttVerticleOptions> loaded = givenOptions != null ? Future.succeededFuture(givenOptions)
+        : LayeredConfig.load(vertx, config(), env);
+    return loaded.compose(opts -> {
+      options = opts;
+      node = opts.getNode() != null ? opts.getNode()
+          : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
+      sharedClient = SttClient.create(vertx, clientOptions(null));
+      registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
+      metrics = createMetrics();
+      openConsumer = vertx.eventBus().consumer(SessionAddresses.open(opts.getPrefix()), this::onOpen);
+      List<Future<?>> starting = new ArrayList<>();
+      starting.add(openConsumer.completion());
+      PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
+      if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
+        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
+      }
+      if (opts.isBridgeEnabled()) {
+        starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
+      }
+      return Future.all(starting);
+    }).onSuccess(v -> LOG.info("stt bus ready on {} (node {}, maxSessions {}{}{})",
+        SessionAddresses.open(options.getPrefix()), node, options.getMaxSessions(),
+        prometheusServer == null ? "" : ", metrics on :" + prometheusServer.actualPort()
+            + options.getPrometheusPath(),
+        bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + bridgePort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (registry == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    for (BusSession session : registry.live()) {
+      session.end(BusSession.REASON_SHUTDOWN);
+      closing.add(session.closedFuture());
+    }
+    Promise<Void> allClosed = Promise.promise();
+    Future.join(closing).onComplete(ar -> allClosed.tryComplete());
+    if (!closing.isEmpty()) {
+      LOG.info("undeploying: ending {} sessions", closing.size());
+      long timer = vertx.setTimer(Math.max(1, options.getShutdownTimeoutMs()), t -> {
+        for (BusSession session : registry.live()) {
+          LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
+              options.getShutdownTimeoutMs());
+          session.close(BusSession.REASON_SHUTDOWN);
+        }
+      });
+      allClosed.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
+    return allClosed.future().compose(v -> {
+      List<Future<?>> releasing = new ArrayList<>();
+      releasing.add(openConsumer.unregister());
+      for (BusSession session : registry.all()) {
+        releasing.add(session.unregister());
+        registry.remove(session);
+      }
+      releasing.add(sharedClient.close());
+      if (prometheusServer != null) {
+        releasing.add(prometheusServer.close());
+      }
+      if (bridge != null) {
+        releasing.add(bridge.close());
+      }
+      return Future.join(releasing);
+    });
+  }
+
+  /** The options in use (after config loading), or null before start. */
+  public SttVerticleOptions options() {
+    return options == null ? null : new SttVerticleOptions(options);
+  }
+
+  /** The port of the Prometheus endpoint, or -1 if it is not running. */
+  public int prometheusPort() {
+    return prometheusServer == null ? -1 : prometheusServer.actualPort();
+  }
+
+  /** The configured port of the TCP bridge, or -1 if it is not running. */
+  public int bridgePort() {
+    return bridge == null ? -1 : options.getBridgePort();
+  }
+
+  /** The registry the verticle's meters are in. */
+  public MeterRegistry meterRegistry() {
+    return metrics == null ? null : metrics.registry();
+  }
+
+  // ---------------------------------------------------------------- open
+
+  private void onOpen(Message<Object> message) {
+    Future<JsonObject> reply;
+    try {
+      if (stopping) {
+        throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
+      }
+      OpenRequest request = OpenRequest.parse(message.body(), options);
+      reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+    } catch (ReplyException e) {
+      reply = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      LOG.warn("open failed", e);
+      reply = Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "open failed: " + e));
+    }
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+        BusSession session = registry.get(ar.result().getString("sessionId"));
+        if (session != null) {
+          vertx.runOnContext(v -> session.resumeEvents());
+        }
+      } else {
+        ReplyException failure = ar.cause() instanceof ReplyException e && e.failureCode() > 0 ? e
+            : BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "open failed: " + ar.cause().getMessage());
+        metrics.error(BusErrorCode.name(failure.failureCode()));
+        message.fail(failure.failureCode(), failure.getMessage());
+      }
+    });
+  }
+
+  /**
+   * The same id opens the same session: here, by the registry; elsewhere in the cluster, by
+   * asking the session's control address for its status first.
+   */
+  private Future<JsonObject> openIdempotent(OpenRequest request) {
+    String id = request.sessionId();
+    BusSession existing = registry.get(id);
+    if (existing != null) {
+      return existing.state() == BusSession.State.CLOSED
+          ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
+          : Future.succeededFuture(existing.openReply());
+    }
+    Future<JsonObject> pending = opening.get(id);
+    if (pending != null) {
+      return pending;
+    }
+    Future<JsonObject> opened = probe(id).compose(found -> found != null ? Future.succeededFuture(found)
+        : create(id, request));
+    opening.put(id, opened);
+    opened.onComplete(ar -> opening.remove(id));
+    return opened;
+  }
+
+  /** The open reply of a session with this id elsewhere, null if there is none. */
+  private Future<JsonObject> probe(String id) {
+    SessionAddresses addresses = SessionAddresses.of(options.getPrefix(), id);
+    return vertx.eventBus().<Object>request(addresses.control(), new JsonObject().put("action", "status"),
+            new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS))
+        .compose(reply -> {
+          JsonObject status = (JsonObject) reply.body();
+          if ("closed".equals(status.getString("state"))) {
+            return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED,
+                "session " + id + " has ended"));
+          }
+          JsonObject found = new JsonObject();
+          for (String key : List.of("sessionId", "audioAddress", "controlAddress", "eventsAddress", "node")) {
+            found.put(key, status.getValue(key));
+          }
+          return Future.succeededFuture(found);
+        }, err -> {
+          if (err instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+            return Future.succeededFuture(null);
+          }
+          if (err instanceof ReplyException e && e.failureCode() > 0) {
+            return Future.failedFuture(e);
+          }
+          return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
+              "cannot tell whether session " + id + " already runs elsewhere: " + err.getMessage()));
+        });
+  }
+
+  private Future<JsonObject> create(String id, OpenRequest request) {
+    if (stopping) {
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
+          "the stt verticle is being undeployed"));
+    }
+    if (!registry.tryReserve()) {
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
+          "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
+    }
+    BusSession session;
+    try {
+      SttClient ownClient = request.needsOwnClient() ? SttClient.create(vertx, clientOptions(request)) : null;
+      SttClient client = ownClient != null ? ownClient : sharedClient;
+      int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
+      SpeechStream stream = client.stream(new StreamOptions().setLanguage(request.language())
+          .setInputSampleRate(inputRate));
+      String model = request.model() != null ? request.model() : options.getClient().getModel();
+      String language = request.language() != null ? request.language() : options.getClient().getLanguage();
+      session = new BusSession(vertx, id, request.eventsAddress(), node, model, language, inputRate, options,
+          metrics, stream, ownClient, this::onSessionClosed);
+    } catch (IllegalArgumentException e) {
+      registry.release();
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
+    } catch (RuntimeException e) {
+      registry.release();
+      LOG.warn("cannot open session {}", id, e);
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
+    }
+    registry.add(session);
+    metrics.sessionOpened();
+    return session.start().map(v -> session.openReply()).recover(err -> {
+      session.close(BusSession.REASON_FAILED);
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
+          "cannot register the addresses of session " + id + ": " + err.getMessage()));
+    });
+  }
+
+  private void onSessionClosed(BusSession session) {
+    registry.release();
+    metrics.sessionClosed(session.status().getString("reason", BusSession.REASON_ENDED));
+    if (stopping) {
+      return;
+    }
+    if (options.getClosedSessionLingerMs() == 0) {
+      session.unregister().onComplete(ar -> registry.remove(session));
+    } else {
+      vertx.setTimer(options.getClosedSessionLingerMs(), t -> {
+        if (!stopping) {
+          session.unregister().onComplete(ar -> registry.remove(session));
+        }
+      });
+    }
+  }
+
+  /** The verticle's client options, with a session's own model, language, extra and fallback. */
+  private SttOptions clientOptions(OpenRequest request) {
+    SttOptions client = new SttOptions(options.getClient()).setMaxBufferedBytes(options.getMaxBufferedBytes());
+    if (request != null) {
+      if (request.language() != null) {
+        client.setLanguage(request.language());
+      }
+      if (request.model() != null) {
+        client.setModel(request.model());
+      }
+      client.getExtra().mergeIn(request.extra());
+      if (!request.fallback().isEmpty()) {
+        client.setFallback(request.fallback());
+      }
+    }
+    return client;
+  }
+
+  private SttMetrics createMetrics() {
+    if (!options.isMetricsEnabled()) {
+      return SttMetrics.disabled();
+    }
+    MeterRegistry base = givenRegistry != null ? givenRegistry : BackendRegistries.getDefaultNow();
+    if (base == null) {
+      base = options.isPrometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+          : new SimpleMeterRegistry();
+    }
+    if (options.isPrometheusEnabled() && PrometheusEndpoint.find(base) == null) {
+      CompositeMeterRegistry both = new CompositeMeterRegistry(Clock.SYSTEM);
+      both.add(base);
+      both.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      base = both;
+    }
+    return new SttMetrics(base, registry.nodeLive());
+  }
+
+  private static String newSessionId() {
+    return "s_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+}

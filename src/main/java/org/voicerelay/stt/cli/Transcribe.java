@@ -1,0 +1,158 @@
+package org.voicerelay.stt.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/**
+ * The main job: transcribes WAV files through the whole path (event bus → {@code SttVerticle}
+ * → client → gateway) and prints transcripts as they arrive. Uses LiveKit Cloud when
+ * {@code LIVEKIT_INFERENCE_URL} and credentials are set, else starts the local gateway with the
+ * offline engine. Usage: {@code scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]}.
+ */
+public final class Transcribe {
+
+  static final String DEFAULT_RECORDING = "scripts/samples/rms-long-16k-mono.wav";
+
+  private final Vertx vertx;
+  private final TranscriptPrinter printer;
+  private final boolean fast;
+  private final String model;
+
+  private Transcribe(Vertx vertx, TranscriptPrinter printer, boolean fast, String model) {
+    this.vertx = vertx;
+    this.printer = printer;
+    this.fast = fast;
+    this.model = model;
+  }
+
+  public static void main(String[] args) {
+    boolean fast = false;
+    boolean json = false;
+    String model = "deepgram/nova-3";
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--fast" -> fast = true;
+        case "--json" -> json = true;
+        case "--model" -> model = args[++i];
+        case "-h", "--help" -> {
+          System.out.println("usage: scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]");
+          System.out.println("  --fast   stream as fast as the gateway takes it (default: real time)");
+          System.out.println("  --json   print every event as one JSON line");
+          System.out.println("  no file: " + DEFAULT_RECORDING);
+          return;
+        }
+        default -> files.add(args[i]);
+      }
+    }
+    if (files.isEmpty()) {
+      files.add(DEFAULT_RECORDING);
+    }
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Vertx vertx = Vertx.vertx();
+    TranscriptPrinter printer = new TranscriptPrinter(vertx, out, json);
+    Transcribe job = new Transcribe(vertx, printer, fast, model);
+    int exit = 0;
+    try {
+      job.deploy(System.getenv()).compose(v -> job.transcribeAll(files)).await();
+    } catch (Exception e) {
+      System.err.println("transcribe: " + e.getMessage());
+      exit = 1;
+    }
+    printer.drain().await();
+    vertx.close().await();
+    System.exit(exit);
+  }
+
+  /** Deploys the local gateway unless the cloud is configured, then the verticle. */
+  Future<Void> deploy(Map<String, String> env) {
+    JsonObject client = new JsonObject();
+    Future<Void> gateway;
+    boolean cloud = env.containsKey("LIVEKIT_INFERENCE_URL")
+        && (env.containsKey("LIVEKIT_INFERENCE_API_KEY") || env.containsKey("LIVEKIT_API_KEY"))
+        && (env.containsKey("LIVEKIT_INFERENCE_API_SECRET") || env.containsKey("LIVEKIT_API_SECRET"));
+    if (cloud) {
+      printer.header("# gateway: " + env.get("LIVEKIT_INFERENCE_URL"));
+      gateway = Future.succeededFuture();
+    } else {
+      byte[] secret = new byte[24];
+      new SecureRandom().nextBytes(secret);
+      String apiSecret = HexFormat.of().formatHex(secret);
+      LocalGatewayVerticle local = new LocalGatewayVerticle(new LocalGatewayOptions()
+          .setApiKey("transcribe").setApiSecret(apiSecret));
+      printer.header("# starting the local gateway (offline engine; loading the model takes a few seconds)");
+      gateway = vertx.deployVerticle(local).map(id -> {
+        client.put("baseUrl", "http://127.0.0.1:" + local.actualPort() + "/v1")
+            .put("apiKey", "transcribe").put("apiSecret", apiSecret);
+        printer.header("# local gateway on ws://127.0.0.1:" + local.actualPort() + "/v1/stt");
+        return null;
+      });
+    }
+    return gateway.compose(v -> vertx.deployVerticle(new SttVerticle(new SttVerticleOptions(
+        new JsonObject().put("client", client).put("metrics", new JsonObject().put("enabled", false))))))
+        .mapEmpty();
+  }
+
+  Future<Void> transcribeAll(List<String> files) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String file : files) {
+      chain = chain.compose(v -> transcribe(file));
+    }
+    return chain;
+  }
+
+  private Future<Void> transcribe(String path) {
+    return vertx.fileSystem().readFile(path)
+        .recover(err -> Future.failedFuture("cannot read " + path + ": " + err.getMessage()))
+        .compose(bytes -> vertx.executeBlocking(() -> WavFile.parse(bytes)))
+        .recover(err -> Future.failedFuture(path + ": " + err.getMessage()))
+        .compose(wav -> {
+          printer.header(String.format(java.util.Locale.ROOT, "# %s: %.1f s, %d Hz, %d channel%s%s",
+              path, wav.durationSeconds(), wav.sampleRate(), wav.channels(),
+              wav.channels() == 1 ? "" : "s (mixed to mono)", fast ? ", fast" : ", real time"));
+          return stream(wav);
+        });
+  }
+
+  private Future<Void> stream(WavFile wav) {
+    JsonObject open = new JsonObject().put("model", model).put("language", "en")
+        .put("sampleRate", wav.sampleRate());
+    return vertx.eventBus().<JsonObject>request("stt.open", open).compose(reply -> {
+      JsonObject session = reply.body();
+      Promise<Void> closed = Promise.promise();
+      MessageConsumer<JsonObject> events = vertx.eventBus().consumer(session.getString("eventsAddress"));
+      events.handler(message -> {
+        JsonObject event = message.body();
+        printer.event(event);
+        if ("closed".equals(event.getString("type"))) {
+          closed.tryComplete();
+        }
+      });
+      BusAudioSender sender = new BusAudioSender(vertx, session.getString("audioAddress"),
+          Buffer.buffer(wav.pcm()), wav.sampleRate(), !fast, printer::progress);
+      return events.completion()
+          .compose(v -> sender.send())
+          .compose(v -> vertx.eventBus().request(session.getString("controlAddress"),
+              new JsonObject().put("action", "end"), new io.vertx.core.eventbus.DeliveryOptions()
+                  .setSendTimeout(120_000)))
+          .compose(v -> closed.future())
+          .eventually(events::unregister);
+    });
+  }
+}

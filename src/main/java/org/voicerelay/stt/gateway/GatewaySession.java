@@ -1,0 +1,497 @@
+package org.voicerelay.stt.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.Resampler;
+import org.voicerelay.stt.protocol.MessageType;
+import org.voicerelay.stt.protocol.ModelName;
+import org.voicerelay.stt.protocol.ProtocolCodec;
+import org.voicerelay.stt.protocol.ProtocolException;
+import org.voicerelay.stt.protocol.ServerMessage;
+import org.voicerelay.stt.protocol.WireWord;
+
+/**
+ * The server side of one gateway WebSocket: reads the client's frames, feeds the engine and
+ * writes its results back as protocol frames.
+ *
+ * <p>Everything runs on the verticle's event loop; engine callbacks, which may come from the
+ * engine's own threads, hop onto it first. So the state below needs no locks, and a reader can
+ * follow a session as a small state machine: {@code AWAITING_CREATE -> OPEN -> (CLOSING) -> CLOSED}.
+ * One timer at a time: the idle timer while open, the close deadline while closing.
+ */
+final class GatewaySession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
+
+  static final String ENCODING_PCM_S16LE = "pcm_s16le";
+  static final int DEFAULT_SAMPLE_RATE = 16_000;
+  static final int MIN_SAMPLE_RATE = 8_000;
+  static final int MAX_SAMPLE_RATE = 192_000;
+
+  static final short CLOSE_NORMAL = 1000;
+  static final short CLOSE_GOING_AWAY = 1001;
+  static final short CLOSE_POLICY_VIOLATION = 1008;
+  static final short CLOSE_INTERNAL_ERROR = 1011;
+  static final short CLOSE_TRY_AGAIN_LATER = 1013;
+
+  private static final String AUDIO_PREFIX = "{\"type\":\"input_audio\",\"audio\":\"";
+  private static final String AUDIO_SUFFIX = "\"}";
+
+  enum State { AWAITING_CREATE, OPEN, CLOSING, CLOSED }
+
+  private final Context context;
+  private final ServerWebSocket socket;
+  private final String sessionId;
+  private final String defaultModel;
+  private final Recognizer recognizer;
+  private final LocalGatewayOptions options;
+  private final Handler<GatewaySession> onEnd;
+  private final long connectedAt = System.nanoTime();
+
+  private State state = State.AWAITING_CREATE;
+  private long timerId = -1;
+  private long lastActivity = System.nanoTime();
+  private int pendingFinalizes;
+  private long audioBytesIn;
+  private int clientSampleRate;
+  private String model;
+  private String language;
+  private Map<String, Object> extra = Map.of();
+  private Resampler resampler;
+  private Recognition recognition;
+
+  GatewaySession(Context context, ServerWebSocket socket, String sessionId, String defaultModel,
+      Recognizer recognizer, LocalGatewayOptions options, Handler<GatewaySession> onEnd) {
+    this.context = context;
+    this.socket = socket;
+    this.sessionId = sessionId;
+    this.defaultModel = defaultModel;
+    this.recognizer = recognizer;
+    this.options = options;
+    this.onEnd = onEnd;
+  }
+
+  String id() {
+    return sessionId;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** Installs the socket handlers and the idle timer. */
+  void start() {
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(this::onBinary);
+    socket.exceptionHandler(err -> LOG.debug("session {}: socket error: {}", sessionId, err.toString()));
+    socket.closeHandler(v -> release("client closed the socket"));
+    armTimer(options.getIdleTimeout());
+  }
+
+  /** The gateway is stopping: tell the client the session is over and close the socket. */
+  Future<Void> shutdown() {
+    if (state == State.CLOSED) {
+      return Future.succeededFuture();
+    }
+    send(ServerMessage.of(MessageType.SESSION_CLOSED));
+    release("gateway stopping");
+    return socket.close(CLOSE_GOING_AWAY, "gateway stopping");
+  }
+
+  // ---- client frames
+
+  private void onText(String text) {
+    if (state == State.CLOSED || state == State.CLOSING) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    String audio = audioPayload(text);
+    if (audio != null) {
+      onAudio(audio);
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = ProtocolCodec.readObject(text);
+    } catch (ProtocolException e) {
+      sendError(GatewayErrorCode.MALFORMED_JSON, e.getMessage());
+      return;
+    }
+    String type = frame.get("type").asText();
+    switch (type) {
+      case MessageType.SESSION_CREATE -> onCreate(frame);
+      case MessageType.INPUT_AUDIO -> {
+        JsonNode payload = frame.get("audio");
+        if (payload == null || !payload.isTextual()) {
+          sendError(GatewayErrorCode.INVALID_MESSAGE, "input_audio needs a string \"audio\"");
+        } else {
+          onAudio(payload.asText());
+        }
+      }
+      case MessageType.SESSION_FINALIZE -> onFinalize();
+      case MessageType.SESSION_UPDATE -> onUpdate(frame);
+      case MessageType.SESSION_CLOSE -> onCloseRequest();
+      default -> sendError(GatewayErrorCode.UNKNOWN_MESSAGE_TYPE,
+          "unknown message type: " + abbreviate(type));
+    }
+  }
+
+  private void onBinary(Buffer data) {
+    if (state == State.CLOSED || state == State.CLOSING) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    sendError(GatewayErrorCode.BINARY_FRAME,
+        "binary frames are not supported; send audio as input_audio text frames");
+  }
+
+  private void onCreate(JsonNode frame) {
+    if (state != State.AWAITING_CREATE) {
+      sendError(GatewayErrorCode.SESSION_ALREADY_CREATED, "session " + sessionId + " already exists");
+      return;
+    }
+    JsonNode settings = frame.path("settings");
+    if (!settings.isMissingNode() && !settings.isObject()) {
+      sendError(GatewayErrorCode.INVALID_MESSAGE, "session.create \"settings\" must be an object");
+      return;
+    }
+    String encoding = text(settings, "encoding", ENCODING_PCM_S16LE);
+    if (!ENCODING_PCM_S16LE.equals(encoding)) {
+      sendError(GatewayErrorCode.UNSUPPORTED_ENCODING,
+          "unsupported encoding " + abbreviate(encoding) + "; only " + ENCODING_PCM_S16LE + " is supported");
+      return;
+    }
+    int sampleRate = sampleRate(settings.get("sample_rate"));
+    if (sampleRate < 0) {
+      sendError(GatewayErrorCode.UNSUPPORTED_SAMPLE_RATE, "sample_rate must be a whole number of Hz in ["
+          + MIN_SAMPLE_RATE + ", " + MAX_SAMPLE_RATE + "], got " + abbreviate(settings.path("sample_rate").asText()));
+      return;
+    }
+    Map<String, Object> requestedExtra;
+    JsonNode extraNode = settings.path("extra");
+    if (extraNode.isObject()) {
+      requestedExtra = toMap(extraNode);
+    } else if (extraNode.isMissingNode() || extraNode.isNull()) {
+      requestedExtra = Map.of();
+    } else {
+      sendError(GatewayErrorCode.INVALID_MESSAGE, "settings \"extra\" must be an object");
+      return;
+    }
+    ModelName requested = ModelName.parse(text(frame, "model", defaultModel));
+    model = requested.wireModel() == null ? ModelName.AUTO : requested.model();
+    language = text(settings, "language", requested.language() == null ? options.getLanguage() : requested.language());
+    extra = requestedExtra;
+    clientSampleRate = sampleRate;
+    resampler = new Resampler(sampleRate, recognizer.sampleRate());
+    try {
+      recognition = recognizer.open(new RecognitionRequest(model, language, extra), new EngineEvents());
+    } catch (RuntimeException e) {
+      fail(GatewayErrorCode.ENGINE_FAILURE, "engine failed to open a recognition: " + e.getMessage(),
+          CLOSE_INTERNAL_ERROR);
+      return;
+    }
+    state = State.OPEN;
+    send(new ServerMessage(MessageType.SESSION_CREATED, sessionId, null, null, null, null, null, null,
+        null, null, null, null, null));
+    LOG.info("session {} opened: model={} language={} sampleRate={} engine={}", sessionId, model,
+        language, sampleRate, recognizer.name());
+  }
+
+  private void onAudio(String base64) {
+    if (state == State.AWAITING_CREATE) {
+      sendError(GatewayErrorCode.SESSION_NOT_CREATED, "input_audio before session.create");
+      return;
+    }
+    byte[] pcm;
+    try {
+      pcm = Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      sendError(GatewayErrorCode.INVALID_BASE64, "input_audio \"audio\" is not valid base64");
+      return;
+    }
+    if ((pcm.length & 1) != 0) {
+      sendError(GatewayErrorCode.ODD_LENGTH_AUDIO,
+          "input_audio has " + pcm.length + " bytes; pcm_s16le needs an even number");
+      return;
+    }
+    audioBytesIn += pcm.length;
+    feed(resampler.isPassThrough() ? pcm : resampler.process(pcm));
+  }
+
+  private void onFinalize() {
+    if (state == State.AWAITING_CREATE) {
+      sendError(GatewayErrorCode.SESSION_NOT_CREATED, "session.finalize before session.create");
+      return;
+    }
+    feed(resampler.drain());
+    if (state != State.OPEN) {
+      return;
+    }
+    pendingFinalizes++;
+    recognition.finalizeUtterance();
+  }
+
+  private void onUpdate(JsonNode frame) {
+    if (state == State.AWAITING_CREATE) {
+      sendError(GatewayErrorCode.SESSION_NOT_CREATED, "session.update before session.create");
+      return;
+    }
+    JsonNode settings = frame.path("settings");
+    if (!settings.isObject()) {
+      sendError(GatewayErrorCode.INVALID_MESSAGE, "session.update needs a \"settings\" object");
+      return;
+    }
+    JsonNode extraNode = settings.path("extra");
+    if (!extraNode.isMissingNode() && !extraNode.isNull() && !extraNode.isObject()) {
+      sendError(GatewayErrorCode.INVALID_MESSAGE, "settings \"extra\" must be an object");
+      return;
+    }
+    if (extraNode.isObject()) {
+      extra = toMap(extraNode);
+    }
+    model = text(settings, "model", model);
+    language = text(settings, "language", language);
+    LOG.debug("session {} updated: model={} language={}", sessionId, model, language);
+  }
+
+  /**
+   * {@code session.close}: a finalize already asked for is still answered, then the session ends;
+   * audio not yet finalized is dropped, as the client has said it wants nothing more.
+   */
+  private void onCloseRequest() {
+    if (pendingFinalizes == 0) {
+      finishClose("client sent session.close");
+      return;
+    }
+    state = State.CLOSING;
+    armTimer(options.getIdleTimeout());
+  }
+
+  // ---- engine
+
+  private void feed(byte[] pcm) {
+    if (pcm.length == 0 || state != State.OPEN) {
+      return;
+    }
+    long pending = recognition.pendingBytes();
+    if (pending + pcm.length > options.getMaxPendingBytes()) {
+      fail(GatewayErrorCode.AUDIO_BUFFER_OVERFLOW, "the engine is " + pending
+          + " bytes behind; the limit is " + options.getMaxPendingBytes() + " bytes per session",
+          CLOSE_POLICY_VIOLATION);
+      return;
+    }
+    recognition.accept(pcm);
+  }
+
+  /** Engine results, moved onto the session's event loop before they touch any state. */
+  private final class EngineEvents implements RecognitionListener {
+
+    @Override
+    public void onSpeechStart(double atSeconds) {
+      context.runOnContext(v -> {
+        if (isLive()) {
+          send(ServerMessage.of(MessageType.START_OF_SPEECH));
+        }
+      });
+    }
+
+    @Override
+    public void onInterim(Hypothesis hypothesis) {
+      context.runOnContext(v -> {
+        if (isLive()) {
+          send(transcript(MessageType.INTERIM_TRANSCRIPT, hypothesis));
+        }
+      });
+    }
+
+    @Override
+    public void onFinal(Hypothesis hypothesis) {
+      context.runOnContext(v -> {
+        if (isLive()) {
+          send(transcript(MessageType.FINAL_TRANSCRIPT, hypothesis));
+        }
+      });
+    }
+
+    @Override
+    public void onFinalized() {
+      context.runOnContext(v -> {
+        if (!isLive()) {
+          return;
+        }
+        pendingFinalizes = Math.max(0, pendingFinalizes - 1);
+        send(ServerMessage.of(MessageType.SESSION_FINALIZED));
+        if (state == State.CLOSING && pendingFinalizes == 0) {
+          finishClose("client sent session.close");
+        }
+      });
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      context.runOnContext(v -> {
+        if (isLive()) {
+          fail(GatewayErrorCode.ENGINE_FAILURE, "engine failure: " + failure.getMessage(),
+              CLOSE_INTERNAL_ERROR);
+        }
+      });
+    }
+  }
+
+  private ServerMessage transcript(String type, Hypothesis hypothesis) {
+    List<WireWord> words = new ArrayList<>();
+    if (hypothesis.words() != null) {
+      for (Hypothesis.Word word : hypothesis.words()) {
+        words.add(new WireWord(word.word(), word.start(), word.end(), word.confidence(), null));
+      }
+    }
+    return new ServerMessage(type, sessionId, sessionId, hypothesis.text() == null ? "" : hypothesis.text(),
+        language, hypothesis.start(), Math.max(0, hypothesis.end() - hypothesis.start()),
+        hypothesis.confidence(), words, null, hypothesis.extra() == null ? Map.of() : hypothesis.extra(),
+        null, null);
+  }
+
+  // ---- timers and ending
+
+  private void armTimer(long delayMillis) {
+    if (timerId >= 0) {
+      context.owner().cancelTimer(timerId);
+    }
+    timerId = context.owner().setTimer(Math.max(1, delayMillis), id -> onTimer());
+  }
+
+  private void onTimer() {
+    timerId = -1;
+    switch (state) {
+      case CLOSED -> {
+      }
+      case CLOSING -> finishClose("engine did not finish the last finalize in time");
+      case AWAITING_CREATE, OPEN -> {
+        long idleFor = pendingFinalizes > 0 ? 0 : (System.nanoTime() - lastActivity) / 1_000_000;
+        if (idleFor >= options.getIdleTimeout()) {
+          fail(GatewayErrorCode.INACTIVE_SESSION, "session inactive for " + idleFor
+              + " ms; the idle timeout is " + options.getIdleTimeout() + " ms", CLOSE_NORMAL);
+        } else {
+          armTimer(options.getIdleTimeout() - idleFor);
+        }
+      }
+    }
+  }
+
+  private void finishClose(String reason) {
+    send(ServerMessage.of(MessageType.SESSION_CLOSED));
+    release(reason);
+    socket.close(CLOSE_NORMAL);
+  }
+
+  private void fail(int code, String message, short closeCode) {
+    sendError(code, message);
+    release("error " + code + ": " + message);
+    socket.close(closeCode);
+  }
+
+  /** Frees everything the session holds; safe to call more than once. */
+  private void release(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasCreated = recognition != null;
+    state = State.CLOSED;
+    if (timerId >= 0) {
+      context.owner().cancelTimer(timerId);
+      timerId = -1;
+    }
+    if (recognition != null) {
+      recognition.close();
+      recognition = null;
+    }
+    resampler = null;
+    onEnd.handle(this);
+    long durationMs = (System.nanoTime() - connectedAt) / 1_000_000;
+    if (wasCreated) {
+      LOG.info("session {} closed: model={} duration={}ms audio={}s reason={}", sessionId, model,
+          durationMs, String.format("%.2f", audioBytesIn / 2.0 / clientSampleRate), reason);
+    } else {
+      LOG.info("session {} closed before session.create: duration={}ms reason={}", sessionId,
+          durationMs, reason);
+    }
+  }
+
+  private boolean isLive() {
+    return state == State.OPEN || state == State.CLOSING;
+  }
+
+  private void send(ServerMessage message) {
+    socket.writeTextMessage(ProtocolCodec.encode(message));
+  }
+
+  private void sendError(int code, String message) {
+    LOG.debug("session {}: error {}: {}", sessionId, code, message);
+    send(ServerMessage.error(code, message));
+  }
+
+  // ---- parsing
+
+  /**
+   * The base64 of an {@code input_audio} frame written the way clients write it, without a JSON
+   * parse; null for any other frame, which then takes the general path.
+   */
+  static String audioPayload(String text) {
+    if (!text.startsWith(AUDIO_PREFIX) || !text.endsWith(AUDIO_SUFFIX)
+        || text.length() < AUDIO_PREFIX.length() + AUDIO_SUFFIX.length()) {
+      return null;
+    }
+    int end = text.length() - AUDIO_SUFFIX.length();
+    for (int i = AUDIO_PREFIX.length(); i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        return null;
+      }
+    }
+    return text.substring(AUDIO_PREFIX.length(), end);
+  }
+
+  /** The rate in Hz, or -1 if it is not a whole number in range; absent means the default. */
+  private static int sampleRate(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return DEFAULT_SAMPLE_RATE;
+    }
+    int rate;
+    if (value.isTextual()) {
+      try {
+        rate = Integer.parseInt(value.asText().trim());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    } else if (value.isIntegralNumber() && value.canConvertToInt()) {
+      rate = value.asInt();
+    } else {
+      return -1;
+    }
+    return rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE ? rate : -1;
+  }
+
+  private static String text(JsonNode node, String field, String fallback) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> toMap(JsonNode object) {
+    return ProtocolCodec.mapper().convertValue(object, Map.class);
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+  }
+}

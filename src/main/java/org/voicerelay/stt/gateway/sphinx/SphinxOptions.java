@@ -1,0 +1,178 @@
+package org.voicerelay.stt.gateway.sphinx;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Tuning of the Sphinx4 engine, read from the {@code config} given to
+ * {@link SphinxRecognizer#load}. Every key is optional; the defaults are the settings measured best
+ * on this project's samples (see {@code scripts/samples/README.md}): word error rate as good as
+ * Sphinx4's own defaults at about a tenth of their decoding time.
+ */
+public final class SphinxOptions {
+
+  /**
+   * Decoders, each a full copy of the model (~300 MB of heap) on a thread of its own. Sessions take
+   * turns on them, so more sessions than decoders still work, each more slowly. One is enough for
+   * several real-time sessions (a warm decoder runs at about a fifth of real time).
+   */
+  public static final int DEFAULT_DECODERS = 1;
+  /** Most search paths kept per frame; Sphinx4's default of 20000 decodes ten times slower for no accuracy gain. */
+  public static final int DEFAULT_ABSOLUTE_BEAM_WIDTH = 2000;
+  /** Paths scoring below the best by more than this factor are dropped. */
+  public static final double DEFAULT_RELATIVE_BEAM_WIDTH = 1e-60;
+  /** Most word-ending paths kept per frame. */
+  public static final int DEFAULT_ABSOLUTE_WORD_BEAM_WIDTH = 200;
+  public static final double DEFAULT_RELATIVE_WORD_BEAM_WIDTH = 1e-40;
+  public static final double DEFAULT_WORD_INSERTION_PROBABILITY = 0.1;
+  public static final double DEFAULT_LANGUAGE_WEIGHT = 8.0;
+  /** 10 ms frames between interim hypotheses: 25 gives one every quarter second of speech. */
+  public static final int DEFAULT_INTERIM_FRAMES = 25;
+  /** Silence that ends a speech segment, hence a final hypothesis, in milliseconds. */
+  public static final int DEFAULT_END_SILENCE_MS = 200;
+  /** Word confidences from lattice posteriors; costs a few milliseconds per final hypothesis. */
+  public static final boolean DEFAULT_WORD_CONFIDENCE = true;
+  /** Decode a bundled clip at load so the first session does not pay for the JIT and lazy tables. */
+  public static final boolean DEFAULT_WARM_UP = true;
+  public static final String DEFAULT_ACOUSTIC_MODEL = "resource:/edu/cmu/sphinx/models/en-us/en-us";
+  public static final String DEFAULT_DICTIONARY = "resource:/edu/cmu/sphinx/models/en-us/cmudict-en-us.dict";
+  public static final String DEFAULT_LANGUAGE_MODEL = "resource:/edu/cmu/sphinx/models/en-us/en-us.lm.bin";
+
+  private int decoders = DEFAULT_DECODERS;
+  private int absoluteBeamWidth = DEFAULT_ABSOLUTE_BEAM_WIDTH;
+  private double relativeBeamWidth = DEFAULT_RELATIVE_BEAM_WIDTH;
+  private int absoluteWordBeamWidth = DEFAULT_ABSOLUTE_WORD_BEAM_WIDTH;
+  private double relativeWordBeamWidth = DEFAULT_RELATIVE_WORD_BEAM_WIDTH;
+  private double wordInsertionProbability = DEFAULT_WORD_INSERTION_PROBABILITY;
+  private double languageWeight = DEFAULT_LANGUAGE_WEIGHT;
+  private int interimFrames = DEFAULT_INTERIM_FRAMES;
+  private int endSilenceMs = DEFAULT_END_SILENCE_MS;
+  private boolean wordConfidence = DEFAULT_WORD_CONFIDENCE;
+  private boolean warmUp = DEFAULT_WARM_UP;
+  private String acousticModel = DEFAULT_ACOUSTIC_MODEL;
+  private String dictionary = DEFAULT_DICTIONARY;
+  private String languageModel = DEFAULT_LANGUAGE_MODEL;
+
+  public SphinxOptions() {
+  }
+
+  /** Reads the keys named like the getters; unknown keys are ignored, bad values refused. */
+  public SphinxOptions(JsonObject json) {
+    try {
+      decoders = json.getInteger("decoders", decoders);
+      absoluteBeamWidth = json.getInteger("absoluteBeamWidth", absoluteBeamWidth);
+      relativeBeamWidth = json.getDouble("relativeBeamWidth", relativeBeamWidth);
+      absoluteWordBeamWidth = json.getInteger("absoluteWordBeamWidth", absoluteWordBeamWidth);
+      relativeWordBeamWidth = json.getDouble("relativeWordBeamWidth", relativeWordBeamWidth);
+      wordInsertionProbability = json.getDouble("wordInsertionProbability", wordInsertionProbability);
+      languageWeight = json.getDouble("languageWeight", languageWeight);
+      interimFrames = json.getInteger("interimFrames", interimFrames);
+      endSilenceMs = json.getInteger("endSilenceMs", endSilenceMs);
+      wordConfidence = json.getBoolean("wordConfidence", wordConfidence);
+      warmUp = json.getBoolean("warmUp", warmUp);
+      acousticModel = json.getString("acousticModel", acousticModel);
+      dictionary = json.getString("dictionary", dictionary);
+      languageModel = json.getString("languageModel", languageModel);
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("sphinx4 options: a value has the wrong type: " + e.getMessage(), e);
+    }
+    validate();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("decoders", decoders)
+        .put("absoluteBeamWidth", absoluteBeamWidth)
+        .put("relativeBeamWidth", relativeBeamWidth)
+        .put("absoluteWordBeamWidth", absoluteWordBeamWidth)
+        .put("relativeWordBeamWidth", relativeWordBeamWidth)
+        .put("wordInsertionProbability", wordInsertionProbability)
+        .put("languageWeight", languageWeight)
+        .put("interimFrames", interimFrames)
+        .put("endSilenceMs", endSilenceMs)
+        .put("wordConfidence", wordConfidence)
+        .put("warmUp", warmUp)
+        .put("acousticModel", acousticModel)
+        .put("dictionary", dictionary)
+        .put("languageModel", languageModel);
+  }
+
+  private void validate() {
+    require(decoders >= 1 && decoders <= 64, "decoders must be 1..64", decoders);
+    require(absoluteBeamWidth >= 1, "absoluteBeamWidth must be positive", absoluteBeamWidth);
+    require(absoluteWordBeamWidth >= 1, "absoluteWordBeamWidth must be positive", absoluteWordBeamWidth);
+    require(relativeBeamWidth > 0 && relativeBeamWidth <= 1, "relativeBeamWidth must be in (0,1]", relativeBeamWidth);
+    require(relativeWordBeamWidth > 0 && relativeWordBeamWidth <= 1, "relativeWordBeamWidth must be in (0,1]",
+        relativeWordBeamWidth);
+    require(wordInsertionProbability > 0 && wordInsertionProbability <= 1,
+        "wordInsertionProbability must be in (0,1]", wordInsertionProbability);
+    require(languageWeight > 0, "languageWeight must be positive", languageWeight);
+    require(interimFrames >= 1, "interimFrames must be positive", interimFrames);
+    require(endSilenceMs >= 10, "endSilenceMs must be at least 10", endSilenceMs);
+    require(acousticModel != null && dictionary != null && languageModel != null,
+        "model paths must not be null", null);
+    require(languageModel.endsWith(".bin") || languageModel.endsWith(".lm") || languageModel.endsWith(".dmp"),
+        "languageModel must be a .lm.bin, .lm or .dmp file", languageModel);
+  }
+
+  private static void require(boolean ok, String rule, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException("sphinx4 options: " + rule + ", got " + value);
+    }
+  }
+
+  public int getDecoders() {
+    return decoders;
+  }
+
+  public int getAbsoluteBeamWidth() {
+    return absoluteBeamWidth;
+  }
+
+  public double getRelativeBeamWidth() {
+    return relativeBeamWidth;
+  }
+
+  public int getAbsoluteWordBeamWidth() {
+    return absoluteWordBeamWidth;
+  }
+
+  public double getRelativeWordBeamWidth() {
+    return relativeWordBeamWidth;
+  }
+
+  public double getWordInsertionProbability() {
+    return wordInsertionProbability;
+  }
+
+  public double getLanguageWeight() {
+    return languageWeight;
+  }
+
+  public int getInterimFrames() {
+    return interimFrames;
+  }
+
+  public int getEndSilenceMs() {
+    return endSilenceMs;
+  }
+
+  public boolean isWordConfidence() {
+    return wordConfidence;
+  }
+
+  public boolean isWarmUp() {
+    return warmUp;
+  }
+
+  public String getAcousticModel() {
+    return acousticModel;
+  }
+
+  public String getDictionary() {
+    return dictionary;
+  }
+
+  public String getLanguageModel() {
+    return languageModel;
+  }
+}

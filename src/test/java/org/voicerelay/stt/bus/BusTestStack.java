@@ -1,0 +1,178 @@
+package org.voicerelay.stt.bus;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/**
+ * A local gateway on a free port and an {@link SttVerticle} pointed at it, deployed into the test's
+ * Vert.x, plus the few bus calls the tests share. Tests talk to the verticle through the event
+ * bus only.
+ */
+final class BusTestStack {
+
+  static final String API_KEY = "devkey";
+  static final String API_SECRET = "devsecret-for-tests-only-0123456789";
+  static final Path SAMPLES = Path.of("scripts", "samples");
+
+  final Vertx vertx;
+  final LocalGatewayVerticle gateway;
+  final SttVerticle verticle;
+  final String verticleDeployment;
+
+  private BusTestStack(Vertx vertx, LocalGatewayVerticle gateway, SttVerticle verticle, String deployment) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.verticle = verticle;
+    this.verticleDeployment = deployment;
+  }
+
+  static Future<BusTestStack> deploy(Vertx vertx) {
+    return deploy(vertx, "counting", o -> {
+    });
+  }
+
+  static Future<BusTestStack> deploy(Vertx vertx, Consumer<SttVerticleOptions> tweak) {
+    return deploy(vertx, "counting", tweak);
+  }
+
+  static Future<BusTestStack> deploy(Vertx vertx, String recognizer, Consumer<SttVerticleOptions> tweak) {
+    return deploy(vertx, recognizer, tweak, null);
+  }
+
+  static Future<BusTestStack> deploy(Vertx vertx, String recognizer, Consumer<SttVerticleOptions> tweak,
+      MeterRegistry registry) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
+        .setRecognizer(recognizer).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    return vertx.deployVerticle(gateway).compose(gwId -> {
+      SttVerticleOptions options = new SttVerticleOptions()
+          .setClient(clientOptions(gateway.actualPort()))
+          .setShutdownTimeoutMs(3_000)
+          .setClosedSessionLingerMs(2_000);
+      tweak.accept(options);
+      SttVerticle verticle = new SttVerticle(options, registry);
+      return vertx.deployVerticle(verticle).map(id -> new BusTestStack(vertx, gateway, verticle, id));
+    });
+  }
+
+  static SttOptions clientOptions(int gatewayPort) {
+    return new SttOptions()
+        .setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
+        .setApiKey(API_KEY)
+        .setApiSecret(API_SECRET)
+        .setFinalQuietMs(200)
+        .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100));
+  }
+
+  Future<JsonObject> open(JsonObject request) {
+    return vertx.eventBus().<JsonObject>request("stt.open", request).map(Message::body);
+  }
+
+  Future<JsonObject> control(JsonObject session, String action) {
+    return control(session, new JsonObject().put("action", action));
+  }
+
+  Future<JsonObject> control(JsonObject session, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(session.getString("controlAddress"), request,
+        new DeliveryOptions().setSendTimeout(20_000)).map(Message::body);
+  }
+
+  Future<JsonObject> audio(JsonObject session, Object body) {
+    return vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), body).map(Message::body);
+  }
+
+  /**
+   * Sends {@code pcm} in chunks as request/reply audio, keeping at most {@code window} chunks
+   * unanswered: the way a sender faster than real time is paced by the gateway.
+   */
+  Future<Void> stream(JsonObject session, byte[] pcm, int chunkBytes, int window) {
+    return new WindowedSender(vertx, session.getString("audioAddress"), pcm, chunkBytes, window).start();
+  }
+
+  static WavFile sample(String name) {
+    try {
+      return WavFile.parse(Files.readAllBytes(SAMPLES.resolve(name)));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read sample " + name, e);
+    }
+  }
+
+  /** {@code bytes} of a deterministic non-silent signal. */
+  static Buffer tone(int bytes) {
+    Buffer b = Buffer.buffer(bytes);
+    for (int i = 0; i < bytes / 2; i++) {
+      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
+    }
+    return b;
+  }
+
+  /** The failure code of each future, in order; -2 for one that succeeded. */
+  static Future<List<Integer>> failureCodes(Future<?>... futures) {
+    List<Future<Integer>> codes = new ArrayList<>();
+    for (Future<?> f : futures) {
+      codes.add(f.transform(ar -> Future.succeededFuture(ar.succeeded() ? -2
+          : ar.cause() instanceof ReplyException e ? e.failureCode() : -3)));
+    }
+    return Future.all(codes).map(all -> all.<Integer>list());
+  }
+
+  /** Sends chunks with a bounded number of unanswered requests. */
+  private static final class WindowedSender {
+    private final Vertx vertx;
+    private final String address;
+    private final byte[] pcm;
+    private final int chunkBytes;
+    private final int window;
+    private final io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    private int offset;
+    private int inFlight;
+
+    WindowedSender(Vertx vertx, String address, byte[] pcm, int chunkBytes, int window) {
+      this.vertx = vertx;
+      this.address = address;
+      this.pcm = pcm;
+      this.chunkBytes = chunkBytes;
+      this.window = window;
+    }
+
+    Future<Void> start() {
+      vertx.runOnContext(v -> pump());
+      return done.future();
+    }
+
+    private void pump() {
+      while (inFlight < window && offset < pcm.length) {
+        int end = Math.min(pcm.length, offset + chunkBytes);
+        Buffer chunk = Buffer.buffer().appendBytes(pcm, offset, end - offset);
+        offset = end;
+        inFlight++;
+        vertx.eventBus().request(address, chunk).onComplete(ar -> {
+          inFlight--;
+          if (ar.failed()) {
+            done.tryFail(ar.cause());
+          } else {
+            pump();
+          }
+        });
+      }
+      if (offset >= pcm.length && inFlight == 0) {
+        done.tryComplete();
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package org.voicerelay.stt.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The verticle's meters count what happens on the bus, and Prometheus can scrape them. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class SttMetricsTest {
+
+  @Test
+  void aSessionIsMeteredFromOpenToClose(Vertx vertx, VertxTestContext ctx) {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    BusTestStack.deploy(vertx, "counting", o -> { }, registry).compose(stack -> stack.open(new JsonObject())
+        .compose(session -> {
+          ctx.verify(() -> assertEquals(1.0, registry.get(SttMetrics.SESSIONS_OPEN).gauge().value()));
+          vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer(new byte[3]));
+          return stack.audio(session, BusTestStack.tone(32000))
+              .compose(r -> stack.control(session, "end"));
+        }))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertEquals(0.0, registry.get(SttMetrics.SESSIONS_OPEN).gauge().value());
+          assertEquals(1.0, registry.get(SttMetrics.SESSIONS_OPENED).counter().count());
+          assertEquals(1.0, registry.get(SttMetrics.SESSIONS_CLOSED).tag("reason", "ended").counter().count());
+          assertEquals(1.0, registry.get(SttMetrics.AUDIO_RECEIVED).counter().count(), 1e-9);
+          assertEquals(20.0, registry.get(SttMetrics.FRAMES_SENT).counter().count());
+          assertEquals(1.0, registry.get(SttMetrics.TRANSCRIPTS).tag("type", "final_transcript").counter().count());
+          assertEquals(1.0, registry.get(SttMetrics.ERRORS).tag("code", "invalid_audio").counter().count());
+          assertEquals(1, registry.get(SttMetrics.FINAL_LATENCY).timer().count());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void thePrometheusEndpointServesTheMeters(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0))
+        .compose(stack -> stack.open(new JsonObject()).map(stack))
+        .compose(stack -> vertx.createHttpClient()
+            .request(HttpMethod.GET, stack.verticle.prometheusPort(), "127.0.0.1", "/metrics")
+            .compose(request -> request.send())
+            .compose(response -> {
+              ctx.verify(() -> assertEquals(200, response.statusCode()));
+              return response.body();
+            }))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          String text = body.toString();
+          assertTrue(text.contains("stt_sessions_opened_total 1.0"), text);
+          assertTrue(text.contains("stt_sessions_open 1.0"), text);
+          ctx.completeNow();
+        })));
+  }
+
+  private Vertx metered;
+
+  @AfterEach
+  void closeMeteredVertx() throws Exception {
+    if (metered != null) {
+      metered.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void withVertxMicrometerMetricsTheVerticleUsesItsRegistry(VertxTestContext ctx) {
+    metered = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
+    BusTestStack.deploy(metered).onComplete(ctx.succeeding(stack -> ctx.verify(() -> {
+      assertSame(BackendRegistries.getDefaultNow(), stack.verticle.meterRegistry());
+      ctx.completeNow();
+    })));
+  }
+}

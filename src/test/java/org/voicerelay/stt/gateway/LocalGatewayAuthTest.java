@@ -1,0 +1,93 @@
+package org.voicerelay.stt.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.protocol.AccessToken;
+
+/** The gateway checks the bearer token as LiveKit's does, and refuses before the upgrade. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+class LocalGatewayAuthTest {
+
+  private int port;
+
+  @BeforeEach
+  void deployGateway(Vertx vertx, VertxTestContext ctx) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(GatewayTestSocket.countingOptions());
+    vertx.deployVerticle(gateway).onComplete(ctx.succeeding(id -> {
+      port = gateway.actualPort();
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void aTokenSignedWithAnotherSecretIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    String token = new AccessToken(vertx, GatewayTestSocket.API_KEY, "some-other-secret-of-decent-length").issue();
+    expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void anExpiredTokenIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    Clock anHourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    String token = new AccessToken(vertx, GatewayTestSocket.API_KEY, GatewayTestSocket.API_SECRET, anHourAgo)
+        .issue();
+    expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void aTokenFromAnotherIssuerIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    String token = new AccessToken(vertx, "otherkey", GatewayTestSocket.API_SECRET).issue();
+    expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void aTokenWithoutTheInferenceGrantIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(GatewayTestSocket.API_SECRET)));
+    long now = System.currentTimeMillis() / 1000;
+    String token = signer.generateToken(new JsonObject()
+            .put("iss", GatewayTestSocket.API_KEY).put("sub", "agent").put("nbf", now).put("exp", now + 600)
+            .put("video", new JsonObject().put("roomJoin", true)),
+        new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
+    expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void aMissingAuthorizationHeaderIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    expectRejected(vertx, ctx, null, 401);
+  }
+
+  @Test
+  void aPathOtherThanSttIsRefusedWith404(Vertx vertx, VertxTestContext ctx) {
+    GatewayTestSocket.connect(vertx, port, "/v1/tts", "Bearer " + GatewayTestSocket.validToken(vertx))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(404, assertInstanceOf(UpgradeRejectedException.class, err).getStatus());
+          ctx.completeNow();
+        })));
+  }
+
+  private void expectRejected(Vertx vertx, VertxTestContext ctx, String authorization, int status) {
+    GatewayTestSocket.connect(vertx, port, LocalGatewayVerticle.V1_PATH, authorization)
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(status, assertInstanceOf(UpgradeRejectedException.class, err).getStatus());
+          ctx.completeNow();
+        })));
+  }
+}
