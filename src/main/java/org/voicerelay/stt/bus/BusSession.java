@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.client.SpeechStream;
-import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 
@@ -72,7 +71,6 @@ final class BusSession {
   private final SttVerticleOptions options;
   private final SttMetrics metrics;
   private final SpeechStream stream;
-  private final SttClient ownClient;
   private final Consumer<BusSession> onClosed;
   private final Promise<Void> closed = Promise.promise();
   private final List<EndWaiter> endWaiters = new ArrayList<>();
@@ -94,13 +92,9 @@ final class BusSession {
   private double audioSecondsReported;
   private long framesReported;
 
-  /**
-   * @param ownClient the client made for this session alone (closed with it), or null when the
-   *     stream comes from the verticle's shared client
-   */
   BusSession(Vertx vertx, String id, String eventsAddress, String node, String model, String language,
       int inputRate, SttVerticleOptions options, SttMetrics metrics, SpeechStream stream,
-      SttClient ownClient, Consumer<BusSession> onClosed) {
+      Consumer<BusSession> onClosed) {
     this.vertx = vertx;
     this.id = id;
     this.addresses = SessionAddresses.of(options.getPrefix(), id);
@@ -112,7 +106,6 @@ final class BusSession {
     this.options = options;
     this.metrics = metrics;
     this.stream = stream;
-    this.ownClient = ownClient;
     this.onClosed = onClosed;
   }
 
@@ -145,6 +138,11 @@ final class BusSession {
 
   State state() {
     return state;
+  }
+
+  /** Why the session ended or is ending; null while open. */
+  String reason() {
+    return reason;
   }
 
   /** Completes once the {@code closed} event is published. */
@@ -441,9 +439,6 @@ final class BusSession {
     cancelIdleTimer();
     releaseHeldReplies();
     reportAudioSent();
-    if (ownClient != null) {
-      ownClient.close();
-    }
     onClosed.accept(this);
     JsonObject closedEvent = new JsonObject().put("type", "closed").put("reason", reason)
         .put("audioSeconds", audioSeconds());
@@ -490,8 +485,8 @@ final class BusSession {
 
   private void reportAudioSent() {
     double sent = stream.audioSecondsSent();
-    long frames = Math.round(sent * 20);
-    if (sent > audioSecondsReported) {
+    long frames = stream.framesSent();
+    if (sent > audioSecondsReported || frames > framesReported) {
       metrics.audioSent(sent - audioSecondsReported, Math.max(0, frames - framesReported));
       audioSecondsReported = sent;
       framesReported = Math.max(framesReported, frames);

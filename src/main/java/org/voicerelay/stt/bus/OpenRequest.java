@@ -62,10 +62,6 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
   }
 
   /** Whether the session needs a client of its own rather than the verticle's shared one. */
-  boolean needsOwnClient() {
-    return model != null || !extra.isEmpty() || !fallback.isEmpty();
-  }
-
   private static void checkEventsAddress(String address, String sessionId, SttVerticleOptions options) {
     if (address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH
         || address.chars().anyMatch(Character::isWhitespace)) {

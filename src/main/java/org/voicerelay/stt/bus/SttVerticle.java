@@ -97,7 +97,7 @@ public class SttVerticle extends VerticleBase {
       options = opts;
       node = opts.getNode() != null ? opts.getNode()
           : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
-      sharedClient = SttClient.create(vertx, clientOptions(null));
+      sharedClient = SttClient.create(vertx, clientOptions());
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
       openConsumer = vertx.eventBus().consumer(SessionAddresses.open(opts.getPrefix()), this::onOpen);
@@ -274,15 +274,16 @@ public class SttVerticle extends VerticleBase {
     }
     BusSession session;
     try {
-      SttClient ownClient = request.needsOwnClient() ? SttClient.create(vertx, clientOptions(request)) : null;
-      SttClient client = ownClient != null ? ownClient : sharedClient;
       int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
-      SpeechStream stream = client.stream(new StreamOptions().setLanguage(request.language())
+      SpeechStream stream = sharedClient.stream(new StreamOptions().setLanguage(request.language())
+          .setModel(request.model())
+          .setExtra(request.extra().isEmpty() ? null : request.extra())
+          .setFallback(request.fallback().isEmpty() ? null : request.fallback())
           .setInputSampleRate(inputRate));
       String model = request.model() != null ? request.model() : options.getClient().getModel();
       String language = request.language() != null ? request.language() : options.getClient().getLanguage();
       session = new BusSession(vertx, id, request.eventsAddress(), node, model, language, inputRate, options,
-          metrics, stream, ownClient, this::onSessionClosed);
+          metrics, stream, this::onSessionClosed);
     } catch (IllegalArgumentException e) {
       registry.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
@@ -302,7 +303,7 @@ public class SttVerticle extends VerticleBase {
 
   private void onSessionClosed(BusSession session) {
     registry.release();
-    metrics.sessionClosed(session.status().getString("reason", BusSession.REASON_ENDED));
+    metrics.sessionClosed(session.reason());
     if (stopping) {
       return;
     }
@@ -317,22 +318,9 @@ public class SttVerticle extends VerticleBase {
     }
   }
 
-  /** The verticle's client options, with a session's own model, language, extra and fallback. */
-  private SttOptions clientOptions(OpenRequest request) {
-    SttOptions client = new SttOptions(options.getClient()).setMaxBufferedBytes(options.getMaxBufferedBytes());
-    if (request != null) {
-      if (request.language() != null) {
-        client.setLanguage(request.language());
-      }
-      if (request.model() != null) {
-        client.setModel(request.model());
-      }
-      client.getExtra().mergeIn(request.extra());
-      if (!request.fallback().isEmpty()) {
-        client.setFallback(request.fallback());
-      }
-    }
-    return client;
+  /** The verticle's client options; sessions add their own model, language, extra and fallback. */
+  private SttOptions clientOptions() {
+    return new SttOptions(options.getClient()).setMaxBufferedBytes(options.getMaxBufferedBytes());
   }
 
   private SttMetrics createMetrics() {

@@ -48,6 +48,9 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   /** Seconds of audio sent to the gateway so far, over all connections. */
   double audioSecondsSent();
 
+  /** {@code input_audio} frames sent, replays after a reconnect included. */
+  long framesSent();
+
   /** A snapshot for status requests: state, buffered bytes, audio seconds, reconnects. */
   JsonObject status();
 

@@ -1,24 +1,71 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Per-stream choices: the language (else the client's) and the sample rate of the audio the
- * caller will write (else the client's session rate); the stream resamples to the session rate.
+ * Per-stream choices over the client's options: model, language, provider options (merged into
+ * the client's {@code extra}), fallback models (replacing the client's), and the sample rate of
+ * the audio the caller will write (else the client's session rate; the stream resamples). Streams
+ * with different choices still share one client, its WebSocket client and its token signer.
  */
 public class StreamOptions {
 
+  private String model;
   private String language;
   private Integer inputSampleRate;
+  private JsonObject extra;
+  private List<FallbackModel> fallback;
 
   public StreamOptions() {
   }
 
   public StreamOptions(JsonObject json) {
+    this.model = json.getString("model");
     this.language = json.getString("language");
+    this.extra = json.getJsonObject("extra");
+    if (json.containsKey("fallback")) {
+      List<FallbackModel> models = new ArrayList<>();
+      for (Object o : json.getJsonArray("fallback")) {
+        models.add(FallbackModel.fromJson(o));
+      }
+      this.fallback = models;
+    }
     if (json.containsKey("inputSampleRate")) {
       setInputSampleRate(json.getInteger("inputSampleRate"));
     }
+  }
+
+  public String getModel() {
+    return model;
+  }
+
+  /** Any model string; {@code provider/model:lang} also sets the language unless one is set. */
+  public StreamOptions setModel(String model) {
+    this.model = model;
+    return this;
+  }
+
+  public JsonObject getExtra() {
+    return extra;
+  }
+
+  /** Provider options merged over the client's {@code extra} for this stream. */
+  public StreamOptions setExtra(JsonObject extra) {
+    this.extra = extra == null ? null : extra.copy();
+    return this;
+  }
+
+  public List<FallbackModel> getFallback() {
+    return fallback;
+  }
+
+  /** Fallback models for this stream, replacing the client's. */
+  public StreamOptions setFallback(List<FallbackModel> fallback) {
+    this.fallback = fallback == null ? null : List.copyOf(fallback);
+    return this;
   }
 
   public String getLanguage() {
@@ -45,6 +92,17 @@ public class StreamOptions {
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
+    if (model != null) {
+      json.put("model", model);
+    }
+    if (extra != null) {
+      json.put("extra", extra.copy());
+    }
+    if (fallback != null) {
+      JsonArray fb = new JsonArray();
+      fallback.forEach(m -> fb.add(m.toJson()));
+      json.put("fallback", fb);
+    }
     if (language != null) {
       json.put("language", language);
     }

@@ -111,6 +111,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private boolean finalTranscriptAfterEnd;
   private boolean sessionCloseSent;
   private int reconnects;
+  private long framesSent;
   private int writeQueueMaxSize;
   private volatile boolean writeQueueWasFull;
   private Handler<Void> drainHandler;
@@ -451,6 +452,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         continue;
       }
       pendingBytes -= c.pcm.length;
+      framesSent++;
       ws.writeTextMessage(ProtocolCodec.encodeAudio(c.pcm, 0, c.pcm.length));
       if (c.endSample() > highestSampleSent) {
         transcripts.addUsage((c.endSample() - Math.max(highestSampleSent, c.startSample))
@@ -580,14 +582,15 @@ public final class SpeechStreamImpl implements SpeechStream {
       return new SttException(SttErrorCode.INVALID_AUDIO,
           "pcm_s16le audio must have an even number of bytes, got " + length);
     }
-    byte[] pcm = data.getBytes();
-    byte[] session = resampler.isPassThrough() ? pcm : resampler.process(pcm);
-    if (pendingBytes + chunker.remainder() + session.length > options.getMaxBufferedBytes()) {
+    long expected = resampler.isPassThrough() ? length
+        : ((long) Math.ceil(length / 2.0 * sessionRate / resampler.inRate()) + 1) * 2;
+    if (pendingBytes + chunker.remainder() + expected > options.getMaxBufferedBytes()) {
       return new SttException(SttErrorCode.BUFFER_FULL, "the stream buffers "
           + (pendingBytes + chunker.remainder()) + " bytes already; limit maxBufferedBytes="
           + options.getMaxBufferedBytes() + " (is the gateway slower than the audio?)");
     }
-    enqueueAudio(session);
+    byte[] pcm = data.getBytes();
+    enqueueAudio(resampler.isPassThrough() ? pcm : resampler.process(pcm));
     if (pendingBytes >= writeQueueMaxSize) {
       writeQueueWasFull = true;
     }
@@ -737,6 +740,11 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   @Override
+  public long framesSent() {
+    return framesSent;
+  }
+
+  @Override
   public JsonObject status() {
     return new JsonObject()
         .put("state", state.name())
@@ -744,6 +752,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("bufferedBytes", pendingBytes)
         .put("audioSecondsSent", audioSecondsSent())
         .put("reconnects", reconnects)
+        .put("framesSent", framesSent)
         .put("sessionSampleRate", sessionRate);
   }
 

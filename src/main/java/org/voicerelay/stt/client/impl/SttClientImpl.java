@@ -79,6 +79,15 @@ public final class SttClientImpl implements SttClient {
     if (streamOptions.getLanguage() != null) {
       snapshot.setLanguage(streamOptions.getLanguage());
     }
+    if (streamOptions.getModel() != null) {
+      snapshot.setModel(streamOptions.getModel());
+    }
+    if (streamOptions.getExtra() != null) {
+      snapshot.getExtra().mergeIn(streamOptions.getExtra());
+    }
+    if (streamOptions.getFallback() != null) {
+      snapshot.setFallback(streamOptions.getFallback());
+    }
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,

@@ -1,0 +1,104 @@
+package org.voicerelay.stt.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/** Options and their layers: file, deployment config, environment; secrets never shown. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class SttVerticleConfigTest {
+
+  @Test
+  void theApiSecretIsNeverInToJsonOrToString() {
+    SttVerticleOptions options = new SttVerticleOptions(new JsonObject()
+        .put("client", new JsonObject().put("apiKey", "key").put("apiSecret", "s3cr3t-value")));
+    assertEquals("s3cr3t-value", options.getClient().getApiSecret());
+    assertFalse(options.toJson().encode().contains("s3cr3t-value"));
+    assertFalse(options.toString().contains("s3cr3t-value"));
+  }
+
+  @Test
+  void optionsSurviveTheirJsonForm() {
+    SttVerticleOptions options = new SttVerticleOptions().setPrefix("voice").setMaxSessions(7)
+        .setIdleTimeoutMs(1234).setAllowedEventsPrefixes(List.of("calls.")).setPrometheusEnabled(true)
+        .setPrometheusPort(9999).setBridgeEnabled(true).setBridgePort(7001).setNode("n1");
+    assertEquals(options.toJson(), new SttVerticleOptions(options.toJson()).toJson());
+  }
+
+  @Test
+  void anOutOfRangeValueIsRefusedWithTheOptionsName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("maxSessions", 0)));
+    assertTrue(e.getMessage().contains("maxSessions"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new SttVerticleOptions().setPrefix("stt."));
+  }
+
+  @Test
+  void theEnvironmentOverridesTheDeploymentConfigWhichOverridesTheFile(Vertx vertx, VertxTestContext ctx,
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, new JsonObject().put("prefix", "fromfile").put("maxSessions", 5)
+        .put("idleTimeoutMs", 111).put("client", new JsonObject().put("language", "de")).encode());
+    JsonObject deployment = new JsonObject().put("configFile", file.toString()).put("maxSessions", 6)
+        .put("client", new JsonObject().put("model", "deepgram/nova-3"));
+    Map<String, String> env = Map.of("STT_IDLE_TIMEOUT_MS", "222", "STT_ALLOWED_EVENTS_PREFIXES", "a., b.",
+        "LIVEKIT_INFERENCE_URL", "http://gateway.example/v1", "STT_PROMETHEUS_ENABLED", "true");
+    LayeredConfig.load(vertx, deployment, env).onComplete(ctx.succeeding(options -> ctx.verify(() -> {
+      assertEquals("fromfile", options.getPrefix());
+      assertEquals(6, options.getMaxSessions());
+      assertEquals(222, options.getIdleTimeoutMs());
+      assertEquals(List.of("a.", "b."), options.getAllowedEventsPrefixes());
+      assertEquals("de", options.getClient().getLanguage());
+      assertEquals("deepgram/nova-3", options.getClient().getModel());
+      assertEquals("http://gateway.example/v1", options.getClient().getBaseUrl());
+      assertTrue(options.isPrometheusEnabled());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aMissingExplicitConfigFileFailsTheDeployment(Vertx vertx, VertxTestContext ctx) {
+    vertx.deployVerticle(SttVerticle.class.getName(), new DeploymentOptions()
+            .setConfig(new JsonObject().put("configFile", "no/such/config.json")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertTrue(err.getMessage().contains("no/such/config.json"), err.getMessage());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void deployedByClassNameItReadsConfJsonAndTheDeploymentConfig(Vertx vertx, VertxTestContext ctx) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
+        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    vertx.deployVerticle(gateway)
+        .compose(id -> vertx.deployVerticle(SttVerticle.class.getName(), new DeploymentOptions().setConfig(
+            new JsonObject().put("prefix", "byname").put("allowedEventsPrefixes", new JsonArray().add("x."))
+                .put("client", BusTestStack.clientOptions(gateway.actualPort()).toJson()
+                    .put("apiSecret", BusTestStack.API_SECRET)))))
+        .compose(id -> vertx.eventBus().<JsonObject>request("byname.open", new JsonObject().put("eventsAddress", "x.y")))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertTrue(reply.body().getString("audioAddress").startsWith("byname.session."));
+          ctx.completeNow();
+        })));
+  }
+}
