@@ -126,6 +126,7 @@ class WavFileTest {
     assertFormat("slt-8k-mono.wav", 8000, 1);
     assertFormat("rms-long-16k-mono.wav", 16000, 1);
     assertFormat("alsa-front-center-48k-mono.wav", 48000, 1);
+    assertFormat("alsa-speaker-test-16k-mono.wav", 16000, 1);
   }
 
   private static void assertFormat(String name, int rate, int channels) throws IOException {

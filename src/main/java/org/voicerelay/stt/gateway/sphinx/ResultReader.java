@@ -77,21 +77,18 @@ final class ResultReader {
 
   /**
    * The best path through the result's word lattice, with posteriors; null when Sphinx4 cannot
-   * build one (its Lattice throws NullPointerException for segments whose token chain has a gap,
-   * seen on very short utterances), in which case the words come without confidences.
+   * build one: its Lattice needs a final token that ends the sentence, which a segment cut short by
+   * the endpointer or a finalize (seen on very short utterances) lacks.
    */
   private static List<WordResult> latticePath(Result result) {
-    if (!result.toCreateLattice()) {
+    Token last = result.getBestFinalToken();
+    if (!result.toCreateLattice() || last == null || !last.isWord() || !last.getWord().isSentenceEndWord()) {
       return null;
     }
-    try {
-      Lattice lattice = new Lattice(result);
-      new LatticeOptimizer(lattice).optimize();
-      lattice.computeNodePosteriors(1.0f);
-      return lattice.getWordResultPath();
-    } catch (NullPointerException e) {
-      return null;
-    }
+    Lattice lattice = new Lattice(result);
+    new LatticeOptimizer(lattice).optimize();
+    lattice.computeNodePosteriors(1.0f);
+    return lattice.getWordResultPath();
   }
 
   private static Hypothesis hypothesis(List<Hypothesis.Word> words, double confidence) {
