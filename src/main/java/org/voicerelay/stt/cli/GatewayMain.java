@@ -32,6 +32,7 @@ public final class GatewayMain {
                      [--recognizer-config JSON] [--api-key KEY] [--api-secret SECRET]
                      [--max-sessions N] [--idle-timeout MS] [--max-pending-bytes N]
                      [--max-message-size N] [--language LANG]
+                     [--session-closed-reply true|false]
       Serves the LiveKit Inference STT protocol on ws://HOST:PORT/v1/stt (port 0: any free port).
       Credentials default to LIVEKIT_API_KEY / LIVEKIT_API_SECRET, else devkey / devsecret.""";
 
@@ -46,7 +47,8 @@ public final class GatewayMain {
       Map.entry("--idle-timeout", "idleTimeout"),
       Map.entry("--max-pending-bytes", "maxPendingBytes"),
       Map.entry("--max-message-size", "maxMessageSize"),
-      Map.entry("--language", "language"));
+      Map.entry("--language", "language"),
+      Map.entry("--session-closed-reply", "sessionClosedReply"));
 
   private GatewayMain() {
   }
@@ -146,6 +148,12 @@ public final class GatewayMain {
       if (out.getValue(key) instanceof String s) {
         out.put(key, parseNumber(key, s));
       }
+    }
+    if (out.getValue("sessionClosedReply") instanceof String s) {
+      if (!s.equals("true") && !s.equals("false")) {
+        throw new UsageException("sessionClosedReply must be true or false, got " + s);
+      }
+      out.put("sessionClosedReply", Boolean.parseBoolean(s));
     }
     if (out.getValue("recognizerConfig") instanceof String s) {
       out.put("recognizerConfig", new JsonObject(s));

@@ -85,10 +85,6 @@ final class GatewaySession {
     return sessionId;
   }
 
-  State state() {
-    return state;
-  }
-
   /** Installs the socket handlers and the idle timer. */
   void start() {
     socket.textMessageHandler(this::onText);
@@ -389,7 +385,9 @@ final class GatewaySession {
   }
 
   private void finishClose(String reason) {
-    send(ServerMessage.of(MessageType.SESSION_CLOSED));
+    if (options.isSessionClosedReply()) {
+      send(ServerMessage.of(MessageType.SESSION_CLOSED));
+    }
     release(reason);
     socket.close(CLOSE_NORMAL);
   }

@@ -45,6 +45,15 @@ public class LocalGatewayOptions {
   /** Transcripts carry the session's language, or this one when the session names none. */
   public static final String DEFAULT_LANGUAGE = "en";
 
+  /**
+   * {@code session.close} is answered with {@code session.closed} before the socket closes, as the
+   * protocol says. LiveKit's Node client ({@code @livekit/agents} 1.9.0) on Node 20 breaks on any
+   * frame that arrives after its {@code session.close}: its event channel is already closed, Node's
+   * WritableStream throws instead of rejecting, and the client's stream never ends. Turn the reply
+   * off for such clients; the socket still closes normally (1000).
+   */
+  public static final boolean DEFAULT_SESSION_CLOSED_REPLY = true;
+
   private String host;
   private int port;
   private String apiKey;
@@ -56,6 +65,7 @@ public class LocalGatewayOptions {
   private long maxPendingBytes;
   private int maxMessageSize;
   private String language;
+  private boolean sessionClosedReply;
 
   public LocalGatewayOptions() {
     host = DEFAULT_HOST;
@@ -69,6 +79,7 @@ public class LocalGatewayOptions {
     maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     language = DEFAULT_LANGUAGE;
+    sessionClosedReply = DEFAULT_SESSION_CLOSED_REPLY;
   }
 
   public LocalGatewayOptions(LocalGatewayOptions other) {
@@ -83,6 +94,7 @@ public class LocalGatewayOptions {
     maxPendingBytes = other.maxPendingBytes;
     maxMessageSize = other.maxMessageSize;
     language = other.language;
+    sessionClosedReply = other.sessionClosedReply;
   }
 
   /**
@@ -104,6 +116,7 @@ public class LocalGatewayOptions {
     setMaxPendingBytes(json.getLong("maxPendingBytes", maxPendingBytes));
     setMaxMessageSize(json.getInteger("maxMessageSize", maxMessageSize));
     setLanguage(json.getString("language", language));
+    setSessionClosedReply(json.getBoolean("sessionClosedReply", sessionClosedReply));
   }
 
   /** Every option except {@code apiSecret}. */
@@ -118,7 +131,8 @@ public class LocalGatewayOptions {
         .put("idleTimeout", idleTimeout)
         .put("maxPendingBytes", maxPendingBytes)
         .put("maxMessageSize", maxMessageSize)
-        .put("language", language);
+        .put("language", language)
+        .put("sessionClosedReply", sessionClosedReply);
   }
 
   public String getHost() {
@@ -248,6 +262,16 @@ public class LocalGatewayOptions {
 
   public LocalGatewayOptions setLanguage(String language) {
     this.language = requireText("language", language);
+    return this;
+  }
+
+  public boolean isSessionClosedReply() {
+    return sessionClosedReply;
+  }
+
+  /** Whether {@code session.close} gets a {@code session.closed} frame before the socket closes. */
+  public LocalGatewayOptions setSessionClosedReply(boolean sessionClosedReply) {
+    this.sessionClosedReply = sessionClosedReply;
     return this;
   }
 

@@ -27,7 +27,7 @@ class LocalGatewayOptionsTest {
         .setHost("0.0.0.0").setPort(7880).setApiKey("k").setApiSecret("s3cr3t")
         .setRecognizer("counting").setRecognizerConfig(new JsonObject().put("interimEveryFrames", 3))
         .setMaxSessions(7).setIdleTimeout(1234).setMaxPendingBytes(5678).setMaxMessageSize(4096)
-        .setLanguage("de");
+        .setLanguage("de").setSessionClosedReply(false);
     JsonObject json = options.toJson();
     assertFalse(json.containsKey("apiSecret"));
     LocalGatewayOptions back = new LocalGatewayOptions(json);

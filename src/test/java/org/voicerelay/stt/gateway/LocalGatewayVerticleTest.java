@@ -151,6 +151,26 @@ class LocalGatewayVerticleTest {
   }
 
   @Test
+  void withoutTheSessionClosedReplySessionCloseJustClosesTheSocket(Vertx vertx, VertxTestContext ctx) {
+    LocalGatewayVerticle quiet = new LocalGatewayVerticle(GatewayTestSocket.countingOptions()
+        .setSessionClosedReply(false));
+    vertx.deployVerticle(quiet)
+        .compose(id -> GatewayTestSocket.session(vertx, quiet.actualPort()))
+        .compose(s -> {
+          Future<JsonObject> frameAfterClose = s.next();
+          s.sendType("session.close");
+          return s.closed().compose(status -> frameAfterClose.transform(ar -> {
+            assertTrue(ar.failed(), "no frame expected, got " + ar.result());
+            return Future.succeededFuture(status);
+          }));
+        })
+        .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
+          assertEquals((short) 1000, status);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aFinalizeSentJustBeforeSessionCloseIsStillAnswered(Vertx vertx, VertxTestContext ctx) {
     GatewayTestSocket.session(vertx, port).compose(s -> {
       s.sendAudio(new byte[FRAME_BYTES]).sendType("session.finalize").sendType("session.close");
