@@ -112,6 +112,8 @@ public final class SpeechStreamImpl implements SpeechStream {
   private boolean sessionCloseSent;
   private int reconnects;
   private long framesSent;
+  /** Chunks dropped from the replay buffer because no final transcript covered them in time. */
+  private long replayTrimmed;
   private int writeQueueMaxSize;
   private volatile boolean writeQueueWasFull;
   private Handler<Void> drainHandler;
@@ -354,9 +356,10 @@ public final class SpeechStreamImpl implements SpeechStream {
     } else {
       finished.tryFail(failure);
     }
-    LOG.info("stream {}: closed{} after {} s of audio, {} reconnects", id,
+    LOG.info("stream {}: closed{} after {} s of audio, {} reconnects{}", id,
         failure == null ? "" : " (" + failure.code().wireName() + ")",
-        String.format("%.2f", audioSecondsSent()), reconnects);
+        String.format("%.2f", audioSecondsSent()), reconnects,
+        replayTrimmed == 0 ? "" : ", " + replayTrimmed + " chunks aged out of the replay buffer");
   }
 
   // ---------------------------------------------------------------- gateway -> client
@@ -465,6 +468,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         while (!unfinalized.isEmpty()
             && samplesSent - unfinalized.peekFirst().startSample > replayLimitSamples) {
           unfinalized.pollFirst();
+          replayTrimmed++;
         }
       }
     }
