@@ -274,6 +274,24 @@ public class SttOptions {
     return this;
   }
 
+  /**
+   * A copy with a live update applied: each of model and language when non-null, {@code extra}
+   * merged over the current provider options.
+   */
+  public SttOptions updatedWith(String model, String language, JsonObject extra) {
+    SttOptions next = new SttOptions(this);
+    if (model != null) {
+      next.setModel(model);
+    }
+    if (language != null) {
+      next.setLanguage(language);
+    }
+    if (extra != null) {
+      next.extra.mergeIn(extra);
+    }
+    return next;
+  }
+
   /** The options as JSON, without the API secret. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();

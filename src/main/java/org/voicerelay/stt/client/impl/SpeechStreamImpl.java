@@ -656,17 +656,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
     onContext(() -> {
-      SttOptions next = new SttOptions(options);
-      if (model != null) {
-        next.setModel(model);
-      }
-      if (language != null) {
-        next.setLanguage(language);
-      }
-      if (extra != null) {
-        next.getExtra().mergeIn(extra);
-      }
-      options = next;
+      options = options.updatedWith(model, language, extra);
       WebSocket ws = socket;
       if (ws != null && state == StreamState.CONNECTED && (model != null || language != null || extra != null)) {
         Map<String, Object> extraMap = extra == null ? null : extra.getMap();

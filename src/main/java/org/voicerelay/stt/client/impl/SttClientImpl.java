@@ -99,17 +99,7 @@ public final class SttClientImpl implements SttClient {
 
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
-    SttOptions next = new SttOptions(options);
-    if (model != null) {
-      next.setModel(model);
-    }
-    if (language != null) {
-      next.setLanguage(language);
-    }
-    if (extra != null) {
-      next.getExtra().mergeIn(extra);
-    }
-    options = next;
+    options = options.updatedWith(model, language, extra);
     for (SpeechStreamImpl s : streams) {
       s.updateOptions(model, language, extra);
     }
