@@ -1,0 +1,69 @@
+package org.voicerelay.stt.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/**
+ * The whole path a page uses, deployed into the test's Vert.x: a local gateway on a free port, an
+ * {@link SttVerticle} pointed at it, and the {@link WebVerticle} on a free loopback port.
+ */
+final class WebTestStack {
+
+  static final String API_KEY = "devkey";
+  static final String API_SECRET = "devsecret-for-web-tests-0123456789";
+
+  final Vertx vertx;
+  final WebVerticle web;
+
+  private WebTestStack(Vertx vertx, WebVerticle web) {
+    this.vertx = vertx;
+    this.web = web;
+  }
+
+  static Future<WebTestStack> deploy(Vertx vertx, String recognizer, Consumer<WebOptions> tweak) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
+        .setRecognizer(recognizer).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    return vertx.deployVerticle(gateway).compose(gw -> {
+      SttVerticleOptions options = new SttVerticleOptions()
+          .setClient(new SttOptions()
+              .setBaseUrl("http://127.0.0.1:" + gateway.actualPort() + "/v1")
+              .setApiKey(API_KEY)
+              .setApiSecret(API_SECRET)
+              .setFinalQuietMs(200)
+              .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
+          .setShutdownTimeoutMs(3_000)
+          .setClosedSessionLingerMs(2_000);
+      return vertx.deployVerticle(new SttVerticle(options));
+    }).compose(stt -> {
+      WebOptions options = new WebOptions().setEnabled(true).setPort(0);
+      tweak.accept(options);
+      WebVerticle web = new WebVerticle(options);
+      return vertx.deployVerticle(web).map(id -> new WebTestStack(vertx, web));
+    });
+  }
+
+  int port() {
+    return web.actualPort();
+  }
+
+  /** The first event of {@code type} published to {@code address}, seen from inside the JVM. */
+  Future<JsonObject> nextEvent(String address, String type) {
+    io.vertx.core.Promise<JsonObject> seen = io.vertx.core.Promise.promise();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address);
+    consumer.handler(m -> {
+      if (type.equals(m.body().getString("type")) && seen.tryComplete(m.body())) {
+        consumer.unregister();
+      }
+    });
+    return consumer.completion().compose(v -> seen.future());
+  }
+}
