@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Transcribe a WAV file from outside the JVM, through the TCP event-bus bridge of a node.
+
+    scripts/bridge-client.py [--host 127.0.0.1] [--port 7000] [--fast] [--interim] [--json] file.wav
+
+Python 3 standard library only. Speaks the bridge's framing (a 4-byte big-endian length, then a
+JSON object {"type": "send"|"register"|..., "address", "body", "replyAddress"}) and the event-bus
+contract of docs-bus-contract.md: it registers for the session's events, opens the session with
+stt.open, streams the audio as {"audio": base64} requests (real time, or as fast as the node takes
+it with --fast, keeping a few unanswered), asks for "end", prints the transcripts, and exits 0 once
+the "closed" event says the session ended normally.
+"""
+import argparse
+import base64
+import json
+import os
+import queue
+import socket
+import struct
+import sys
+import threading
+import time
+import uuid
+import wave
+from array import array
+
+CHUNK_MS = 100
+WINDOW = 4
+
+
+class Bridge:
+    """One TCP connection to the bridge: a writer, and a reader thread that sorts frames."""
+
+    def __init__(self, host, port, timeout):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.settimeout(None)
+        self.lock = threading.Lock()
+        self.replies = {}
+        self.events = queue.Queue()
+        self.reply_ready = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def frame(self, obj):
+        data = json.dumps(obj).encode("utf-8")
+        with self.lock:
+            self.sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def register(self, address):
+        self.frame({"type": "register", "address": address})
+
+    def request(self, address, body):
+        reply_address = "py." + uuid.uuid4().hex
+        self.frame({"type": "send", "address": address, "body": body, "replyAddress": reply_address})
+        return reply_address
+
+    def wait_reply(self, reply_address, timeout):
+        deadline = time.monotonic() + timeout
+        with self.reply_ready:
+            while reply_address not in self.replies:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no reply within %.0f s" % timeout)
+                self.reply_ready.wait(left)
+            return self.replies.pop(reply_address)
+
+    def done(self, reply_address):
+        with self.reply_ready:
+            return reply_address in self.replies
+
+    def _read(self):
+        try:
+            while True:
+                header = self._exactly(4)
+                (length,) = struct.unpack(">I", header)
+                msg = json.loads(self._exactly(length).decode("utf-8"))
+                address = msg.get("address", "")
+                if msg.get("type") == "err" and not address:
+                    self.events.put({"type": "bridge_error", "error": msg})
+                elif address.startswith("py."):
+                    with self.reply_ready:
+                        self.replies[address] = msg
+                        self.reply_ready.notify_all()
+                elif msg.get("type") == "message":
+                    self.events.put(msg.get("body") or {})
+                elif msg.get("type") == "err":
+                    self.events.put({"type": "bridge_error", "error": msg})
+        except (OSError, ValueError) as e:
+            self.events.put({"type": "bridge_error", "error": {"message": "connection lost: %s" % e}})
+
+    def _exactly(self, n):
+        data = b""
+        while len(data) < n:
+            part = self.sock.recv(n - len(data))
+            if not part:
+                raise OSError("the bridge closed the connection")
+            data += part
+        return data
+
+
+def read_wav(path):
+    """pcm_s16le mono bytes and the sample rate (stereo is averaged)."""
+    with wave.open(path, "rb") as w:
+        if w.getsampwidth() != 2:
+            sys.exit("%s: only 16-bit PCM WAV is supported" % path)
+        rate, channels = w.getframerate(), w.getnchannels()
+        frames = w.readframes(w.getnframes())
+    if channels == 1:
+        return frames, rate
+    samples = array("h")
+    samples.frombytes(frames)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    mono = array("h", (sum(samples[i:i + channels]) // channels for i in range(0, len(samples), channels)))
+    if sys.byteorder == "big":
+        mono.byteswap()
+    return mono.tobytes(), rate
+
+
+def show(event, args):
+    kind = event.get("type")
+    if args.json:
+        print(json.dumps(event), flush=True)
+        return
+    alternatives = event.get("alternatives") or [{}]
+    best = alternatives[0]
+    if kind == "final_transcript" and best.get("text"):
+        print("[%6.2f-%6.2f] %s" % (best.get("startTime", 0), best.get("endTime", 0), best.get("text", "")),
+              flush=True)
+    elif kind == "interim_transcript" and args.interim:
+        print("           ... %s" % best.get("text", ""), flush=True)
+    elif kind == "error" or kind == "bridge_error":
+        print("error: %s" % json.dumps(event.get("error")), file=sys.stderr, flush=True)
+    elif kind == "closed":
+        print("# closed (%s) after %.2f s of audio" % (event.get("reason"), event.get("audioSeconds") or 0),
+              file=sys.stderr, flush=True)
+
+
+def drain_events(bridge, args, wait):
+    """Prints the events received so far (waiting up to `wait` s for one); the closed event if seen."""
+    closed = None
+    try:
+        event = bridge.events.get(timeout=wait) if wait > 0 else bridge.events.get_nowait()
+        while True:
+            show(event, args)
+            if event.get("type") == "closed":
+                closed = event
+            if event.get("type") == "bridge_error" and "connection lost" in event["error"].get("message", ""):
+                raise SystemExit(1)
+            event = bridge.events.get_nowait()
+    except queue.Empty:
+        pass
+    return closed
+
+
+def fail_of(reply):
+    if reply.get("type") == "err":
+        return "%s (failureCode %s)" % (reply.get("message"), reply.get("failureCode"))
+    return None
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description="Transcribe a WAV through the TCP event-bus bridge.")
+    parser.add_argument("wav", nargs="?", default=os.path.join(here, "samples", "slt-16k-mono.wav"))
+    parser.add_argument("--host", default=os.environ.get("STT_BRIDGE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STT_BRIDGE_PORT", "7000")))
+    parser.add_argument("--prefix", default="stt")
+    parser.add_argument("--model")
+    parser.add_argument("--language")
+    parser.add_argument("--fast", action="store_true", help="send as fast as the node takes it")
+    parser.add_argument("--interim", action="store_true", help="also print interim transcripts")
+    parser.add_argument("--json", action="store_true", help="print every event as JSON")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any reply")
+    args = parser.parse_args()
+
+    pcm, rate = read_wav(args.wav)
+    bridge = Bridge(args.host, args.port, args.timeout)
+    session_id = "py_" + uuid.uuid4().hex[:20]
+    events_address = "%s.session.%s.events" % (args.prefix, session_id)
+    bridge.register(events_address)
+
+    request = {"sampleRate": rate, "sessionId": session_id}
+    if args.model:
+        request["model"] = args.model
+    if args.language:
+        request["language"] = args.language
+    reply = bridge.wait_reply(bridge.request(args.prefix + ".open", request), args.timeout)
+    if fail_of(reply):
+        sys.exit("open failed: " + fail_of(reply))
+    session = reply["body"]
+    print("# session %s on node %s, %.2f s of audio at %d Hz" % (session["sessionId"], session["node"],
+                                                                len(pcm) / 2.0 / rate, rate), file=sys.stderr)
+
+    chunk = rate * CHUNK_MS // 1000 * 2
+    in_flight = []
+    start = time.monotonic()
+    for offset in range(0, len(pcm), chunk):
+        if not args.fast:
+            due = start + (offset // chunk) * CHUNK_MS / 1000.0
+            while time.monotonic() < due:
+                drain_events(bridge, args, min(0.02, max(0.0, due - time.monotonic())))
+        while len(in_flight) >= WINDOW:
+            reply = bridge.wait_reply(in_flight.pop(0), args.timeout)
+            if fail_of(reply):
+                sys.exit("audio refused: " + fail_of(reply))
+        audio = base64.b64encode(pcm[offset:offset + chunk]).decode("ascii")
+        in_flight.append(bridge.request(session["audioAddress"], {"audio": audio}))
+        drain_events(bridge, args, 0)
+    for pending in in_flight:
+        reply = bridge.wait_reply(pending, args.timeout)
+        if fail_of(reply):
+            sys.exit("audio refused: " + fail_of(reply))
+
+    end = bridge.request(session["controlAddress"], {"action": "end"})
+    deadline = time.monotonic() + args.timeout
+    closed = None
+    while closed is None and time.monotonic() < deadline:
+        closed = drain_events(bridge, args, 0.2)
+    if closed is None:
+        sys.exit("no closed event within %.0f s" % args.timeout)
+    reply = bridge.wait_reply(end, args.timeout)
+    if fail_of(reply):
+        sys.exit("end failed: " + fail_of(reply))
+    sys.exit(0 if closed.get("reason") == "ended" else 1)
+
+
+if __name__ == "__main__":
+    main()

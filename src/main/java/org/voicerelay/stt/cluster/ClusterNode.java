@@ -1,0 +1,69 @@
+package org.voicerelay.stt.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * A clustered Vert.x instance on Hazelcast, configured from {@link ClusterOptions}: the event bus
+ * listens on the cluster host so the other nodes can reach it, and the Hazelcast member joins by
+ * TCP-IP. Keeps the cluster manager at hand, since the {@link NodeLossWatcher} listens to its
+ * membership.
+ */
+public final class ClusterNode {
+
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+
+  private ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  /** Joins the cluster; reads the Hazelcast config file first, so call it off any event loop. */
+  public static Future<ClusterNode> start(ClusterOptions options) {
+    return start(options, new VertxOptions());
+  }
+
+  /** As {@link #start(ClusterOptions)}, with these Vert.x options (their event-bus host and port are replaced). */
+  public static Future<ClusterNode> start(ClusterOptions options, VertxOptions vertxOptions) {
+    Config config;
+    try {
+      config = HazelcastClusterConfig.create(options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
+    VertxOptions withEventBus = new VertxOptions(vertxOptions);
+    withEventBus.getEventBusOptions()
+        .setHost(options.getEventBusHost() != null ? options.getEventBusHost() : options.getHost())
+        .setPort(options.getEventBusPort());
+    return Vertx.builder().with(withEventBus).withClusterManager(clusterManager).buildClustered()
+        .map(vertx -> new ClusterNode(vertx, clusterManager));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HazelcastClusterManager clusterManager() {
+    return clusterManager;
+  }
+
+  /** This node's id in the cluster (the Vert.x node id). */
+  public String nodeId() {
+    return clusterManager.getNodeId();
+  }
+
+  public HazelcastInstance hazelcast() {
+    return clusterManager.getHazelcastInstance();
+  }
+
+  /** Undeploys everything (sessions end cleanly) and leaves the cluster. */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

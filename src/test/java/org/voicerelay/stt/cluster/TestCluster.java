@@ -1,0 +1,146 @@
+package org.voicerelay.stt.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.impl.EventBusInternal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/**
+ * Clustered Vert.x nodes on loopback Hazelcast (conf/cluster.xml, free ports, fast failure
+ * detection), the local gateway with the counting engine, and the verticle and watcher per node.
+ */
+final class TestCluster {
+
+  static final String API_KEY = "devkey";
+  static final String API_SECRET = "devsecret-for-cluster-tests-0123456789";
+
+  private TestCluster() {
+  }
+
+  /** Free ports for {@code n} members, and options for member {@code i} that list them all. */
+  static List<ClusterOptions> loopbackOptions(int n) {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ports.add(freePort());
+    }
+    List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+    String name = "stt-test-" + ports.get(0);
+    List<ClusterOptions> all = new ArrayList<>();
+    for (int port : ports) {
+      all.add(new ClusterOptions().setClusterName(name).setHost("127.0.0.1").setPort(port)
+          .setPortAutoIncrement(false).setMembers(members).setMaxNoHeartbeatSeconds(4));
+    }
+    return all;
+  }
+
+  /** Options for one more member of a running cluster. */
+  static ClusterOptions joining(List<ClusterNode> running) {
+    int port = freePort();
+    List<String> members = new ArrayList<>();
+    for (ClusterNode node : running) {
+      members.add("127.0.0.1:" + node.hazelcast().getCluster().getLocalMember().getAddress().getPort());
+    }
+    members.add("127.0.0.1:" + port);
+    return new ClusterOptions().setClusterName(running.get(0).hazelcast().getConfig().getClusterName())
+        .setHost("127.0.0.1").setPort(port).setPortAutoIncrement(false).setMembers(members)
+        .setMaxNoHeartbeatSeconds(4);
+  }
+
+  /** Starts the members one after the other (a TCP-IP join is quickest against a running master). */
+  static Future<List<ClusterNode>> start(List<ClusterOptions> options) {
+    List<ClusterNode> nodes = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (ClusterOptions o : options) {
+      chain = chain.compose(v -> ClusterNode.start(o)).map(node -> {
+        nodes.add(node);
+        return null;
+      });
+    }
+    return chain.map(v -> nodes);
+  }
+
+  static Future<LocalGatewayVerticle> deployGateway(ClusterNode node) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
+        .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    return node.vertx().deployVerticle(gateway).map(id -> gateway);
+  }
+
+  /** The verticle (node name {@code name}) and the watcher. */
+  static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort) {
+    return deployStt(node, name, gatewayPort, -1);
+  }
+
+  /** As above, with the TCP bridge on {@code bridgePort} unless it is -1. */
+  static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort, int bridgePort) {
+    SttVerticleOptions options = new SttVerticleOptions()
+        .setNode(name)
+        .setClient(new SttOptions()
+            .setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
+            .setApiKey(API_KEY)
+            .setApiSecret(API_SECRET)
+            .setFinalQuietMs(200)
+            .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
+        .setShutdownTimeoutMs(2_000)
+        .setClosedSessionLingerMs(2_000);
+    if (bridgePort != -1) {
+      options.setBridgeEnabled(true).setBridgePort(bridgePort);
+    }
+    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
+        .compose(id -> node.vertx().deployVerticle(new SttVerticle(options)))
+        .mapEmpty();
+  }
+
+  /**
+   * A node that dies: its Hazelcast member vanishes without a goodbye and its event bus stops
+   * answering, before anything on it can end its sessions; then the rest is torn down. Runs on a
+   * thread of its own, since the dying node's contexts cannot be trusted to call anyone back.
+   */
+  static Future<Void> crash(ClusterNode node) {
+    Promise<Void> dead = Promise.promise();
+    Thread killer = new Thread(() -> {
+      try {
+        node.hazelcast().getLifecycleService().terminate();
+        CompletableFuture<Void> busClosed = new CompletableFuture<>();
+        Promise<Void> closing = Promise.promise();
+        closing.future().onComplete(ar -> busClosed.complete(null));
+        ((EventBusInternal) node.vertx().eventBus()).close(closing);
+        busClosed.get(10, TimeUnit.SECONDS);
+        dead.complete();
+        node.vertx().close();
+      } catch (Exception e) {
+        dead.tryFail(e);
+      }
+    }, "crash-" + node.nodeId());
+    killer.setDaemon(true);
+    killer.start();
+    return dead.future();
+  }
+
+  static Future<Void> closeAll(List<ClusterNode> nodes) {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (ClusterNode node : nodes) {
+      closing.add(node.close().otherwiseEmpty());
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
