@@ -14,6 +14,8 @@ import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.cluster.NodeLossWatcher;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.web.WebOptions;
+import org.voicerelay.stt.web.WebVerticle;
 
 /**
  * One node of a transcription cluster, as a process: {@code scripts/node [options]}. It joins the
@@ -30,17 +32,20 @@ public final class NodeMain {
       usage: node [--node NAME] [--cluster-host HOST] [--port PORT] [--members H[:P],H[:P]...]
                   [--cluster-name NAME] [--cluster-config FILE] [--gateway] [--engine sphinx4|counting]
                   [--gateway-port PORT] [--bridge-port PORT] [--bridge-host HOST] [--no-stt]
+                  [--web] [--web-port PORT] [--web-host HOST]
       Joins the cluster (TCP-IP, default 127.0.0.1:5701.., members 127.0.0.1) and runs the stt verticle.
         --gateway         also run the local gateway (offline transcription) and use it
         --bridge-port P   open the TCP event-bus bridge (contract addresses only) on P
         --no-stt          take no sessions (e.g. a node that only runs the gateway)
+        --web             serve the browser page and its SockJS bridge (default 127.0.0.1:7080)
       Environment: STT_CLUSTER_HOST, STT_CLUSTER_PORT, STT_CLUSTER_MEMBERS, STT_CLUSTER_NAME,
       STT_CLUSTER_CONFIG, STT_NODE, STT_NODE_GATEWAY=true, STT_GATEWAY_ENGINE, STT_GATEWAY_PORT,
-      STT_BRIDGE_PORT (+ STT_BRIDGE_ENABLED=true), and everything conf/config.json documents.""";
+      STT_BRIDGE_PORT (+ STT_BRIDGE_ENABLED=true), STT_WEB_ENABLED, STT_WEB_HOST, STT_WEB_PORT,
+      STT_WEB_MAX_SESSIONS_PER_CONNECTION, and everything conf/config.json documents.""";
 
   /** What the command line asks for, after the environment. */
   record Settings(ClusterOptions cluster, String node, boolean gateway, String engine, int gatewayPort,
-      Integer bridgePort, String bridgeHost, boolean stt) {
+      Integer bridgePort, String bridgeHost, boolean stt, WebOptions web) {
   }
 
   private NodeMain() {
@@ -109,8 +114,18 @@ public final class NodeMain {
       chain = chain.compose(v -> node.vertx().deployVerticle(verticle, new DeploymentOptions().setConfig(config)))
           .map(id -> {
             parts.add(1, "sessions on " + verticle.options().getPrefix() + ".open");
+            settings.web().setPrefix(verticle.options().getPrefix());
             return null;
           });
+    }
+    if (settings.web().isEnabled()) {
+      chain = chain.compose(v -> {
+        WebVerticle web = new WebVerticle(settings.web());
+        return node.vertx().deployVerticle(web).map(id -> {
+          parts.add("web http://" + settings.web().getHost() + ":" + web.actualPort() + "/");
+          return null;
+        });
+      });
     }
     return chain.map(v -> "node " + (settings.node() != null ? settings.node() : node.nodeId()) + " ready: "
         + String.join(", ", parts));
@@ -126,12 +141,14 @@ public final class NodeMain {
     Integer bridgePort = null;
     String bridgeHost = env.getOrDefault("STT_BRIDGE_HOST", "127.0.0.1");
     boolean stt = true;
+    WebOptions web = new WebOptions().applyEnv(env);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> throw new IllegalArgumentException((String) null);
         case "--gateway" -> gateway = true;
         case "--no-stt" -> stt = false;
+        case "--web" -> web.setEnabled(true);
         default -> {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(arg.startsWith("--") ? arg + " needs a value" : "unexpected " + arg);
@@ -148,6 +165,8 @@ public final class NodeMain {
             case "--gateway-port" -> gatewayPort = number(arg, value);
             case "--bridge-port" -> bridgePort = number(arg, value);
             case "--bridge-host" -> bridgeHost = value;
+            case "--web-port" -> web.setEnabled(true).setPort(number(arg, value));
+            case "--web-host" -> web.setEnabled(true).setHost(value);
             default -> throw new IllegalArgumentException("unknown option " + arg);
           }
         }
@@ -157,7 +176,7 @@ public final class NodeMain {
       throw new IllegalArgumentException("--no-stt without --gateway leaves the node nothing to do");
     }
     new LocalGatewayOptions().setRecognizer(engine);
-    return new Settings(cluster, node, gateway, engine, gatewayPort, bridgePort, bridgeHost, stt);
+    return new Settings(cluster, node, gateway, engine, gatewayPort, bridgePort, bridgeHost, stt, web);
   }
 
   private static int number(String name, String value) {

@@ -129,7 +129,8 @@ class AsyncApiContractTest {
     assertEquals(new TreeSet<>(types), new TreeSet<>(contract.schema("Event").getJsonObject("properties")
         .getJsonObject("type").getJsonArray("enum").getList()));
     assertEquals(new TreeSet<>(List.of(BusSession.REASON_ENDED, BusSession.REASON_CLOSED, BusSession.REASON_IDLE,
-            BusSession.REASON_FAILED, BusSession.REASON_SHUTDOWN)),
+            BusSession.REASON_FAILED, BusSession.REASON_SHUTDOWN,
+            org.voicerelay.stt.cluster.NodeLossWatcher.REASON_NODE_LOST)),
         new TreeSet<>(contract.schema("ClosedReason").getJsonArray("enum").getList()));
   }
 }
