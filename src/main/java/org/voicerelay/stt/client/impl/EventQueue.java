@@ -5,11 +5,13 @@ import java.util.ArrayDeque;
 
 /**
  * The read side of a stream: delivers events to the handler honouring pause/resume/fetch, and
- * the end signal only after every queued event. Events are held while paused, without bound:
- * they are small and few (a handful per second), and dropping transcripts would lose words.
- * Confined to one context; no locking.
+ * the end signal only after every queued event (or at once when nobody reads events). Events are
+ * held while paused, without bound: they are small and few (a handful per second), and dropping
+ * transcripts would lose words. Confined to one context; no locking.
  */
 final class EventQueue<T> {
+
+  static final int UNHANDLED_LIMIT = 256;
 
   private final ArrayDeque<T> pending = new ArrayDeque<>();
   private Handler<T> handler;
@@ -46,10 +48,17 @@ final class EventQueue<T> {
     drain();
   }
 
-  /** Queues an event; with no handler set, the event is dropped, as Vert.x read streams do. */
+  /**
+   * Queues an event. Until a handler is set, at most {@link #UNHANDLED_LIMIT} events wait (the
+   * oldest go first), so a handler set a moment after the stream opened misses nothing and a
+   * stream nobody reads does not grow without bound.
+   */
   void add(T event) {
-    if (ended || handler == null) {
+    if (ended) {
       return;
+    }
+    if (handler == null && pending.size() >= UNHANDLED_LIMIT) {
+      pending.poll();
     }
     pending.add(event);
     drain();
@@ -77,7 +86,8 @@ final class EventQueue<T> {
         }
         handler.handle(next);
       }
-      if (ended && pending.isEmpty() && !endDelivered && endHandler != null) {
+      if (ended && (pending.isEmpty() || handler == null) && !endDelivered && endHandler != null) {
+        pending.clear();
         endDelivered = true;
         endHandler.handle(null);
       }
