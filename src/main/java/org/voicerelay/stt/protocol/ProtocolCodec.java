@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.vertx.core.buffer.Buffer;
-import java.util.Base64;
 
 /**
  * Encodes and decodes wire frames. The {@code input_audio} frame, sent twenty times a second per
@@ -23,6 +22,8 @@ public final class ProtocolCodec {
   private static final byte[] AUDIO_PREFIX =
       "{\"type\":\"input_audio\",\"audio\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] AUDIO_SUFFIX = "\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] BASE64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public static final String FINALIZE_FRAME = "{\"type\":\"session.finalize\"}";
   public static final String CLOSE_FRAME = "{\"type\":\"session.close\"}";
@@ -45,12 +46,41 @@ public final class ProtocolCodec {
 
   /** An {@code input_audio} frame carrying {@code length} bytes of {@code pcm} from {@code offset}. */
   public static String encodeAudio(byte[] pcm, int offset, int length) {
-    byte[] b64 = Base64.getEncoder().encode(java.nio.ByteBuffer.wrap(pcm, offset, length)).array();
-    byte[] frame = new byte[AUDIO_PREFIX.length + b64.length + AUDIO_SUFFIX.length];
-    System.arraycopy(AUDIO_PREFIX, 0, frame, 0, AUDIO_PREFIX.length);
-    System.arraycopy(b64, 0, frame, AUDIO_PREFIX.length, b64.length);
-    System.arraycopy(AUDIO_SUFFIX, 0, frame, AUDIO_PREFIX.length + b64.length, AUDIO_SUFFIX.length);
-    return new String(frame, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(encodeAudioFrame(pcm, offset, length), java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The {@code input_audio} frame as UTF-8 bytes: prefix, standard padded base64 of the range,
+   * suffix, built in one array (no String and no intermediate base64 buffer on the hot path).
+   */
+  public static byte[] encodeAudioFrame(byte[] pcm, int offset, int length) {
+    int b64 = (length + 2) / 3 * 4;
+    byte[] out = new byte[AUDIO_PREFIX.length + b64 + AUDIO_SUFFIX.length];
+    System.arraycopy(AUDIO_PREFIX, 0, out, 0, AUDIO_PREFIX.length);
+    int o = AUDIO_PREFIX.length;
+    int i = offset;
+    int end = offset + length;
+    int whole = offset + length / 3 * 3;
+    while (i < whole) {
+      int bits = (pcm[i] & 0xff) << 16 | (pcm[i + 1] & 0xff) << 8 | (pcm[i + 2] & 0xff);
+      out[o] = BASE64[bits >>> 18];
+      out[o + 1] = BASE64[(bits >>> 12) & 0x3f];
+      out[o + 2] = BASE64[(bits >>> 6) & 0x3f];
+      out[o + 3] = BASE64[bits & 0x3f];
+      i += 3;
+      o += 4;
+    }
+    int rest = end - i;
+    if (rest > 0) {
+      int bits = (pcm[i] & 0xff) << 16 | (rest == 2 ? (pcm[i + 1] & 0xff) << 8 : 0);
+      out[o] = BASE64[bits >>> 18];
+      out[o + 1] = BASE64[(bits >>> 12) & 0x3f];
+      out[o + 2] = rest == 2 ? BASE64[(bits >>> 6) & 0x3f] : (byte) '=';
+      out[o + 3] = '=';
+      o += 4;
+    }
+    System.arraycopy(AUDIO_SUFFIX, 0, out, o, AUDIO_SUFFIX.length);
+    return out;
   }
 
   /**

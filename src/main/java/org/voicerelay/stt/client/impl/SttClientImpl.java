@@ -57,7 +57,12 @@ public final class SttClientImpl implements SttClient {
     GatewayUrl.sttEndpoint(resolved.getBaseUrl(), resolved.getModel());
     this.options = resolved;
     this.tokens = new AccessToken(vertx, key, secret);
+    // Every stream holds one WebSocket for its whole life, and all streams of a client go to one
+    // gateway host: Vert.x's default of 50 connections per endpoint would make the 51st stream wait
+    // for one of the first 50 to end (and time out), so the client sets no limit of its own; the
+    // number of streams is bounded by the caller (e.g. SttVerticle's maxSessions).
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(Integer.MAX_VALUE)
         .setMaxFrameSize(1024 * 1024)
         .setMaxMessageSize(4 * 1024 * 1024)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,

@@ -1,0 +1,168 @@
+package org.voicerelay.stt.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import org.voicerelay.stt.gateway.CountingRecognizer;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.gateway.Recognition;
+import org.voicerelay.stt.gateway.RecognitionListener;
+import org.voicerelay.stt.gateway.RecognitionRequest;
+import org.voicerelay.stt.gateway.Recognizer;
+
+/**
+ * The gateway side of the benchmarks, meant to run in a JVM of its own: the local gateway
+ * ({@link LocalGatewayVerticle}, unchanged) with the deterministic {@link CountingRecognizer},
+ * wrapped so that each audio frame the engine receives is checked for a latency marker.
+ *
+ * <p>Marker: the load generator writes into the first 12 bytes of every 50 ms frame the wall-clock
+ * time in microseconds since the epoch (8 bytes, little-endian) at which it handed the audio to the
+ * event bus, and the magic {@link #MAGIC}. Both processes run on one machine and read the same
+ * system clock (CLOCK_REALTIME through {@link java.time.Instant#now()}, microsecond resolution), so
+ * arrival minus marker is the latency bus -> verticle -> client -> WebSocket -> gateway decode ->
+ * engine, with no clock offset between the two.
+ *
+ * <p>Commands on standard input, one per line, answered by one JSON line on standard output:
+ * {@code reset} (clears the histogram and the CPU baseline), {@code report}, {@code quit}. Prints
+ * {@code bench gateway listening on PORT} once it accepts connections.
+ *
+ * <p>Usage: {@code BenchGatewayMain [port] [instances] [endpointSeconds]}.
+ */
+public final class BenchGatewayMain {
+
+  static final int MAGIC = 0x4d545453; // "STTM" little-endian
+
+  private BenchGatewayMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    double endpointSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+    Histogram latency = new Histogram();
+    Recognizer counting = new CountingRecognizer(new JsonObject().put("endpointSeconds", endpointSeconds));
+    Recognizer marked = new MarkerRecognizer(counting, latency);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, instances)));
+    LocalGatewayOptions options = new LocalGatewayOptions().setRecognizer("counting").setPort(port)
+        .setMaxSessions(100_000).setIdleTimeout(600_000).setMaxPendingBytes(64L * 1024 * 1024)
+        .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", "benchkey"))
+        .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", "bench-secret-0123456789abcdef"));
+    LocalGatewayVerticle[] first = new LocalGatewayVerticle[1];
+    vertx.deployVerticle(() -> {
+      LocalGatewayVerticle v = new LocalGatewayVerticle(options, marked);
+      if (first[0] == null) {
+        first[0] = v;
+      }
+      return v;
+    }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().join();
+    System.out.println("bench gateway listening on " + first[0].actualPort());
+    System.out.flush();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
+    long wallStart = System.nanoTime();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      switch (line.trim()) {
+        case "reset" -> {
+          latency.reset();
+          cpuStart = os.getProcessCpuTime();
+          wallStart = System.nanoTime();
+          System.out.println(new JsonObject().put("ok", true).encode());
+        }
+        case "report" -> {
+          JsonObject report = latency.toJson()
+              .put("cpuSeconds", (os.getProcessCpuTime() - cpuStart) / 1e9)
+              .put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
+          System.out.println(report.encode());
+        }
+        case "quit" -> {
+          vertx.close().toCompletionStage().toCompletableFuture().join();
+          System.exit(0);
+        }
+        default -> System.out.println(new JsonObject().put("error", "unknown command").encode());
+      }
+      System.out.flush();
+    }
+    vertx.close();
+  }
+
+  static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /** Reads the marker of each frame, then hands the frame to the counting engine unchanged. */
+  private static final class MarkerRecognizer implements Recognizer {
+    private final Recognizer delegate;
+    private final Histogram latency;
+
+    MarkerRecognizer(Recognizer delegate, Histogram latency) {
+      this.delegate = delegate;
+      this.latency = latency;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public int sampleRate() {
+      return delegate.sampleRate();
+    }
+
+    @Override
+    public Recognition open(RecognitionRequest request, RecognitionListener listener) {
+      Recognition inner = delegate.open(request, listener);
+      return new Recognition() {
+        @Override
+        public void accept(byte[] pcm) {
+          if (pcm.length >= 12 && intLe(pcm, 8) == MAGIC) {
+            latency.record(nowMicros() - longLe(pcm, 0));
+          }
+          inner.accept(pcm);
+        }
+
+        @Override
+        public void finalizeUtterance() {
+          inner.finalizeUtterance();
+        }
+
+        @Override
+        public long pendingBytes() {
+          return inner.pendingBytes();
+        }
+
+        @Override
+        public void close() {
+          inner.close();
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  static long longLe(byte[] b, int at) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (b[at + i] & 0xff);
+    }
+    return v;
+  }
+
+  static int intLe(byte[] b, int at) {
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+  }
+}

@@ -1,0 +1,581 @@
+package org.voicerelay.stt.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32;
+import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * The load and throughput benchmarks: this JVM runs the {@link SttVerticle} (the process measured)
+ * and the load generator; {@link BenchGatewayMain} runs the gateway with the counting engine in a
+ * second JVM. Run through {@code scripts/bench}; prints figures, asserts nothing but reports
+ * whether every byte arrived.
+ *
+ * <pre>
+ * load:       --mode load --sessions N --seconds S [--warmup W] [--chunk-ms 100] [--instances 1] [--profile]
+ * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
+ * </pre>
+ *
+ * <p>Load mode: N sessions over the event bus, each sent {@code chunk-ms} of pcm_s16le at 16 kHz
+ * every {@code chunk-ms} by one pacing thread (sessions staggered evenly over the period), W
+ * seconds of warm-up, then S seconds measured, then {@code end} for each and the wait for its
+ * final transcript. Every 50 ms frame carries the send time (see {@link BenchGatewayMain}). The
+ * gateway's counting engine ends an utterance every {@code endpoint-seconds} (default 5) of audio,
+ * as a real engine's endpointer does, so each stream's replay buffer holds at most that much.
+ * The process CPU is taken from {@code OperatingSystemMXBean.getProcessCpuTime}; the pacing
+ * thread's own CPU (building and sending the audio: the application's work, not the verticle's)
+ * is measured with {@code ThreadMXBean} and reported apart.
+ */
+public final class LoadBench {
+
+  private static final int RATE = 16_000;
+  private static final String KEY = "benchkey";
+  private static final String SECRET = "bench-secret-0123456789abcdef";
+
+  private final Map<String, String> args;
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private Process gateway;
+  private PrintWriter gatewayIn;
+  private BufferedReader gatewayOut;
+  private Vertx vertx;
+
+  // per session
+  private int n;
+  private String eventsPrefix = "app.bench.";
+  private JsonObject[] sessions;
+  private long[] bytesSent;
+  private CRC32[] crcs;
+  private volatile long[] endSentAt;
+  private long[] finalAt;
+  private long[] finalBytes;
+  private long[] finalChecksum;
+  private CountDownLatch closedLatch;
+  private final AtomicInteger errorEvents = new AtomicInteger();
+  private final AtomicInteger reconnectEvents = new AtomicInteger();
+
+  private LoadBench(Map<String, String> args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i < argv.length; i++) {
+      if (argv[i].startsWith("--")) {
+        String key = argv[i].substring(2);
+        String value = i + 1 < argv.length && !argv[i + 1].startsWith("--") ? argv[++i] : "true";
+        args.put(key, value);
+      }
+    }
+    LoadBench bench = new LoadBench(args);
+    try {
+      if ("throughput".equals(args.getOrDefault("mode", "load"))) {
+        bench.throughput();
+      } else {
+        bench.load();
+      }
+    } finally {
+      bench.shutdown();
+    }
+    System.exit(0);
+  }
+
+  private int intArg(String name, int def) {
+    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
+  }
+
+  // ---------------------------------------------------------------- setup
+
+  private int startGateway() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0",
+        args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5")));
+    File log = new File("target/bench-gateway.log");
+    gateway = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
+    gatewayIn = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
+    gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = gatewayOut.readLine()) != null) {
+      if (line.startsWith("bench gateway listening on ")) {
+        return Integer.parseInt(line.substring("bench gateway listening on ".length()).trim());
+      }
+    }
+    throw new IllegalStateException("the bench gateway did not start; see " + log);
+  }
+
+  private JsonObject gatewayCommand(String command) throws IOException {
+    gatewayIn.println(command);
+    return new JsonObject(gatewayOut.readLine());
+  }
+
+  private void startVerticle(int port, int maxSessions) {
+    vertx = Vertx.vertx();
+    int instances = intArg("instances", 1);
+    SttVerticleOptions options = new SttVerticleOptions()
+        .setMaxSessions(maxSessions + 10)
+        .setIdleTimeoutMs(600_000)
+        .setClosedSessionLingerMs(1_000)
+        .setShutdownTimeoutMs(10_000)
+        .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1")
+            .setApiKey(KEY).setApiSecret(SECRET)
+            .setFinalQuietMs(100)
+            .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000).setMaxRetry(3)));
+    join(vertx.deployVerticle(() -> new SttVerticle(options), new DeploymentOptions().setInstances(instances)));
+  }
+
+  private void shutdown() {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    if (gateway != null) {
+      gatewayIn.println("quit");
+      try {
+        if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
+          gateway.destroy();
+        }
+      } catch (InterruptedException e) {
+        gateway.destroy();
+      }
+    }
+  }
+
+  private static <T> T join(Future<T> f) {
+    return f.toCompletionStage().toCompletableFuture().join();
+  }
+
+  private void prepareSessions(int count) {
+    n = count;
+    sessions = new JsonObject[n];
+    bytesSent = new long[n];
+    crcs = new CRC32[n];
+    endSentAt = new long[n];
+    finalAt = new long[n];
+    finalBytes = new long[n];
+    finalChecksum = new long[n];
+    closedLatch = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      crcs[i] = new CRC32();
+      finalBytes[i] = -1;
+    }
+  }
+
+  /** Registers the events consumer of each session, then opens the sessions, 200 at a time. */
+  private void openSessions() {
+    List<Future<?>> consumers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int s = i;
+      consumers.add(vertx.eventBus().<JsonObject>consumer(eventsPrefix + i, m -> onEvent(s, m.body()))
+          .completion());
+    }
+    join(Future.all(consumers));
+    for (int from = 0; from < n; from += 200) {
+      List<Future<?>> opened = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + 200); i++) {
+        int s = i;
+        opened.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
+                .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
+            .onSuccess(m -> sessions[s] = m.body()));
+      }
+      join(Future.all(opened));
+    }
+  }
+
+  private void onEvent(int s, JsonObject event) {
+    switch (event.getString("type")) {
+      case "final_transcript" -> {
+        JsonObject meta = event.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata");
+        if (endSentAt[s] != 0 && finalAt[s] == 0) {
+          finalAt[s] = System.nanoTime();
+        }
+        if (meta != null) {
+          finalBytes[s] = meta.getLong("totalBytes");
+          finalChecksum[s] = meta.getLong("totalChecksum");
+        }
+      }
+      case "error" -> errorEvents.incrementAndGet();
+      case "reconnecting" -> reconnectEvents.incrementAndGet();
+      case "closed" -> closedLatch.countDown();
+      default -> {
+      }
+    }
+  }
+
+  /** Waits until every session's stream is connected to the gateway. */
+  private void awaitConnected() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      List<Future<Message<JsonObject>>> status = new ArrayList<>();
+      for (JsonObject s : sessions) {
+        status.add(vertx.eventBus().request(s.getString("controlAddress"), new JsonObject().put("action", "status")));
+      }
+      join(Future.all(status));
+      long connected = status.stream()
+          .filter(f -> "CONNECTED".equals(f.result().body().getJsonObject("stream").getString("state"))).count();
+      if (connected == n) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("not every session connected within 120 s");
+  }
+
+  static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- load
+
+  private void load() throws Exception {
+    int count = intArg("sessions", 100);
+    int seconds = intArg("seconds", 30);
+    int warmup = intArg("warmup", 10);
+    int chunkMs = intArg("chunk-ms", 100);
+    int port = startGateway();
+    startVerticle(port, count);
+    prepareSessions(count);
+    long heap0 = heapAfterGc();
+    long rss0 = rssBytes();
+    long opening = System.nanoTime();
+    openSessions();
+    awaitConnected();
+    double openSeconds = (System.nanoTime() - opening) / 1e9;
+    long heapIdle = heapAfterGc();
+    long rssIdle = rssBytes();
+
+    int chunkBytes = RATE * 2 * chunkMs / 1000;
+    int frameBytes = RATE * 2 * 50 / 1000;
+    byte[] pattern = new byte[chunkBytes];
+    new java.util.Random(42).nextBytes(pattern);
+    long period = TimeUnit.MILLISECONDS.toNanos(chunkMs);
+    long totalTicks = (long) (warmup + seconds) * 1000 / chunkMs;
+    long warmTicks = (long) warmup * 1000 / chunkMs;
+    long[] measure = new long[6]; // cpu0, sender0, wall0, cpu1, sender1, wall1
+    long[] maxLateNs = {0};
+    Profiler profiler = args.containsKey("profile") ? new Profiler() : null;
+    Map<String, Long> threadCpu0 = new HashMap<>();
+    Map<String, Long> threadCpu1 = new HashMap<>();
+    Thread sender = new Thread(() -> {
+      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+      for (long k = 0; k <= totalTicks; k++) {
+        if (k == warmTicks) {
+          threadCpu0.putAll(threadCpu());
+          measure[0] = os.getProcessCpuTime();
+          measure[1] = threads.getCurrentThreadCpuTime();
+          measure[2] = System.nanoTime();
+          try {
+            gatewayCommand("reset");
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+          if (profiler != null) {
+            profiler.start();
+          }
+        }
+        if (k == totalTicks) {
+          measure[3] = os.getProcessCpuTime();
+          measure[4] = threads.getCurrentThreadCpuTime();
+          measure[5] = System.nanoTime();
+          threadCpu1.putAll(threadCpu());
+          if (profiler != null) {
+            profiler.stop();
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          long due = start + k * period + i * period / n;
+          // sleep until the send is due (no spinning: the pacing thread must not eat the cores it
+          // measures); a send may be up to a timer slack late, but its marker is stamped when it
+          // is actually sent, so lateness never hides in the latency figures
+          // sends due within the next millisecond go at once (one wake-up per millisecond, not
+          // one per send: parking 20 000 times a second cost the pacing thread a fifth of a core)
+          long wait;
+          while ((wait = due - System.nanoTime()) > 1_000_000) {
+            LockSupport.parkNanos(wait - 1_000_000);
+          }
+          long late = Math.max(0, System.nanoTime() - due);
+          if (k >= warmTicks && late > maxLateNs[0]) {
+            maxLateNs[0] = late;
+          }
+          if (k == totalTicks) {
+            endSentAt[i] = System.nanoTime();
+            vertx.eventBus().request(sessions[i].getString("controlAddress"), new JsonObject().put("action", "end"),
+                new DeliveryOptions().setSendTimeout(120_000));
+            continue;
+          }
+          byte[] pcm = pattern.clone();
+          long micros = BenchGatewayMain.nowMicros();
+          for (int f = 0; f + 12 <= pcm.length; f += frameBytes) {
+            putLongLe(pcm, f, micros);
+            putIntLe(pcm, f + 8, BenchGatewayMain.MAGIC);
+          }
+          crcs[i].update(pcm);
+          bytesSent[i] += pcm.length;
+          vertx.eventBus().send(sessions[i].getString("audioAddress"), Buffer.buffer(pcm));
+        }
+      }
+    }, "bench-sender");
+    sender.start();
+    sender.join();
+    JsonObject gw = gatewayCommand("report");
+    boolean allClosed = closedLatch.await(120, TimeUnit.SECONDS);
+
+    double wall = (measure[5] - measure[2]) / 1e9;
+    double cpu = (measure[3] - measure[0]) / 1e9;
+    double senderCpu = (measure[4] - measure[1]) / 1e9;
+    double audioSeconds = (double) n * seconds;
+    long[] endToFinal = new long[n];
+    int complete = 0;
+    for (int i = 0; i < n; i++) {
+      endToFinal[i] = finalAt[i] == 0 ? Long.MAX_VALUE : finalAt[i] - endSentAt[i];
+      if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
+        complete++;
+      }
+    }
+    Arrays.sort(endToFinal);
+    String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
+    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s)%n",
+        n, seconds, warmup, chunkMs, intArg("instances", 1));
+    System.out.printf(Locale.ROOT, "open+connect            %.1f s%n", openSeconds);
+    System.out.printf(Locale.ROOT, "verticle process CPU    %.2f s in %.1f s wall = %.2f cores; minus the pacing thread (%.2f s): %.2f cores%n",
+        cpu, wall, cpu / wall, senderCpu, (cpu - senderCpu) / wall);
+    System.out.printf(Locale.ROOT, "CPU by thread group     %s%n", cpuByGroup(threadCpu0, threadCpu1, cpu));
+    System.out.printf(Locale.ROOT, "CPU per audio second    %.2f ms (process), %.2f ms (without the pacing thread)%n",
+        cpu * 1000 / audioSeconds, (cpu - senderCpu) * 1000 / audioSeconds);
+    System.out.printf(Locale.ROOT, "gateway process CPU     %.2f s = %.2f cores%n", gw.getDouble("cpuSeconds"),
+        gw.getDouble("cpuSeconds") / gw.getDouble("wallSeconds"));
+    System.out.printf(Locale.ROOT, "bus -> gateway latency  p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (%d frames)%n",
+        gw.getLong("p50us") / 1000.0, gw.getLong("p99us") / 1000.0, gw.getLong("p999us") / 1000.0,
+        gw.getLong("maxUs") / 1000.0, gw.getLong("count"));
+    System.out.printf(Locale.ROOT, "end -> final transcript p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        endToFinal[n / 2] / 1e6, endToFinal[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, endToFinal[n - 1] / 1e6);
+    System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
+        (heapIdle - heap0) / 1024.0 / n, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / n);
+    System.out.printf(Locale.ROOT, "pacing                  max lateness of a send %.2f ms%n", maxLateNs[0] / 1e6);
+    System.out.printf(Locale.ROOT, "every byte arrived      %d of %d sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
+        complete, n, allClosed, errorEvents.get(), reconnectEvents.get());
+    System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
+    if (profiler != null) {
+      profiler.print();
+    }
+  }
+
+  /** CPU time (ns) of every live Java thread, by "name#id". */
+  private Map<String, Long> threadCpu() {
+    Map<String, Long> cpu = new HashMap<>();
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long t = threads.getThreadCpuTime(info.getThreadId());
+        if (t >= 0) {
+          cpu.put(info.getThreadName() + "#" + info.getThreadId(), t);
+        }
+      }
+    }
+    return cpu;
+  }
+
+  /**
+   * The measured window's CPU seconds by group: event loops, the pacing thread, other Java threads
+   * (JIT compilers, Vert.x's checker, ...), and the rest of the process (GC and VM threads, which
+   * are not Java threads).
+   */
+  private static String cpuByGroup(Map<String, Long> before, Map<String, Long> after, double processCpu) {
+    Map<String, Double> groups = new java.util.TreeMap<>();
+    double javaThreads = 0;
+    for (Map.Entry<String, Long> e : after.entrySet()) {
+      double sec = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9;
+      String name = e.getKey();
+      String group = name.startsWith("vert.x-eventloop") ? "event loops"
+          : name.startsWith("bench-sender") ? "pacing thread"
+          : name.contains("Compiler") ? "JIT" : "other Java threads";
+      groups.merge(group, sec, Double::sum);
+      javaThreads += sec;
+    }
+    groups.put("GC+VM (rest of the process)", processCpu - javaThreads);
+    StringBuilder b = new StringBuilder();
+    groups.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(String.format(Locale.ROOT, "%.2f s", v)));
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- throughput
+
+  private void throughput() throws Exception {
+    int count = intArg("sessions", 1);
+    int audioSeconds = intArg("audio-seconds", 60);
+    int window = intArg("window", 16);
+    int chunkMs = intArg("chunk-ms", 100);
+    int port = startGateway();
+    startVerticle(port, count);
+    int warmup = intArg("warmup-audio-seconds", Math.min(audioSeconds, Math.max(10, 6000 / count)));
+    if (warmup > 0) {
+      // an unmeasured pass first, so the figures are of compiled code, not of the JIT at work
+      eventsPrefix = "app.bench.warmup.";
+      throughputPass(count, warmup, window, chunkMs, null);
+      eventsPrefix = "app.bench.";
+      errorEvents.set(0);
+    }
+    Profiler profiler = args.containsKey("profile") ? new Profiler() : null;
+    throughputPass(count, audioSeconds, window, chunkMs, profiler);
+  }
+
+  private void throughputPass(int count, int audioSeconds, int window, int chunkMs, Profiler profiler)
+      throws Exception {
+    prepareSessions(count);
+    openSessions();
+    awaitConnected();
+    byte[] pcm = new byte[RATE * 2 * audioSeconds];
+    new java.util.Random(7).nextBytes(pcm);
+    CRC32 crc = new CRC32();
+    crc.update(pcm);
+    int chunkBytes = RATE * 2 * chunkMs / 1000;
+    long cpu0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    gatewayCommand("reset");
+    if (profiler != null) {
+      profiler.start();
+    }
+    for (int i = 0; i < n; i++) {
+      int s = i;
+      bytesSent[i] = pcm.length;
+      crcs[i] = crc;
+      vertx.getOrCreateContext().runOnContext(v -> new Windowed(s, pcm, chunkBytes, window).pump());
+    }
+    boolean allClosed = closedLatch.await(600, TimeUnit.SECONDS);
+    long last = 0;
+    for (long f : finalAt) {
+      last = Math.max(last, f);
+    }
+    double wall = (last - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    if (profiler != null) {
+      profiler.stop();
+    }
+    JsonObject gw = gatewayCommand("report");
+    int complete = 0;
+    for (int i = 0; i < n; i++) {
+      if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
+        complete++;
+      }
+    }
+    if (profiler == null && eventsPrefix.contains("warmup")) {
+      System.out.printf(Locale.ROOT, "(warm-up pass: %d session(s) x %d s of audio in %.2f s)%n", n, audioSeconds, wall);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "%n== throughput: %d session(s) x %d s of audio, %d ms chunks, window %d, %d verticle instance(s)%n",
+        n, audioSeconds, chunkMs, window, intArg("instances", 1));
+    System.out.printf(Locale.ROOT, "audio seconds per wall second  %.0fx real time (%.0f s of audio in %.2f s)%n",
+        (double) n * audioSeconds / wall, (double) n * audioSeconds, wall);
+    System.out.printf(Locale.ROOT, "verticle process CPU           %.2f s = %.2f cores; gateway process %.2f s = %.2f cores%n",
+        cpu, cpu / wall, gw.getDouble("cpuSeconds"), gw.getDouble("cpuSeconds") / wall);
+    System.out.printf(Locale.ROOT, "every byte arrived             %d of %d sessions; all closed: %s; error events %d%n",
+        complete, n, allClosed, errorEvents.get());
+    System.out.printf(Locale.ROOT, "loadavg                        %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    if (profiler != null) {
+      profiler.print();
+    }
+  }
+
+  /** Request/reply audio with a window of unanswered chunks, then {@code end}. */
+  private final class Windowed {
+    private final int s;
+    private final byte[] pcm;
+    private final int chunkBytes;
+    private final int window;
+    private final String address;
+    private int offset;
+    private int inFlight;
+
+    Windowed(int s, byte[] pcm, int chunkBytes, int window) {
+      this.s = s;
+      this.pcm = pcm;
+      this.chunkBytes = chunkBytes;
+      this.window = window;
+      this.address = sessions[s].getString("audioAddress");
+    }
+
+    void pump() {
+      while (inFlight < window && offset < pcm.length) {
+        int end = Math.min(pcm.length, offset + chunkBytes);
+        Buffer chunk = Buffer.buffer(end - offset).appendBytes(pcm, offset, end - offset);
+        offset = end;
+        inFlight++;
+        vertx.eventBus().request(address, chunk, new DeliveryOptions().setSendTimeout(120_000)).onComplete(ar -> {
+          inFlight--;
+          if (ar.failed()) {
+            System.err.println("session " + s + ": audio refused: " + ar.cause().getMessage());
+            offset = pcm.length;
+          }
+          pump();
+        });
+      }
+      if (offset >= pcm.length && inFlight == 0 && endSentAt[s] == 0) {
+        endSentAt[s] = System.nanoTime();
+        vertx.eventBus().request(sessions[s].getString("controlAddress"), new JsonObject().put("action", "end"),
+            new DeliveryOptions().setSendTimeout(120_000));
+      }
+    }
+  }
+
+  static void putLongLe(byte[] b, int at, long v) {
+    for (int i = 0; i < 8; i++) {
+      b[at + i] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  static void putIntLe(byte[] b, int at, int v) {
+    for (int i = 0; i < 4; i++) {
+      b[at + i] = (byte) (v >>> (8 * i));
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package org.voicerelay.stt.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gateway faults end to end: bus -> verticle -> client -> {@link FaultProxy} -> local gateway
+ * (counting engine). Long scenarios of the issue run at 10x real time (100 ms of audio every
+ * 10 ms), keeping the ratio of audio to fault and the number of faults.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
+class GatewayFaultTest {
+
+  private static final int CHUNK = 3_200; // 100 ms at 16 kHz
+  private static final long TEN_TIMES_REAL_TIME_MS = 10;
+
+  private static Future<Void> sleep(Vertx vertx, long ms) {
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(ms, t -> p.complete());
+    return p.future();
+  }
+
+  @Test
+  void aGatewayDroppedEveryFiveSecondsOfASixtySecondStreamLosesNoByteAndReconnectsOncePerDrop(Vertx vertx,
+      VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(60);
+    int[] drops = {0};
+    int[] finalsBeforeEnd = {0};
+    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.drops")
+        .compose(events -> stack.open("app.fault.drops")
+            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+              if (n % 50 == 0 && n < 600) { // every 5 s of audio: at 5, 10, ... 55 s
+                drops[0]++;
+                stack.proxy.dropAll();
+              }
+            }).compose(v -> {
+              finalsBeforeEnd[0] = events.ofType("final_transcript").size();
+              return stack.control(session, "end");
+            }))
+            .compose(v -> events.closed())
+            .map(closed -> {
+              ctx.verify(() -> {
+                assertEquals(11, drops[0]);
+                assertEquals(drops[0], events.ofType("reconnecting").size(), "one reconnecting event per drop");
+                assertEquals("ended", closed.getString("reason"));
+                assertEquals(List.of(), events.errors(false), "no final error");
+                int finals = FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                assertTrue(finals >= 30, "about one final per 2 s of audio: " + finals);
+                assertTrue(finalsBeforeEnd[0] >= 25, "transcripts continue between drops: " + finalsBeforeEnd[0]);
+                assertEquals(12, stack.proxy.accepted(), "one connection plus one per drop");
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aGatewayDownThenBackWithinTheRetryBudgetLosesNothing(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(12);
+    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.down")
+        .compose(events -> stack.open("app.fault.down")
+            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+              if (n == 30) {
+                // down for 400 ms: retries at +100 ms and +300 ms are refused, the one at +500 ms gets through
+                stack.proxy.goDown().compose(v -> sleep(vertx, 400)).compose(v -> stack.proxy.comeBack());
+              }
+            }).compose(v -> stack.control(session, "end")))
+            .compose(v -> events.closed())
+            .map(closed -> {
+              ctx.verify(() -> {
+                assertEquals("ended", closed.getString("reason"));
+                int reconnecting = events.ofType("reconnecting").size();
+                assertTrue(reconnecting >= 2 && reconnecting <= 3, "refused attempts were retried: " + reconnecting);
+                assertEquals(List.of(), events.errors(false), "no final error");
+                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aGatewayDownForGoodEndsTheSessionWithOneClearErrorAndFreesEverything(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(3);
+    FaultStack[] stack = new FaultStack[1];
+    FaultStack.Events[] events = new FaultStack.Events[1];
+    JsonObject[] session = new JsonObject[1];
+    JsonObject[] closed = new JsonObject[1];
+    FaultStack.deploy(vertx, 0, o -> { })
+        .compose(s -> {
+          stack[0] = s;
+          return FaultStack.Events.on(vertx, "app.fault.gone");
+        })
+        .compose(e -> {
+          events[0] = e;
+          return stack[0].open("app.fault.gone");
+        })
+        .compose(s -> {
+          session[0] = s;
+          return stack[0].live(s, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+            if (n == 10) {
+              stack[0].proxy.goDown();
+            }
+          });
+        })
+        .compose(v -> events[0].closed())
+        .compose(c -> {
+          closed[0] = c;
+          return sleep(vertx, 100);
+        })
+        .compose(v -> stack[0].control(session[0], "status"))
+        .compose(status -> {
+          ctx.verify(() -> {
+            assertEquals("failed", closed[0].getString("reason"));
+            assertEquals("retries_exhausted", closed[0].getJsonObject("error").getString("code"));
+            List<JsonObject> finalErrors = events[0].errors(false);
+            assertEquals(1, finalErrors.size(), "one clear final error: " + finalErrors);
+            assertEquals("retries_exhausted", finalErrors.get(0).getJsonObject("error").getString("code"));
+            assertEquals(3, events[0].ofType("reconnecting").size(), "the whole retry budget was used");
+            JsonObject last = events[0].all.get(events[0].all.size() - 1);
+            assertEquals("closed", last.getString("type"));
+            assertEquals("closed", status.getString("state"));
+            assertEquals("CLOSED", status.getJsonObject("stream").getString("state"));
+            assertEquals(0, status.getJsonObject("stream").getLong("bufferedBytes"));
+            assertEquals(0.0, stack[0].sessionsOpen(), "the session is released");
+            assertEquals(0, stack[0].proxy.openLinks(), "no connection left");
+          });
+          return vertx.eventBus().request(session[0].getString("audioAddress"), Buffer.buffer(new byte[320]));
+        })
+        .transform(ar -> {
+          ctx.verify(() -> {
+            assertTrue(ar.failed());
+            assertEquals(410, ((ReplyException) ar.cause()).failureCode(), "audio after the failure");
+          });
+          return Future.succeededFuture();
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aSlowGatewayHoldsRequestReplySendersAtTheWriteQueueAndLosesNothing(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(300); // 9.6 MB: more than the kernel's socket buffers can hide
+    int writeQueue = 64 * 1024;
+    FaultStack.deploy(vertx, 0, o -> o.setIdleTimeoutMs(60_000)).compose(stack -> FaultStack.Events.on(vertx, "app.fault.slow")
+        .compose(events -> stack.open("app.fault.slow").compose(s -> sleep(vertx, 300).map(s)).compose(session -> {
+          stack.proxy.stall(true);
+          FaultStack.Windowed sender = stack.windowed(session, pcm, CHUNK, 4);
+          return sleep(vertx, 2_500)
+              .compose(v -> stack.control(session, "status"))
+              .compose(status -> {
+                long buffered = status.getJsonObject("stream").getLong("bufferedBytes");
+                ctx.verify(() -> {
+                  assertFalse(sender.done.future().isComplete(), "the sender is held");
+                  assertTrue(buffered <= writeQueue + 4L * CHUNK, "buffered " + buffered + " bytes");
+                });
+                stack.proxy.stall(false);
+                return sender.done.future();
+              })
+              .compose(v -> stack.control(session, "end"))
+              .compose(v -> events.closed())
+              .map(closed -> {
+                ctx.verify(() -> {
+                  assertEquals("ended", closed.getString("reason"));
+                  assertEquals(List.of(), events.ofType("error"));
+                  FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                });
+                return null;
+              });
+        })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aSlowGatewayRefusesFireAndForgetAudioBeyondTheBufferLimitAndTheSessionGoesOn(Vertx vertx,
+      VertxTestContext ctx) {
+    int limit = 256 * 1024;
+    byte[] pcm = FaultStack.audio(300);
+    FaultStack.deploy(vertx, 0, o -> o.setMaxBufferedBytes(limit).setIdleTimeoutMs(60_000))
+        .compose(stack -> FaultStack.Events.on(vertx, "app.fault.flood")
+        .compose(events -> stack.open("app.fault.flood").compose(s -> sleep(vertx, 300).map(s)).compose(session -> {
+          stack.proxy.stall(true);
+          for (int off = 0; off < pcm.length; off += CHUNK) {
+            vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer().appendBytes(pcm, off, CHUNK));
+          }
+          return sleep(vertx, 1_500)
+              .compose(v -> stack.control(session, "status"))
+              .compose(status -> {
+                long buffered = status.getJsonObject("stream").getLong("bufferedBytes");
+                List<JsonObject> full = events.ofType("error").stream()
+                    .filter(e -> "buffer_full".equals(e.getJsonObject("error").getString("code"))).toList();
+                ctx.verify(() -> {
+                  assertTrue(buffered <= limit, "buffered " + buffered + " bytes, limit " + limit);
+                  assertTrue(full.size() > 1000, "refused chunks get buffer_full: " + full.size());
+                  assertEquals(full.size(), events.ofType("error").size());
+                  assertEquals(507, full.get(0).getJsonObject("error").getInteger("failureCode"));
+                });
+                stack.proxy.stall(false);
+                return stack.control(session, "end").map(status.getDouble("audioSecondsReceived"));
+              })
+              .compose(accepted -> events.closed().map(closed -> {
+                ctx.verify(() -> {
+                  assertEquals("ended", closed.getString("reason"));
+                  assertEquals(0, events.ofType("reconnecting").size());
+                  JsonObject meta = events.ofType("final_transcript").get(0).getJsonArray("alternatives")
+                      .getJsonObject(0).getJsonObject("metadata");
+                  assertEquals(Math.round(accepted * FaultStack.BYTES_PER_SECOND), meta.getLong("totalBytes"),
+                      "every accepted byte reached the gateway");
+                });
+                return null;
+              }));
+        })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void garbageAndUnknownFramesFromTheGatewayAreReportedAndTheSessionGoesOn(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(8);
+    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.garbage")
+        .compose(events -> stack.open("app.fault.garbage")
+            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+              if (n == 20) {
+                stack.proxy.injectToClients("this is not json");
+                stack.proxy.injectToClients("{\"type\":\"final_transcript\",\"transcript\":");
+                stack.proxy.injectToClients("{\"type\":\"mystery_event\",\"payload\":[1,2,3]}");
+                stack.proxy.injectToClients("[1,2,3]");
+                stack.proxy.injectBinaryToClients(Buffer.buffer(new byte[] {0, 1, 2, 3}));
+              }
+            }).compose(v -> stack.control(session, "end")))
+            .compose(v -> events.closed())
+            .map(closed -> {
+              ctx.verify(() -> {
+                assertEquals("ended", closed.getString("reason"));
+                assertEquals(0, events.ofType("reconnecting").size(), "the connection was kept");
+                assertEquals(List.of(), events.errors(false));
+                List<JsonObject> reported = events.errors(true);
+                assertTrue(reported.size() >= 2 && reported.size() <= 4, "malformed frames reported: " + reported);
+                reported.forEach(e -> assertEquals("protocol_error", e.getJsonObject("error").getString("code")));
+                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aGatewayThatAnswers401OnReconnectEndsTheSessionWithAnAuthenticationErrorAndNoMoreRetries(Vertx vertx,
+      VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(5);
+    boolean[] dropped = {false};
+    FaultStack.deploy(vertx, 1.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.401")
+        .compose(events -> stack.open("app.fault.401")
+            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+              // the first drop after a final transcript: the credentials were good until then
+              if (!dropped[0] && !events.ofType("final_transcript").isEmpty()) {
+                dropped[0] = true;
+                stack.proxy.rejectWith(401);
+                stack.proxy.dropAll();
+              }
+            }).compose(v -> events.closed()).compose(closed -> sleep(vertx, 500).map(closed)))
+            .map(closed -> {
+              ctx.verify(() -> {
+                assertEquals("failed", closed.getString("reason"));
+                assertEquals("authentication_failed", closed.getJsonObject("error").getString("code"));
+                assertEquals(1, events.ofType("reconnecting").size());
+                List<JsonObject> finalErrors = events.errors(false);
+                assertEquals(1, finalErrors.size(), finalErrors.toString());
+                assertEquals("authentication_failed", finalErrors.get(0).getJsonObject("error").getString("code"));
+                assertEquals(2, stack.proxy.upgrades(), "no retry after the 401");
+                assertTrue(events.ofType("final_transcript").size() >= 1, "transcripts before the drop were delivered");
+                assertEquals(0.0, stack.sessionsOpen());
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+}

@@ -1,0 +1,203 @@
+package org.voicerelay.stt.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.client.SpeechStream;
+import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * A run with failures (a drop and reconnect with a fresh token, garbage from the gateway, a 401 on
+ * reconnect, a client with a wrong secret) must not show the API secret or any token it issued in
+ * a log line, an event, a reply, an exception message or a {@code toString()}. Tokens are caught
+ * where they travel: the {@code Authorization} header of every upgrade the proxy sees.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
+class SecretHygieneTest {
+
+  private static final String WRONG_SECRET = "wrong-secret-Hk29vQ0pLmX7-also-private";
+
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private final List<String> julLines = new ArrayList<>();
+  private PrintStream originalErr;
+  private PrintStream originalOut;
+  private Handler julCapture;
+
+  @BeforeEach
+  void captureLogs() {
+    originalErr = System.err;
+    originalOut = System.out;
+    System.setErr(new PrintStream(tee(originalErr), true, StandardCharsets.UTF_8));
+    System.setOut(new PrintStream(tee(originalOut), true, StandardCharsets.UTF_8));
+    julCapture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (julLines) {
+          julLines.add(record.getMessage() + " " + record.getThrown());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger.getLogger("").addHandler(julCapture);
+  }
+
+  @AfterEach
+  void restoreLogs() {
+    System.setErr(originalErr);
+    System.setOut(originalOut);
+    Logger.getLogger("").removeHandler(julCapture);
+  }
+
+  private OutputStream tee(PrintStream original) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        synchronized (captured) {
+          captured.write(b);
+        }
+        original.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        synchronized (captured) {
+          captured.write(b, off, len);
+        }
+        original.write(b, off, len);
+      }
+    };
+  }
+
+  @Test
+  void theSecretAndTheTokensAppearInNoLogEventReplyExceptionOrToStringDuringARunWithFailures(Vertx vertx,
+      VertxTestContext ctx) {
+    List<String> seen = new ArrayList<>();
+    byte[] pcm = FaultStack.audio(4);
+    FaultStack[] stackRef = new FaultStack[1];
+    FaultStack.deploy(vertx, 1.0, o -> { }).compose(stack -> {
+      stackRef[0] = stack;
+      seen.add(stack.verticle.options().toString());
+      seen.add(stack.verticle.options().toJson().encode());
+      return Future.all(FaultStack.Events.on(vertx, "app.secret.a"), FaultStack.Events.on(vertx, "app.secret.b"));
+    }).compose(both -> {
+      FaultStack stack = stackRef[0];
+      FaultStack.Events a = both.resultAt(0);
+      FaultStack.Events b = both.resultAt(1);
+      // session a: a drop (reconnect with a new token) and garbage from the gateway, then a clean end
+      Future<?> sessionA = stack.open("app.secret.a").compose(s -> stack.live(s, pcm, 3_200, 10, n -> {
+        if (n == 10) {
+          stack.proxy.injectToClients("{not json at all");
+          stack.proxy.dropAll();
+        }
+      }).compose(v -> stack.control(s, "status")).onSuccess(st -> seen.add(st.encode()))
+          .compose(v -> stack.control(s, "end")).onSuccess(r -> seen.add(r.encode()))
+          .compose(v -> a.closed()));
+      return sessionA.compose(v -> {
+        // session b: the gateway starts refusing the credentials; the session fails; end says why
+        return stack.open("app.secret.b").compose(s -> stack.live(s, pcm, 3_200, 10, n -> {
+          if (n == 10) {
+            stack.proxy.rejectWith(401);
+            stack.proxy.dropAll();
+          }
+        }).compose(v2 -> b.closed()).compose(v2 -> stack.control(s, "end"))
+            .transform(ar -> {
+              seen.add(String.valueOf(ar.cause()));
+              seen.add(String.valueOf(ar.cause() == null ? null : ar.cause().getMessage()));
+              return Future.succeededFuture();
+            }));
+      }).compose(v -> wrongSecretClient(vertx, stack, seen)).map(v -> {
+        a.all.forEach(e -> seen.add(e.encode()));
+        b.all.forEach(e -> seen.add(e.encode()));
+        ctx.verify(() -> {
+          assertEquals("ended", a.closed().result().getString("reason"));
+          assertEquals("failed", b.closed().result().getString("reason"));
+          assertTrue(a.ofType("reconnecting").size() >= 1);
+        });
+        return stack;
+      });
+    })
+        .onComplete(ctx.succeeding(stack -> ctx.verify(() -> {
+          List<String> tokens = new ArrayList<>();
+          for (String header : stack.proxy.authorizations) {
+            tokens.add(header.substring("Bearer ".length()));
+          }
+          assertTrue(tokens.size() >= 4, "tokens seen: " + tokens.size());
+          String logs;
+          synchronized (captured) {
+            logs = captured.toString(StandardCharsets.UTF_8);
+          }
+          synchronized (julLines) {
+            seen.addAll(julLines);
+          }
+          assertTrue(logs.contains("reconnecting"), "the log capture works");
+          seen.add(logs);
+          String everything = String.join("\n", seen);
+          assertFalse(everything.contains(FaultStack.API_SECRET), "the API secret leaked");
+          assertFalse(everything.contains(WRONG_SECRET), "the wrong secret leaked");
+          for (String token : tokens) {
+            assertFalse(everything.contains(token), "a token leaked");
+            String signature = token.substring(token.lastIndexOf('.') + 1);
+            assertFalse(everything.contains(signature), "a token signature leaked");
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  /** A client of its own with a wrong secret, through the proxy: refused with 401. */
+  private static Future<Void> wrongSecretClient(Vertx vertx, FaultStack stack, List<String> seen) {
+    stack.proxy.rejectWith(-1);
+    SttOptions options = new SttOptions().setBaseUrl("http://127.0.0.1:" + stack.proxy.port() + "/v1")
+        .setApiKey(FaultStack.API_KEY).setApiSecret(WRONG_SECRET);
+    SttClient client = SttClient.create(vertx, options);
+    seen.add(options.toString());
+    seen.add(options.toJson().encode());
+    seen.add(client.toString());
+    SpeechStream stream = client.stream();
+    seen.add(stream.toString());
+    stream.handler(e -> seen.add(e.toJson().encode()));
+    List<Throwable> failures = new ArrayList<>();
+    stream.exceptionHandler(failures::add);
+    stream.write(Buffer.buffer(new byte[3_200]));
+    return stream.end().transform(ar -> {
+      seen.add(stream.toString());
+      seen.add(stream.status().encode());
+      for (Throwable t = ar.cause(); t != null; t = t.getCause()) {
+        seen.add(t.toString());
+        seen.add(String.valueOf(t.getMessage()));
+      }
+      failures.forEach(t -> seen.add(t.toString()));
+      return client.close();
+    }).mapEmpty();
+  }
+}
