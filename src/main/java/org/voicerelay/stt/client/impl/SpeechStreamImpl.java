@@ -1,7 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -194,7 +193,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     }
     WebSocket ws = ar.result();
     socket = ws;
-    consolidateFlushes(ws);
+    coalesceFlushes(ws);
     ws.textMessageHandler(text -> {
       if (current == attempt) {
         onText(text);
@@ -220,18 +219,15 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   /**
-   * One write system call per batch of frames instead of one per frame: a 100 ms chunk from the
-   * bus is two 50 ms frames written back to back, and Vert.x flushes each write made outside a
-   * read of the socket at once. Netty's {@link FlushConsolidationHandler} turns the flushes of one
-   * event-loop task into one (it flushes at the end of the task, or every 64 flushes). The load
-   * benchmark showed half of the event loop's time in {@code write(2)} without it. Uses the
-   * Vert.x internal {@link WebSocketInternal} to reach the pipeline; without it, nothing changes.
+   * One write system call per event-loop turn instead of one per frame ({@link FlushCoalescer}).
+   * Reaches the pipeline through Vert.x's internal {@code WebSocketInternal}; without it nothing
+   * changes but the number of system calls.
    */
-  private static void consolidateFlushes(WebSocket ws) {
+  private static void coalesceFlushes(WebSocket ws) {
     if (ws instanceof WebSocketInternal internal) {
       ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
-      if (pipeline.get(FlushConsolidationHandler.class) == null) {
-        pipeline.addFirst("stt-flush-consolidation", new FlushConsolidationHandler(64, true));
+      if (pipeline.get(FlushCoalescer.class) == null) {
+        pipeline.addFirst("stt-flush-coalescer", new FlushCoalescer());
       }
     }
   }
