@@ -29,7 +29,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 
@@ -40,6 +43,9 @@ import org.voicerelay.stt.audio.WavFile;
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
+// The two tests that kill a node run last: until the cluster forgets a dead node's consumers, a
+// request may still be routed to it and time out, which is the failure story, not these tests' subject.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusteredTranscriptionTest {
 
   private static final int CHUNK = 3_200;
@@ -68,6 +74,7 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(1)
   void aSessionOpenedFromANodeIsFedFromAnotherAndHeardOnAThird(VertxTestContext testContext) {
     Vertx a = nodes.get(0).vertx();
     Vertx c = nodes.get(2).vertx();
@@ -100,6 +107,7 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(2)
   void opensSpreadAcrossTheNodesThatRunTheVerticle(VertxTestContext testContext) {
     Vertx c = nodes.get(2).vertx();
     List<Future<JsonObject>> opens = new ArrayList<>();
@@ -127,6 +135,7 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(4)
   void whenTheOwnerDiesItsListenersHearClosedNodeLostAndItsAddressesAnswerNoHandlers(VertxTestContext testContext) {
     Vertx b = nodes.get(1).vertx();
     Vertx c = nodes.get(2).vertx();
@@ -153,6 +162,7 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(5)
   void aResumableSessionCarriesEveryWordAcrossTheDeathOfItsNode(VertxTestContext testContext) {
     Vertx c = nodes.get(2).vertx();
     List<JsonObject> events = new CopyOnWriteArrayList<>();
@@ -199,6 +209,7 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(3)
   void thePythonBridgeClientTranscribesAWavThroughANodeOfTheCluster() throws Exception {
     Assumptions.assumeTrue(python3Present(), "python3 is not installed");
     Path wav = Path.of("scripts", "samples", "slt-16k-mono.wav");
