@@ -46,6 +46,12 @@ final class GatewayTestSocket {
         .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING);
   }
 
+  /** Deploys a gateway with the counting engine on a free port; completes with the port. */
+  static Future<Integer> deployCountingGateway(Vertx vertx) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(countingOptions());
+    return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
+  }
+
   static String validToken(Vertx vertx) {
     return new AccessToken(vertx, API_KEY, API_SECRET).issue();
   }

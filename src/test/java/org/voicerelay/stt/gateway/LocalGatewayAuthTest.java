@@ -30,9 +30,8 @@ class LocalGatewayAuthTest {
 
   @BeforeEach
   void deployGateway(Vertx vertx, VertxTestContext ctx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(GatewayTestSocket.countingOptions());
-    vertx.deployVerticle(gateway).onComplete(ctx.succeeding(id -> {
-      port = gateway.actualPort();
+    GatewayTestSocket.deployCountingGateway(vertx).onComplete(ctx.succeeding(p -> {
+      port = p;
       ctx.completeNow();
     }));
   }
