@@ -46,11 +46,7 @@ final class RequestFields {
   }
 
   String string(String field) {
-    Object v = json.getValue(field);
-    if (v == null || v instanceof String) {
-      return (String) v;
-    }
-    throw bad(field + " must be a string, got " + typeName(v));
+    return typed(field, String.class, "a string");
   }
 
   Integer integer(String field) {
@@ -66,19 +62,20 @@ final class RequestFields {
   }
 
   JsonObject object(String field) {
-    Object v = json.getValue(field);
-    if (v == null || v instanceof JsonObject) {
-      return (JsonObject) v;
-    }
-    throw bad(field + " must be a JSON object, got " + typeName(v));
+    return typed(field, JsonObject.class, "a JSON object");
   }
 
   JsonArray array(String field) {
+    return typed(field, JsonArray.class, "a JSON array");
+  }
+
+  /** The field's value if absent or of {@code type}; otherwise a 400 naming field and types. */
+  private <T> T typed(String field, Class<T> type, String description) {
     Object v = json.getValue(field);
-    if (v == null || v instanceof JsonArray) {
-      return (JsonArray) v;
+    if (v == null || type.isInstance(v)) {
+      return type.cast(v);
     }
-    throw bad(field + " must be a JSON array, got " + typeName(v));
+    throw bad(field + " must be " + description + ", got " + typeName(v));
   }
 
   static ReplyException bad(String message) {
