@@ -93,20 +93,12 @@ public final class Resampler {
     byte[] out = new byte[Math.max(0, maxOut) * 2];
     int produced = 0;
     while (position + HALF_TAPS < available) {
-      double value = interpolate(input, position);
-      int s = (int) Math.round(value);
-      if (s > Short.MAX_VALUE) {
-        s = Short.MAX_VALUE;
-      } else if (s < Short.MIN_VALUE) {
-        s = Short.MIN_VALUE;
-      }
-      out[produced * 2] = (byte) s;
-      out[produced * 2 + 1] = (byte) (s >> 8);
+      writeSample(out, produced, interpolate(input, position));
       produced++;
       position += step;
     }
     samplesOut += produced;
-    int keepFrom = Math.max(0, (int) Math.floor(position) - HALF_TAPS);
+    int keepFrom = Math.min(available, Math.max(0, (int) Math.floor(position) - HALF_TAPS));
     history = java.util.Arrays.copyOfRange(input, keepFrom, available);
     position -= keepFrom;
     return produced * 2 == out.length ? out : java.util.Arrays.copyOf(out, produced * 2);
@@ -128,15 +120,26 @@ public final class Resampler {
     if (due <= 0) {
       return new byte[0];
     }
-    long savedIn = samplesIn;
-    byte[] tail = process(new byte[HALF_TAPS * 2 * 2 + (int) Math.ceil(step) * 4], 0,
-        HALF_TAPS * 2 * 2 + (int) Math.ceil(step) * 4);
-    samplesIn = savedIn;
-    int keep = (int) Math.min(due, tail.length / 2);
-    samplesOut = samplesOut - tail.length / 2 + keep;
-    // the silence just pushed is now history; the next block continues after it, which shifts
-    // the stream by a few samples only when a flush happens mid-speech
-    return java.util.Arrays.copyOf(tail, keep * 2);
+    // interpolate() reads positions past the history as silence; the history itself stays the
+    // real input, so the next block continues exactly where the stream's clock is
+    byte[] out = new byte[(int) due * 2];
+    for (int i = 0; i < due; i++) {
+      writeSample(out, i, interpolate(history, position));
+      position += step;
+    }
+    samplesOut += due;
+    return out;
+  }
+
+  private static void writeSample(byte[] out, int index, double value) {
+    int s = (int) Math.round(value);
+    if (s > Short.MAX_VALUE) {
+      s = Short.MAX_VALUE;
+    } else if (s < Short.MIN_VALUE) {
+      s = Short.MIN_VALUE;
+    }
+    out[index * 2] = (byte) s;
+    out[index * 2 + 1] = (byte) (s >> 8);
   }
 
   private double interpolate(float[] input, double t) {
