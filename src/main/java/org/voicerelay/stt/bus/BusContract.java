@@ -1,0 +1,79 @@
+package org.voicerelay.stt.bus;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The names of the event-bus contract in one place: addresses, control actions, event types and
+ * the reasons a session closes. The failure codes are {@link BusErrorCode}. The bus, the bridges,
+ * the cluster code and the AsyncAPI test all read these, so a name is spelled once.
+ */
+public final class BusContract {
+
+  /** The default address prefix. */
+  public static final String DEFAULT_PREFIX = "stt";
+
+  /** Control actions, the {@code action} field of a control request. */
+  public static final String ACTION_FLUSH = "flush";
+  public static final String ACTION_END = "end";
+  public static final String ACTION_UPDATE = "update";
+  public static final String ACTION_CLOSE = "close";
+  public static final String ACTION_STATUS = "status";
+  public static final List<String> ACTIONS = List.of(ACTION_FLUSH, ACTION_END, ACTION_UPDATE, ACTION_CLOSE, ACTION_STATUS);
+
+  /** Event types, the {@code type} field of an event. */
+  public static final String EVENT_START_OF_SPEECH = "start_of_speech";
+  public static final String EVENT_INTERIM_TRANSCRIPT = "interim_transcript";
+  public static final String EVENT_PREFLIGHT_TRANSCRIPT = "preflight_transcript";
+  public static final String EVENT_FINAL_TRANSCRIPT = "final_transcript";
+  public static final String EVENT_END_OF_SPEECH = "end_of_speech";
+  public static final String EVENT_RECOGNITION_USAGE = "recognition_usage";
+  public static final String EVENT_RECONNECTING = "reconnecting";
+  public static final String EVENT_ERROR = "error";
+  public static final String EVENT_CLOSED = "closed";
+
+  /** Why a session closed, the {@code reason} field of a {@code closed} event. */
+  public static final String REASON_ENDED = "ended";
+  public static final String REASON_CLOSED = "closed";
+  public static final String REASON_IDLE = "idle_timeout";
+  public static final String REASON_FAILED = "failed";
+  public static final String REASON_SHUTDOWN = "shutdown";
+  public static final String REASON_NODE_LOST = "node_lost";
+
+  private BusContract() {
+  }
+
+  /** {@code <prefix>.open}: where sessions are opened. */
+  public static String openAddress(String prefix) {
+    return prefix + ".open";
+  }
+
+  /** {@code <prefix>.session.<id>.audio}. */
+  public static String audioAddress(String prefix, String sessionId) {
+    return sessionBase(prefix, sessionId) + ".audio";
+  }
+
+  /** {@code <prefix>.session.<id>.control}. */
+  public static String controlAddress(String prefix, String sessionId) {
+    return sessionBase(prefix, sessionId) + ".control";
+  }
+
+  /** {@code <prefix>.session.<id>.events}: the events address when the caller names none. */
+  public static String defaultEventsAddress(String prefix, String sessionId) {
+    return sessionBase(prefix, sessionId) + ".events";
+  }
+
+  /** Matches {@code <prefix>.session.<id>.(audio|control)}: what callers send to. */
+  public static String inputAddressRegex(String prefix) {
+    return Pattern.quote(prefix + ".session.") + "[A-Za-z0-9_-]{1,64}\\.(audio|control)";
+  }
+
+  /** Matches {@code <prefix>.session.<id>.events}: the default events addresses. */
+  public static String eventsAddressRegex(String prefix) {
+    return Pattern.quote(prefix + ".session.") + "[A-Za-z0-9_-]{1,64}\\.events";
+  }
+
+  private static String sessionBase(String prefix, String sessionId) {
+    return prefix + ".session." + sessionId;
+  }
+}
