@@ -58,6 +58,11 @@ import org.voicerelay.stt.client.SttOptions;
 public final class ClientBench {
 
   static final int RATE = 16_000;
+  /**
+   * A stream keeps real time while no write is later than this and the client never buffers more
+   * audio than this: a shared 2-core machine stalls a process for tens of milliseconds now and then.
+   */
+  static final int KEEPS_REAL_TIME_MS = 250;
   private static final String KEY = "benchkey";
   private static final String SECRET = "bench-secret-0123456789abcdef";
   /** One second of the tone: 440 periods fit exactly, so frames cut from it repeat every second. */
@@ -205,8 +210,8 @@ public final class ClientBench {
     long endStart = System.nanoTime();
     endAll(loops, perLoop, frameBytes, result);
     result.put("endToLastFinalMs", (System.nanoTime() - endStart) / 1e6);
-    result.put("keepsRealTime", result.getDouble("maxLagMs") < 4 * frameMs
-        && result.getLong("maxBufferedBytes") < 2 * RATE * 2 / 10);
+    result.put("keepsRealTime", result.getDouble("maxLagMs") < KEEPS_REAL_TIME_MS
+        && result.getLong("maxBufferedBytes") < RATE * 2 * KEEPS_REAL_TIME_MS / 1000);
     return result;
   }
 
