@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +27,9 @@ public final class ProtocolCodec {
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .registerModule(new io.vertx.core.json.jackson.VertxModule());
+
+  /** {@link #MAPPER}, but a number or boolean where a string belongs fails instead of being coerced. */
+  private static final ObjectReader SERVER_MESSAGES = strictStrings(MAPPER.copy()).readerFor(ServerMessage.class);
 
   private static final byte[] AUDIO_PREFIX =
       "{\"type\":\"input_audio\",\"audio\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -45,6 +52,14 @@ public final class ProtocolCodec {
   public static final String CLOSE_FRAME = "{\"type\":\"session.close\"}";
 
   private ProtocolCodec() {
+  }
+
+  private static ObjectMapper strictStrings(ObjectMapper mapper) {
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return mapper;
   }
 
   /** The shared mapper (snake_case, tolerant of unknown fields). */
@@ -134,11 +149,21 @@ public final class ProtocolCodec {
   }
 
   /**
-   * Parses a gateway frame.
+   * Parses a gateway frame. A well-formed frame is read in one pass, by a reader that refuses what
+   * the lenient path would coerce into a string; anything it refuses goes the two-pass way (tree,
+   * checks, then the record), which gives the same result or the precise error.
    *
    * @throws ProtocolException if the text is not a JSON object with a string {@code type}
    */
   public static ServerMessage decodeServerMessage(String text) {
+    try {
+      ServerMessage message = SERVER_MESSAGES.readValue(text);
+      if (message != null && message.type() != null) {
+        return message;
+      }
+    } catch (JsonProcessingException e) {
+      // not the plain case: the checked path below says what is wrong, or reads it after all
+    }
     JsonNode node = readObject(text);
     try {
       return MAPPER.treeToValue(node, ServerMessage.class);

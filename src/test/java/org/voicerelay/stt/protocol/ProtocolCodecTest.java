@@ -3,6 +3,7 @@ package org.voicerelay.stt.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
@@ -80,5 +81,41 @@ class ProtocolCodecTest {
   @Test
   void aRangeOutsideTheArrayIsRefused() {
     assertThrows(IndexOutOfBoundsException.class, () -> ProtocolCodec.encodeAudioFrame(new byte[10], 8, 4));
+  }
+
+  @Test
+  void aGatewayFrameReadsToTheSameMessageAsThroughTheTree() throws Exception {
+    for (String text : new String[] {
+        "{\"type\":\"final_transcript\",\"session_id\":\"s1\",\"transcript\":\"frames 100 bytes 160000\","
+            + "\"language\":\"en\",\"start\":0.0,\"duration\":5.0,\"confidence\":1.0,\"words\":[],"
+            + "\"extra\":{\"frames\":100,\"totalChecksum\":4023233417,\"nested\":{\"a\":[1,2.5]}}}",
+        "{\"type\":\"interim_transcript\",\"transcript\":\"frames 20\",\"unknown_field\":{\"x\":1}}",
+        "{\"type\":\"error\",\"code\":2007,\"message\":\"inactive\"}",
+        "{\"type\":\"something_new\"}"}) {
+      ServerMessage viaTree = ProtocolCodec.mapper().treeToValue(ProtocolCodec.readObject(text), ServerMessage.class);
+      assertEquals(viaTree, ProtocolCodec.decodeServerMessage(text), text);
+    }
+  }
+
+  @Test
+  void aNumberWhereTheGatewaySendsTextIsStillReadAsText() {
+    assertEquals("5", ProtocolCodec.decodeServerMessage("{\"type\":\"final_transcript\",\"transcript\":5}").transcript());
+  }
+
+  @Test
+  void aFrameThatIsNotTheProtocolIsRefusedWithWhatIsWrong() {
+    assertEquals("frame has no string \"type\"", assertThrows(ProtocolException.class,
+        () -> ProtocolCodec.decodeServerMessage("{\"type\":5}")).getMessage());
+    assertEquals("frame has no string \"type\"", assertThrows(ProtocolException.class,
+        () -> ProtocolCodec.decodeServerMessage("{\"transcript\":\"x\"}")).getMessage());
+    assertEquals("frame is not a JSON object", assertThrows(ProtocolException.class,
+        () -> ProtocolCodec.decodeServerMessage("[1,2]")).getMessage());
+    assertEquals("frame is not a JSON object", assertThrows(ProtocolException.class,
+        () -> ProtocolCodec.decodeServerMessage("null")).getMessage());
+    assertTrue(assertThrows(ProtocolException.class, () -> ProtocolCodec.decodeServerMessage("nope"))
+        .getMessage().startsWith("frame is not JSON"));
+    assertTrue(assertThrows(ProtocolException.class,
+        () -> ProtocolCodec.decodeServerMessage("{\"type\":\"final_transcript\",\"start\":\"soon\"}"))
+        .getMessage().startsWith("malformed final_transcript frame"));
   }
 }
