@@ -79,6 +79,7 @@ public final class ClientBench {
   private int port;
   private Vertx vertx;
   private SttClient client;
+  private List<Context> eventLoops;
 
   private ClientBench(Map<String, String> args) {
     this.args = args;
@@ -383,13 +384,22 @@ public final class ClientBench {
     throw new IllegalStateException("streams not connected within 90 s");
   }
 
-  /** One context per event loop of the instance (a context made off Vert.x takes the next loop). */
+  /**
+   * One context per event loop: the contexts of a verticle deployed once per loop, as an
+   * application spreads its streams ({@code getOrCreateContext} off Vert.x is sticky per thread).
+   */
   private List<Context> eventLoops() {
-    List<Context> contexts = new ArrayList<>();
-    for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
-      contexts.add(vertx.getOrCreateContext());
+    if (eventLoops == null) {
+      List<Context> contexts = java.util.Collections.synchronizedList(new ArrayList<>());
+      join(vertx.deployVerticle(() -> new io.vertx.core.AbstractVerticle() {
+        @Override
+        public void start() {
+          contexts.add(context);
+        }
+      }, new io.vertx.core.DeploymentOptions().setInstances(2 * Runtime.getRuntime().availableProcessors())));
+      eventLoops = List.copyOf(contexts);
     }
-    return contexts;
+    return eventLoops;
   }
 
   private static <T> Future<T> onContext(Context context, java.util.concurrent.Callable<T> action) {

@@ -21,7 +21,7 @@ import jdk.jfr.consumer.RecordingFile;
  * Reads the {@code jdk.ExecutionSample} events of a JFR recording and prints where the CPU went:
  * the hottest top frames (self), the hottest frames anywhere on the stack (inclusive), and the
  * innermost frame of this project per sample; with {@code --collapsed FILE} also writes the
- * stacks in the collapsed form flame-graph renderers read.
+ * stacks in the collapsed form that {@link FlameGraph} draws.
  *
  * <p>Usage: {@code JfrTop recording.jfr [--threads vert.x-eventloop] [--lines 25] [--collapsed out.txt]}.
  */
