@@ -5,7 +5,7 @@
 
 Python 3 standard library only. Speaks the bridge's framing (a 4-byte big-endian length, then a
 JSON object {"type": "send"|"register"|..., "address", "body", "replyAddress"}) and the event-bus
-contract of docs-bus-contract.md: it registers for the session's events, opens the session with
+contract of docs/event-bus.md: it registers for the session's events, opens the session with
 stt.open, streams the audio as {"audio": base64} requests (real time, or as fast as the node takes
 it with --fast, keeping a few unanswered), asks for "end", prints the transcripts, and exits 0 once
 the "closed" event says the session ended normally.

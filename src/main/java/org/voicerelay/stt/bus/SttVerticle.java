@@ -34,7 +34,7 @@ import org.voicerelay.stt.client.SttOptions;
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
  * addresses of its own with one gateway WebSocket behind it. Everything on the bus is JSON or a
  * Buffer, so any JVM language, a bridge client or another cluster node can use all of it; the
- * contract is in {@code docs-bus-contract.md} and {@code asyncapi/stt-eventbus.json}.
+ * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
