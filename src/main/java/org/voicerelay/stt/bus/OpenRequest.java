@@ -19,7 +19,7 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     JsonObject extra, List<FallbackModel> fallback, String eventsAddress) {
 
   /** Ids end up inside addresses: no dots, no blanks, nothing a bridge regex would trip over. */
-  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final Pattern SESSION_ID = Pattern.compile(BusContract.SESSION_ID_REGEX);
   static final int MIN_SAMPLE_RATE = 8_000;
   static final int MAX_SAMPLE_RATE = 192_000;
   static final int MAX_ADDRESS_LENGTH = 256;
@@ -69,9 +69,9 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     }
     String prefix = options.getPrefix();
     boolean allowed;
-    if (address.equals(SessionAddresses.open(prefix)) || address.startsWith(prefix + ".session.")) {
+    if (address.equals(BusContract.openAddress(prefix)) || address.startsWith(BusContract.sessionAddressPrefix(prefix))) {
       // the contract's own addresses: only this session's default events address
-      allowed = sessionId != null && address.equals(SessionAddresses.of(prefix, sessionId).defaultEvents());
+      allowed = sessionId != null && address.equals(BusContract.defaultEventsAddress(prefix, sessionId));
     } else {
       allowed = options.getAllowedEventsPrefixes().stream().anyMatch(address::startsWith);
     }

@@ -100,7 +100,7 @@ public class SttVerticle extends VerticleBase {
       sharedClient = SttClient.create(vertx, clientOptions());
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
-      openConsumer = vertx.eventBus().consumer(SessionAddresses.open(opts.getPrefix()), this::onOpen);
+      openConsumer = vertx.eventBus().consumer(BusContract.openAddress(opts.getPrefix()), this::onOpen);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openConsumer.completion());
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
@@ -112,7 +112,7 @@ public class SttVerticle extends VerticleBase {
       }
       return Future.all(starting);
     }).onSuccess(v -> LOG.info("stt bus ready on {} (node {}, maxSessions {}{}{})",
-        SessionAddresses.open(options.getPrefix()), node, options.getMaxSessions(),
+        BusContract.openAddress(options.getPrefix()), node, options.getMaxSessions(),
         prometheusServer == null ? "" : ", metrics on :" + prometheusServer.actualPort()
             + options.getPrometheusPath(),
         bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + bridgePort()));
@@ -126,7 +126,7 @@ public class SttVerticle extends VerticleBase {
     }
     List<Future<Void>> closing = new ArrayList<>();
     for (BusSession session : registry.live()) {
-      session.end(BusSession.REASON_SHUTDOWN);
+      session.end(BusContract.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
     }
     Promise<Void> allClosed = Promise.promise();
@@ -137,7 +137,7 @@ public class SttVerticle extends VerticleBase {
         for (BusSession session : registry.live()) {
           LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
               options.getShutdownTimeoutMs());
-          session.close(BusSession.REASON_SHUTDOWN);
+          session.close(BusContract.REASON_SHUTDOWN);
         }
       });
       allClosed.future().onComplete(ar -> vertx.cancelTimer(timer));
@@ -237,12 +237,12 @@ public class SttVerticle extends VerticleBase {
 
   /** The open reply of a session with this id elsewhere, null if there is none. */
   private Future<JsonObject> probe(String id) {
-    SessionAddresses addresses = SessionAddresses.of(options.getPrefix(), id);
-    return vertx.eventBus().<Object>request(addresses.control(), new JsonObject().put("action", "status"),
+    return vertx.eventBus().<Object>request(BusContract.controlAddress(options.getPrefix(), id),
+            new JsonObject().put("action", BusContract.ACTION_STATUS),
             new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS))
         .compose(reply -> {
           JsonObject status = (JsonObject) reply.body();
-          if ("closed".equals(status.getString("state"))) {
+          if (BusContract.STATE_CLOSED.equals(status.getString("state"))) {
             return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED,
                 "session " + id + " has ended"));
           }
@@ -295,7 +295,7 @@ public class SttVerticle extends VerticleBase {
     registry.add(session);
     metrics.sessionOpened();
     return session.start().map(v -> session.openReply()).recover(err -> {
-      session.close(BusSession.REASON_FAILED);
+      session.close(BusContract.REASON_FAILED);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
           "cannot register the addresses of session " + id + ": " + err.getMessage()));
     });

@@ -24,7 +24,7 @@ import org.voicerelay.stt.client.SttOptions;
  */
 public class SttVerticleOptions {
 
-  public static final String DEFAULT_PREFIX = "stt";
+  public static final String DEFAULT_PREFIX = BusContract.DEFAULT_PREFIX;
   /** Live sessions per node (all instances of the verticle in one Vert.x instance together). */
   public static final int DEFAULT_MAX_SESSIONS = 1000;
   /** Per session, bytes at the gateway session rate waiting to be sent: about 32 s at 16 kHz. */
@@ -246,6 +246,7 @@ public class SttVerticleOptions {
             + prefixes);
       }
     }
+    BusContract.checkEventsPrefixes(prefix, prefixes);
     this.allowedEventsPrefixes = new ArrayList<>(prefixes);
     return this;
   }
