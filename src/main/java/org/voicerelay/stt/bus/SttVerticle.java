@@ -9,11 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
@@ -29,6 +27,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.cluster.SessionClaims;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -47,8 +46,8 @@ import org.voicerelay.stt.client.SttOptions;
 public class SttVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SttVerticle.class);
-  /** How long an idempotent open waits to learn whether another node already runs the session. */
-  private static final long PROBE_TIMEOUT_MS = 2_000;
+  /** How long an idempotent open waits for another node that is opening the same id. */
+  private static final long CLAIM_WAIT_MS = 5_000;
 
   private final SttVerticleOptions givenOptions;
   private final MeterRegistry givenRegistry;
@@ -60,6 +59,7 @@ public class SttVerticle extends VerticleBase {
   private SttClient sharedClient;
   private SessionRegistry registry;
   private SttMetrics metrics;
+  private SessionClaims claims;
   private MessageConsumer<Object> openConsumer;
   private HttpServer prometheusServer;
   private TcpEventBusBridge bridge;
@@ -100,6 +100,7 @@ public class SttVerticle extends VerticleBase {
       sharedClient = SttClient.create(vertx, clientOptions());
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
+      claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
       openConsumer = vertx.eventBus().consumer(BusContract.openAddress(opts.getPrefix()), this::onOpen);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openConsumer.completion());
@@ -145,6 +146,7 @@ public class SttVerticle extends VerticleBase {
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
       releasing.add(openConsumer.unregister());
+      releasing.add(claims.releaseAll());
       for (BusSession session : registry.all()) {
         releasing.add(session.unregister());
         registry.remove(session);
@@ -213,8 +215,8 @@ public class SttVerticle extends VerticleBase {
   }
 
   /**
-   * The same id opens the same session: here, by the registry; elsewhere in the cluster, by
-   * asking the session's control address for its status first.
+   * The same id opens the same session: here, by the registry; anywhere in the cluster, by the
+   * id's claim ({@link SessionClaims}), which only one open wins.
    */
   private Future<JsonObject> openIdempotent(OpenRequest request) {
     String id = request.sessionId();
@@ -228,39 +230,13 @@ public class SttVerticle extends VerticleBase {
     if (pending != null) {
       return pending;
     }
-    Future<JsonObject> opened = probe(id).compose(found -> found != null ? Future.succeededFuture(found)
-        : create(id, request));
+    Future<JsonObject> opened = claims.open(id, () -> create(id, request).onSuccess(reply -> {
+      BusSession created = registry.get(id);
+      created.closedFuture().onComplete(ar -> claims.closed(id, options.getClosedSessionLingerMs()));
+    }));
     opening.put(id, opened);
     opened.onComplete(ar -> opening.remove(id));
     return opened;
-  }
-
-  /** The open reply of a session with this id elsewhere, null if there is none. */
-  private Future<JsonObject> probe(String id) {
-    return vertx.eventBus().<Object>request(BusContract.controlAddress(options.getPrefix(), id),
-            new JsonObject().put("action", BusContract.ACTION_STATUS),
-            new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS))
-        .compose(reply -> {
-          JsonObject status = (JsonObject) reply.body();
-          if (BusContract.STATE_CLOSED.equals(status.getString("state"))) {
-            return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED,
-                "session " + id + " has ended"));
-          }
-          JsonObject found = new JsonObject();
-          for (String key : List.of("sessionId", "audioAddress", "controlAddress", "eventsAddress", "node")) {
-            found.put(key, status.getValue(key));
-          }
-          return Future.succeededFuture(found);
-        }, err -> {
-          if (err instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
-            return Future.succeededFuture(null);
-          }
-          if (err instanceof ReplyException e && e.failureCode() > 0) {
-            return Future.failedFuture(e);
-          }
-          return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
-              "cannot tell whether session " + id + " already runs elsewhere: " + err.getMessage()));
-        });
   }
 
   private Future<JsonObject> create(String id, OpenRequest request) {
