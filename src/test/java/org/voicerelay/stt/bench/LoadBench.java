@@ -41,11 +41,14 @@ import org.voicerelay.stt.client.SttOptions;
  * whether every byte arrived.
  *
  * <pre>
- * load:       --mode load --sessions N --seconds S [--warmup W] [--chunk-ms 100] [--instances 1] [--profile]
+ * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1] [--profile]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * </pre>
  *
- * <p>Load mode: N sessions over the event bus, each sent {@code chunk-ms} of pcm_s16le at 16 kHz
+ * <p>Load mode: N sessions are opened over the event bus in waves every 500 ms during the first
+ * {@code ramp-seconds} (0: all before any audio), each admitted one streaming from the next tick,
+ * so the verticle's admission control sees its real load grow; refused opens are counted
+ * ({@code admitted A of N sessions}). Each admitted session is sent {@code chunk-ms} of pcm_s16le at 16 kHz
  * every {@code chunk-ms} by one pacing thread (sessions staggered evenly over the period), W
  * seconds of warm-up, then S seconds measured, then {@code end} for each and the wait for its
  * final transcript. Every 50 ms frame carries the send time (see {@link BenchGatewayMain}). The
@@ -87,6 +90,9 @@ public final class LoadBench {
   private SttVerticle verticle;
   private final AtomicInteger errorEvents = new AtomicInteger();
   private final AtomicInteger reconnectEvents = new AtomicInteger();
+  private final AtomicInteger closedEvents = new AtomicInteger();
+  /** Load mode: the sessions admitted so far, in order; replaced (never changed) as opens succeed. */
+  private volatile int[] active = new int[0];
 
   private LoadBench(Map<String, String> args) {
     this.args = args;
@@ -221,19 +227,66 @@ public final class LoadBench {
         opened.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
                 .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
             .onSuccess(m -> sessions[s] = m.body())
-            .onFailure(err -> {
-              String code = err instanceof io.vertx.core.eventbus.ReplyException e && e.failureCode() > 0
-                  ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode())
-                  : String.valueOf(err.getMessage());
-              synchronized (refusals) {
-                refusals.merge(code, 1, Integer::sum);
-              }
-            }));
+            .onFailure(this::countRefusal));
       }
       join(Future.join(opened).otherwiseEmpty());
     }
     admitted = java.util.stream.IntStream.range(0, n).filter(i -> sessions[i] != null).toArray();
     closedLatch = new CountDownLatch(admitted.length);
+  }
+
+  /**
+   * Opens the sessions in waves every 500 ms over {@code seconds}, while the sessions already
+   * admitted stream: the node sees its real load grow and its admission control decides, as it
+   * would in a fleet where calls arrive over time. An admitted session starts streaming at the
+   * next tick.
+   */
+  private Thread rampOpens(int seconds) {
+    List<Future<?>> consumers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int s = i;
+      consumers.add(vertx.eventBus().<JsonObject>consumer(eventsPrefix + i, m -> onEvent(s, m.body()))
+          .completion());
+    }
+    join(Future.all(consumers));
+    int waves = Math.max(1, seconds * 2);
+    Thread opener = new Thread(() -> {
+      long start = System.nanoTime();
+      List<Future<?>> all = new ArrayList<>();
+      for (int w = 0; w < waves; w++) {
+        long due = start + TimeUnit.MILLISECONDS.toNanos(500L * w);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        for (int i = w * n / waves; i < (w + 1) * n / waves; i++) {
+          int s = i;
+          all.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
+                  .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
+              .onSuccess(m -> {
+                sessions[s] = m.body();
+                synchronized (this) {
+                  int[] grown = Arrays.copyOf(active, active.length + 1);
+                  grown[grown.length - 1] = s;
+                  active = grown;
+                }
+              })
+              .onFailure(this::countRefusal));
+        }
+      }
+      join(Future.join(all).otherwiseEmpty());
+    }, "bench-opener");
+    opener.start();
+    return opener;
+  }
+
+  private void countRefusal(Throwable err) {
+    String code = err instanceof io.vertx.core.eventbus.ReplyException e && e.failureCode() > 0
+        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode())
+        : String.valueOf(err.getMessage());
+    synchronized (refusals) {
+      refusals.merge(code, 1, Integer::sum);
+    }
   }
 
   /** {@code admitted A of N sessions (refused: 503 overloaded x K)}. */
@@ -263,7 +316,12 @@ public final class LoadBench {
       }
       case "error" -> errorEvents.incrementAndGet();
       case "reconnecting" -> reconnectEvents.incrementAndGet();
-      case "closed" -> closedLatch.countDown();
+      case "closed" -> {
+        closedEvents.incrementAndGet();
+        if (closedLatch != null) {
+          closedLatch.countDown();
+        }
+      }
       default -> {
       }
     }
@@ -315,20 +373,34 @@ public final class LoadBench {
   private void load() throws Exception {
     int count = intArg("sessions", 100);
     int seconds = intArg("seconds", 30);
-    int warmup = intArg("warmup", 10);
+    int ramp = intArg("ramp-seconds", 20);
+    int warmup = intArg("warmup", ramp + 10);
     int chunkMs = intArg("chunk-ms", 100);
+    if (ramp > 0 && warmup < ramp + 5) {
+      throw new IllegalArgumentException("--warmup must be at least --ramp-seconds + 5");
+    }
     int port = startGateway();
     startVerticle(port, count);
     prepareSessions(count);
     long heap0 = heapAfterGc();
     long rss0 = rssBytes();
     long opening = System.nanoTime();
-    openSessions();
-    String loadAfterOpens = verticle.nodeLoad().status().encode();
-    awaitConnected();
-    double openSeconds = (System.nanoTime() - opening) / 1e9;
-    long heapIdle = heapAfterGc();
-    long rssIdle = rssBytes();
+    String loadAfterOpens = "";
+    double openSeconds = 0;
+    long heapIdle = 0;
+    long rssIdle = 0;
+    Thread opener = null;
+    if (ramp == 0) {
+      openSessions();
+      active = admitted;
+      loadAfterOpens = verticle.nodeLoad().status().encode();
+      awaitConnected();
+      openSeconds = (System.nanoTime() - opening) / 1e9;
+      heapIdle = heapAfterGc();
+      rssIdle = rssBytes();
+    } else {
+      opener = rampOpens(ramp);
+    }
 
     int chunkBytes = RATE * 2 * chunkMs / 1000;
     int frameBytes = RATE * 2 * 50 / 1000;
@@ -345,6 +417,12 @@ public final class LoadBench {
     Thread sender = new Thread(() -> {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
       for (long k = 0; k <= totalTicks; k++) {
+        long tickStart = start + k * period;
+        long untilTick;
+        while ((untilTick = tickStart - System.nanoTime()) > 1_000_000) {
+          LockSupport.parkNanos(untilTick - 1_000_000);
+        }
+        int[] now = active;
         if (k == warmTicks) {
           threadCpu0.putAll(threadCpu());
           measure[0] = os.getProcessCpuTime();
@@ -368,9 +446,9 @@ public final class LoadBench {
             profiler.stop();
           }
         }
-        for (int a = 0; a < admitted.length; a++) {
-          int i = admitted[a];
-          long due = start + k * period + a * period / admitted.length;
+        for (int a = 0; a < now.length; a++) {
+          int i = now[a];
+          long due = tickStart + a * period / now.length;
           // sleep until the send is due (no spinning: the pacing thread must not eat the cores it
           // measures); a send may be up to a timer slack late, but its marker is stamped when it
           // is actually sent, so lateness never hides in the latency figures
@@ -403,9 +481,19 @@ public final class LoadBench {
       }
     }, "bench-sender");
     sender.start();
+    if (opener != null) {
+      opener.join();
+      loadAfterOpens = verticle.nodeLoad().status().encode();
+      openSeconds = (System.nanoTime() - opening) / 1e9;
+    }
     sender.join();
+    admitted = active;
     JsonObject gw = gatewayCommand("report");
-    boolean allClosed = closedLatch.await(120, TimeUnit.SECONDS);
+    long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (closedEvents.get() < admitted.length && System.nanoTime() < closeDeadline) {
+      Thread.sleep(100);
+    }
+    boolean allClosed = closedEvents.get() >= admitted.length;
 
     double wall = (measure[5] - measure[2]) / 1e9;
     double cpu = (measure[3] - measure[0]) / 1e9;
@@ -428,7 +516,8 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
     System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
-    System.out.printf(Locale.ROOT, "open+connect            %.1f s%n", openSeconds);
+    System.out.printf(Locale.ROOT, ramp > 0 ? "opens ramped over       %.1f s (while the admitted sessions stream)%n"
+        : "open+connect            %.1f s%n", openSeconds);
     System.out.printf(Locale.ROOT, "verticle process CPU    %.2f s in %.1f s wall = %.2f cores; minus the pacing thread (%.2f s): %.2f cores%n",
         cpu, wall, cpu / wall, senderCpu, (cpu - senderCpu) / wall);
     System.out.printf(Locale.ROOT, "CPU by thread group     %s%n", cpuByGroup(threadCpu0, threadCpu1, cpu));
@@ -441,8 +530,10 @@ public final class LoadBench {
         gw.getLong("maxUs") / 1000.0, gw.getLong("count"));
     System.out.printf(Locale.ROOT, "end -> final transcript p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         endToFinal[m / 2] / 1e6, endToFinal[Math.min(m - 1, (int) Math.ceil(m * 0.99) - 1)] / 1e6, endToFinal[m - 1] / 1e6);
-    System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
-        (heapIdle - heap0) / 1024.0 / m, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / m);
+    if (ramp == 0) {
+      System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
+          (heapIdle - heap0) / 1024.0 / m, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / m);
+    }
     System.out.printf(Locale.ROOT, "pacing                  max lateness of a send %.2f ms%n", maxLateNs[0] / 1e6);
     System.out.printf(Locale.ROOT, "every byte arrived      %d of %d admitted sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
         complete, admitted.length, allClosed, errorEvents.get(), reconnectEvents.get());
