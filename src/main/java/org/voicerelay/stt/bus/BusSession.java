@@ -143,6 +143,11 @@ final class BusSession {
     return reason;
   }
 
+  /** Bytes waiting to be sent to the gateway; 0 once closed. */
+  long bufferedBytes() {
+    return state == State.CLOSED ? 0 : stream.bufferedBytes();
+  }
+
   /** Completes once the {@code closed} event is published. */
   Future<Void> closedFuture() {
     return closed.future();

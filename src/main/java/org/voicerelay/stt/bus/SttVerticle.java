@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -35,12 +34,17 @@ import org.voicerelay.stt.cluster.SessionClaims;
  * Buffer, so any JVM language, a bridge client or another cluster node can use all of it; the
  * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
+ * <p>Admission control ({@link NodeLoad}, {@code docs/operations.md}): a session is opened only
+ * while its worst-case audio fits the node audio budget and the node is not saturated; a saturated
+ * node consumes {@code <prefix>.open} on itself only, so a cluster sends opens to other nodes, and
+ * answers 503 {@code overloaded} to callers that have no other node. Opened sessions are never shed.
+ *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
- * <p>Undeploying ends every session cleanly: finalize, the last final transcript, the
+ * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly: finalize, the last final transcript, the
  * {@code closed} event; sessions still busy after {@code shutdownTimeoutMs} are aborted.
  */
 public class SttVerticle extends VerticleBase {
@@ -60,7 +64,8 @@ public class SttVerticle extends VerticleBase {
   private SessionRegistry registry;
   private SttMetrics metrics;
   private SessionClaims claims;
-  private MessageConsumer<Object> openConsumer;
+  private AdmissionControl admission;
+  private OpenGate openGate;
   private HttpServer prometheusServer;
   private TcpEventBusBridge bridge;
   private boolean stopping;
@@ -95,15 +100,19 @@ public class SttVerticle extends VerticleBase {
         : LayeredConfig.load(vertx, config(), env);
     return loaded.compose(opts -> {
       options = opts;
+      BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
       node = opts.getNode() != null ? opts.getNode()
           : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
       sharedClient = SttClient.create(vertx, clientOptions());
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
       claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
-      openConsumer = vertx.eventBus().consumer(BusContract.openAddress(opts.getPrefix()), this::onOpen);
+      admission = AdmissionControl.join(vertx, opts);
+      metrics.nodeLoad(admission);
+      openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
+          registry);
       List<Future<?>> starting = new ArrayList<>();
-      starting.add(openConsumer.completion());
+      starting.add(openGate.start());
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
         starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
@@ -122,9 +131,10 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (registry == null) {
+    if (registry == null || openGate == null) {
       return Future.succeededFuture();
     }
+    openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
     for (BusSession session : registry.live()) {
       session.end(BusContract.REASON_SHUTDOWN);
@@ -145,7 +155,7 @@ public class SttVerticle extends VerticleBase {
     }
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
-      releasing.add(openConsumer.unregister());
+      releasing.add(openGate.stop(options.getPrefix()));
       releasing.add(claims.releaseAll());
       for (BusSession session : registry.all()) {
         releasing.add(session.unregister());
@@ -175,6 +185,11 @@ public class SttVerticle extends VerticleBase {
   /** The configured port of the TCP bridge, or -1 if it is not running. */
   public int bridgePort() {
     return bridge == null ? -1 : options.getBridgePort();
+  }
+
+  /** The load of this node (shared by every instance of the verticle with the same prefix), or null before start. */
+  public NodeLoad nodeLoad() {
+    return admission;
   }
 
   /** The registry the verticle's meters are in. */
@@ -244,7 +259,13 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
           "the stt verticle is being undeployed"));
     }
+    AdmissionControl.Cause refused = admission.tryAdmit();
+    if (refused != null) {
+      metrics.openRefused(refused.wireName);
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
+    }
     if (!registry.tryReserve()) {
+      admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
           "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
     }
@@ -262,9 +283,11 @@ public class SttVerticle extends VerticleBase {
           metrics, stream, this::onSessionClosed);
     } catch (IllegalArgumentException e) {
       registry.release();
+      admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (RuntimeException e) {
       registry.release();
+      admission.release();
       LOG.warn("cannot open session {}", id, e);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
     }
@@ -279,6 +302,7 @@ public class SttVerticle extends VerticleBase {
 
   private void onSessionClosed(BusSession session) {
     registry.release();
+    admission.release();
     metrics.sessionClosed(session.reason());
     if (stopping) {
       return;
