@@ -27,6 +27,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.cluster.ResumableFronts;
 import org.voicerelay.stt.cluster.SessionClaims;
 
 /**
@@ -60,6 +61,7 @@ public class SttVerticle extends VerticleBase {
   private SessionRegistry registry;
   private SttMetrics metrics;
   private SessionClaims claims;
+  private ResumableFronts fronts;
   private MessageConsumer<Object> openConsumer;
   private HttpServer prometheusServer;
   private TcpEventBusBridge bridge;
@@ -101,9 +103,11 @@ public class SttVerticle extends VerticleBase {
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
       claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, opts, node, claims);
       openConsumer = vertx.eventBus().consumer(SessionAddresses.open(opts.getPrefix()), this::onOpen);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openConsumer.completion());
+      starting.add(fronts.start(this::onOpen));
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
         starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
@@ -126,6 +130,7 @@ public class SttVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     List<Future<Void>> closing = new ArrayList<>();
+    closing.add(fronts.stop(options.getShutdownTimeoutMs()));
     for (BusSession session : registry.live()) {
       session.end(BusSession.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
@@ -191,7 +196,12 @@ public class SttVerticle extends VerticleBase {
         throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
-      reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      if (request.resumable()) {
+        reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
+            ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
+      } else {
+        reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {
