@@ -26,6 +26,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.cluster.ResumableFronts;
 import org.voicerelay.stt.cluster.SessionClaims;
 
 /**
@@ -66,6 +67,7 @@ public class SttVerticle extends VerticleBase {
   private SessionClaims claims;
   private AdmissionControl admission;
   private OpenGate openGate;
+  private ResumableFronts fronts;
   private HttpServer prometheusServer;
   private TcpEventBusBridge bridge;
   private boolean stopping;
@@ -107,12 +109,14 @@ public class SttVerticle extends VerticleBase {
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
       claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, opts, node, claims);
       admission = AdmissionControl.join(vertx, opts);
       metrics.nodeLoad(admission);
       openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
           registry);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openGate.start());
+      starting.add(fronts.start(this::onOpen));
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
         starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
@@ -136,6 +140,7 @@ public class SttVerticle extends VerticleBase {
     }
     openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
+    closing.add(fronts.stop(options.getShutdownTimeoutMs()));
     for (BusSession session : registry.live()) {
       session.end(BusContract.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
@@ -206,7 +211,12 @@ public class SttVerticle extends VerticleBase {
         throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
-      reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      if (request.resumable()) {
+        reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
+            ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
+      } else {
+        reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {

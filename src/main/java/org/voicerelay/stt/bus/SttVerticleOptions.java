@@ -83,6 +83,19 @@ public class SttVerticleOptions {
   private boolean bridgeEnabled = DEFAULT_BRIDGE_ENABLED;
   private String bridgeHost = DEFAULT_BRIDGE_HOST;
   private int bridgePort = DEFAULT_BRIDGE_PORT;
+  /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
+  public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
+  private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
+
+  public boolean isResumableByDefault() {
+    return resumableByDefault;
+  }
+
+  /** Whether an open that does not say {@code resumable} is resumable. */
+  public SttVerticleOptions setResumableByDefault(boolean resumableByDefault) {
+    this.resumableByDefault = resumableByDefault;
+    return this;
+  }
 
   public SttVerticleOptions() {
   }
@@ -109,6 +122,7 @@ public class SttVerticleOptions {
     this.bridgeEnabled = other.bridgeEnabled;
     this.bridgeHost = other.bridgeHost;
     this.bridgePort = other.bridgePort;
+    this.resumableByDefault = other.resumableByDefault;
   }
 
   /**
@@ -149,6 +163,7 @@ public class SttVerticleOptions {
     setBridgeEnabled(bridge.getBoolean("enabled", DEFAULT_BRIDGE_ENABLED));
     setBridgeHost(bridge.getString("host", DEFAULT_BRIDGE_HOST));
     setBridgePort(bridge.getInteger("port", DEFAULT_BRIDGE_PORT));
+    setResumableByDefault(json.getBoolean("resumableByDefault", DEFAULT_RESUMABLE_BY_DEFAULT));
   }
 
   /** Every option, without the client's API secret. */
@@ -174,6 +189,7 @@ public class SttVerticleOptions {
             .put("host", prometheusHost).put("port", prometheusPort).put("path", prometheusPath)));
     json.put("bridge", new JsonObject().put("enabled", bridgeEnabled).put("host", bridgeHost)
         .put("port", bridgePort));
+    json.put("resumableByDefault", resumableByDefault);
     return json;
   }
 
