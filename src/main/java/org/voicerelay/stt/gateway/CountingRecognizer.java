@@ -4,6 +4,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /**
  * A deterministic engine for load tests and protocol checks: it recognizes nothing, it counts.

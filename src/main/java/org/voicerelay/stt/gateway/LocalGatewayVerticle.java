@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 import org.voicerelay.stt.gateway.sphinx.SphinxRecognizer;
 import org.voicerelay.stt.protocol.AccessTokenVerifier;
 import org.voicerelay.stt.protocol.ProtocolCodec;

@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import org.voicerelay.stt.gateway.CountingRecognizer;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
-import org.voicerelay.stt.gateway.Recognition;
-import org.voicerelay.stt.gateway.RecognitionListener;
-import org.voicerelay.stt.gateway.RecognitionRequest;
-import org.voicerelay.stt.gateway.Recognizer;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /**
  * The gateway side of the benchmarks, meant to run in a JVM of its own: the local gateway

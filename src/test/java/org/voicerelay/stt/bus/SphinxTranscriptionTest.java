@@ -10,7 +10,6 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
@@ -25,28 +24,22 @@ class SphinxTranscriptionTest {
   /** The engine's own test measures 0.15 on this file; the bus adds the client's resampling to 16 kHz. */
   private static final double MAX_WER = 0.25;
 
+  /** A set-up that fails (the engine does not load, the gateway does not start) fails the test. */
   @Test
   void aBundledRecordingIsTranscribedWithinTheWordErrorBound(Vertx vertx, VertxTestContext ctx) throws Exception {
-    BusTestStack stack;
-    try {
-      stack = BusTestStack.deploy(vertx, "sphinx4", o -> { })
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Assumptions.abort("the sphinx4 engine does not load here: " + e.getMessage());
-      return;
-    }
     String reference = new JsonObject(Files.readString(BusTestStack.SAMPLES.resolve("transcripts.json")))
         .getString(FILE);
     WavFile wav = BusTestStack.sample(FILE);
-    EventRecorder.on(vertx, "app.test.sphinx").compose(events ->
-        stack.open(new JsonObject().put("sampleRate", wav.sampleRate()).put("eventsAddress", "app.test.sphinx"))
+    BusTestStack.deploy(vertx, "sphinx4", o -> { }).compose(stack -> EventRecorder.on(vertx, "app.test.sphinx")
+        .compose(events -> stack.open(new JsonObject().put("sampleRate", wav.sampleRate())
+                .put("eventsAddress", "app.test.sphinx"))
             .compose(session -> stack.stream(session, wav.pcm(), wav.sampleRate() / 5, 4)
                 .compose(v -> stack.control(session, "end")))
             .compose(end -> events.closed())
             .map(closed -> events.ofType("final_transcript").stream()
                 .map(e -> e.getJsonArray("alternatives").getJsonObject(0).getString("text"))
                 .filter(t -> !t.isBlank())
-                .collect(Collectors.joining(" "))))
+                .collect(Collectors.joining(" ")))))
         .onComplete(ctx.succeeding(text -> ctx.verify(() -> {
           double wer = WordErrorRate.between(reference, text);
           System.out.printf("%s through the bus: WER %.3f, \"%s\"%n", FILE, wer, text);

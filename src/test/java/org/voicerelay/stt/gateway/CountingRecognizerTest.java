@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
 
 class CountingRecognizerTest {
 

@@ -20,8 +20,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.protocol.AccessToken;
+import org.voicerelay.stt.protocol.ForgedToken;
 
-/** The gateway checks the bearer token as LiveKit's does, and refuses before the upgrade. */
+/**
+ * The gateway checks the bearer token as LiveKit's does, and refuses before the upgrade: each
+ * token here is valid but for the one thing its test names (the reasons are pinned down by
+ * {@code AccessTokenVerifierTest}).
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class LocalGatewayAuthTest {
@@ -37,9 +42,33 @@ class LocalGatewayAuthTest {
   }
 
   @Test
-  void aTokenSignedWithAnotherSecretIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
-    String token = new AccessToken(vertx, GatewayTestSocket.API_KEY, "some-other-secret-of-decent-length").issue();
+  void anUnsignedTokenWithAlgNoneIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    expectRejected(vertx, ctx, "Bearer " + ForgedToken.unsigned(validClaims()), 401);
+  }
+
+  @Test
+  void anRs256TokenIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    expectRejected(vertx, ctx, "Bearer " + ForgedToken.rs256(validClaims()), 401);
+  }
+
+  @Test
+  void aTokenSignedWithAnotherHs256KeyIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    String token = ForgedToken.hs256(validClaims(), "some-other-secret-of-decent-length");
     expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void aTokenNotValidBeforeAMinuteFromNowIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    JsonObject claims = validClaims();
+    claims.put("nbf", claims.getLong("nbf") + 60);
+    expectRejected(vertx, ctx, "Bearer " + ForgedToken.hs256(claims, GatewayTestSocket.API_SECRET), 401);
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsRefusedWith401(Vertx vertx, VertxTestContext ctx) {
+    JsonObject claims = validClaims();
+    claims.remove("exp");
+    expectRejected(vertx, ctx, "Bearer " + ForgedToken.hs256(claims, GatewayTestSocket.API_SECRET), 401);
   }
 
   @Test
@@ -48,6 +77,13 @@ class LocalGatewayAuthTest {
     String token = new AccessToken(vertx, GatewayTestSocket.API_KEY, GatewayTestSocket.API_SECRET, anHourAgo)
         .issue();
     expectRejected(vertx, ctx, "Bearer " + token, 401);
+  }
+
+  @Test
+  void aHandMadeTokenWithValidClaimsOpensTheSocket(Vertx vertx, VertxTestContext ctx) {
+    String token = ForgedToken.hs256(validClaims(), GatewayTestSocket.API_SECRET);
+    GatewayTestSocket.connect(vertx, port, LocalGatewayVerticle.V1_PATH, "Bearer " + token)
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -80,6 +116,10 @@ class LocalGatewayAuthTest {
           assertEquals(404, assertInstanceOf(UpgradeRejectedException.class, err).getStatus());
           ctx.completeNow();
         })));
+  }
+
+  private static JsonObject validClaims() {
+    return ForgedToken.validClaims(GatewayTestSocket.API_KEY);
   }
 
   private void expectRejected(Vertx vertx, VertxTestContext ctx, String authorization, int status) {

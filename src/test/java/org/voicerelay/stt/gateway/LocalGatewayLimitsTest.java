@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /** The limits that protect the gateway: sessions, engine backlog, idleness, engine failure. */
 @ExtendWith(VertxExtension.class)

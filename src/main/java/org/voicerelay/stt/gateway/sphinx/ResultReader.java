@@ -9,7 +9,7 @@ import edu.cmu.sphinx.util.LogMath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.voicerelay.stt.gateway.Hypothesis;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
 
 /**
  * Turns Sphinx4 results into the gateway's hypotheses: filler words ({@code <sil>}, {@code <s>},

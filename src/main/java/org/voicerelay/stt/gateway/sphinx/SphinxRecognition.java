@@ -1,9 +1,9 @@
 package org.voicerelay.stt.gateway.sphinx;
 
 import edu.cmu.sphinx.result.Result;
-import org.voicerelay.stt.gateway.Hypothesis;
-import org.voicerelay.stt.gateway.Recognition;
-import org.voicerelay.stt.gateway.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
 
 /**
  * One session on the Sphinx4 engine. The event-loop side only queues audio and finalize marks and

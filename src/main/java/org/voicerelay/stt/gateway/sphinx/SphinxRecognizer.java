@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.WavFile;
-import org.voicerelay.stt.gateway.Recognition;
-import org.voicerelay.stt.gateway.RecognitionListener;
-import org.voicerelay.stt.gateway.RecognitionRequest;
-import org.voicerelay.stt.gateway.Recognizer;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /**
  * The CMU Sphinx4 engine with its bundled US-English model, 16 kHz. Loading costs seconds and a few

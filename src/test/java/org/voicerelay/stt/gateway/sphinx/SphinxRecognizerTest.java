@@ -31,11 +31,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.voicerelay.stt.audio.Resampler;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.audio.WordErrorRate;
-import org.voicerelay.stt.gateway.Hypothesis;
-import org.voicerelay.stt.gateway.Recognition;
-import org.voicerelay.stt.gateway.RecognitionListener;
-import org.voicerelay.stt.gateway.RecognitionRequest;
-import org.voicerelay.stt.gateway.Recognizer;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
+import org.voicerelay.stt.gateway.engine.Recognition;
+import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
+import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /**
  * The real engine on the bundled recordings, through the {@link Recognizer} contract as the gateway

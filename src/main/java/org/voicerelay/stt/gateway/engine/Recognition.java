@@ -1,4 +1,4 @@
-package org.voicerelay.stt.gateway;
+package org.voicerelay.stt.gateway.engine;
 
 /**
  * One session's recognition. Audio is pcm_s16le mono at {@link Recognizer#sampleRate()}; times in

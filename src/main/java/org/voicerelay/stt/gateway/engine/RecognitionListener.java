@@ -1,4 +1,4 @@
-package org.voicerelay.stt.gateway;
+package org.voicerelay.stt.gateway.engine;
 
 /** Receives a recognition's results, in order; may be called from any thread. */
 public interface RecognitionListener {

@@ -1,4 +1,4 @@
-package org.voicerelay.stt.gateway;
+package org.voicerelay.stt.gateway.engine;
 
 import java.util.Map;
 

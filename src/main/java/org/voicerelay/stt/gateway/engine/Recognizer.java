@@ -1,4 +1,4 @@
-package org.voicerelay.stt.gateway;
+package org.voicerelay.stt.gateway.engine;
 
 /**
  * An offline speech engine behind the local gateway. One instance serves every gateway session of
