@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.voicerelay.stt.audio.AudioFormat;
-import org.voicerelay.stt.client.FallbackModel;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /**
  * A checked {@code <prefix>.open} request. Every field is optional; unknown fields are ignored so
