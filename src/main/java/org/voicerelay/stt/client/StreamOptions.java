@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /**
  * Per-stream choices over the client's options: model, language, provider options (merged into
@@ -82,9 +84,8 @@ public class StreamOptions {
   }
 
   public StreamOptions setInputSampleRate(Integer inputSampleRate) {
-    if (inputSampleRate != null && (inputSampleRate < 1000 || inputSampleRate > 384_000)) {
-      throw new IllegalArgumentException("inputSampleRate must be within 1000..384000 Hz, got "
-          + inputSampleRate);
+    if (inputSampleRate != null) {
+      AudioFormat.requireSupportedSampleRate("inputSampleRate", inputSampleRate);
     }
     this.inputSampleRate = inputSampleRate;
     return this;

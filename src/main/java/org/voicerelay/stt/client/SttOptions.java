@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.protocol.FallbackModel;
 import org.voicerelay.stt.protocol.ModelName;
 
 /**
@@ -19,7 +21,7 @@ public class SttOptions {
 
   /** Session sample rate sent to the gateway. */
   public static final int DEFAULT_SAMPLE_RATE = 16_000;
-  public static final String DEFAULT_ENCODING = "pcm_s16le";
+  public static final String DEFAULT_ENCODING = AudioFormat.ENCODING;
   /** Bytes queued toward the gateway before {@code writeQueueFull()} says so (about 2 s at 16 kHz). */
   public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
   /** Bytes queued toward the gateway beyond which writes are refused (about 32 s at 16 kHz). */
@@ -147,10 +149,7 @@ public class SttOptions {
   }
 
   public SttOptions setSampleRate(int sampleRate) {
-    if (sampleRate < 8000 || sampleRate > 48_000) {
-      throw new IllegalArgumentException("sampleRate must be within 8000..48000 Hz, got " + sampleRate);
-    }
-    this.sampleRate = sampleRate;
+    this.sampleRate = AudioFormat.requireSupportedSampleRate("sampleRate", sampleRate);
     return this;
   }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.impl.SttClientImpl;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /** Options, credentials and what the client shows of them. */
 @ExtendWith(VertxExtension.class)
