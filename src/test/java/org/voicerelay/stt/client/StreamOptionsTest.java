@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 class StreamOptionsTest {
 
