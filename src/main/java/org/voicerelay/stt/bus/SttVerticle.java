@@ -108,7 +108,7 @@ public class SttVerticle extends VerticleBase {
       metrics = createMetrics();
       admission = AdmissionControl.join(vertx, opts);
       metrics.nodeLoad(admission);
-      openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
+      openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
           registry);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openGate.start());
@@ -283,7 +283,7 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
           "the stt verticle is being undeployed"));
     }
-    AdmissionControl.Cause refused = admission.tryAdmit();
+    AdmissionControl.Cause refused = admission.tryAdmit(openGate.overdueMs());
     if (refused != null) {
       metrics.openRefused(refused.wireName);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
