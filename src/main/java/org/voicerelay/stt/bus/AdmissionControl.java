@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxBufferedBytes} plus the client's replay buffer) fits in the node audio budget beside
  * the worst cases of the sessions already admitted. CPU is watched: every instance reports the
  * lateness of a periodic timer on its event loop and the audio its sessions buffer. The node is
- * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second,
+ * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second
+ * while it serves sessions,
  * buffered audio above a quarter of the budget, or no room for one more session) and recovers only after every
  * measure has stayed below half its mark for {@code admissionRecoveryMs}, so it does not flap.
  * Admitted sessions are never touched: saturation only refuses new ones.
@@ -178,7 +179,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
    * @return null if admitted (give it back with {@link #release()}), else why not
    */
   synchronized Cause tryAdmit(long overdueMs) {
-    if (cause == null && overdueMs >= maxLagMs + LAG_SATURATES_AFTER_MS) {
+    if (cause == null && admitted > 0 && overdueMs >= maxLagMs + LAG_SATURATES_AFTER_MS) {
       lastOverdueMs = overdueMs;
       saturate(Cause.EVENT_LOOP_LAG);
     }
@@ -215,7 +216,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
 
   /** {@code rawLagMs}: the newest sample; a loop that ran its timer that late has been late that long. */
   private void evaluate(long nowMs, long rawLagMs) {
-    double lag = lagMs();
+    // an idle node has no session to protect, and its lag is not its own doing (GC, other processes)
+    double lag = admitted > 0 ? lagMs() : 0;
     long buffered = bufferedBytes();
     if (lag <= maxLagMs) {
       lateSinceMs = -1;
