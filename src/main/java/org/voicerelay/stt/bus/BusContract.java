@@ -61,6 +61,15 @@ public final class BusContract {
     return prefix + ".open";
   }
 
+  /**
+   * {@code <prefix>.open.admitting}: consumed cluster-wide only by nodes that admit sessions. A
+   * saturated node passes the opens of its own callers on to it; not for callers (the bridges do
+   * not let it through).
+   */
+  public static String admittingOpenAddress(String prefix) {
+    return prefix + ".open.admitting";
+  }
+
   /** {@code <prefix>.session.<id>.audio}. */
   public static String audioAddress(String prefix, String sessionId) {
     return sessionBase(prefix, sessionId) + ".audio";

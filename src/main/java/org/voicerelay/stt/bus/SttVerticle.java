@@ -36,17 +36,19 @@ import org.voicerelay.stt.cluster.SessionClaims;
  * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
  * <p>Admission control ({@link NodeLoad}, {@code docs/operations.md}): a session is opened only
- * while its worst-case audio fits the node audio budget and the node is not saturated; a saturated
- * node consumes {@code <prefix>.open} on itself only, so a cluster sends opens to other nodes, and
- * answers 503 {@code overloaded} to callers that have no other node. Opened sessions are never shed.
+ * while its worst-case audio fits the node audio budget and the node is not saturated. A saturated
+ * node stops consuming {@code <prefix>.open} cluster-wide, so a cluster sends opens to other nodes
+ * ({@link OpenGate}); when no node admits, the open gets 503 {@code overloaded}. Opened sessions
+ * are never shed.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
- * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly: finalize, the last final transcript, the
- * {@code closed} event; sessions still busy after {@code shutdownTimeoutMs} are aborted.
+ * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly:
+ * finalize, the last final transcript, the {@code closed} event; sessions still busy after
+ * {@code shutdownTimeoutMs} are aborted.
  */
 public class SttVerticle extends VerticleBase {
 
@@ -112,7 +114,7 @@ public class SttVerticle extends VerticleBase {
       fronts = new ResumableFronts(vertx, opts, node, claims);
       admission = AdmissionControl.join(vertx, opts);
       metrics.nodeLoad(admission);
-      openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
+      openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
           registry);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openGate.start());
@@ -269,7 +271,7 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
           "the stt verticle is being undeployed"));
     }
-    AdmissionControl.Cause refused = admission.tryAdmit();
+    AdmissionControl.Cause refused = admission.tryAdmit(openGate.overdueMs());
     if (refused != null) {
       metrics.openRefused(refused.wireName);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
