@@ -101,7 +101,7 @@ final class BridgeSessionOpener {
     String sessionId = BridgeConnections.randomId("w");
     String eventsAddress = options.getPrefix() + ".session." + sessionId + ".events";
     JsonObject request = new JsonObject().put("sessionId", sessionId);
-    for (String field : List.of("sampleRate", "language", "model")) {
+    for (String field : List.of("sampleRate", "language", "model", "resumable")) {
       if (body.containsKey(field)) {
         request.put(field, body.getValue(field));
       }
