@@ -126,6 +126,7 @@ class AsyncApiContractTest {
     assertEquals(codeNames, documentedNames);
     List<Object> types = new ArrayList<>(Arrays.stream(SpeechEventType.values()).map(SpeechEventType::wireName).toList());
     types.add("closed");
+    types.add(org.voicerelay.stt.cluster.ResumableSession.EVENT_RECOGNITION_MOVED);
     assertEquals(new TreeSet<>(types), new TreeSet<>(contract.schema("Event").getJsonObject("properties")
         .getJsonObject("type").getJsonArray("enum").getList()));
     assertEquals(new TreeSet<>(List.of(BusSession.REASON_ENDED, BusSession.REASON_CLOSED, BusSession.REASON_IDLE,
