@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Transcribe a WAV file from outside the JVM, through the TCP event-bus bridge of a node.
 
-    scripts/bridge-client.py [--host 127.0.0.1] [--port 7000] [--fast] [--interim] [--json] file.wav
+    scripts/bridge-client.py [--host 127.0.0.1] [--port 7000] [--fast] [--interim] [--json] [--resumable] file.wav
 
 Python 3 standard library only. Speaks the bridge's framing (a 4-byte big-endian length, then a
 JSON object {"type": "send"|"register"|..., "address", "body", "replyAddress"}) and the event-bus
-contract of docs-bus-contract.md: it registers for the session's events, opens the session with
+contract of docs/event-bus.md: it registers for the session's events, opens the session with
 stt.open, streams the audio as {"audio": base64} requests (real time, or as fast as the node takes
 it with --fast, keeping a few unanswered), asks for "end", prints the transcripts, and exits 0 once
 the "closed" event says the session ended normally.
+
+With --resumable the session is opened with "resumable": true: its front stays on the node of this
+bridge and recognition moves to another node if the one serving it dies, without a refused chunk
+(a "recognition_moved" event says so).
 """
 import argparse
 import base64
@@ -130,6 +134,10 @@ def show(event, args):
         print("           ... %s" % best.get("text", ""), flush=True)
     elif kind == "error" or kind == "bridge_error":
         print("error: %s" % json.dumps(event.get("error")), file=sys.stderr, flush=True)
+    elif kind == "recognition_moved":
+        print("# recognition moved from node %s to node %s (%s), %d bytes replayed, %d lost"
+              % (event.get("previousNode"), event.get("node"), event.get("reason"), event.get("replayedBytes") or 0,
+                 event.get("lostBytes") or 0), file=sys.stderr, flush=True)
     elif kind == "closed":
         print("# closed (%s) after %.2f s of audio" % (event.get("reason"), event.get("audioSeconds") or 0),
               file=sys.stderr, flush=True)
@@ -171,6 +179,8 @@ def main():
     parser.add_argument("--interim", action="store_true", help="also print interim transcripts")
     parser.add_argument("--json", action="store_true", help="print every event as JSON")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any reply")
+    parser.add_argument("--resumable", action="store_true",
+                        help="keep the session when the node recognizing it dies (front on this bridge's node)")
     args = parser.parse_args()
 
     pcm, rate = read_wav(args.wav)
@@ -184,12 +194,16 @@ def main():
         request["model"] = args.model
     if args.language:
         request["language"] = args.language
+    if args.resumable:
+        request["resumable"] = True
     reply = bridge.wait_reply(bridge.request(args.prefix + ".open", request), args.timeout)
     if fail_of(reply):
         sys.exit("open failed: " + fail_of(reply))
     session = reply["body"]
-    print("# session %s on node %s, %.2f s of audio at %d Hz" % (session["sessionId"], session["node"],
-                                                                len(pcm) / 2.0 / rate, rate), file=sys.stderr)
+    front = ", front on node %s" % session["frontNode"] if session.get("frontNode") else ""
+    print("# session %s on node %s%s, %.2f s of audio at %d Hz" % (session["sessionId"], session["node"], front,
+                                                                  len(pcm) / 2.0 / rate, rate), file=sys.stderr,
+          flush=True)
 
     chunk = rate * CHUNK_MS // 1000 * 2
     in_flight = []

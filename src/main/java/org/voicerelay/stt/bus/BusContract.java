@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  */
 public final class BusContract {
 
+  /** A session id: it ends up inside addresses, so no dots, no blanks. */
+  public static final String SESSION_ID_REGEX = "[A-Za-z0-9_-]{1,64}";
+
   /** The default address prefix. */
   public static final String DEFAULT_PREFIX = "stt";
 
@@ -31,6 +34,9 @@ public final class BusContract {
   public static final String EVENT_RECONNECTING = "reconnecting";
   public static final String EVENT_ERROR = "error";
   public static final String EVENT_CLOSED = "closed";
+  public static final List<String> EVENT_TYPES = List.of(EVENT_START_OF_SPEECH, EVENT_INTERIM_TRANSCRIPT,
+      EVENT_PREFLIGHT_TRANSCRIPT, EVENT_FINAL_TRANSCRIPT, EVENT_END_OF_SPEECH, EVENT_RECOGNITION_USAGE,
+      EVENT_RECONNECTING, EVENT_ERROR, EVENT_CLOSED);
 
   /** Why a session closed, the {@code reason} field of a {@code closed} event. */
   public static final String REASON_ENDED = "ended";
@@ -39,6 +45,13 @@ public final class BusContract {
   public static final String REASON_FAILED = "failed";
   public static final String REASON_SHUTDOWN = "shutdown";
   public static final String REASON_NODE_LOST = "node_lost";
+  public static final List<String> REASONS = List.of(REASON_ENDED, REASON_CLOSED, REASON_IDLE, REASON_FAILED,
+      REASON_SHUTDOWN, REASON_NODE_LOST);
+
+  /** The {@code state} of a session in a {@code status} reply. */
+  public static final String STATE_OPEN = "open";
+  public static final String STATE_ENDING = "ending";
+  public static final String STATE_CLOSED = "closed";
 
   private BusContract() {
   }
@@ -65,15 +78,41 @@ public final class BusContract {
 
   /** Matches {@code <prefix>.session.<id>.(audio|control)}: what callers send to. */
   public static String inputAddressRegex(String prefix) {
-    return Pattern.quote(prefix + ".session.") + "[A-Za-z0-9_-]{1,64}\\.(audio|control)";
+    return Pattern.quote(sessionAddressPrefix(prefix)) + SESSION_ID_REGEX + "\\.(audio|control)";
   }
 
   /** Matches {@code <prefix>.session.<id>.events}: the default events addresses. */
   public static String eventsAddressRegex(String prefix) {
-    return Pattern.quote(prefix + ".session.") + "[A-Za-z0-9_-]{1,64}\\.events";
+    return Pattern.quote(sessionAddressPrefix(prefix)) + SESSION_ID_REGEX + "\\.events";
+  }
+
+  /**
+   * Checks {@code allowedEventsPrefixes} against the contract: an outbound bridge permission
+   * {@code <allowed>.*} must not cover the open, audio or control addresses (a bridge client could
+   * then listen to another caller's audio), so a prefix may not be a start of {@code <prefix>.},
+   * and one inside {@code <prefix>.} must start with {@code <prefix>.events.}.
+   *
+   * @throws IllegalArgumentException naming the first prefix that overlaps the contract
+   */
+  public static void checkEventsPrefixes(String prefix, List<String> allowedEventsPrefixes) {
+    String namespace = prefix + ".";
+    String eventsSpace = prefix + ".events.";
+    for (String allowed : allowedEventsPrefixes) {
+      if (namespace.startsWith(allowed) || allowed.startsWith(namespace) && !allowed.startsWith(eventsSpace)) {
+        throw new IllegalArgumentException("allowedEventsPrefixes must not contain '" + allowed
+            + "': it overlaps the contract's addresses under '" + namespace + "' (a bridge client could"
+            + " register on session audio and control); use your own prefix such as 'app.', or '"
+            + eventsSpace + "'");
+      }
+    }
+  }
+
+  /** {@code <prefix>.session.}: the start of every session address. */
+  public static String sessionAddressPrefix(String prefix) {
+    return prefix + ".session.";
   }
 
   private static String sessionBase(String prefix, String sessionId) {
-    return prefix + ".session." + sessionId;
+    return sessionAddressPrefix(prefix) + sessionId;
   }
 }

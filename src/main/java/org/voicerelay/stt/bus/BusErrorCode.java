@@ -45,8 +45,19 @@ public final class BusErrorCode {
   /** The session ended because the gateway failed for good (the {@code end} reply says so). */
   public static final int GATEWAY_FAILURE = 502;
 
-  /** The verticle is being undeployed and opens no new session. */
-  public static final int SHUTTING_DOWN = 503;
+  /**
+   * The node takes no new session now: it is saturated (its event loops lag, or its sessions'
+   * buffered audio is high), its audio budget holds no further session, or the verticle is being
+   * undeployed. A saturated node also stops consuming {@code <prefix>.open}, so in a cluster the
+   * open goes to another node; only a caller with no other node gets this. Open again later.
+   */
+  public static final int OVERLOADED = 503;
+
+  /**
+   * The verticle is being undeployed: the same code as {@link #OVERLOADED}, because the caller does
+   * the same (opens later, or elsewhere); the message says which.
+   */
+  public static final int SHUTTING_DOWN = OVERLOADED;
 
   /** The session already buffers {@code maxBufferedBytes} toward the gateway: the gateway is slower than the audio. */
   public static final int BUFFER_FULL = 507;
@@ -61,7 +72,7 @@ public final class BusErrorCode {
       Map.entry(TOO_MANY_SESSIONS, "too_many_sessions"),
       Map.entry(INTERNAL_ERROR, "internal_error"),
       Map.entry(GATEWAY_FAILURE, "gateway_failure"),
-      Map.entry(SHUTTING_DOWN, "shutting_down"),
+      Map.entry(OVERLOADED, "overloaded"),
       Map.entry(BUFFER_FULL, "buffer_full"));
 
   private BusErrorCode() {

@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.client.SpeechEvent;
-import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
@@ -45,19 +44,18 @@ final class BusSession {
 
   enum State {
     /** Audio and control accepted. */
-    OPEN,
+    OPEN(BusContract.STATE_OPEN),
     /** The input ended (or an abort was asked); waiting for the stream to finish. */
-    ENDING,
+    ENDING(BusContract.STATE_ENDING),
     /** Over; {@code closed} was published. Only the addresses linger. */
-    CLOSED
-  }
+    CLOSED(BusContract.STATE_CLOSED);
 
-  /** Why a session ends; the {@code reason} of the {@code closed} event. */
-  static final String REASON_ENDED = "ended";
-  static final String REASON_CLOSED = "closed";
-  static final String REASON_IDLE = "idle_timeout";
-  static final String REASON_FAILED = "failed";
-  static final String REASON_SHUTDOWN = "shutdown";
+    final String wireName;
+
+    State(String wireName) {
+      this.wireName = wireName;
+    }
+  }
 
   /** An {@code end} or {@code close} request, answered once the session is closed. */
   private record EndWaiter(Message<Object> message, boolean askedToEnd) {
@@ -146,6 +144,11 @@ final class BusSession {
     return reason;
   }
 
+  /** Bytes waiting to be sent to the gateway; 0 once closed. */
+  long bufferedBytes() {
+    return state == State.CLOSED ? 0 : stream.bufferedBytes();
+  }
+
   /** Completes once the {@code closed} event is published. */
   Future<Void> closedFuture() {
     return closed.future();
@@ -162,7 +165,7 @@ final class BusSession {
 
   JsonObject status() {
     JsonObject status = openReply()
-        .put("state", state.name().toLowerCase())
+        .put("state", state.wireName)
         .put("sampleRate", inputRate)
         .put("audioSecondsReceived", audioSeconds())
         .put("lastSeq", seq)
@@ -186,7 +189,7 @@ final class BusSession {
     }
     state = State.ENDING;
     reason = why;
-    inputEndedByCaller = REASON_ENDED.equals(why);
+    inputEndedByCaller = BusContract.REASON_ENDED.equals(why);
     cancelIdleTimer();
     markFinalizeRequested();
     stream.end();
@@ -319,23 +322,23 @@ final class BusSession {
         throw RequestFields.bad("action is required: flush, end, update, close or status");
       }
       switch (action) {
-        case "status" -> message.reply(status());
-        case "flush" -> flush(message);
-        case "update" -> update(message, f);
-        case "end" -> {
+        case BusContract.ACTION_STATUS -> message.reply(status());
+        case BusContract.ACTION_FLUSH -> flush(message);
+        case BusContract.ACTION_UPDATE -> update(message, f);
+        case BusContract.ACTION_END -> {
           endWaiters.add(new EndWaiter(message, true));
           if (state == State.CLOSED) {
             answerEndWaiters();
           } else {
-            end(REASON_ENDED);
+            end(BusContract.REASON_ENDED);
           }
         }
-        case "close" -> {
+        case BusContract.ACTION_CLOSE -> {
           endWaiters.add(new EndWaiter(message, false));
           if (state == State.CLOSED) {
             answerEndWaiters();
           } else {
-            close(REASON_CLOSED);
+            close(BusContract.REASON_CLOSED);
           }
         }
         default -> throw RequestFields.bad("unknown action '" + action
@@ -432,15 +435,15 @@ final class BusSession {
     }
     state = State.CLOSED;
     if (failure != null) {
-      reason = REASON_FAILED;
+      reason = BusContract.REASON_FAILED;
     } else if (reason == null) {
-      reason = REASON_ENDED;
+      reason = BusContract.REASON_ENDED;
     }
     cancelIdleTimer();
     releaseHeldReplies();
     reportAudioSent();
     onClosed.accept(this);
-    JsonObject closedEvent = new JsonObject().put("type", "closed").put("reason", reason)
+    JsonObject closedEvent = new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", reason)
         .put("audioSeconds", audioSeconds());
     if (failure != null) {
       closedEvent.put("error", failure.toError().toJson());
@@ -463,7 +466,7 @@ final class BusSession {
     if (message.replyAddress() != null) {
       message.fail(failure.failureCode(), failure.getMessage());
     } else if (state != State.CLOSED) {
-      publish(new JsonObject().put("type", SpeechEventType.ERROR.wireName()).put("error", new JsonObject()
+      publish(new JsonObject().put("type", BusContract.EVENT_ERROR).put("error", new JsonObject()
           .put("code", BusErrorCode.name(failure.failureCode()))
           .put("message", failure.getMessage())
           .put("retryable", true)
@@ -502,7 +505,7 @@ final class BusSession {
       long idleMs = (System.nanoTime() - lastActivity) / 1_000_000;
       if (idleMs >= options.getIdleTimeoutMs()) {
         LOG.info("session {}: idle for {} ms, ending it", id, idleMs);
-        end(REASON_IDLE);
+        end(BusContract.REASON_IDLE);
       } else {
         armIdleTimer(options.getIdleTimeoutMs() - idleMs);
       }

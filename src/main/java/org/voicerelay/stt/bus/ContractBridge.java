@@ -23,10 +23,11 @@ public final class ContractBridge {
 
   /** The bridge permissions of the contract. */
   public static BridgeOptions permissions(String prefix, List<String> allowedEventsPrefixes) {
+    BusContract.checkEventsPrefixes(prefix, allowedEventsPrefixes);
     BridgeOptions options = new BridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(SessionAddresses.open(prefix)))
-        .addInboundPermitted(new PermittedOptions().setAddressRegex(SessionAddresses.inputRegex(prefix)))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(SessionAddresses.eventsRegex(prefix)));
+        .addInboundPermitted(new PermittedOptions().setAddress(BusContract.openAddress(prefix)))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(BusContract.inputAddressRegex(prefix)))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(BusContract.eventsAddressRegex(prefix)));
     for (String allowed : allowedEventsPrefixes) {
       options.addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(allowed) + ".*"));
     }

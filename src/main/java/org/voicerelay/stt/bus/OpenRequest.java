@@ -15,12 +15,14 @@ import org.voicerelay.stt.protocol.FallbackModel;
  * @param sessionId the caller's id (idempotent open), else null
  * @param eventsAddress the caller's events address, else null (the session's default)
  * @param sampleRate the rate of the audio the caller will send, else null (the session rate)
+ * @param resumable whether the session survives the loss of the node that recognizes it (a front
+ *     on the caller's node); absent: the node's {@code resumableByDefault}
  */
 record OpenRequest(String sessionId, String model, String language, Integer sampleRate,
-    JsonObject extra, List<FallbackModel> fallback, String eventsAddress) {
+    JsonObject extra, List<FallbackModel> fallback, String eventsAddress, boolean resumable) {
 
   /** Ids end up inside addresses: no dots, no blanks, nothing a bridge regex would trip over. */
-  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final Pattern SESSION_ID = Pattern.compile(BusContract.SESSION_ID_REGEX);
   static final int MAX_ADDRESS_LENGTH = 256;
 
   /**
@@ -56,8 +58,31 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
       checkEventsAddress(eventsAddress, sessionId, options);
     }
     JsonObject extra = f.object("extra");
+    Object resumable = f.json().getValue("resumable");
+    if (resumable != null && !(resumable instanceof Boolean)) {
+      throw RequestFields.bad("resumable must be true or false, got " + RequestFields.typeName(resumable));
+    }
     return new OpenRequest(sessionId, blankToNull(f.string("model")), blankToNull(f.string("language")),
-        sampleRate, extra == null ? new JsonObject() : extra.copy(), fallback, eventsAddress);
+        sampleRate, extra == null ? new JsonObject() : extra.copy(), fallback, eventsAddress,
+        resumable == null ? options.isResumableByDefault() : (Boolean) resumable);
+  }
+
+  /** What a resumable session's front asks of the sessions that recognize for it: all but id, events, resumable. */
+  JsonObject recognitionRequest() {
+    JsonObject request = new JsonObject().put("resumable", false);
+    if (model != null) {
+      request.put("model", model);
+    }
+    if (language != null) {
+      request.put("language", language);
+    }
+    if (!extra.isEmpty()) {
+      request.put("extra", extra.copy());
+    }
+    if (!fallback.isEmpty()) {
+      request.put("fallback", new JsonArray(fallback.stream().map(FallbackModel::toJson).toList()));
+    }
+    return request;
   }
 
   /** Whether the session needs a client of its own rather than the verticle's shared one. */
@@ -68,9 +93,9 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     }
     String prefix = options.getPrefix();
     boolean allowed;
-    if (address.equals(SessionAddresses.open(prefix)) || address.startsWith(prefix + ".session.")) {
+    if (address.equals(BusContract.openAddress(prefix)) || address.startsWith(BusContract.sessionAddressPrefix(prefix))) {
       // the contract's own addresses: only this session's default events address
-      allowed = sessionId != null && address.equals(SessionAddresses.of(prefix, sessionId).defaultEvents());
+      allowed = sessionId != null && address.equals(BusContract.defaultEventsAddress(prefix, sessionId));
     } else {
       allowed = options.getAllowedEventsPrefixes().stream().anyMatch(address::startsWith);
     }

@@ -72,6 +72,15 @@ final class SessionRegistry {
     sessions.remove(session.id(), session);
   }
 
+  /** Audio the instance's sessions buffer toward the gateway, in bytes. */
+  long bufferedBytes() {
+    long sum = 0;
+    for (BusSession session : sessions.values()) {
+      sum += session.bufferedBytes();
+    }
+    return sum;
+  }
+
   List<BusSession> all() {
     return new ArrayList<>(sessions.values());
   }

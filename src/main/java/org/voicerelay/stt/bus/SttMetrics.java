@@ -26,6 +26,12 @@ final class SttMetrics {
   static final String RECONNECTS = "stt.reconnects";
   static final String ERRORS = "stt.errors";
   static final String FINAL_LATENCY = "stt.final.latency";
+  static final String NODE_SATURATED = "stt.node.saturated";
+  static final String NODE_EVENT_LOOP_LAG = "stt.node.event.loop.lag";
+  static final String NODE_AUDIO_BUFFERED = "stt.node.audio.buffered";
+  static final String NODE_AUDIO_RESERVED = "stt.node.audio.reserved";
+  static final String NODE_AUDIO_BUDGET = "stt.node.audio.budget";
+  static final String OPENS_REFUSED = "stt.opens.refused";
 
   private final MeterRegistry registry;
   private final Counter opened;
@@ -59,6 +65,25 @@ final class SttMetrics {
 
   MeterRegistry registry() {
     return registry;
+  }
+
+  /** The node's saturation, lag and audio bytes; registered once per node (the first instance's wins). */
+  void nodeLoad(AdmissionControl admission) {
+    Gauge.builder(NODE_SATURATED, admission, a -> a.saturated() ? 1 : 0).strongReference(true)
+        .description("1 while the node takes no opens (admission control)").register(registry);
+    Gauge.builder(NODE_EVENT_LOOP_LAG, admission, AdmissionControl::lagMs).strongReference(true).baseUnit("milliseconds")
+        .description("Smoothed lateness of a 100 ms timer on the event loops (the worst instance)").register(registry);
+    Gauge.builder(NODE_AUDIO_BUFFERED, admission, AdmissionControl::bufferedBytes).strongReference(true).baseUnit("bytes")
+        .description("Audio the node's sessions buffer toward the gateway").register(registry);
+    Gauge.builder(NODE_AUDIO_RESERVED, admission, AdmissionControl::reservedBytes).strongReference(true).baseUnit("bytes")
+        .description("The admitted sessions' worst-case buffered and replay audio").register(registry);
+    Gauge.builder(NODE_AUDIO_BUDGET, admission, AdmissionControl::budgetBytes).strongReference(true).baseUnit("bytes")
+        .description("The node audio budget (nodeAudioBudgetBytes)").register(registry);
+  }
+
+  /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio or audio_budget. */
+  void openRefused(String cause) {
+    registry.counter(OPENS_REFUSED, "cause", cause).increment();
   }
 
   void sessionOpened() {

@@ -9,11 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
@@ -29,26 +26,33 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.cluster.ResumableFronts;
+import org.voicerelay.stt.cluster.SessionClaims;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
  * addresses of its own with one gateway WebSocket behind it. Everything on the bus is JSON or a
  * Buffer, so any JVM language, a bridge client or another cluster node can use all of it; the
- * contract is in {@code docs-bus-contract.md} and {@code asyncapi/stt-eventbus.json}.
+ * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
+ *
+ * <p>Admission control ({@link NodeLoad}, {@code docs/operations.md}): a session is opened only
+ * while its worst-case audio fits the node audio budget and the node is not saturated; a saturated
+ * node consumes {@code <prefix>.open} on itself only, so a cluster sends opens to other nodes, and
+ * answers 503 {@code overloaded} to callers that have no other node. Opened sessions are never shed.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
- * <p>Undeploying ends every session cleanly: finalize, the last final transcript, the
+ * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly: finalize, the last final transcript, the
  * {@code closed} event; sessions still busy after {@code shutdownTimeoutMs} are aborted.
  */
 public class SttVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SttVerticle.class);
-  /** How long an idempotent open waits to learn whether another node already runs the session. */
-  private static final long PROBE_TIMEOUT_MS = 2_000;
+  /** How long an idempotent open waits for another node that is opening the same id. */
+  private static final long CLAIM_WAIT_MS = 5_000;
 
   private final SttVerticleOptions givenOptions;
   private final MeterRegistry givenRegistry;
@@ -60,7 +64,10 @@ public class SttVerticle extends VerticleBase {
   private SttClient sharedClient;
   private SessionRegistry registry;
   private SttMetrics metrics;
-  private MessageConsumer<Object> openConsumer;
+  private SessionClaims claims;
+  private AdmissionControl admission;
+  private OpenGate openGate;
+  private ResumableFronts fronts;
   private HttpServer prometheusServer;
   private TcpEventBusBridge bridge;
   private boolean stopping;
@@ -95,14 +102,21 @@ public class SttVerticle extends VerticleBase {
         : LayeredConfig.load(vertx, config(), env);
     return loaded.compose(opts -> {
       options = opts;
+      BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
       node = opts.getNode() != null ? opts.getNode()
           : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
       sharedClient = SttClient.create(vertx, clientOptions());
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
-      openConsumer = vertx.eventBus().consumer(SessionAddresses.open(opts.getPrefix()), this::onOpen);
+      claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, opts, node, claims);
+      admission = AdmissionControl.join(vertx, opts);
+      metrics.nodeLoad(admission);
+      openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
+          registry);
       List<Future<?>> starting = new ArrayList<>();
-      starting.add(openConsumer.completion());
+      starting.add(openGate.start());
+      starting.add(fronts.start(this::onOpen));
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
         starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
@@ -112,7 +126,7 @@ public class SttVerticle extends VerticleBase {
       }
       return Future.all(starting);
     }).onSuccess(v -> LOG.info("stt bus ready on {} (node {}, maxSessions {}{}{})",
-        SessionAddresses.open(options.getPrefix()), node, options.getMaxSessions(),
+        BusContract.openAddress(options.getPrefix()), node, options.getMaxSessions(),
         prometheusServer == null ? "" : ", metrics on :" + prometheusServer.actualPort()
             + options.getPrometheusPath(),
         bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + bridgePort()));
@@ -121,12 +135,14 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (registry == null) {
+    if (registry == null || openGate == null) {
       return Future.succeededFuture();
     }
+    openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
+    closing.add(fronts.stop(options.getShutdownTimeoutMs()));
     for (BusSession session : registry.live()) {
-      session.end(BusSession.REASON_SHUTDOWN);
+      session.end(BusContract.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
     }
     Promise<Void> allClosed = Promise.promise();
@@ -137,14 +153,15 @@ public class SttVerticle extends VerticleBase {
         for (BusSession session : registry.live()) {
           LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
               options.getShutdownTimeoutMs());
-          session.close(BusSession.REASON_SHUTDOWN);
+          session.close(BusContract.REASON_SHUTDOWN);
         }
       });
       allClosed.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
-      releasing.add(openConsumer.unregister());
+      releasing.add(openGate.stop(options.getPrefix()));
+      releasing.add(claims.releaseAll());
       for (BusSession session : registry.all()) {
         releasing.add(session.unregister());
         registry.remove(session);
@@ -175,6 +192,11 @@ public class SttVerticle extends VerticleBase {
     return bridge == null ? -1 : options.getBridgePort();
   }
 
+  /** The load of this node (shared by every instance of the verticle with the same prefix), or null before start. */
+  public NodeLoad nodeLoad() {
+    return admission;
+  }
+
   /** The registry the verticle's meters are in. */
   public MeterRegistry meterRegistry() {
     return metrics == null ? null : metrics.registry();
@@ -189,7 +211,12 @@ public class SttVerticle extends VerticleBase {
         throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
-      reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      if (request.resumable()) {
+        reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
+            ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
+      } else {
+        reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+      }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {
@@ -213,8 +240,8 @@ public class SttVerticle extends VerticleBase {
   }
 
   /**
-   * The same id opens the same session: here, by the registry; elsewhere in the cluster, by
-   * asking the session's control address for its status first.
+   * The same id opens the same session: here, by the registry; anywhere in the cluster, by the
+   * id's claim ({@link SessionClaims}), which only one open wins.
    */
   private Future<JsonObject> openIdempotent(OpenRequest request) {
     String id = request.sessionId();
@@ -228,39 +255,13 @@ public class SttVerticle extends VerticleBase {
     if (pending != null) {
       return pending;
     }
-    Future<JsonObject> opened = probe(id).compose(found -> found != null ? Future.succeededFuture(found)
-        : create(id, request));
+    Future<JsonObject> opened = claims.open(id, () -> create(id, request).onSuccess(reply -> {
+      BusSession created = registry.get(id);
+      created.closedFuture().onComplete(ar -> claims.closed(id, options.getClosedSessionLingerMs()));
+    }));
     opening.put(id, opened);
     opened.onComplete(ar -> opening.remove(id));
     return opened;
-  }
-
-  /** The open reply of a session with this id elsewhere, null if there is none. */
-  private Future<JsonObject> probe(String id) {
-    SessionAddresses addresses = SessionAddresses.of(options.getPrefix(), id);
-    return vertx.eventBus().<Object>request(addresses.control(), new JsonObject().put("action", "status"),
-            new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS))
-        .compose(reply -> {
-          JsonObject status = (JsonObject) reply.body();
-          if ("closed".equals(status.getString("state"))) {
-            return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED,
-                "session " + id + " has ended"));
-          }
-          JsonObject found = new JsonObject();
-          for (String key : List.of("sessionId", "audioAddress", "controlAddress", "eventsAddress", "node")) {
-            found.put(key, status.getValue(key));
-          }
-          return Future.succeededFuture(found);
-        }, err -> {
-          if (err instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
-            return Future.succeededFuture(null);
-          }
-          if (err instanceof ReplyException e && e.failureCode() > 0) {
-            return Future.failedFuture(e);
-          }
-          return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
-              "cannot tell whether session " + id + " already runs elsewhere: " + err.getMessage()));
-        });
   }
 
   private Future<JsonObject> create(String id, OpenRequest request) {
@@ -268,7 +269,13 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
           "the stt verticle is being undeployed"));
     }
+    AdmissionControl.Cause refused = admission.tryAdmit();
+    if (refused != null) {
+      metrics.openRefused(refused.wireName);
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
+    }
     if (!registry.tryReserve()) {
+      admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
           "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
     }
@@ -286,16 +293,18 @@ public class SttVerticle extends VerticleBase {
           metrics, stream, this::onSessionClosed);
     } catch (IllegalArgumentException e) {
       registry.release();
+      admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (RuntimeException e) {
       registry.release();
+      admission.release();
       LOG.warn("cannot open session {}", id, e);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
     }
     registry.add(session);
     metrics.sessionOpened();
     return session.start().map(v -> session.openReply()).recover(err -> {
-      session.close(BusSession.REASON_FAILED);
+      session.close(BusContract.REASON_FAILED);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
           "cannot register the addresses of session " + id + ": " + err.getMessage()));
     });
@@ -303,6 +312,7 @@ public class SttVerticle extends VerticleBase {
 
   private void onSessionClosed(BusSession session) {
     registry.release();
+    admission.release();
     metrics.sessionClosed(session.reason());
     if (stopping) {
       return;

@@ -16,6 +16,7 @@ import org.voicerelay.stt.client.SttOptions;
  * {"prefix":"stt", "client":{SttOptions}, "maxSessions":1000, "maxBufferedBytes":1048576,
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
+ *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":100, "admissionRecoveryMs":3000,
  *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
  *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
  * </pre>
@@ -24,7 +25,7 @@ import org.voicerelay.stt.client.SttOptions;
  */
 public class SttVerticleOptions {
 
-  public static final String DEFAULT_PREFIX = "stt";
+  public static final String DEFAULT_PREFIX = BusContract.DEFAULT_PREFIX;
   /** Live sessions per node (all instances of the verticle in one Vert.x instance together). */
   public static final int DEFAULT_MAX_SESSIONS = 1000;
   /** Per session, bytes at the gateway session rate waiting to be sent: about 32 s at 16 kHz. */
@@ -43,6 +44,14 @@ public class SttVerticleOptions {
   public static final long DEFAULT_CLOSED_SESSION_LINGER_MS = 10_000;
   /** On undeploy: how long sessions may take to deliver their final transcript before being aborted. */
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+  /** 0: the node audio budget is {@link #DEFAULT_AUDIO_BUDGET_HEAP_SHARE} of the JVM's max heap. */
+  public static final long DEFAULT_NODE_AUDIO_BUDGET_BYTES = 0;
+  /** The share of the max heap that buffered and replay audio may take when no budget is set. */
+  public static final double DEFAULT_AUDIO_BUDGET_HEAP_SHARE = 0.5;
+  /** Event-loop lag (smoothed lateness of a 100 ms timer) beyond which the node takes no open. */
+  public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 100;
+  /** How long a saturated node must stay below its marks before it takes opens again. */
+  public static final long DEFAULT_ADMISSION_RECOVERY_MS = 3_000;
   public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final boolean DEFAULT_PROMETHEUS_ENABLED = false;
   public static final String DEFAULT_PROMETHEUS_HOST = "0.0.0.0";
@@ -63,6 +72,9 @@ public class SttVerticleOptions {
   private long closedSessionLingerMs = DEFAULT_CLOSED_SESSION_LINGER_MS;
   private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   private String node;
+  private long nodeAudioBudgetBytes = DEFAULT_NODE_AUDIO_BUDGET_BYTES;
+  private long maxEventLoopLagMs = DEFAULT_MAX_EVENT_LOOP_LAG_MS;
+  private long admissionRecoveryMs = DEFAULT_ADMISSION_RECOVERY_MS;
   private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
   private boolean prometheusEnabled = DEFAULT_PROMETHEUS_ENABLED;
   private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
@@ -71,6 +83,19 @@ public class SttVerticleOptions {
   private boolean bridgeEnabled = DEFAULT_BRIDGE_ENABLED;
   private String bridgeHost = DEFAULT_BRIDGE_HOST;
   private int bridgePort = DEFAULT_BRIDGE_PORT;
+  /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
+  public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
+  private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
+
+  public boolean isResumableByDefault() {
+    return resumableByDefault;
+  }
+
+  /** Whether an open that does not say {@code resumable} is resumable. */
+  public SttVerticleOptions setResumableByDefault(boolean resumableByDefault) {
+    this.resumableByDefault = resumableByDefault;
+    return this;
+  }
 
   public SttVerticleOptions() {
   }
@@ -86,6 +111,9 @@ public class SttVerticleOptions {
     this.closedSessionLingerMs = other.closedSessionLingerMs;
     this.shutdownTimeoutMs = other.shutdownTimeoutMs;
     this.node = other.node;
+    this.nodeAudioBudgetBytes = other.nodeAudioBudgetBytes;
+    this.maxEventLoopLagMs = other.maxEventLoopLagMs;
+    this.admissionRecoveryMs = other.admissionRecoveryMs;
     this.metricsEnabled = other.metricsEnabled;
     this.prometheusEnabled = other.prometheusEnabled;
     this.prometheusHost = other.prometheusHost;
@@ -94,6 +122,7 @@ public class SttVerticleOptions {
     this.bridgeEnabled = other.bridgeEnabled;
     this.bridgeHost = other.bridgeHost;
     this.bridgePort = other.bridgePort;
+    this.resumableByDefault = other.resumableByDefault;
   }
 
   /**
@@ -120,6 +149,9 @@ public class SttVerticleOptions {
     setClosedSessionLingerMs(json.getLong("closedSessionLingerMs", DEFAULT_CLOSED_SESSION_LINGER_MS));
     setShutdownTimeoutMs(json.getLong("shutdownTimeoutMs", DEFAULT_SHUTDOWN_TIMEOUT_MS));
     setNode(json.getString("node"));
+    setNodeAudioBudgetBytes(json.getLong("nodeAudioBudgetBytes", DEFAULT_NODE_AUDIO_BUDGET_BYTES));
+    setMaxEventLoopLagMs(json.getLong("maxEventLoopLagMs", DEFAULT_MAX_EVENT_LOOP_LAG_MS));
+    setAdmissionRecoveryMs(json.getLong("admissionRecoveryMs", DEFAULT_ADMISSION_RECOVERY_MS));
     JsonObject metrics = json.getJsonObject("metrics", new JsonObject());
     setMetricsEnabled(metrics.getBoolean("enabled", DEFAULT_METRICS_ENABLED));
     JsonObject prometheus = metrics.getJsonObject("prometheus", new JsonObject());
@@ -131,6 +163,7 @@ public class SttVerticleOptions {
     setBridgeEnabled(bridge.getBoolean("enabled", DEFAULT_BRIDGE_ENABLED));
     setBridgeHost(bridge.getString("host", DEFAULT_BRIDGE_HOST));
     setBridgePort(bridge.getInteger("port", DEFAULT_BRIDGE_PORT));
+    setResumableByDefault(json.getBoolean("resumableByDefault", DEFAULT_RESUMABLE_BY_DEFAULT));
   }
 
   /** Every option, without the client's API secret. */
@@ -148,11 +181,15 @@ public class SttVerticleOptions {
     if (node != null) {
       json.put("node", node);
     }
+    json.put("nodeAudioBudgetBytes", nodeAudioBudgetBytes)
+        .put("maxEventLoopLagMs", maxEventLoopLagMs)
+        .put("admissionRecoveryMs", admissionRecoveryMs);
     json.put("metrics", new JsonObject().put("enabled", metricsEnabled)
         .put("prometheus", new JsonObject().put("enabled", prometheusEnabled)
             .put("host", prometheusHost).put("port", prometheusPort).put("path", prometheusPath)));
     json.put("bridge", new JsonObject().put("enabled", bridgeEnabled).put("host", bridgeHost)
         .put("port", bridgePort));
+    json.put("resumableByDefault", resumableByDefault);
     return json;
   }
 
@@ -246,6 +283,7 @@ public class SttVerticleOptions {
             + prefixes);
       }
     }
+    BusContract.checkEventsPrefixes(prefix, prefixes);
     this.allowedEventsPrefixes = new ArrayList<>(prefixes);
     return this;
   }
@@ -282,6 +320,54 @@ public class SttVerticleOptions {
   /** The name of this node in open replies and status; unset: {@code HOSTNAME} or "local", plus the pid. */
   public SttVerticleOptions setNode(String node) {
     this.node = node == null || node.isBlank() ? null : node;
+    return this;
+  }
+
+  public long getNodeAudioBudgetBytes() {
+    return nodeAudioBudgetBytes;
+  }
+
+  /**
+   * Bytes of buffered and replay audio the whole node may hold. A session is admitted only while
+   * its worst case ({@code maxBufferedBytes} plus the client's replay buffer) fits beside the worst
+   * cases of the sessions already admitted, so the audio never outgrows the heap. 0: half of the
+   * max heap ({@link #DEFAULT_AUDIO_BUDGET_HEAP_SHARE}).
+   */
+  public SttVerticleOptions setNodeAudioBudgetBytes(long nodeAudioBudgetBytes) {
+    if (nodeAudioBudgetBytes < 0) {
+      throw new IllegalArgumentException("nodeAudioBudgetBytes must be >= 0 (0: half of the max heap), got "
+          + nodeAudioBudgetBytes);
+    }
+    this.nodeAudioBudgetBytes = nodeAudioBudgetBytes;
+    return this;
+  }
+
+  public long getMaxEventLoopLagMs() {
+    return maxEventLoopLagMs;
+  }
+
+  /**
+   * The node is saturated, and takes no open, while its event loops run a timer later than this
+   * (smoothed): its admitted sessions need the CPU to stay in real time.
+   */
+  public SttVerticleOptions setMaxEventLoopLagMs(long maxEventLoopLagMs) {
+    if (maxEventLoopLagMs < 1) {
+      throw new IllegalArgumentException("maxEventLoopLagMs must be >= 1, got " + maxEventLoopLagMs);
+    }
+    this.maxEventLoopLagMs = maxEventLoopLagMs;
+    return this;
+  }
+
+  public long getAdmissionRecoveryMs() {
+    return admissionRecoveryMs;
+  }
+
+  /** How long a saturated node must stay below half its marks before it takes opens again. */
+  public SttVerticleOptions setAdmissionRecoveryMs(long admissionRecoveryMs) {
+    if (admissionRecoveryMs < 0) {
+      throw new IllegalArgumentException("admissionRecoveryMs must be >= 0, got " + admissionRecoveryMs);
+    }
+    this.admissionRecoveryMs = admissionRecoveryMs;
     return this;
   }
 

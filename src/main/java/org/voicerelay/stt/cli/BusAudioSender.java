@@ -8,10 +8,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.function.DoubleConsumer;
 
 /**
- * Sends a recording to a session's audio address the way DESIGN.md's flow control asks: as
- * request/reply with a small window of unanswered chunks, so the whole path bus → verticle →
- * WebSocket → gateway paces the sender. In real-time mode each chunk also waits for its moment
- * on the recording's clock (a timer, never a sleep).
+ * Sends a recording to a session's audio address the way the bus contract's flow control asks
+ * (docs/event-bus.md): as request/reply with a small window of unanswered chunks, so the whole
+ * path bus → verticle → WebSocket → gateway paces the sender. In real-time mode each chunk also
+ * waits for its moment on the recording's clock (a timer, never a sleep).
  */
 final class BusAudioSender {
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 
 /**
@@ -44,7 +45,7 @@ public class NodeLossWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLossWatcher.class);
 
   /** The {@code reason} of the {@code closed} event and the {@code error.code} it carries. */
-  public static final String REASON_NODE_LOST = "node_lost";
+  public static final String REASON_NODE_LOST = BusContract.REASON_NODE_LOST;
   /** Hazelcast member attribute under which Vert.x keeps its node id. */
   private static final String VERTX_NODE_ID = "__vertx.nodeId";
   private static final long LOCAL_PROBE_TIMEOUT_MS = 5_000;
@@ -151,7 +152,7 @@ public class NodeLossWatcher extends VerticleBase {
           context.runOnContext(v -> verifyOwnership(reply));
         } else if (!delivery.send() && body.getValue("sessionId") instanceof String id
             && body.getValue("seq") instanceof Number seq) {
-          boolean closed = "closed".equals(body.getString("type"));
+          boolean closed = BusContract.EVENT_CLOSED.equals(body.getString("type"));
           long n = seq.longValue();
           context.runOnContext(v -> onEvent(id, n, closed));
         }
@@ -163,12 +164,17 @@ public class NodeLossWatcher extends VerticleBase {
     }
   }
 
+  /**
+   * An open reply names the session's own addresses; fields may be added to it (a resumable
+   * session's reply has more), so only these are checked, and an event (it has a {@code seq}) is none.
+   */
   private boolean isOpenReply(JsonObject body) {
-    return body.size() == 5 && body.getValue("sessionId") instanceof String id
+    return body.getValue("sessionId") instanceof String id
+        && !body.containsKey("seq")
         && body.getValue("eventsAddress") instanceof String
         && body.getValue("node") instanceof String
-        && (prefix + ".session." + id + ".audio").equals(body.getValue("audioAddress"))
-        && (prefix + ".session." + id + ".control").equals(body.getValue("controlAddress"));
+        && BusContract.audioAddress(prefix, id).equals(body.getValue("audioAddress"))
+        && BusContract.controlAddress(prefix, id).equals(body.getValue("controlAddress"));
   }
 
   /**
@@ -180,7 +186,7 @@ public class NodeLossWatcher extends VerticleBase {
     if (owned.containsKey(id) || !verifying.add(id)) {
       return;
     }
-    vertx.eventBus().<JsonObject>request(reply.getString("controlAddress"), new JsonObject().put("action", "status"),
+    vertx.eventBus().<JsonObject>request(reply.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_STATUS),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(LOCAL_PROBE_TIMEOUT_MS))
         .onComplete(ar -> {
           verifying.remove(id);
@@ -243,6 +249,8 @@ public class NodeLossWatcher extends VerticleBase {
     if (lostNodeId.equals(clusterManager.getNodeId()) || sessions == null) {
       return;
     }
+    SessionClaims.releaseNode(vertx, prefix, lostNodeId).onFailure(err ->
+        LOG.warn("cannot release the session ids claimed by lost node {}: {}", lostNodeId, err.getMessage()));
     sessions.entries().onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("cannot list the sessions of lost node {}: {}", lostNodeId, ar.cause().getMessage());
@@ -265,7 +273,7 @@ public class NodeLossWatcher extends VerticleBase {
     JsonObject closed = new JsonObject()
         .put("sessionId", entry.getString("sessionId"))
         .put("seq", entry.getLong("lastSeq", 0L) + 1)
-        .put("type", "closed")
+        .put("type", BusContract.EVENT_CLOSED)
         .put("reason", REASON_NODE_LOST)
         .put("error", new JsonObject()
             .put("code", REASON_NODE_LOST)

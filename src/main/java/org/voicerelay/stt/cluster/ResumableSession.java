@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
 public final class ResumableSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResumableSession.class);
+  /**
+   * The event that tells the handler recognition moved to a new session: {@code node},
+   * {@code previousNode}, {@code reason}, {@code replayedBytes}, {@code offsetSeconds} and
+   * {@code lostBytes} (audio beyond {@code maxReplayBytes} that had no final transcript and could
+   * not be sent again; the total so far).
+   */
+  public static final String EVENT_RECOGNITION_MOVED = "recognition_moved";
   /** A failure code of the contract saying the session is over on a node that is still there. */
   private static final Set<Integer> ENDED_ON_LIVE_NODE = Set.of(409, 410, 503);
   private static final Set<Integer> NOT_RETRYABLE_OPEN = Set.of(400, 403);
@@ -78,6 +85,8 @@ public final class ResumableSession {
   private long seq;
   private int resumes;
   private long droppedReplayBytes;
+  private long finalizedUpTo;
+  private long lostBytes;
   private String lossReason;
 
   private ResumableSession(Vertx vertx, ResumableSessionOptions options) {
@@ -193,6 +202,52 @@ public final class ResumableSession {
     return resumes;
   }
 
+  /**
+   * Hands an event of the caller's own (an {@code error} about its input, say) to the handler in
+   * line with the others: numbered, after every event before it.
+   */
+  public void emit(JsonObject event) {
+    onContext(() -> {
+      if (state != State.CLOSED) {
+        deliver(event.copy());
+      }
+    });
+  }
+
+  /** Audio lost to the transcript on a resume: dropped beyond {@code maxReplayBytes} before it was final. */
+  public long lostBytes() {
+    return lostBytes;
+  }
+
+  /**
+   * Changes model, language or extra of the current session and of every later one; completes with
+   * the session's status reply.
+   */
+  public Future<JsonObject> update(JsonObject fields) {
+    Promise<JsonObject> done = Promise.promise();
+    onContext(() -> {
+      if (state != State.OPEN) {
+        done.fail(new IllegalStateException("no open session to update (" + state + ")"));
+        return;
+      }
+      JsonObject request = new JsonObject().put("action", "update");
+      JsonObject open = options.getOpen().copy();
+      for (String key : new String[] {"model", "language", "extra"}) {
+        if (fields.getValue(key) != null) {
+          request.put(key, fields.getValue(key));
+          open.put(key, fields.getValue(key));
+        }
+      }
+      vertx.eventBus().<JsonObject>request(session.getString("controlAddress"), request, delivery())
+          .map(reply -> {
+            options.setOpen(open);
+            return reply.body();
+          })
+          .onComplete(done);
+    });
+    return done.future();
+  }
+
   /** Sent audio dropped from the replay buffer because it exceeded {@code maxReplayBytes}. */
   public long droppedReplayBytes() {
     return droppedReplayBytes;
@@ -253,6 +308,7 @@ public final class ResumableSession {
   }
 
   private void onOpened(JsonObject reply, String previous, String reason) {
+    String previousNode = node();
     session = reply;
     sessionId = reply.getString("sessionId");
     sessionBase = retainedStart;
@@ -263,6 +319,8 @@ public final class ResumableSession {
       firstOpen.complete(this);
     } else {
       resumes++;
+      lostBytes += Math.max(0, retainedStart - finalizedUpTo);
+      finalizedUpTo = retainedStart;
       LOG.info("transcription resumed: session {} on node {} replaces {} ({}); replaying {} bytes",
           sessionId, reply.getString("node"), previous, reason, written - retainedStart);
       resumeHandler.handle(new JsonObject()
@@ -272,6 +330,10 @@ public final class ResumableSession {
           .put("reason", reason)
           .put("replayedBytes", written - retainedStart)
           .put("offsetSeconds", sessionBase / (double) bytesPerSecond));
+      deliver(new JsonObject().put("sessionId", sessionId).put("type", EVENT_RECOGNITION_MOVED)
+          .put("node", reply.getString("node")).put("previousNode", previousNode).put("reason", reason)
+          .put("replayedBytes", written - retainedStart).put("offsetSeconds", sessionBase / (double) bytesPerSecond)
+          .put("lostBytes", lostBytes));
     }
     pump();
   }
@@ -379,6 +441,7 @@ public final class ResumableSession {
       }
     }
     retainedStart = Math.max(retainedStart, upTo);
+    finalizedUpTo = Math.max(finalizedUpTo, upTo);
   }
 
   // ------------------------------------------------------------ end

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.bus.BusContract;
 
 /**
  * The SockJS bridge's event handler, and the security boundary between pages and the bus. A
@@ -40,8 +41,9 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     this.options = options;
     this.connections = connections;
     this.opener = opener;
-    this.openAddress = options.getPrefix() + ".open";
-    this.eventsAddress = Pattern.compile(Pattern.quote(options.getPrefix() + ".session.") + ".*\\.events");
+    this.openAddress = BusContract.openAddress(options.getPrefix());
+    this.eventsAddress = Pattern.compile(Pattern.quote(BusContract.sessionAddressPrefix(options.getPrefix()))
+        + ".*\\.events");
   }
 
   @Override

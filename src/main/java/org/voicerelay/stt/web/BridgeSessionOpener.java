@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.bus.BusErrorCode;
 import org.voicerelay.stt.web.BridgeConnection.OwnedSession;
 
@@ -99,7 +100,7 @@ final class BridgeSessionOpener {
       return;
     }
     String sessionId = BridgeConnections.randomId("w");
-    String eventsAddress = options.getPrefix() + ".session." + sessionId + ".events";
+    String eventsAddress = BusContract.defaultEventsAddress(options.getPrefix(), sessionId);
     JsonObject request = new JsonObject().put("sessionId", sessionId);
     for (String field : List.of("sampleRate", "language", "model")) {
       if (body.containsKey(field)) {
@@ -111,7 +112,7 @@ final class BridgeSessionOpener {
     session.tracker.handler(event -> onEvent(connection, session, event));
     connection.reserve(session);
     session.tracker.completion()
-        .compose(v -> vertx.eventBus().<Object>request(options.getPrefix() + ".open", request,
+        .compose(v -> vertx.eventBus().<Object>request(BusContract.openAddress(options.getPrefix()), request,
             new DeliveryOptions().setSendTimeout(options.getOpenTimeoutMs())))
         .onComplete(ar -> {
           if (ar.failed()) {

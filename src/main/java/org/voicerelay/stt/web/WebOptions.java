@@ -1,6 +1,7 @@
 package org.voicerelay.stt.web;
 
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.Objects;
  *  "maxRequestsPerConnection":32, "openTimeoutMs":10000, "allowedOrigins":[]}
  * </pre>
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class WebOptions {
 
   /** Opt-in: a deployed verticle with {@code enabled=false} serves nothing. */
@@ -61,22 +64,7 @@ public class WebOptions {
   }
 
   public WebOptions(JsonObject json) {
-    this();
-    setEnabled(json.getBoolean("enabled", DEFAULT_ENABLED));
-    setHost(json.getString("host", DEFAULT_HOST));
-    setPort(json.getInteger("port", DEFAULT_PORT));
-    setPrefix(json.getString("prefix", DEFAULT_PREFIX));
-    setMaxSessionsPerConnection(json.getInteger("maxSessionsPerConnection", DEFAULT_MAX_SESSIONS_PER_CONNECTION));
-    setMaxRequestsPerConnection(json.getInteger("maxRequestsPerConnection", DEFAULT_MAX_REQUESTS_PER_CONNECTION));
-    setOpenTimeoutMs(json.getLong("openTimeoutMs", DEFAULT_OPEN_TIMEOUT_MS));
-    JsonArray origins = json.getJsonArray("allowedOrigins");
-    if (origins != null) {
-      List<String> list = new ArrayList<>();
-      for (Object o : origins) {
-        list.add(String.valueOf(o));
-      }
-      setAllowedOrigins(list);
-    }
+    WebOptionsConverter.fromJson(json, this);
   }
 
   /**
@@ -112,15 +100,9 @@ public class WebOptions {
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("enabled", enabled)
-        .put("host", host)
-        .put("port", port)
-        .put("prefix", prefix)
-        .put("maxSessionsPerConnection", maxSessionsPerConnection)
-        .put("maxRequestsPerConnection", maxRequestsPerConnection)
-        .put("openTimeoutMs", openTimeoutMs)
-        .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)));
+    JsonObject json = new JsonObject();
+    WebOptionsConverter.toJson(this, json);
+    return json;
   }
 
   public boolean isEnabled() {

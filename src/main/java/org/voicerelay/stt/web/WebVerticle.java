@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.bus.BusContract;
 
 /**
  * The opt-in web endpoint: one page that streams the browser's microphone to the
@@ -113,11 +114,10 @@ public class WebVerticle extends VerticleBase {
 
   /** Coarse permissions; the guard decides per connection and session. */
   private SockJSBridgeOptions bridgeOptions() {
-    String sessionRegex = Pattern.quote(options.getPrefix() + ".session.") + "[A-Za-z0-9_-]{1,64}";
     return new SockJSBridgeOptions()
         .addInboundPermitted(new PermittedOptions().setAddress(opener.address()))
-        .addInboundPermitted(new PermittedOptions().setAddressRegex(sessionRegex + "\\.(audio|control)"))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(sessionRegex + "\\.events"))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(BusContract.inputAddressRegex(options.getPrefix())))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(BusContract.eventsAddressRegex(options.getPrefix())))
         .setMaxHandlersPerSocket(options.getMaxRequestsPerConnection())
         .setMaxAddressLength(128);
   }

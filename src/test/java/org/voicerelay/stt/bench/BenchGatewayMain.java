@@ -33,7 +33,8 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
  * {@code reset} (clears the histogram and the CPU baseline), {@code report}, {@code quit}. Prints
  * {@code bench gateway listening on PORT} once it accepts connections.
  *
- * <p>Usage: {@code BenchGatewayMain [port] [instances] [endpointSeconds]}.
+ * <p>Usage: {@code BenchGatewayMain [port] [instances] [endpointSeconds] [sessionClosedReply]}
+ * (the last {@code false} for LiveKit's Node client 1.9.0, see {@link LocalGatewayOptions}).
  */
 public final class BenchGatewayMain {
 
@@ -46,12 +47,15 @@ public final class BenchGatewayMain {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     double endpointSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+    boolean sessionClosedReply = args.length > 3 ? Boolean.parseBoolean(args[3])
+        : LocalGatewayOptions.DEFAULT_SESSION_CLOSED_REPLY;
     Histogram latency = new Histogram();
     Recognizer counting = new CountingRecognizer(new JsonObject().put("endpointSeconds", endpointSeconds));
     Recognizer marked = new MarkerRecognizer(counting, latency);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, instances)));
     LocalGatewayOptions options = new LocalGatewayOptions().setRecognizer("counting").setPort(port)
         .setMaxSessions(100_000).setIdleTimeout(600_000).setMaxPendingBytes(64L * 1024 * 1024)
+        .setSessionClosedReply(sessionClosedReply)
         .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", "benchkey"))
         .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", "bench-secret-0123456789abcdef"));
     LocalGatewayVerticle[] first = new LocalGatewayVerticle[1];

@@ -41,11 +41,14 @@ import org.voicerelay.stt.client.SttOptions;
  * whether every byte arrived.
  *
  * <pre>
- * load:       --mode load --sessions N --seconds S [--warmup W] [--chunk-ms 100] [--instances 1] [--profile]
+ * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1] [--profile]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * </pre>
  *
- * <p>Load mode: N sessions over the event bus, each sent {@code chunk-ms} of pcm_s16le at 16 kHz
+ * <p>Load mode: N sessions are opened over the event bus in waves every 500 ms during the first
+ * {@code ramp-seconds} (0: all before any audio), each admitted one streaming from the next tick,
+ * so the verticle's admission control sees its real load grow; refused opens are counted
+ * ({@code admitted A of N sessions}). Each admitted session is sent {@code chunk-ms} of pcm_s16le at 16 kHz
  * every {@code chunk-ms} by one pacing thread (sessions staggered evenly over the period), W
  * seconds of warm-up, then S seconds measured, then {@code end} for each and the wait for its
  * final transcript. Every 50 ms frame carries the send time (see {@link BenchGatewayMain}). The
@@ -81,8 +84,15 @@ public final class LoadBench {
   private long[] finalBytes;
   private long[] finalChecksum;
   private CountDownLatch closedLatch;
+  /** Indexes of the sessions the verticle admitted, and the refusals of the others by failure code. */
+  private int[] admitted;
+  private final Map<String, Integer> refusals = new java.util.TreeMap<>();
+  private SttVerticle verticle;
   private final AtomicInteger errorEvents = new AtomicInteger();
   private final AtomicInteger reconnectEvents = new AtomicInteger();
+  private final AtomicInteger closedEvents = new AtomicInteger();
+  /** Load mode: the sessions admitted so far, in order; replaced (never changed) as opens succeed. */
+  private volatile int[] active = new int[0];
 
   private LoadBench(Map<String, String> args) {
     this.args = args;
@@ -151,7 +161,11 @@ public final class LoadBench {
             .setApiKey(KEY).setApiSecret(SECRET)
             .setFinalQuietMs(100)
             .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000).setMaxRetry(3)));
-    join(vertx.deployVerticle(() -> new SttVerticle(options), new DeploymentOptions().setInstances(instances)));
+    join(vertx.deployVerticle(() -> {
+      SttVerticle v = new SttVerticle(options);
+      verticle = v;
+      return v;
+    }, new DeploymentOptions().setInstances(instances)));
   }
 
   private void shutdown() {
@@ -187,14 +201,17 @@ public final class LoadBench {
     finalAt = new long[n];
     finalBytes = new long[n];
     finalChecksum = new long[n];
-    closedLatch = new CountDownLatch(n);
+    refusals.clear();
     for (int i = 0; i < n; i++) {
       crcs[i] = new CRC32();
       finalBytes[i] = -1;
     }
   }
 
-  /** Registers the events consumer of each session, then opens the sessions, 200 at a time. */
+  /**
+   * Registers the events consumer of each session, then opens the sessions, 200 at a time; the
+   * sessions the verticle refuses (503 overloaded, 429) are counted and left out of the run.
+   */
   private void openSessions() {
     List<Future<?>> consumers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -209,10 +226,80 @@ public final class LoadBench {
         int s = i;
         opened.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
                 .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
-            .onSuccess(m -> sessions[s] = m.body()));
+            .onSuccess(m -> sessions[s] = m.body())
+            .onFailure(this::countRefusal));
       }
-      join(Future.all(opened));
+      join(Future.join(opened).otherwiseEmpty());
     }
+    admitted = java.util.stream.IntStream.range(0, n).filter(i -> sessions[i] != null).toArray();
+    closedLatch = new CountDownLatch(admitted.length);
+  }
+
+  /**
+   * Opens the sessions in waves every 500 ms over {@code seconds}, while the sessions already
+   * admitted stream: the node sees its real load grow and its admission control decides, as it
+   * would in a fleet where calls arrive over time. An admitted session starts streaming at the
+   * next tick.
+   */
+  private Thread rampOpens(int seconds) {
+    List<Future<?>> consumers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int s = i;
+      consumers.add(vertx.eventBus().<JsonObject>consumer(eventsPrefix + i, m -> onEvent(s, m.body()))
+          .completion());
+    }
+    join(Future.all(consumers));
+    int waves = Math.max(1, seconds * 2);
+    Thread opener = new Thread(() -> {
+      long start = System.nanoTime();
+      List<Future<?>> all = new ArrayList<>();
+      for (int w = 0; w < waves; w++) {
+        long due = start + TimeUnit.MILLISECONDS.toNanos(500L * w);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        for (int i = w * n / waves; i < (w + 1) * n / waves; i++) {
+          int s = i;
+          all.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
+                  .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
+              .onSuccess(m -> {
+                sessions[s] = m.body();
+                synchronized (this) {
+                  int[] grown = Arrays.copyOf(active, active.length + 1);
+                  grown[grown.length - 1] = s;
+                  active = grown;
+                }
+              })
+              .onFailure(this::countRefusal));
+        }
+      }
+      join(Future.join(all).otherwiseEmpty());
+    }, "bench-opener");
+    opener.start();
+    return opener;
+  }
+
+  private void countRefusal(Throwable err) {
+    String code = err instanceof io.vertx.core.eventbus.ReplyException e && e.failureCode() > 0
+        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode())
+        : String.valueOf(err.getMessage());
+    synchronized (refusals) {
+      refusals.merge(code, 1, Integer::sum);
+    }
+  }
+
+  /** {@code admitted A of N sessions (refused: 503 overloaded x K)}. */
+  private String admissionLine() {
+    StringBuilder b = new StringBuilder().append("admitted ").append(admitted.length).append(" of ").append(n)
+        .append(" sessions");
+    if (!refusals.isEmpty()) {
+      b.append(" (refused: ");
+      refusals.forEach((code, count) -> b.append(code).append(" x ").append(count).append(", "));
+      b.setLength(b.length() - 2);
+      b.append(')');
+    }
+    return b.toString();
   }
 
   private void onEvent(int s, JsonObject event) {
@@ -229,7 +316,12 @@ public final class LoadBench {
       }
       case "error" -> errorEvents.incrementAndGet();
       case "reconnecting" -> reconnectEvents.incrementAndGet();
-      case "closed" -> closedLatch.countDown();
+      case "closed" -> {
+        closedEvents.incrementAndGet();
+        if (closedLatch != null) {
+          closedLatch.countDown();
+        }
+      }
       default -> {
       }
     }
@@ -240,13 +332,14 @@ public final class LoadBench {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       List<Future<Message<JsonObject>>> status = new ArrayList<>();
-      for (JsonObject s : sessions) {
+      for (int i : admitted) {
+        JsonObject s = sessions[i];
         status.add(vertx.eventBus().request(s.getString("controlAddress"), new JsonObject().put("action", "status")));
       }
       join(Future.all(status));
       long connected = status.stream()
           .filter(f -> "CONNECTED".equals(f.result().body().getJsonObject("stream").getString("state"))).count();
-      if (connected == n) {
+      if (connected == admitted.length) {
         return;
       }
       Thread.sleep(500);
@@ -280,19 +373,34 @@ public final class LoadBench {
   private void load() throws Exception {
     int count = intArg("sessions", 100);
     int seconds = intArg("seconds", 30);
-    int warmup = intArg("warmup", 10);
+    int ramp = intArg("ramp-seconds", 20);
+    int warmup = intArg("warmup", ramp + 10);
     int chunkMs = intArg("chunk-ms", 100);
+    if (ramp > 0 && warmup < ramp + 5) {
+      throw new IllegalArgumentException("--warmup must be at least --ramp-seconds + 5");
+    }
     int port = startGateway();
     startVerticle(port, count);
     prepareSessions(count);
     long heap0 = heapAfterGc();
     long rss0 = rssBytes();
     long opening = System.nanoTime();
-    openSessions();
-    awaitConnected();
-    double openSeconds = (System.nanoTime() - opening) / 1e9;
-    long heapIdle = heapAfterGc();
-    long rssIdle = rssBytes();
+    String loadAfterOpens = "";
+    double openSeconds = 0;
+    long heapIdle = 0;
+    long rssIdle = 0;
+    Thread opener = null;
+    if (ramp == 0) {
+      openSessions();
+      active = admitted;
+      loadAfterOpens = verticle.nodeLoad().status().encode();
+      awaitConnected();
+      openSeconds = (System.nanoTime() - opening) / 1e9;
+      heapIdle = heapAfterGc();
+      rssIdle = rssBytes();
+    } else {
+      opener = rampOpens(ramp);
+    }
 
     int chunkBytes = RATE * 2 * chunkMs / 1000;
     int frameBytes = RATE * 2 * 50 / 1000;
@@ -309,6 +417,12 @@ public final class LoadBench {
     Thread sender = new Thread(() -> {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
       for (long k = 0; k <= totalTicks; k++) {
+        long tickStart = start + k * period;
+        long untilTick;
+        while ((untilTick = tickStart - System.nanoTime()) > 1_000_000) {
+          LockSupport.parkNanos(untilTick - 1_000_000);
+        }
+        int[] now = active;
         if (k == warmTicks) {
           threadCpu0.putAll(threadCpu());
           measure[0] = os.getProcessCpuTime();
@@ -332,8 +446,9 @@ public final class LoadBench {
             profiler.stop();
           }
         }
-        for (int i = 0; i < n; i++) {
-          long due = start + k * period + i * period / n;
+        for (int a = 0; a < now.length; a++) {
+          int i = now[a];
+          long due = tickStart + a * period / now.length;
           // sleep until the send is due (no spinning: the pacing thread must not eat the cores it
           // measures); a send may be up to a timer slack late, but its marker is stamped when it
           // is actually sent, so lateness never hides in the latency figures
@@ -366,18 +481,30 @@ public final class LoadBench {
       }
     }, "bench-sender");
     sender.start();
+    if (opener != null) {
+      opener.join();
+      loadAfterOpens = verticle.nodeLoad().status().encode();
+      openSeconds = (System.nanoTime() - opening) / 1e9;
+    }
     sender.join();
+    admitted = active;
     JsonObject gw = gatewayCommand("report");
-    boolean allClosed = closedLatch.await(120, TimeUnit.SECONDS);
+    long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (closedEvents.get() < admitted.length && System.nanoTime() < closeDeadline) {
+      Thread.sleep(100);
+    }
+    boolean allClosed = closedEvents.get() >= admitted.length;
 
     double wall = (measure[5] - measure[2]) / 1e9;
     double cpu = (measure[3] - measure[0]) / 1e9;
     double senderCpu = (measure[4] - measure[1]) / 1e9;
-    double audioSeconds = (double) n * seconds;
-    long[] endToFinal = new long[n];
+    int m = Math.max(1, admitted.length);
+    double audioSeconds = (double) m * seconds;
+    long[] endToFinal = new long[m];
     int complete = 0;
-    for (int i = 0; i < n; i++) {
-      endToFinal[i] = finalAt[i] == 0 ? Long.MAX_VALUE : finalAt[i] - endSentAt[i];
+    for (int a = 0; a < admitted.length; a++) {
+      int i = admitted[a];
+      endToFinal[a] = finalAt[i] == 0 ? Long.MAX_VALUE : finalAt[i] - endSentAt[i];
       if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
         complete++;
       }
@@ -386,7 +513,11 @@ public final class LoadBench {
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
     System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s)%n",
         n, seconds, warmup, chunkMs, intArg("instances", 1));
-    System.out.printf(Locale.ROOT, "open+connect            %.1f s%n", openSeconds);
+    System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
+    System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
+    System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
+    System.out.printf(Locale.ROOT, ramp > 0 ? "opens ramped over       %.1f s (while the admitted sessions stream)%n"
+        : "open+connect            %.1f s%n", openSeconds);
     System.out.printf(Locale.ROOT, "verticle process CPU    %.2f s in %.1f s wall = %.2f cores; minus the pacing thread (%.2f s): %.2f cores%n",
         cpu, wall, cpu / wall, senderCpu, (cpu - senderCpu) / wall);
     System.out.printf(Locale.ROOT, "CPU by thread group     %s%n", cpuByGroup(threadCpu0, threadCpu1, cpu));
@@ -398,12 +529,14 @@ public final class LoadBench {
         gw.getLong("p50us") / 1000.0, gw.getLong("p99us") / 1000.0, gw.getLong("p999us") / 1000.0,
         gw.getLong("maxUs") / 1000.0, gw.getLong("count"));
     System.out.printf(Locale.ROOT, "end -> final transcript p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        endToFinal[n / 2] / 1e6, endToFinal[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, endToFinal[n - 1] / 1e6);
-    System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
-        (heapIdle - heap0) / 1024.0 / n, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / n);
+        endToFinal[m / 2] / 1e6, endToFinal[Math.min(m - 1, (int) Math.ceil(m * 0.99) - 1)] / 1e6, endToFinal[m - 1] / 1e6);
+    if (ramp == 0) {
+      System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
+          (heapIdle - heap0) / 1024.0 / m, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / m);
+    }
     System.out.printf(Locale.ROOT, "pacing                  max lateness of a send %.2f ms%n", maxLateNs[0] / 1e6);
-    System.out.printf(Locale.ROOT, "every byte arrived      %d of %d sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
-        complete, n, allClosed, errorEvents.get(), reconnectEvents.get());
+    System.out.printf(Locale.ROOT, "every byte arrived      %d of %d admitted sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
+        complete, admitted.length, allClosed, errorEvents.get(), reconnectEvents.get());
     System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
     if (profiler != null) {
       profiler.print();
@@ -485,7 +618,7 @@ public final class LoadBench {
     if (profiler != null) {
       profiler.start();
     }
-    for (int i = 0; i < n; i++) {
+    for (int i : admitted) {
       int s = i;
       bytesSent[i] = pcm.length;
       crcs[i] = crc;
@@ -503,7 +636,7 @@ public final class LoadBench {
     }
     JsonObject gw = gatewayCommand("report");
     int complete = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i : admitted) {
       if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
         complete++;
       }
@@ -514,12 +647,13 @@ public final class LoadBench {
     }
     System.out.printf(Locale.ROOT, "%n== throughput: %d session(s) x %d s of audio, %d ms chunks, window %d, %d verticle instance(s)%n",
         n, audioSeconds, chunkMs, window, intArg("instances", 1));
+    System.out.printf(Locale.ROOT, "admission                      %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "audio seconds per wall second  %.0fx real time (%.0f s of audio in %.2f s)%n",
-        (double) n * audioSeconds / wall, (double) n * audioSeconds, wall);
+        (double) admitted.length * audioSeconds / wall, (double) admitted.length * audioSeconds, wall);
     System.out.printf(Locale.ROOT, "verticle process CPU           %.2f s = %.2f cores; gateway process %.2f s = %.2f cores%n",
         cpu, cpu / wall, gw.getDouble("cpuSeconds"), gw.getDouble("cpuSeconds") / wall);
-    System.out.printf(Locale.ROOT, "every byte arrived             %d of %d sessions; all closed: %s; error events %d%n",
-        complete, n, allClosed, errorEvents.get());
+    System.out.printf(Locale.ROOT, "every byte arrived             %d of %d admitted sessions; all closed: %s; error events %d%n",
+        complete, admitted.length, allClosed, errorEvents.get());
     System.out.printf(Locale.ROOT, "loadavg                        %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     if (profiler != null) {
       profiler.print();

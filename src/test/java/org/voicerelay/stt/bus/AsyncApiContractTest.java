@@ -30,6 +30,8 @@ import org.voicerelay.stt.client.SpeechEventType;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class AsyncApiContractTest {
 
+  private static final String OPEN = BusContract.openAddress(BusContract.DEFAULT_PREFIX);
+
   private final ContractSchema contract = ContractSchema.load();
   private final List<String> violations = new ArrayList<>();
 
@@ -88,8 +90,10 @@ class AsyncApiContractTest {
             expect("Event", event);
             seen.add(event.getString("type"));
           }
-          assertTrue(seen.containsAll(List.of("error", "start_of_speech", "interim_transcript",
-              "recognition_usage", "final_transcript", "end_of_speech", "closed")), seen.toString());
+          assertTrue(seen.containsAll(List.of(BusContract.EVENT_ERROR, BusContract.EVENT_START_OF_SPEECH,
+              BusContract.EVENT_INTERIM_TRANSCRIPT, BusContract.EVENT_RECOGNITION_USAGE,
+              BusContract.EVENT_FINAL_TRANSCRIPT, BusContract.EVENT_END_OF_SPEECH, BusContract.EVENT_CLOSED)),
+              seen.toString());
           assertEquals(List.of(), violations);
           ctx.completeNow();
         })));
@@ -101,9 +105,9 @@ class AsyncApiContractTest {
         .getJsonObject("failureCode").getJsonArray("enum").getList());
     BusTestStack.deploy(vertx, o -> o.setMaxSessions(1)).compose(stack -> stack.open(new JsonObject())
             .compose(session -> BusTestStack.failureCodes(
-                vertx.eventBus().request("stt.open", "{"),
-                vertx.eventBus().request("stt.open", new JsonObject().put("eventsAddress", "x")),
-                vertx.eventBus().request("stt.open", new JsonObject()),
+                vertx.eventBus().request(OPEN, "{"),
+                vertx.eventBus().request(OPEN, new JsonObject().put("eventsAddress", "x")),
+                vertx.eventBus().request(OPEN, new JsonObject()),
                 stack.audio(session, Buffer.buffer(new byte[3])),
                 stack.audio(session, Buffer.buffer(new byte[300_000])),
                 stack.control(session, "end").compose(r -> stack.audio(session, Buffer.buffer(new byte[2]))))))
@@ -124,13 +128,18 @@ class AsyncApiContractTest {
     Set<String> codeNames = new TreeSet<>();
     BusErrorCode.all().forEach((code, name) -> codeNames.add(code + " " + name));
     assertEquals(codeNames, documentedNames);
-    List<Object> types = new ArrayList<>(Arrays.stream(SpeechEventType.values()).map(SpeechEventType::wireName).toList());
-    types.add("closed");
-    assertEquals(new TreeSet<>(types), new TreeSet<>(contract.schema("Event").getJsonObject("properties")
+    assertEquals(new TreeSet<>(BusContract.EVENT_TYPES), new TreeSet<>(contract.schema("Event").getJsonObject("properties")
         .getJsonObject("type").getJsonArray("enum").getList()));
-    assertEquals(new TreeSet<>(List.of(BusSession.REASON_ENDED, BusSession.REASON_CLOSED, BusSession.REASON_IDLE,
-            BusSession.REASON_FAILED, BusSession.REASON_SHUTDOWN,
-            org.voicerelay.stt.cluster.NodeLossWatcher.REASON_NODE_LOST)),
+    assertEquals(new TreeSet<>(BusContract.REASONS),
         new TreeSet<>(contract.schema("ClosedReason").getJsonArray("enum").getList()));
+    assertEquals(new TreeSet<>(BusContract.ACTIONS), new TreeSet<>(contract.schema("ControlRequest")
+        .getJsonObject("properties").getJsonObject("action").getJsonArray("enum").getList()));
+  }
+
+  @Test
+  void theContractsEventTypesAreTheClientsWireNamesPlusClosed() {
+    List<String> types = new ArrayList<>(Arrays.stream(SpeechEventType.values()).map(SpeechEventType::wireName).toList());
+    types.add(BusContract.EVENT_CLOSED);
+    assertEquals(new TreeSet<>(types), new TreeSet<>(BusContract.EVENT_TYPES));
   }
 }

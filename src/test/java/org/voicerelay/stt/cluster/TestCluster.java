@@ -84,7 +84,18 @@ final class TestCluster {
 
   /** As above, with the TCP bridge on {@code bridgePort} unless it is -1. */
   static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort, int bridgePort) {
-    SttVerticleOptions options = new SttVerticleOptions()
+    SttVerticleOptions options = sttOptions(name, gatewayPort);
+    if (bridgePort != -1) {
+      options.setBridgeEnabled(true).setBridgePort(bridgePort);
+    }
+    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
+        .compose(id -> node.vertx().deployVerticle(new SttVerticle(options)))
+        .mapEmpty();
+  }
+
+  /** Verticle options for node {@code name} against the test gateway: quick finals, short linger. */
+  static SttVerticleOptions sttOptions(String name, int gatewayPort) {
+    return new SttVerticleOptions()
         .setNode(name)
         .setClient(new SttOptions()
             .setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
@@ -94,12 +105,6 @@ final class TestCluster {
             .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
         .setShutdownTimeoutMs(2_000)
         .setClosedSessionLingerMs(2_000);
-    if (bridgePort != -1) {
-      options.setBridgeEnabled(true).setBridgePort(bridgePort);
-    }
-    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
-        .compose(id -> node.vertx().deployVerticle(new SttVerticle(options)))
-        .mapEmpty();
   }
 
   /**

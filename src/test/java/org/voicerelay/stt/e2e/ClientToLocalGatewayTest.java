@@ -36,7 +36,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 /**
  * The Java client against the real local gateway and the real Sphinx4 engine, on every bundled
  * recording at its own sample rate and channel count: the transcript must stay within the word
- * error rate measured for that file (README, "Recognition figures"), plus a margin.
+ * error rate measured for that file (docs/gateway.md, "Recognition figures"), plus a margin.
  */
 @ExtendWith(VertxExtension.class)
 class ClientToLocalGatewayTest {

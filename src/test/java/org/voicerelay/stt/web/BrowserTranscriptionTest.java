@@ -29,7 +29,7 @@ import org.voicerelay.stt.audio.WordErrorRate;
  * microphone playing a bundled recording once. The page captures it with its AudioWorklet,
  * streams it through the SockJS bridge to the {@code SttVerticle} and the local gateway's Sphinx4
  * engine, and must show the recording's words. Then a page that goes away must take its session
- * with it. The test saves a screenshot of the page for the README ({@code src/site/browser-page.png}).
+ * with it. The test saves a screenshot of the page for docs/web.md ({@code src/site/browser-page.png}).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)

@@ -1,0 +1,187 @@
+// The client benchmark's work done by LiveKit's own Node client (@livekit/agents inference.STT),
+// against the gateway the Java bench started: N streams fed 10 or 20 ms frames of a 440 Hz tone
+// at 16 kHz, in real time or as fast as possible. Run by ClientBench (scripts/bench peer), which
+// reads the one JSON line this prints last. Packages: scripts/livekit-node-check installs them.
+//
+// env: LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, MODE (realtime | fast),
+//      STREAMS, FRAME_MS, WARMUP (s), SECONDS (measured, real time), AUDIO_SECONDS (fast, per stream)
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+const require = createRequire(join(process.env.LK_NODE_DIR, 'package.json'));
+const { inference, stt, initializeLogger } = require('@livekit/agents');
+const { AudioFrame } = require('@livekit/rtc-node');
+
+const RATE = 16000;
+const mode = process.env.MODE || 'realtime';
+const streams = Number(process.env.STREAMS || 100);
+const frameMs = Number(process.env.FRAME_MS || 20);
+const warmup = Number(process.env.WARMUP || 10);
+const seconds = Number(process.env.SECONDS || 20);
+const audioSeconds = Number(process.env.AUDIO_SECONDS || 20);
+const frameSamples = RATE * frameMs / 1000;
+const framesPerSecond = 1000 / frameMs;
+
+initializeLogger({ pretty: false, level: 'error' });
+// see livekit-node-check.mjs: 1.9.0 on Node 20 may assert on a frame after session.close
+process.on('uncaughtException', (err) => {
+  if (err?.code === 'ERR_INTERNAL_ASSERTION' && String(err.stack).includes('stream_channel')) {
+    return;
+  }
+  console.error('uncaught', err);
+  process.exit(1);
+});
+
+const tone = new Int16Array(RATE);
+for (let i = 0; i < RATE; i++) {
+  tone[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / RATE));
+}
+const toneBytes = Buffer.from(tone.buffer);
+
+function frame(index) {
+  const at = (index % framesPerSecond) * frameSamples;
+  return new AudioFrame(tone.slice(at, at + frameSamples), RATE, 1, frameSamples);
+}
+
+function expectedChecksum(frames) {
+  let crc = 0;
+  for (let s = 0; s < Math.floor(frames / framesPerSecond); s++) {
+    crc = crc32(toneBytes, crc);
+  }
+  return crc32(toneBytes.subarray(0, (frames % framesPerSecond) * frameSamples * 2), crc);
+}
+
+const client = new inference.STT({
+  model: 'deepgram/nova-3',
+  language: 'en',
+  baseURL: process.env.GATEWAY_BASE_URL,
+  apiKey: process.env.LIVEKIT_API_KEY,
+  apiSecret: process.env.LIVEKIT_API_SECRET,
+});
+
+/** A stream, the frames pushed into it and the totals of its last final. */
+function open(onCovered) {
+  const t = { stream: client.stream(), frames: 0, finals: 0, totalBytes: -1, totalChecksum: -1, expected: -1 };
+  t.done = (async () => {
+    for await (const event of t.stream) {
+      if (event.type !== stt.SpeechEventType.FINAL_TRANSCRIPT) continue;
+      t.finals++;
+      const meta = event.alternatives?.[0]?.metadata;
+      if (meta && meta.totalBytes !== undefined) {
+        t.totalBytes = Number(meta.totalBytes);
+        t.totalChecksum = Number(meta.totalChecksum);
+        if (t.totalBytes === t.expected && onCovered) {
+          onCovered(t);
+        }
+      }
+    }
+  })();
+  return t;
+}
+
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function endAll(all) {
+  for (const t of all) {
+    t.expected = t.frames * frameSamples * 2;
+    t.stream.flush();
+    t.stream.endInput();
+  }
+  const timeout = new Promise((resolve) => setTimeout(resolve, 90_000, 'timeout'));
+  await Promise.race([Promise.all(all.map((t) => t.done)), timeout]);
+  let complete = 0;
+  let finals = 0;
+  for (const t of all) {
+    finals += t.finals;
+    if (t.totalBytes === t.expected && t.totalChecksum === expectedChecksum(t.frames)) complete++;
+  }
+  return { streams: all.length, streamsWithEveryByte: complete, finals };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function realtime() {
+  const all = Array.from({ length: streams }, () => open(null));
+  const start = performance.now();
+  let measuring = false;
+  let framesWritten = 0;
+  let maxLag = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const due = Math.floor((now - start) / frameMs) + 1;
+    for (const t of all) {
+      if (measuring && t.frames < due) maxLag = Math.max(maxLag, now - (start + t.frames * frameMs));
+      while (t.frames < due) {
+        t.stream.pushFrame(frame(t.frames++));
+        framesWritten++;
+      }
+    }
+  }, frameMs);
+  await sleep(warmup * 1000);
+  const cpu0 = cpuMs();
+  const frames0 = framesWritten;
+  measuring = true;
+  await sleep(seconds * 1000);
+  const cpu = cpuMs() - cpu0;
+  const frames = framesWritten - frames0;
+  clearInterval(timer);
+  const audio = frames * frameMs / 1000;
+  const t0 = performance.now();
+  const check = await endAll(all);
+  return {
+    work: `${streams} streams real time, ${frameMs} ms frames, ${seconds} s measured after ${warmup} s`,
+    audioSeconds: audio, cpuMsPerAudioSecond: cpu / audio, maxLagMs: maxLag,
+    keepsRealTime: maxLag < 250 /* ClientBench.KEEPS_REAL_TIME_MS */, endToLastFinalMs: performance.now() - t0, ...check,
+  };
+}
+
+async function fastPass() {
+  const total = audioSeconds * framesPerSecond;
+  let left = streams;
+  let allCovered;
+  const covered = new Promise((resolve) => { allCovered = resolve; });
+  const onCovered = () => { if (--left === 0) allCovered(); };
+  const t0 = performance.now();
+  const cpu0 = cpuMs();
+  const all = Array.from({ length: streams }, () => open(onCovered));
+  for (const t of all) t.expected = total * frameSamples * 2;
+  // pushFrame has no back-pressure: push in slices, letting the event loop send in between
+  for (let sent = 0; sent < total; sent += 50) {
+    for (const t of all) {
+      for (let k = 0; k < 50 && t.frames < total; k++) t.stream.pushFrame(frame(t.frames++));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const t of all) t.stream.flush();
+  const timeout = new Promise((resolve) => setTimeout(resolve, 300_000, 'timeout'));
+  const how = await Promise.race([covered, timeout]);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuMs() - cpu0;
+  const check = await endAll(all);
+  return { wall, cpu, timedOut: how === 'timeout', check };
+}
+
+async function fast() {
+  const warmupEnd = performance.now() + warmup * 1000;
+  let passes = 0;
+  do {
+    await fastPass();
+    passes++;
+  } while (performance.now() < warmupEnd);
+  const r = await fastPass();
+  const audio = streams * audioSeconds;
+  return {
+    work: `${streams} streams x ${audioSeconds} s as fast as possible, ${frameMs} ms frames, after ${passes} warm-up passes`,
+    audioSeconds: audio, wallSeconds: r.wall, xRealTime: audio / r.wall, cpuMsPerAudioSecond: r.cpu / audio,
+    timedOut: r.timedOut, ...r.check,
+  };
+}
+
+const result = mode === 'fast' ? await fast() : await realtime();
+result.node = process.version;
+console.log(JSON.stringify(result));
+process.exit(0);

@@ -1,0 +1,316 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the node takes new sessions: one per node and prefix, shared by every instance of the
+ * verticle through a local shared map.
+ *
+ * <p>Memory is bounded by construction: a session is admitted only while its worst case (its
+ * {@code maxBufferedBytes} plus the client's replay buffer) fits in the node audio budget beside
+ * the worst cases of the sessions already admitted. CPU is watched: every instance reports the
+ * lateness of a periodic timer on its event loop and the audio its sessions buffer. The node is
+ * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second,
+ * buffered audio above a quarter of the budget, or no room for one more session) and recovers only after every
+ * measure has stayed below half its mark for {@code admissionRecoveryMs}, so it does not flap.
+ * Admitted sessions are never touched: saturation only refuses new ones.
+ */
+final class AdmissionControl implements NodeLoad, Shareable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionControl.class);
+  private static final String SHARED_MAP = AdmissionControl.class.getName();
+  private static final Object JOINING = new Object();
+  /** Buffered audio beyond this share of the budget means the gateway or the node is falling behind. */
+  static final double SATURATED_BUFFERED_SHARE = 0.25;
+  /** Weight of the newest lag sample. */
+  static final double LAG_SMOOTHING = 0.3;
+  /**
+   * How long the lag must stay above its mark to saturate the node: a burst of opens or a GC pause
+   * stalls a loop for a moment, an overloaded node stays late.
+   */
+  static final long LAG_SATURATES_AFTER_MS = 1_000;
+
+  /** Why the node refuses opens. */
+  enum Cause {
+    EVENT_LOOP_LAG("event_loop_lag"),
+    BUFFERED_AUDIO("buffered_audio"),
+    AUDIO_BUDGET("audio_budget");
+
+    final String wireName;
+
+    Cause(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** The latest figures of one verticle instance. */
+  private static final class Sample {
+    double lagMs;
+    long bufferedBytes;
+  }
+
+  private final long budgetBytes;
+  private final long sessionBytes;
+  private final long maxLagMs;
+  private final long recoveryMs;
+  private final Map<Object, Sample> samples = new HashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private long reservedBytes;
+  private int admitted;
+  private long refused;
+  private Cause cause;
+  private long calmSinceMs = -1;
+  private long lateSinceMs = -1;
+  private int instances;
+
+  private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs) {
+    this.budgetBytes = budgetBytes;
+    this.sessionBytes = sessionBytes;
+    this.maxLagMs = maxLagMs;
+    this.recoveryMs = recoveryMs;
+  }
+
+  /**
+   * The node's admission control for the options' prefix, created by the first instance.
+   *
+   * @throws IllegalArgumentException if the budget cannot hold a single session
+   */
+  static AdmissionControl join(Vertx vertx, SttVerticleOptions options) {
+    LocalMap<String, AdmissionControl> nodes = vertx.sharedData().getLocalMap(SHARED_MAP);
+    synchronized (JOINING) {
+      AdmissionControl node = nodes.get(options.getPrefix());
+      if (node == null) {
+        long budget = budgetBytes(options);
+        long session = sessionBytes(options);
+        budgetWarning(options, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+        node = new AdmissionControl(budget, session, options.getMaxEventLoopLagMs(), options.getAdmissionRecoveryMs());
+        nodes.put(options.getPrefix(), node);
+      }
+      synchronized (node) {
+        node.instances++;
+      }
+      return node;
+    }
+  }
+
+  /** An instance stops: its figures no longer count, and the last one removes the node's entry. */
+  void leave(Vertx vertx, String prefix, Object instance, Runnable listener) {
+    LocalMap<String, AdmissionControl> nodes = vertx.sharedData().getLocalMap(SHARED_MAP);
+    listeners.remove(listener);
+    synchronized (JOINING) {
+      synchronized (this) {
+        samples.remove(instance);
+        if (--instances == 0) {
+          nodes.removeIfPresent(prefix, this);
+        }
+      }
+    }
+  }
+
+  /** The node audio budget: the option, or a share of the max heap. */
+  static long budgetBytes(SttVerticleOptions options) {
+    return options.getNodeAudioBudgetBytes() > 0 ? options.getNodeAudioBudgetBytes()
+        : (long) (Runtime.getRuntime().maxMemory() * SttVerticleOptions.DEFAULT_AUDIO_BUDGET_HEAP_SHARE);
+  }
+
+  /** One session's worst case: {@code maxBufferedBytes} plus a full replay buffer, at the session rate. */
+  static long sessionBytes(SttVerticleOptions options) {
+    long replay = options.getClient().getSampleRate() * 2L * options.getClient().getReplayBufferMs() / 1000;
+    return options.getMaxBufferedBytes() + replay;
+  }
+
+  /**
+   * What an operator should hear at start: the budget cannot hold {@code maxSessions} worst cases
+   * (fewer sessions will be admitted), or an explicit budget is larger than the heap.
+   *
+   * @throws IllegalArgumentException if the budget cannot hold a single session
+   */
+  static Optional<String> budgetWarning(SttVerticleOptions options, long maxHeapBytes) {
+    long budget = budgetBytes(options);
+    long session = sessionBytes(options);
+    String perSession = mib(session) + " per session (maxBufferedBytes " + mib(options.getMaxBufferedBytes())
+        + " + a replay buffer of " + options.getClient().getReplayBufferMs() + " ms)";
+    String budgetName = options.getNodeAudioBudgetBytes() > 0 ? "nodeAudioBudgetBytes " + mib(budget)
+        : "the node audio budget " + mib(budget) + " (half of the max heap " + mib(maxHeapBytes) + ")";
+    if (session > budget) {
+      throw new IllegalArgumentException(budgetName + " cannot hold a single session of " + perSession
+          + ": raise nodeAudioBudgetBytes or the heap, or lower maxBufferedBytes or client.replayBufferMs");
+    }
+    if (options.getNodeAudioBudgetBytes() > maxHeapBytes) {
+      return Optional.of("nodeAudioBudgetBytes " + mib(budget) + " is larger than the max heap "
+          + mib(maxHeapBytes) + ": it does not keep the audio inside the heap");
+    }
+    long fit = budget / session;
+    if (fit < options.getMaxSessions()) {
+      return Optional.of("maxSessions " + options.getMaxSessions() + " x " + perSession + " = "
+          + mib(session * options.getMaxSessions()) + " exceeds " + budgetName + ": at most " + fit
+          + " sessions will be admitted, later opens get 503 overloaded. Raise the heap or"
+          + " nodeAudioBudgetBytes, or lower maxBufferedBytes, client.replayBufferMs or maxSessions");
+    }
+    return Optional.empty();
+  }
+
+  /** Runs {@code listener} on {@code context} whenever the node becomes saturated or recovers. */
+  Runnable onChange(Context context, Runnable listener) {
+    Runnable onContext = () -> context.runOnContext(v -> listener.run());
+    listeners.add(onContext);
+    return onContext;
+  }
+
+  /**
+   * Takes one session's worst case from the budget.
+   *
+   * @return null if admitted (give it back with {@link #release()}), else why not
+   */
+  synchronized Cause tryAdmit() {
+    if (cause != null) {
+      refused++;
+      return cause;
+    }
+    if (reservedBytes + sessionBytes > budgetBytes) {
+      refused++;
+      saturate(Cause.AUDIO_BUDGET);
+      return cause;
+    }
+    reservedBytes += sessionBytes;
+    admitted++;
+    if (reservedBytes + sessionBytes > budgetBytes) {
+      saturate(Cause.AUDIO_BUDGET);
+    }
+    return null;
+  }
+
+  /** Gives back what {@link #tryAdmit()} took, when the session is over. */
+  synchronized void release() {
+    reservedBytes -= sessionBytes;
+    admitted--;
+  }
+
+  /** One instance's figures: the lateness of its probe timer and the audio its sessions buffer. */
+  synchronized void report(Object instance, long lagMs, long bufferedBytes) {
+    Sample sample = samples.computeIfAbsent(instance, k -> new Sample());
+    sample.lagMs = sample.lagMs * (1 - LAG_SMOOTHING) + lagMs * LAG_SMOOTHING;
+    sample.bufferedBytes = bufferedBytes;
+    evaluate(System.nanoTime() / 1_000_000);
+  }
+
+  private void evaluate(long nowMs) {
+    double lag = lagMs();
+    long buffered = bufferedBytes();
+    if (lag <= maxLagMs) {
+      lateSinceMs = -1;
+    } else if (lateSinceMs < 0) {
+      lateSinceMs = nowMs;
+    }
+    boolean lagging = lateSinceMs >= 0 && nowMs - lateSinceMs >= LAG_SATURATES_AFTER_MS;
+    Cause over = lagging ? Cause.EVENT_LOOP_LAG
+        : buffered > budgetBytes * SATURATED_BUFFERED_SHARE ? Cause.BUFFERED_AUDIO
+        : reservedBytes + sessionBytes > budgetBytes ? Cause.AUDIO_BUDGET : null;
+    if (cause == null) {
+      if (over != null) {
+        saturate(over);
+      }
+      return;
+    }
+    boolean calm = lag <= maxLagMs / 2.0 && buffered <= budgetBytes * SATURATED_BUFFERED_SHARE / 2
+        && reservedBytes + sessionBytes <= budgetBytes;
+    if (over != null) {
+      cause = over;
+    }
+    if (!calm) {
+      calmSinceMs = -1;
+    } else if (calmSinceMs < 0) {
+      calmSinceMs = nowMs;
+    }
+    if (calm && nowMs - calmSinceMs >= recoveryMs) {
+      cause = null;
+      calmSinceMs = -1;
+      LOG.info("node recovered: taking opens again (event-loop lag {} ms, buffered {}, {} sessions admitted)",
+          Math.round(lag), mib(buffered), admitted);
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  private void saturate(Cause why) {
+    cause = why;
+    calmSinceMs = -1;
+    LOG.warn("node saturated ({}): taking no opens until it recovers; event-loop lag {} ms, buffered {},"
+        + " reserved {} of {}, {} sessions admitted", why.wireName, Math.round(lagMs()), mib(bufferedBytes()),
+        mib(reservedBytes), mib(budgetBytes), admitted);
+    listeners.forEach(Runnable::run);
+  }
+
+  /** The reply message of a refused open. */
+  synchronized String refusal(Cause why) {
+    return switch (why) {
+      case EVENT_LOOP_LAG -> "overloaded: the node's event loops lag " + Math.round(lagMs())
+          + " ms (maxEventLoopLagMs " + maxLagMs + "); open again later or on another node";
+      case BUFFERED_AUDIO -> "overloaded: the node's sessions buffer " + mib(bufferedBytes())
+          + " of audio toward the gateway; open again later or on another node";
+      case AUDIO_BUDGET -> "overloaded: the node's audio budget of " + mib(budgetBytes) + " holds " + admitted
+          + " sessions of " + mib(sessionBytes) + " worst case each and no more; open again later or on"
+          + " another node";
+    };
+  }
+
+  @Override
+  public synchronized boolean saturated() {
+    return cause != null;
+  }
+
+  @Override
+  public synchronized JsonObject status() {
+    JsonObject status = new JsonObject().put("saturated", cause != null);
+    if (cause != null) {
+      status.put("cause", cause.wireName);
+    }
+    return status.put("eventLoopLagMs", Math.round(lagMs()))
+        .put("bufferedBytes", bufferedBytes())
+        .put("reservedBytes", reservedBytes)
+        .put("budgetBytes", budgetBytes)
+        .put("sessionBytes", sessionBytes)
+        .put("admittedSessions", admitted)
+        .put("maxAdmittedSessions", budgetBytes / sessionBytes)
+        .put("refusedOpens", refused);
+  }
+
+  synchronized double lagMs() {
+    double max = 0;
+    for (Sample s : samples.values()) {
+      max = Math.max(max, s.lagMs);
+    }
+    return max;
+  }
+
+  synchronized long bufferedBytes() {
+    long sum = 0;
+    for (Sample s : samples.values()) {
+      sum += s.bufferedBytes;
+    }
+    return sum;
+  }
+
+  synchronized long reservedBytes() {
+    return reservedBytes;
+  }
+
+  long budgetBytes() {
+    return budgetBytes;
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+}

@@ -1,0 +1,189 @@
+package org.voicerelay.stt.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.bus.BusContract;
+import org.voicerelay.stt.bus.BusErrorCode;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+
+/**
+ * Where resumable sessions are opened: on the caller's node. Vert.x spreads {@code <prefix>.open}
+ * over every node that consumes it, so the node that takes a resumable open may not be the one the
+ * caller is attached to. Every node therefore marks the opens sent from it with its node id (an
+ * outbound interceptor adds a header), and consumes opens addressed to it alone on
+ * {@code <prefix>.node.<nodeId>.open}; a node that takes a resumable open of another node's caller
+ * passes it on there. So a verticle, a TCP-bridge program or a page on the SockJS bridge of node X
+ * gets its {@link SessionFront} on X, and only X's own death can end its session. (A caller on a
+ * node that runs no verticle gets its front on the node that took the open.)
+ *
+ * <p>One per verticle instance; runs on the verticle's context.
+ */
+public final class ResumableFronts {
+
+  /** Header naming the node an open was sent from; set by the sending node's interceptor. */
+  public static final String CALLER_NODE_HEADER = "x-stt-caller-node";
+  private static final Logger LOG = LoggerFactory.getLogger(ResumableFronts.class);
+  /** How long a front's audio and control requests toward recognition may go unanswered. */
+  private static final long RECOGNITION_SEND_TIMEOUT_MS = 5_000;
+  private static final int RECOGNITION_OPEN_ATTEMPTS = 20;
+  private static final long FORWARD_TIMEOUT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final SttVerticleOptions options;
+  private final String nodeName;
+  private final SessionClaims claims;
+  private final String self;
+  private final String openAddress;
+  private final Map<String, SessionFront> fronts = new HashMap<>();
+  private MessageConsumer<Object> nodeOpens;
+  private Handler<DeliveryContext<Object>> interceptor;
+  private boolean stopping;
+
+  public ResumableFronts(Vertx vertx, SttVerticleOptions options, String nodeName, SessionClaims claims) {
+    this.vertx = vertx;
+    this.options = options;
+    this.nodeName = nodeName;
+    this.claims = claims;
+    this.self = SessionClaims.ownerId(vertx);
+    this.openAddress = BusContract.openAddress(options.getPrefix());
+  }
+
+  /** The address on which node {@code nodeId} takes the resumable opens of its own callers. */
+  public static String nodeOpenAddress(String prefix, String nodeId) {
+    return prefix + ".node." + nodeId + ".open";
+  }
+
+  /** Marks this node's opens and takes the opens passed on to it, with {@code onOpen}. */
+  public Future<Void> start(Handler<Message<Object>> onOpen) {
+    interceptor = this::markCaller;
+    vertx.eventBus().addOutboundInterceptor(interceptor);
+    nodeOpens = vertx.eventBus().consumer(nodeOpenAddress(options.getPrefix(), self), onOpen);
+    return nodeOpens.completion();
+  }
+
+  /** Ends every front (its last final transcript, then {@code closed}), aborting those not done in time. */
+  public Future<Void> stop(long timeoutMs) {
+    stopping = true;
+    if (interceptor != null) {
+      vertx.eventBus().removeOutboundInterceptor(interceptor);
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    for (SessionFront front : fronts.values()) {
+      front.end();
+      closing.add(front.closedFuture());
+    }
+    Promise<Void> allClosed = Promise.promise();
+    Future.join(closing).onComplete(ar -> allClosed.tryComplete());
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+      fronts.values().forEach(SessionFront::close);
+      allClosed.tryComplete();
+    });
+    return allClosed.future().compose(v -> {
+      vertx.cancelTimer(timer);
+      List<Future<Void>> releasing = new ArrayList<>();
+      fronts.values().forEach(front -> releasing.add(front.unregister()));
+      fronts.clear();
+      if (nodeOpens != null) {
+        releasing.add(nodeOpens.unregister());
+      }
+      return Future.join(releasing).mapEmpty();
+    });
+  }
+
+  /**
+   * Opens a resumable session for this open message: passed on to the caller's node if another
+   * node sent it, else a front here ({@code id} null: a new id; else claimed cluster-wide).
+   *
+   * @param recognitionRequest what the recognizing sessions are opened with
+   */
+  public Future<JsonObject> open(Message<Object> message, String id, String eventsAddress, int sampleRate,
+      JsonObject recognitionRequest) {
+    String caller = message.headers().get(CALLER_NODE_HEADER);
+    if (caller == null || caller.equals(self)) {
+      return openHere(id, eventsAddress, sampleRate, recognitionRequest);
+    }
+    return vertx.eventBus().<Object>request(nodeOpenAddress(options.getPrefix(), caller), message.body(),
+            new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS))
+        .map(reply -> (JsonObject) reply.body())
+        .recover(err -> {
+          if (err instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+            return openHere(id, eventsAddress, sampleRate, recognitionRequest);
+          }
+          return Future.failedFuture(err);
+        });
+  }
+
+  private Future<JsonObject> openHere(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
+    if (id == null) {
+      return create("f_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), eventsAddress, sampleRate,
+          recognitionRequest);
+    }
+    SessionFront existing = fronts.get(id);
+    if (existing != null && existing.state() != SessionFront.State.CLOSED) {
+      return Future.succeededFuture(existing.openReply());
+    }
+    return claims.open(id, () -> create(id, eventsAddress, sampleRate, recognitionRequest));
+  }
+
+  private Future<JsonObject> create(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
+    if (stopping) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+          BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
+    }
+    ResumableSessionOptions recognition = new ResumableSessionOptions()
+        .setSendTimeoutMs(RECOGNITION_SEND_TIMEOUT_MS)
+        .setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS);
+    SessionFront front = new SessionFront(vertx, id, options.getPrefix(), eventsAddress, nodeName, sampleRate,
+        recognitionRequest, options.getMaxBufferedBytes(), options.getMaxAudioMessageBytes(), recognition,
+        this::onClosed);
+    return front.start().onSuccess(reply -> fronts.put(id, front)).recover(err -> {
+      front.close();
+      front.unregister();
+      LOG.warn("resumable session {}: no node took its recognition: {}", id, err.getMessage());
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+          BusErrorCode.GATEWAY_FAILURE, "no node took the recognition of session " + id + ": "
+          + err.getMessage()));
+    });
+  }
+
+  private void onClosed(SessionFront front) {
+    claims.closed(front.id(), options.getClosedSessionLingerMs());
+    if (stopping) {
+      return;
+    }
+    vertx.setTimer(Math.max(1, options.getClosedSessionLingerMs()), t -> {
+      if (!stopping) {
+        front.unregister();
+        fronts.remove(front.id(), front);
+      }
+    });
+  }
+
+  /** Runs on the sender's thread: names this node on every open it sends (whatever a bridge client claimed). */
+  private void markCaller(DeliveryContext<Object> delivery) {
+    try {
+      Message<Object> message = delivery.message();
+      if (delivery.send() && openAddress.equals(message.address())) {
+        message.headers().set(CALLER_NODE_HEADER, self);
+      }
+    } finally {
+      delivery.next();
+    }
+  }
+}

@@ -1,0 +1,604 @@
+package org.voicerelay.stt.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SpeechEvent;
+import org.voicerelay.stt.client.SpeechEventType;
+import org.voicerelay.stt.client.SpeechStream;
+import org.voicerelay.stt.client.StreamState;
+import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * The client benchmark: {@link SttClient} driven directly, as an agent drives it, with
+ * {@code SpeechStream.write}s of 10 or 20 ms (WebRTC frames) of a 440 Hz tone at 16 kHz, against
+ * the local gateway with the counting engine in a second JVM ({@link BenchGatewayMain}). With
+ * {@code --peer}, LiveKit's Node client {@code @livekit/agents} does the same work against the same
+ * gateway in the same run ({@code scripts/peer-bench.mjs}) and the ratios are printed.
+ *
+ * <pre>
+ * --mode realtime|fast|both  --streams N  --frame-ms 20  --warmup 10  --seconds 20 (realtime)
+ * --audio-seconds 20 (fast, per stream)  --peer  --gateway-instances 1  --endpoint-seconds 5
+ * </pre>
+ *
+ * <p>Real time: one periodic timer per event loop writes the frames that are due to each stream of
+ * that loop (catching up by the wall clock if a tick is late); after the warm-up, CPU is measured
+ * for {@code seconds}: the whole process ({@code OperatingSystemMXBean}), the event-loop threads
+ * ({@code ThreadMXBean}), the other Java threads, and the rest (GC and VM threads, which are not
+ * Java threads), with the collectors' counts. Then every stream ends, and its last final must
+ * count every byte written with the right CRC32. As fast as possible: every stream writes its
+ * audio as flow control lets it ({@code writeQueueFull}/{@code drainHandler}), then ends; the time
+ * is from the first open to the last stream's final covering all its bytes; passes are repeated
+ * for the warm-up first.
+ */
+public final class ClientBench {
+
+  static final int RATE = 16_000;
+  /**
+   * A stream keeps real time while no write is later than this and the client never buffers more
+   * audio than this: a shared 2-core machine stalls a process for tens of milliseconds now and then.
+   */
+  static final int KEEPS_REAL_TIME_MS = 250;
+  private static final String KEY = "benchkey";
+  private static final String SECRET = "bench-secret-0123456789abcdef";
+  /** One second of the tone: 440 periods fit exactly, so frames cut from it repeat every second. */
+  static final byte[] TONE = tone();
+
+  private final Map<String, String> args;
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final Buffer tone = Buffer.buffer(TONE);
+  private Process gateway;
+  private PrintWriter gatewayIn;
+  private BufferedReader gatewayOut;
+  private int port;
+  private Vertx vertx;
+  private SttClient client;
+  private List<Context> eventLoops;
+
+  private ClientBench(Map<String, String> args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i < argv.length; i++) {
+      if (argv[i].startsWith("--")) {
+        String key = argv[i].substring(2);
+        String value = i + 1 < argv.length && !argv[i + 1].startsWith("--") ? argv[++i] : "true";
+        args.put(key, value);
+      }
+    }
+    ClientBench bench = new ClientBench(args);
+    try {
+      bench.run();
+    } finally {
+      bench.shutdown();
+    }
+    System.exit(0);
+  }
+
+  private int intArg(String name, int def) {
+    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
+  }
+
+  private void run() throws Exception {
+    System.out.println(CpuCalibration.line());
+    port = startGateway();
+    vertx = Vertx.vertx();
+    client = SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1")
+        .setApiKey(KEY).setApiSecret(SECRET)
+        .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000)));
+    String mode = args.getOrDefault("mode", "both");
+    int streams = intArg("streams", 100);
+    int frameMs = intArg("frame-ms", 20);
+    boolean peer = args.containsKey("peer");
+    System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz; gateway %s"
+        + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
+        args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
+    if (mode.equals("realtime") || mode.equals("both")) {
+      JsonObject ours = realTime(streams, frameMs, intArg("warmup", 10), intArg("seconds", 20));
+      print("this project (SttClient)", ours);
+      if (peer) {
+        JsonObject theirs = peer("realtime", streams, frameMs);
+        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
+        ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
+            ours.getDouble("cpuMsPerAudioSecond"));
+      }
+    }
+    if (mode.equals("fast") || mode.equals("both")) {
+      JsonObject ours = fast(streams, frameMs, intArg("warmup", 10), intArg("audio-seconds", 20));
+      print("this project (SttClient)", ours);
+      if (peer) {
+        JsonObject theirs = peer("fast", streams, frameMs);
+        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
+        ratio("as fast as possible, x real time", ours.getDouble("xRealTime"),
+            theirs.getDouble("xRealTime", 0.0));
+        ratio("as fast as possible, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
+            ours.getDouble("cpuMsPerAudioSecond"));
+      }
+    }
+    System.out.println(CpuCalibration.line());
+  }
+
+  // ---------------------------------------------------------------- real time
+
+  private JsonObject realTime(int n, int frameMs, int warmup, int seconds) throws Exception {
+    int frameBytes = RATE * frameMs / 1000 * 2;
+    long frameNanos = frameMs * 1_000_000L;
+    List<Context> loops = eventLoops();
+    List<List<Tracked>> perLoop = new ArrayList<>();
+    for (int i = 0; i < loops.size(); i++) {
+      perLoop.add(new ArrayList<>());
+    }
+    List<Tracked> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int loop = i % loops.size();
+      Tracked t = join(onContext(loops.get(loop), () -> new Tracked(client.stream())));
+      perLoop.get(loop).add(t);
+      all.add(t);
+    }
+    awaitConnected(all);
+    AtomicLong framesWritten = new AtomicLong();
+    long[] maxLagNanos = new long[loops.size()];
+    long[] maxBuffered = new long[loops.size()];
+    boolean[] measuring = new boolean[1];
+    long start = System.nanoTime();
+    long[] timers = new long[loops.size()];
+    for (int l = 0; l < loops.size(); l++) {
+      int loop = l;
+      List<Tracked> mine = perLoop.get(l);
+      timers[l] = join(onContext(loops.get(l), () -> vertx.setPeriodic(frameMs, id -> {
+        long now = System.nanoTime();
+        long due = (now - start) / frameNanos + 1;
+        long written = 0;
+        for (Tracked t : mine) {
+          if (measuring[0] && t.frames < due) {
+            maxLagNanos[loop] = Math.max(maxLagNanos[loop], now - (start + t.frames * frameNanos));
+            maxBuffered[loop] = Math.max(maxBuffered[loop], t.stream.bufferedBytes());
+          }
+          while (t.frames < due) {
+            t.stream.write(frame(t.frames++, frameBytes));
+            written++;
+          }
+        }
+        framesWritten.addAndGet(written);
+      })));
+    }
+    Thread.sleep(warmup * 1000L);
+    Snapshot before = snapshot();
+    long frames0 = framesWritten.get();
+    measuring[0] = true;
+    Thread.sleep(seconds * 1000L);
+    Snapshot after = snapshot();
+    long frames = framesWritten.get() - frames0;
+    measuring[0] = false;
+    for (int l = 0; l < loops.size(); l++) {
+      int loop = l;
+      join(onContext(loops.get(l), () -> vertx.cancelTimer(timers[loop])));
+    }
+    double audioSeconds = frames * frameMs / 1000.0;
+    JsonObject result = cpu(before, after, audioSeconds)
+        .put("work", n + " streams real time, " + frameMs + " ms writes, " + seconds + " s measured after "
+            + warmup + " s")
+        .put("maxLagMs", max(maxLagNanos) / 1e6)
+        .put("maxBufferedBytes", max(maxBuffered));
+    long endStart = System.nanoTime();
+    endAll(loops, perLoop, frameBytes, result);
+    result.put("endToLastFinalMs", (System.nanoTime() - endStart) / 1e6);
+    result.put("keepsRealTime", result.getDouble("maxLagMs") < KEEPS_REAL_TIME_MS
+        && result.getLong("maxBufferedBytes") < RATE * 2 * KEEPS_REAL_TIME_MS / 1000);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- as fast as possible
+
+  private JsonObject fast(int n, int frameMs, int warmup, int audioSeconds) throws Exception {
+    long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
+    int passes = 0;
+    do {
+      fastPass(n, frameMs, audioSeconds, null, null);
+      passes++;
+    } while (System.nanoTime() < warmupEnd);
+    Snapshot before = snapshot();
+    JsonObject result = new JsonObject();
+    long t0 = System.nanoTime();
+    fastPass(n, frameMs, audioSeconds, result, before);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double audio = (double) n * audioSeconds;
+    return result.put("work", n + " streams x " + audioSeconds + " s as fast as possible, " + frameMs
+            + " ms writes, after " + passes + " warm-up passes")
+        .put("wallSeconds", wall).put("xRealTime", audio / wall);
+  }
+
+  private void fastPass(int n, int frameMs, int audioSeconds, JsonObject result, Snapshot before)
+      throws Exception {
+    int frameBytes = RATE * frameMs / 1000 * 2;
+    long total = audioSeconds * 1000L / frameMs;
+    List<Context> loops = eventLoops();
+    List<List<Tracked>> perLoop = new ArrayList<>();
+    for (int i = 0; i < loops.size(); i++) {
+      perLoop.add(new ArrayList<>());
+    }
+    CountDownLatch covered = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      int loop = i % loops.size();
+      Tracked t = join(onContext(loops.get(loop), () -> {
+        Tracked tracked = new Tracked(client.stream());
+        tracked.expectedBytes = total * frameBytes;
+        tracked.onCovered = covered::countDown;
+        tracked.pump(total, frameBytes, this);
+        return tracked;
+      }));
+      perLoop.get(loop).add(t);
+    }
+    if (!covered.await(300, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(covered.getCount() + " streams without a final covering their audio");
+    }
+    if (result != null) {
+      Snapshot after = snapshot();
+      result.mergeIn(cpu(before, after, (double) n * audioSeconds));
+    }
+    JsonObject check = new JsonObject();
+    endAll(loops, perLoop, frameBytes, check);
+    if (result != null) {
+      result.mergeIn(check);
+    }
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** A stream and what the bench knows of it; touched only on the stream's event loop. */
+  private static final class Tracked {
+    final SpeechStream stream;
+    long frames;
+    long expectedBytes = -1;
+    long finals;
+    long lastTotalBytes = -1;
+    long lastTotalChecksum = -1;
+    Runnable onCovered;
+
+    Tracked(SpeechStream stream) {
+      this.stream = stream;
+      stream.handler(this::onEvent);
+      stream.exceptionHandler(err -> { });
+    }
+
+    private void onEvent(SpeechEvent event) {
+      if (event.type() != SpeechEventType.FINAL_TRANSCRIPT || event.alternatives().isEmpty()) {
+        return;
+      }
+      finals++;
+      JsonObject meta = event.alternatives().get(0).metadata();
+      if (meta != null && meta.containsKey("totalBytes")) {
+        lastTotalBytes = meta.getLong("totalBytes");
+        lastTotalChecksum = meta.getLong("totalChecksum");
+        if (lastTotalBytes == expectedBytes && onCovered != null) {
+          Runnable r = onCovered;
+          onCovered = null;
+          r.run();
+        }
+      }
+    }
+
+    /** Writes while the stream takes more, then waits for its drain; ends after the last frame. */
+    void pump(long total, int frameBytes, ClientBench bench) {
+      while (frames < total && !stream.writeQueueFull()) {
+        stream.write(bench.frame(frames++, frameBytes));
+      }
+      if (frames < total) {
+        stream.drainHandler(v -> pump(total, frameBytes, bench));
+      } else {
+        stream.drainHandler(null);
+        stream.flush();
+      }
+    }
+  }
+
+  private Buffer frame(long index, int frameBytes) {
+    int perSecond = TONE.length / frameBytes;
+    int at = (int) (index % perSecond) * frameBytes;
+    return tone.getBuffer(at, at + frameBytes);
+  }
+
+  /** CRC32 of the first {@code frames} frames of the tone. */
+  static long expectedChecksum(long frames, int frameBytes) {
+    CRC32 crc = new CRC32();
+    int perSecond = TONE.length / frameBytes;
+    long whole = frames / perSecond;
+    for (long s = 0; s < whole; s++) {
+      crc.update(TONE);
+    }
+    crc.update(TONE, 0, (int) (frames % perSecond) * frameBytes);
+    return crc.getValue();
+  }
+
+  /** Ends every stream, waits for it to close, and checks its last final against what was written. */
+  private void endAll(List<Context> loops, List<List<Tracked>> perLoop, int frameBytes, JsonObject result)
+      throws Exception {
+    List<Future<Void>> ends = new ArrayList<>();
+    for (int l = 0; l < loops.size(); l++) {
+      List<Tracked> mine = perLoop.get(l);
+      ends.add(join(onContext(loops.get(l), () -> {
+        List<Future<Void>> fs = new ArrayList<>();
+        for (Tracked t : mine) {
+          t.expectedBytes = t.frames * frameBytes;
+          fs.add(t.stream.end().otherwiseEmpty());
+        }
+        return Future.join(fs).<Void>mapEmpty();
+      })));
+    }
+    Future.join(ends).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    int streams = 0;
+    int complete = 0;
+    long finals = 0;
+    long bytes = 0;
+    for (List<Tracked> mine : perLoop) {
+      for (Tracked t : mine) {
+        streams++;
+        finals += t.finals;
+        bytes += t.expectedBytes;
+        if (t.lastTotalBytes == t.expectedBytes
+            && t.lastTotalChecksum == expectedChecksum(t.frames, frameBytes)) {
+          complete++;
+        }
+      }
+    }
+    result.put("streams", streams).put("streamsWithEveryByte", complete).put("finals", finals)
+        .put("bytesWritten", bytes);
+  }
+
+  private void awaitConnected(List<Tracked> all) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (all.stream().allMatch(t -> t.stream.state() == StreamState.CONNECTED)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("streams not connected within 90 s");
+  }
+
+  /**
+   * One context per event loop: the contexts of a verticle deployed once per loop, as an
+   * application spreads its streams ({@code getOrCreateContext} off Vert.x is sticky per thread).
+   */
+  private List<Context> eventLoops() {
+    if (eventLoops == null) {
+      List<Context> contexts = java.util.Collections.synchronizedList(new ArrayList<>());
+      join(vertx.deployVerticle(() -> new io.vertx.core.AbstractVerticle() {
+        @Override
+        public void start() {
+          contexts.add(context);
+        }
+      }, new io.vertx.core.DeploymentOptions().setInstances(2 * Runtime.getRuntime().availableProcessors())));
+      eventLoops = List.copyOf(contexts);
+    }
+    return eventLoops;
+  }
+
+  private static <T> Future<T> onContext(Context context, java.util.concurrent.Callable<T> action) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private static <T> T join(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- CPU
+
+  private record Snapshot(long process, long eventLoops, long otherThreads, long gcCount, long gcMillis) {
+  }
+
+  private Snapshot snapshot() {
+    long loops = 0;
+    long others = 0;
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long cpu = threads.getThreadCpuTime(info.getThreadId());
+      if (cpu < 0) {
+        continue;
+      }
+      if (info.getThreadName().startsWith("vert.x-eventloop")) {
+        loops += cpu;
+      } else {
+        others += cpu;
+      }
+    }
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new Snapshot(os.getProcessCpuTime(), loops, others, count, millis);
+  }
+
+  private JsonObject cpu(Snapshot a, Snapshot b, double audioSeconds) {
+    double process = (b.process - a.process) / 1e6;
+    double loops = (b.eventLoops - a.eventLoops) / 1e6;
+    double others = (b.otherThreads - a.otherThreads) / 1e6;
+    double rest = Math.max(0, process - loops - others);
+    return new JsonObject()
+        .put("audioSeconds", audioSeconds)
+        .put("cpuMsPerAudioSecond", process / audioSeconds)
+        .put("eventLoopMsPerAudioSecond", loops / audioSeconds)
+        .put("otherThreadsMsPerAudioSecond", others / audioSeconds)
+        .put("gcVmMsPerAudioSecond", rest / audioSeconds)
+        .put("gcVmShare", process == 0 ? 0 : rest / process)
+        .put("gcCollections", b.gcCount - a.gcCount)
+        .put("gcPauseMs", b.gcMillis - a.gcMillis);
+  }
+
+  // ---------------------------------------------------------------- peer
+
+  private JsonObject peer(String mode, int streams, int frameMs) throws IOException, InterruptedException {
+    String nodeDir = args.getOrDefault("node-dir", "scripts/.node");
+    ProcessBuilder pb = new ProcessBuilder("node", "scripts/peer-bench.mjs")
+        .redirectError(ProcessBuilder.Redirect.appendTo(new File("target/bench-peer.log")));
+    Map<String, String> env = pb.environment();
+    env.put("LK_NODE_DIR", new File(nodeDir).getAbsolutePath());
+    env.put("GATEWAY_BASE_URL", "http://127.0.0.1:" + port + "/v1");
+    env.put("LIVEKIT_API_KEY", KEY);
+    env.put("LIVEKIT_API_SECRET", SECRET);
+    env.put("MODE", mode);
+    env.put("STREAMS", String.valueOf(streams));
+    env.put("FRAME_MS", String.valueOf(frameMs));
+    env.put("WARMUP", args.getOrDefault("warmup", "10"));
+    env.put("SECONDS", args.getOrDefault("seconds", "20"));
+    env.put("AUDIO_SECONDS", args.getOrDefault("audio-seconds", "20"));
+    Process node = pb.start();
+    String last = null;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("{")) {
+          last = line;
+        } else {
+          System.out.println("  node: " + line);
+        }
+      }
+    }
+    if (!node.waitFor(60, TimeUnit.SECONDS)) {
+      node.destroy();
+    }
+    if (last == null) {
+      return new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
+    }
+    return new JsonObject(last);
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private static void print(String who, JsonObject r) {
+    System.out.println(who + ": " + r.getString("work", ""));
+    if (r.containsKey("error")) {
+      System.out.println("  error: " + r.getString("error"));
+      return;
+    }
+    if (r.containsKey("xRealTime")) {
+      System.out.printf(Locale.ROOT, "  %.0fx real time (%.2f s wall for %.0f audio seconds)%n",
+          r.getDouble("xRealTime"), r.getDouble("wallSeconds"), r.getDouble("audioSeconds"));
+    }
+    if (r.containsKey("eventLoopMsPerAudioSecond")) {
+      System.out.printf(Locale.ROOT, "  CPU per audio second %.3f ms = event loops %.3f + other Java threads %.3f"
+              + " + GC and VM %.3f (%.0f%% of the process); %d collections, %d ms paused%n",
+          r.getDouble("cpuMsPerAudioSecond"), r.getDouble("eventLoopMsPerAudioSecond"),
+          r.getDouble("otherThreadsMsPerAudioSecond"), r.getDouble("gcVmMsPerAudioSecond"),
+          100 * r.getDouble("gcVmShare"), r.getLong("gcCollections"), r.getLong("gcPauseMs"));
+    } else if (r.containsKey("cpuMsPerAudioSecond")) {
+      System.out.printf(Locale.ROOT, "  CPU per audio second %.3f ms (whole process)%n", r.getDouble("cpuMsPerAudioSecond"));
+    }
+    if (r.containsKey("maxLagMs")) {
+      System.out.printf(Locale.ROOT, "  keeps real time: %s (max write lag %.1f ms, max buffered %d bytes)%n",
+          r.getBoolean("keepsRealTime", false) ? "yes" : "NO", r.getDouble("maxLagMs"),
+          r.getLong("maxBufferedBytes", -1L));
+    }
+    System.out.printf(Locale.ROOT, "  finals: %d; streams whose last final counts every byte (CRC32): %d of %d%s%n",
+        r.getLong("finals", 0L), r.getInteger("streamsWithEveryByte", 0), r.getInteger("streams", 0),
+        r.containsKey("endToLastFinalMs") ? String.format(Locale.ROOT, "; end -> all closed %.0f ms",
+            r.getDouble("endToLastFinalMs")) : "");
+  }
+
+  private static void ratio(String what, double numerator, double denominator) {
+    System.out.printf(Locale.ROOT, "RATIO %s: %.1fx in favour of this project%n", what,
+        denominator == 0 ? Double.NaN : numerator / denominator);
+  }
+
+  private static long max(long[] values) {
+    long m = 0;
+    for (long v : values) {
+      m = Math.max(m, v);
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  private int startGateway() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0",
+        args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"), "false"));
+    File log = new File("target/bench-gateway.log");
+    gateway = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
+    gatewayIn = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
+    gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = gatewayOut.readLine()) != null) {
+      if (line.startsWith("bench gateway listening on ")) {
+        return Integer.parseInt(line.substring("bench gateway listening on ".length()).trim());
+      }
+    }
+    throw new IllegalStateException("the bench gateway did not start; see " + log);
+  }
+
+  private void shutdown() {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    if (gateway != null) {
+      gatewayIn.println("quit");
+      try {
+        if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
+          gateway.destroy();
+        }
+      } catch (InterruptedException e) {
+        gateway.destroy();
+      }
+    }
+  }
+
+  private static byte[] tone() {
+    byte[] pcm = new byte[RATE * 2];
+    for (int i = 0; i < RATE; i++) {
+      short s = (short) Math.round(8000 * Math.sin(2 * Math.PI * 440 * i / RATE));
+      pcm[2 * i] = (byte) s;
+      pcm[2 * i + 1] = (byte) (s >> 8);
+    }
+    return pcm;
+  }
+}

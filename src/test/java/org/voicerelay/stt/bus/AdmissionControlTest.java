@@ -1,0 +1,192 @@
+package org.voicerelay.stt.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * Admission control: a saturated node refuses opens with 503 {@code overloaded} and takes them
+ * again once it has recovered; the node audio budget bounds the sessions by construction and is
+ * checked at start.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class AdmissionControlTest {
+
+  private static final long ONE_SESSION = AdmissionControl.sessionBytes(new SttVerticleOptions());
+
+  /** A Vert.x with one event loop, so the test can make the verticle's loop lag. */
+  private Vertx oneLoop;
+  private long hog = -1;
+
+  @AfterEach
+  void closeOneLoop() throws Exception {
+    if (oneLoop != null) {
+      oneLoop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Future<BusTestStack> deployOnOneLoop(SimpleMeterRegistry meters) {
+    oneLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    return BusTestStack.deploy(oneLoop, "counting", o -> o.setMaxEventLoopLagMs(50).setAdmissionRecoveryMs(300),
+        meters);
+  }
+
+  /** Keeps the only event loop busy 150 ms out of every ~170: every timer on it runs late. */
+  private void startHogging() {
+    hog = oneLoop.setPeriodic(20, t -> {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+    });
+  }
+
+  private static Future<Void> until(Vertx vertx, BooleanSupplier condition) {
+    Promise<Void> reached = Promise.promise();
+    vertx.setPeriodic(20, id -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        reached.tryComplete();
+      }
+    });
+    return reached.future();
+  }
+
+  @Test
+  void aSaturatedLoneNodeAnswersOpensWith503Overloaded(VertxTestContext ctx) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    deployOnOneLoop(meters).compose(stack -> {
+      startHogging();
+      return until(oneLoop, () -> stack.verticle.nodeLoad().saturated())
+          .compose(v -> stack.open(new JsonObject()))
+          .transform(ar -> Future.succeededFuture(ar.cause()))
+          .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
+            ReplyException e = (ReplyException) failure;
+            assertEquals(BusErrorCode.OVERLOADED, e.failureCode());
+            assertEquals("overloaded", BusErrorCode.name(e.failureCode()));
+            assertTrue(e.getMessage().startsWith("overloaded: the node's event loops lag"), e.getMessage());
+            JsonObject status = stack.verticle.nodeLoad().status();
+            assertEquals("event_loop_lag", status.getString("cause"), status.encode());
+            assertEquals(0, status.getInteger("admittedSessions"));
+            assertEquals(1.0, meters.get(SttMetrics.OPENS_REFUSED).tag("cause", "event_loop_lag").counter().count());
+            assertEquals(1.0, meters.get(SttMetrics.NODE_SATURATED).gauge().value());
+            ctx.completeNow();
+          })));
+    });
+  }
+
+  @Test
+  void aNodeTakesOpensAgainOnceItHasRecovered(VertxTestContext ctx) {
+    deployOnOneLoop(new SimpleMeterRegistry()).compose(stack -> {
+      startHogging();
+      return until(oneLoop, () -> stack.verticle.nodeLoad().saturated())
+          .compose(v -> {
+            oneLoop.cancelTimer(hog);
+            return until(oneLoop, () -> !stack.verticle.nodeLoad().saturated());
+          })
+          .compose(v -> stack.open(new JsonObject()))
+          .compose(session -> stack.control(session, "end"))
+          .onComplete(ctx.succeeding(ended -> ctx.verify(() -> {
+            assertEquals("ended", ended.getString("reason"));
+            assertEquals(0, stack.verticle.nodeLoad().status().getInteger("admittedSessions"));
+            ctx.completeNow();
+          })));
+    });
+  }
+
+  @Test
+  void opensBeyondTheNodeAudioBudgetAreRefusedUntilASessionEnds(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setNodeAudioBudgetBytes(2 * ONE_SESSION + ONE_SESSION / 2)
+            .setAdmissionRecoveryMs(200))
+        .compose(stack -> stack.open(new JsonObject())
+            .compose(first -> stack.open(new JsonObject())
+                .compose(second -> BusTestStack.failureCodes(stack.open(new JsonObject())))
+                .compose(codes -> {
+                  ctx.verify(() -> {
+                    assertEquals(List.of(BusErrorCode.OVERLOADED), codes);
+                    JsonObject status = stack.verticle.nodeLoad().status();
+                    assertEquals("audio_budget", status.getString("cause"), status.encode());
+                    assertEquals(2, status.getInteger("maxAdmittedSessions"));
+                    assertEquals(2 * ONE_SESSION, status.getLong("reservedBytes"));
+                  });
+                  return stack.control(first, "end");
+                }))
+            .compose(ended -> until(vertx, () -> !stack.verticle.nodeLoad().saturated()))
+            .compose(v -> stack.open(new JsonObject())))
+        .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
+          assertTrue(third.getString("sessionId").startsWith("s_"), third.encode());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aBudgetThatCannotHoldOneSessionStopsTheVerticleFromStarting(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setNodeAudioBudgetBytes(ONE_SESSION - 2))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertTrue(err instanceof IllegalArgumentException, String.valueOf(err));
+          assertTrue(err.getMessage().contains("cannot hold a single session"), err.getMessage());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void startWarnsWhenMaxSessionsDoNotFitTheBudget() {
+    SttVerticleOptions options = new SttVerticleOptions().setMaxSessions(1000)
+        .setNodeAudioBudgetBytes(10 * ONE_SESSION + 5);
+    String warning = AdmissionControl.budgetWarning(options, 1L << 31).orElseThrow();
+    assertTrue(warning.contains("maxSessions 1000") && warning.contains("at most 10 sessions will be admitted"),
+        warning);
+    assertFalse(AdmissionControl.budgetWarning(options.setMaxSessions(10), 1L << 31).isPresent());
+  }
+
+  @Test
+  void theDefaultBudgetIsHalfTheHeapAndEachSessionCountsItsBufferAndReplay() {
+    SttVerticleOptions options = new SttVerticleOptions().setMaxBufferedBytes(100_000)
+        .setClient(new SttOptions().setSampleRate(16_000).setReplayBufferMs(5_000));
+    assertEquals(100_000 + 16_000 * 2 * 5, AdmissionControl.sessionBytes(options));
+    assertEquals(Runtime.getRuntime().maxMemory() / 2, AdmissionControl.budgetBytes(options), 1.0);
+    String warning = AdmissionControl.budgetWarning(options.setNodeAudioBudgetBytes(1L << 32), 1L << 31)
+        .orElseThrow();
+    assertTrue(warning.contains("larger than the max heap"), warning);
+  }
+
+  @Test
+  void eventsPrefixesThatOverlapTheContractAreRefusedWithAClearMessage() {
+    for (String unsafe : List.of("stt.", "stt", "s", "stt.session.", "stt.open", "stt.web.")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new SttVerticleOptions().setAllowedEventsPrefixes(List.of("app.", unsafe)), unsafe);
+      assertTrue(e.getMessage().contains("'" + unsafe + "'") && e.getMessage().contains("session audio and control"),
+          e.getMessage());
+    }
+    new SttVerticleOptions().setAllowedEventsPrefixes(List.of("app.", "stt.events.", "sttx."));
+  }
+
+  @Test
+  void aVerticleWhosePrefixCoversAnEventsPrefixDoesNotStart(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setPrefix("app"))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertTrue(err.getMessage().contains("allowedEventsPrefixes must not contain 'app.'"), err.getMessage());
+          ctx.completeNow();
+        })));
+  }
+}
