@@ -29,6 +29,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.config.NodeConfig;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -37,7 +38,7 @@ import org.voicerelay.stt.client.SttOptions;
  * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
- * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
+ * environment ({@link NodeConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
@@ -92,7 +93,7 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<SttVerticleOptions> loaded = givenOptions != null ? Future.succeededFuture(givenOptions)
-        : LayeredConfig.load(vertx, config(), env);
+        : NodeConfig.load(vertx, config(), env).map(SttVerticleOptions::new);
     return loaded.compose(opts -> {
       options = opts;
       node = opts.getNode() != null ? opts.getNode()
