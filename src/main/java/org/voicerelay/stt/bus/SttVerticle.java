@@ -30,6 +30,9 @@ import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.health.HealthProcedures;
+import org.voicerelay.stt.health.NodeHealth;
+import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -63,6 +66,7 @@ public class SttVerticle extends VerticleBase {
   private SttMetrics metrics;
   private MessageConsumer<Object> openConsumer;
   private HttpServer prometheusServer;
+  private NodeHealth health;
   private TcpEventBusBridge bridge;
   private boolean stopping;
 
@@ -105,8 +109,12 @@ public class SttVerticle extends VerticleBase {
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openConsumer.completion());
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
+      health = NodeHealth.create(vertx);
+      health.readiness().register("gateway-reachable",
+          HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
-        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
+        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
+            .onSuccess(s -> prometheusServer = s));
       }
       if (opts.isBridgeEnabled()) {
         starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
@@ -164,6 +172,11 @@ public class SttVerticle extends VerticleBase {
   /** The options in use (after config loading), or null before start. */
   public SttVerticleOptions options() {
     return options == null ? null : new SttVerticleOptions(options);
+  }
+
+  /** The node's liveness and readiness checks, served beside {@code /metrics}; null until started. */
+  public NodeHealth health() {
+    return health;
   }
 
   /** The port of the Prometheus endpoint, or -1 if it is not running. */

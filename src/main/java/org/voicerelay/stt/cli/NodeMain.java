@@ -14,6 +14,7 @@ import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.cluster.NodeLossWatcher;
 import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.voicerelay.stt.web.WebOptions;
@@ -130,6 +131,8 @@ public final class NodeMain {
       chain = chain.compose(v -> node.vertx().deployVerticle(verticle, new DeploymentOptions().setConfig(config)))
           .map(id -> {
             parts.add(1, "sessions on " + verticle.options().getPrefix() + ".open");
+            verticle.health().readiness().register("cluster-membership",
+                HealthProcedures.clusterMembership(node.clusterManager()));
             settings.web().setPrefix(verticle.options().getPrefix());
             return null;
           });
