@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 import org.voicerelay.stt.protocol.ModelName;
 
 /**
@@ -73,7 +74,7 @@ public class SttOptions {
   }
 
   public SttOptions(JsonObject json) {
-    SttOptionsConverter.fromJson(json, this);
+    SttOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "client."), this);
     readUngeneratedFields(json);
   }
 

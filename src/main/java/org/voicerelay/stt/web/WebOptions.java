@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link WebVerticle}: whether it serves at all, where, for which {@code SttVerticle}
@@ -63,7 +64,7 @@ public class WebOptions {
   }
 
   public WebOptions(JsonObject json) {
-    WebOptionsConverter.fromJson(json, this);
+    WebOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "web."), this);
   }
 
   public JsonObject toJson() {
