@@ -28,6 +28,10 @@ import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.cluster.ResumableFronts;
 import org.voicerelay.stt.cluster.SessionClaims;
+import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.health.HealthProcedures;
+import org.voicerelay.stt.health.NodeHealth;
+import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -42,7 +46,7 @@ import org.voicerelay.stt.cluster.SessionClaims;
  * are never shed.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
- * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
+ * environment ({@link NodeConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
@@ -71,6 +75,7 @@ public class SttVerticle extends VerticleBase {
   private OpenGate openGate;
   private ResumableFronts fronts;
   private HttpServer prometheusServer;
+  private NodeHealth health;
   private TcpEventBusBridge bridge;
   private boolean stopping;
 
@@ -101,7 +106,7 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<SttVerticleOptions> loaded = givenOptions != null ? Future.succeededFuture(givenOptions)
-        : LayeredConfig.load(vertx, config(), env);
+        : NodeConfig.load(vertx, config(), env).map(SttVerticleOptions::new);
     return loaded.compose(opts -> {
       options = opts;
       BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
@@ -120,8 +125,12 @@ public class SttVerticle extends VerticleBase {
       starting.add(openGate.start());
       starting.add(fronts.start(this::onOpen));
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
+      health = NodeHealth.create(vertx);
+      health.readiness().register("gateway-reachable",
+          HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
-        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
+        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
+            .onSuccess(s -> prometheusServer = s));
       }
       if (opts.isBridgeEnabled()) {
         starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
@@ -182,6 +191,11 @@ public class SttVerticle extends VerticleBase {
   /** The options in use (after config loading), or null before start. */
   public SttVerticleOptions options() {
     return options == null ? null : new SttVerticleOptions(options);
+  }
+
+  /** The node's liveness and readiness checks, served beside {@code /metrics}; null until started. */
+  public NodeHealth health() {
+    return health;
   }
 
   /** The port of the Prometheus endpoint, or -1 if it is not running. */

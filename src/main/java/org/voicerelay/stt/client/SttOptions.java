@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.protocol.FallbackModel;
+import org.voicerelay.stt.config.JsonTypes;
 import org.voicerelay.stt.protocol.ModelName;
 
 /**
@@ -75,7 +76,7 @@ public class SttOptions {
   }
 
   public SttOptions(JsonObject json) {
-    SttOptionsConverter.fromJson(json, this);
+    SttOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "client."), this);
     readUngeneratedFields(json);
   }
 
