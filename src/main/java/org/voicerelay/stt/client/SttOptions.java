@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,6 +31,17 @@ public class SttOptions {
   public static final long DEFAULT_FINALIZATION_TIMEOUT_MS = 30_000;
   /** After the input ended and a final transcript came: quiet time before the stream closes. */
   public static final long DEFAULT_FINAL_QUIET_MS = 3_000;
+  /** Attempts failing with no success in between that open the client's circuit. */
+  public static final int DEFAULT_CIRCUIT_MAX_FAILURES = 5;
+  /** How long the circuit stays open before one stream probes the gateway. */
+  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 5_000;
+
+  /** The breaker defaults of a client: no event-bus notifications, no timeout of its own. */
+  public static CircuitBreakerOptions defaultCircuitBreakerOptions() {
+    return new CircuitBreakerOptions().setMaxFailures(DEFAULT_CIRCUIT_MAX_FAILURES)
+        .setResetTimeout(DEFAULT_CIRCUIT_RESET_TIMEOUT_MS).setTimeout(-1)
+        .setNotificationAddress(null);
+  }
 
   private String model;
   private String language;
@@ -46,6 +58,7 @@ public class SttOptions {
   private long replayBufferMs = DEFAULT_REPLAY_BUFFER_MS;
   private long finalizationTimeoutMs = DEFAULT_FINALIZATION_TIMEOUT_MS;
   private long finalQuietMs = DEFAULT_FINAL_QUIET_MS;
+  private CircuitBreakerOptions circuitBreakerOptions = defaultCircuitBreakerOptions();
 
   public SttOptions() {
   }
@@ -66,6 +79,7 @@ public class SttOptions {
     this.replayBufferMs = other.replayBufferMs;
     this.finalizationTimeoutMs = other.finalizationTimeoutMs;
     this.finalQuietMs = other.finalQuietMs;
+    this.circuitBreakerOptions = new CircuitBreakerOptions(other.circuitBreakerOptions);
   }
 
   public SttOptions(JsonObject json) {
@@ -91,6 +105,12 @@ public class SttOptions {
     setReplayBufferMs(json.getLong("replayBufferMs", DEFAULT_REPLAY_BUFFER_MS));
     setFinalizationTimeoutMs(json.getLong("finalizationTimeoutMs", DEFAULT_FINALIZATION_TIMEOUT_MS));
     setFinalQuietMs(json.getLong("finalQuietMs", DEFAULT_FINAL_QUIET_MS));
+    JsonObject circuit = json.getJsonObject("circuitBreaker");
+    if (circuit != null) {
+      setCircuitBreakerOptions(new CircuitBreakerOptions(
+          defaultCircuitBreakerOptions().toJson().mergeIn(circuit))
+          .setNotificationAddress(circuit.getString("notificationAddress")));
+    }
   }
 
   public String getModel() {
@@ -274,14 +294,43 @@ public class SttOptions {
     return this;
   }
 
+  public CircuitBreakerOptions getCircuitBreakerOptions() {
+    return circuitBreakerOptions;
+  }
+
+  /**
+   * The breaker one client shares between its streams ({@code maxFailures}, {@code resetTimeout},
+   * {@code failuresRollingWindow} count; its {@code timeout} and {@code maxRetries} are not used:
+   * an attempt lasts until it proves itself or fails, and streams retry on their own budget).
+   */
+  public SttOptions setCircuitBreakerOptions(CircuitBreakerOptions options) {
+    Objects.requireNonNull(options, "circuitBreakerOptions");
+    if (options.getMaxFailures() < 1) {
+      throw new IllegalArgumentException("circuitBreakerOptions.maxFailures must be >= 1, got "
+          + options.getMaxFailures());
+    }
+    if (options.getResetTimeout() < 1) {
+      throw new IllegalArgumentException("circuitBreakerOptions.resetTimeout must be >= 1 ms, got "
+          + options.getResetTimeout());
+    }
+    this.circuitBreakerOptions = new CircuitBreakerOptions(options);
+    return this;
+  }
+
   /**
    * A copy with a live update applied: each of model and language when non-null, {@code extra}
-   * merged over the current provider options.
+   * merged over the current provider options. A language suffix on the model
+   * ({@code deepgram/nova-3:es}) switches the language too, unless {@code language} is given:
+   * an update asks for that language now, whatever was set before.
    */
   public SttOptions updatedWith(String model, String language, JsonObject extra) {
     SttOptions next = new SttOptions(this);
     if (model != null) {
-      next.setModel(model);
+      ModelName parsed = ModelName.parse(model);
+      next.model = parsed.model();
+      if (parsed.language() != null) {
+        next.setLanguage(parsed.language());
+      }
     }
     if (language != null) {
       next.setLanguage(language);
@@ -316,6 +365,10 @@ public class SttOptions {
     json.put("writeQueueMaxSize", writeQueueMaxSize).put("maxBufferedBytes", maxBufferedBytes)
         .put("replayBufferMs", replayBufferMs).put("finalizationTimeoutMs", finalizationTimeoutMs)
         .put("finalQuietMs", finalQuietMs);
+    JsonObject circuit = circuitBreakerOptions.toJson();
+    json.put("circuitBreaker", new JsonObject().put("maxFailures", circuit.getValue("maxFailures"))
+        .put("resetTimeout", circuit.getValue("resetTimeout"))
+        .put("failuresRollingWindow", circuit.getValue("failuresRollingWindow")));
     return json;
   }
 
