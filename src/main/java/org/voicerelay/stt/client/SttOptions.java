@@ -25,8 +25,12 @@ public class SttOptions {
   public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
   /** Bytes queued toward the gateway beyond which writes are refused (about 32 s at 16 kHz). */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-  /** Audio kept since the last final transcript, resent after a reconnect. */
-  public static final long DEFAULT_REPLAY_BUFFER_MS = 30_000;
+  /**
+   * Audio kept since the last final transcript, resent after a reconnect: 10 s, which covers
+   * the utterances of a gateway that endpoints (finals every few seconds) while bounding what
+   * each reconnect resends (200 frames) and what each stream holds (320 KB at 16 kHz).
+   */
+  public static final long DEFAULT_REPLAY_BUFFER_MS = 10_000;
   /** After the input ended: the longest wait for the final transcript. */
   public static final long DEFAULT_FINALIZATION_TIMEOUT_MS = 30_000;
   /** After the input ended and a final transcript came: quiet time before the stream closes. */

@@ -151,7 +151,11 @@ public final class SpeechStreamImpl implements SpeechStream {
     state = next;
     Handler<StreamStateEvent> handler = stateHandler;
     if (handler != null) {
-      handler.handle(new StreamStateEvent(next, cause));
+      try {
+        handler.handle(new StreamStateEvent(next, cause));
+      } catch (RuntimeException e) {
+        LOG.warn("stream {}: the state handler failed on {}", id, next, e); // the transition stands
+      }
     }
   }
 
