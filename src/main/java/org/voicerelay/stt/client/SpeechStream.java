@@ -22,7 +22,7 @@ import io.vertx.core.streams.WriteStream;
  *
  * <p>All handlers run on the context that created the stream. Methods may be called from any
  * thread: those that change the stream hop onto that context (calls from one thread keep their
- * order); {@link #writeQueueFull()}, {@link #setWriteQueueMaxSize}, {@link #state()},
+ * order); {@link #writeQueueFull()}, {@link #setWriteQueueMaxSize}, {@link #drainHandler}, {@link #state()},
  * {@link #bufferedBytes()}, {@link #audioSecondsSent()}, {@link #framesSent()} and
  * {@link #status()} read or write volatile fields and are safe from any thread.
  */

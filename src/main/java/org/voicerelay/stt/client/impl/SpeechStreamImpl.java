@@ -88,7 +88,7 @@ public final class SpeechStreamImpl implements SpeechStream {
    * once, so {@link #writeQueueFull()} is true right after the write that filled the queue.
    */
   private final AtomicLong inTransit = new AtomicLong();
-  private Handler<Void> drainHandler;
+  private volatile Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
   /** Why the stream failed for good, kept for an exception handler set after the fact. */
   private SttException terminalFailure;
@@ -480,13 +480,12 @@ public final class SpeechStreamImpl implements SpeechStream {
     checkDrain();
   }
 
+  /** Calls the drain handler once the queue is down to half; kept pending until there is one. */
   private void checkDrain() {
-    if (writeQueueWasFull && outbox.pendingBytes() + inTransit.get() <= writeQueueMaxSize / 2) {
+    Handler<Void> h = drainHandler;
+    if (h != null && writeQueueWasFull && outbox.pendingBytes() + inTransit.get() <= writeQueueMaxSize / 2) {
       writeQueueWasFull = false;
-      Handler<Void> h = drainHandler;
-      if (h != null) {
-        h.handle(null);
-      }
+      h.handle(null);
     }
   }
 
@@ -582,9 +581,14 @@ public final class SpeechStreamImpl implements SpeechStream {
     return this;
   }
 
+  /**
+   * Any thread: set at once (a writer that finds the queue full sets it right after its write),
+   * then checked on the context, so a drain that came first is not lost. Runs on the context.
+   */
   @Override
   public SpeechStream drainHandler(Handler<Void> handler) {
-    onContext(() -> drainHandler = handler);
+    drainHandler = handler;
+    onContext(this::checkDrain);
     return this;
   }
 
