@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,14 +80,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private volatile int reconnects;
   private Handler<StreamStateEvent> stateHandler;
 
-  private volatile int writeQueueMaxSize;
-  private volatile boolean writeQueueWasFull;
-  /**
-   * Bytes written by callers on other threads that have not reached the context yet: counted at
-   * once, so {@link #writeQueueFull()} is true right after the write that filled the queue.
-   */
-  private final AtomicLong inTransit = new AtomicLong();
-  private volatile Handler<Void> drainHandler;
+  private final WriteQueue writeQueue;
   private Handler<Throwable> exceptionHandler;
   /** Why the stream failed for good, kept for an exception handler set after the fact. */
   private SttException terminalFailure;
@@ -105,10 +97,10 @@ public final class SpeechStreamImpl implements SpeechStream {
     this.onClosed = onClosed;
     this.connectOptions = options.getConnectOptions();
     this.maxBufferedBytes = options.getMaxBufferedBytes();
-    this.writeQueueMaxSize = options.getWriteQueueMaxSize();
     this.transcripts = new TranscriptAssembler(id, events::add);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
+    this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
     this.retries = new ReconnectPolicy(connectOptions);
     this.finishing = new FinishingSequence(vertx, new FinishingSequence.Stream() {
       @Override
@@ -477,16 +469,7 @@ public final class SpeechStreamImpl implements SpeechStream {
       setState(StreamState.FINISHING, null);
       finishing.flushed();
     }
-    checkDrain();
-  }
-
-  /** Calls the drain handler once the queue is down to half; kept pending until there is one. */
-  private void checkDrain() {
-    Handler<Void> h = drainHandler;
-    if (h != null && writeQueueWasFull && outbox.pendingBytes() + inTransit.get() <= writeQueueMaxSize / 2) {
-      writeQueueWasFull = false;
-      h.handle(null);
-    }
+    writeQueue.checkDrain();
   }
 
   private void sendSessionClose() {
@@ -504,11 +487,9 @@ public final class SpeechStreamImpl implements SpeechStream {
   public Future<Void> write(Buffer data) {
     Promise<Void> accepted = Promise.promise();
     int length = data.length();
-    if (inTransit.addAndGet(length) + outbox.pendingBytes() >= writeQueueMaxSize) {
-      writeQueueWasFull = true;
-    }
+    writeQueue.written(length);
     onContext(() -> {
-      inTransit.addAndGet(-length);
+      writeQueue.arrived(length);
       SttException refused = accept(data);
       if (refused == null) {
         accepted.complete();
@@ -527,9 +508,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (refused != null) {
       return refused;
     }
-    if (outbox.pendingBytes() >= writeQueueMaxSize) {
-      writeQueueWasFull = true;
-    }
+    writeQueue.queued();
     sendPending();
     return null;
   }
@@ -568,16 +547,13 @@ public final class SpeechStreamImpl implements SpeechStream {
   /** Any thread. */
   @Override
   public boolean writeQueueFull() {
-    return outbox.pendingBytes() + inTransit.get() >= writeQueueMaxSize;
+    return writeQueue.full();
   }
 
   /** Any thread. */
   @Override
   public SpeechStream setWriteQueueMaxSize(int maxSize) {
-    if (maxSize < 1) {
-      throw new IllegalArgumentException("writeQueueMaxSize must be >= 1, got " + maxSize);
-    }
-    this.writeQueueMaxSize = maxSize;
+    writeQueue.maxSize(maxSize);
     return this;
   }
 
@@ -587,8 +563,8 @@ public final class SpeechStreamImpl implements SpeechStream {
    */
   @Override
   public SpeechStream drainHandler(Handler<Void> handler) {
-    drainHandler = handler;
-    onContext(this::checkDrain);
+    writeQueue.drainHandler(handler);
+    onContext(writeQueue::checkDrain);
     return this;
   }
 
