@@ -116,7 +116,9 @@ public final class ResumableFronts {
     if (caller == null || caller.equals(self)) {
       return openHere(id, eventsAddress, sampleRate, recognitionRequest);
     }
-    return vertx.eventBus().<Object>request(nodeOpenAddress(options.getPrefix(), caller), message.body(),
+    // resumable said explicitly: the caller's node may have another resumableByDefault
+    Object body = message.body() instanceof JsonObject json ? json.copy().put("resumable", true) : message.body();
+    return vertx.eventBus().<Object>request(nodeOpenAddress(options.getPrefix(), caller), body,
             new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS))
         .map(reply -> (JsonObject) reply.body())
         .recover(err -> {
