@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * node that admits, and only when there is none handles them itself, which answers 503
  * {@code overloaded} (or the open reply of a session that already runs here).
  *
+ * <p>Without a cluster the consumers never change: there is no other node, and the admission check
+ * of the open answers 503.
+ *
  * <p>A replaced consumer stays registered (and answers) until the event loop has been calm for
  * {@link #RETIRE_AFTER_MS}: unregistering a consumer discards the messages already on their way to
  * it, and under lag they may be on their way for a long time.
@@ -106,6 +109,11 @@ final class OpenGate {
     if (admit == admitting) {
       return;
     }
+    if (!vertx.isClustered()) {
+      // nowhere else to send opens: the consumers stay, the admission check answers 503
+      admitting = admit;
+      return;
+    }
     for (MessageConsumer<Object> previous : consumers) {
       retiring.add(previous);
       retireLater(previous);
@@ -139,9 +147,9 @@ final class OpenGate {
     }
   }
 
-  /** An open: handled here while the node admits, else passed on. */
+  /** An open: handled here while the node admits (or has no cluster), else passed on. */
   private void route(Message<Object> open) {
-    if (admitting) {
+    if (admitting || !vertx.isClustered()) {
       onOpen.handle(open);
     } else {
       passOn(open);
