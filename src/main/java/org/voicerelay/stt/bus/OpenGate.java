@@ -26,14 +26,18 @@ import org.slf4j.LoggerFactory;
  * node that admits, and only when there is none handles them itself, which answers 503
  * {@code overloaded} (or the open reply of a session that already runs here).
  *
- * <p>A replaced consumer stays registered {@link #RETIRE_AFTER_MS}: unregistering a consumer
- * discards the messages already on their way to it.
+ * <p>Without a cluster the consumers never change: there is no other node, and the admission check
+ * of the open answers 503.
+ *
+ * <p>A replaced consumer stays registered (and answers) until the event loop has been calm for
+ * {@link #RETIRE_AFTER_MS}: unregistering a consumer discards the messages already on their way to
+ * it, and under lag they may be on their way for a long time.
  */
 final class OpenGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenGate.class);
   static final long PROBE_INTERVAL_MS = 100;
-  static final long RETIRE_AFTER_MS = 500;
+  static final long RETIRE_AFTER_MS = 1_000;
   /** How long a passed-on open may take; the caller's own timeout is usually shorter. */
   private static final long PASS_ON_TIMEOUT_MS = 60_000;
 
@@ -105,13 +109,14 @@ final class OpenGate {
     if (admit == admitting) {
       return;
     }
+    if (!vertx.isClustered()) {
+      // nowhere else to send opens: the consumers stay, the admission check answers 503
+      admitting = admit;
+      return;
+    }
     for (MessageConsumer<Object> previous : consumers) {
       retiring.add(previous);
-      vertx.setTimer(RETIRE_AFTER_MS, t -> {
-        if (retiring.remove(previous)) {
-          previous.unregister();
-        }
-      });
+      retireLater(previous);
     }
     consumers.clear();
     admitting = admit;
@@ -119,12 +124,35 @@ final class OpenGate {
     LOG.debug("{}: {}", openAddress, admit ? "admitting, consumed cluster-wide" : "saturated, consumed on this node only");
   }
 
+  private void retireLater(MessageConsumer<Object> previous) {
+    vertx.setTimer(RETIRE_AFTER_MS, t -> {
+      if (!retiring.contains(previous)) {
+        return;
+      }
+      if (admission.lagMs() > PROBE_INTERVAL_MS || overdueMs() > PROBE_INTERVAL_MS) {
+        retireLater(previous);
+      } else {
+        retiring.remove(previous);
+        previous.unregister();
+      }
+    });
+  }
+
   private void register() {
     if (admitting) {
-      consumers.add(vertx.eventBus().consumer(openAddress, onOpen));
+      consumers.add(vertx.eventBus().consumer(openAddress, this::route));
       consumers.add(vertx.eventBus().consumer(admittingAddress, onOpen));
     } else {
-      consumers.add(vertx.eventBus().localConsumer(openAddress, this::passOn));
+      consumers.add(vertx.eventBus().localConsumer(openAddress, this::route));
+    }
+  }
+
+  /** An open: handled here while the node admits (or has no cluster), else passed on. */
+  private void route(Message<Object> open) {
+    if (admitting || !vertx.isClustered()) {
+      onOpen.handle(open);
+    } else {
+      passOn(open);
     }
   }
 
@@ -134,12 +162,13 @@ final class OpenGate {
     vertx.eventBus().request(admittingAddress, open.body(), options).onComplete(ar -> {
       if (ar.succeeded()) {
         open.reply(ar.result().body());
-      } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
-        onOpen.handle(open);
       } else if (ar.cause() instanceof ReplyException e && e.failureCode() > 0) {
         open.fail(e.failureCode(), e.getMessage());
-      } else {
+      } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.TIMEOUT) {
         open.fail(BusErrorCode.OVERLOADED, "overloaded: this node takes no session and no other node answered in time");
+      } else {
+        // no node admits (NO_HANDLERS), or the one chosen stopped admitting meanwhile
+        onOpen.handle(open);
       }
     });
   }
