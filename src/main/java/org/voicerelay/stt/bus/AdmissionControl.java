@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxBufferedBytes} plus the client's replay buffer) fits in the node audio budget beside
  * the worst cases of the sessions already admitted. CPU is watched: every instance reports the
  * lateness of a periodic timer on its event loop and the audio its sessions buffer. The node is
- * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second,
+ * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second
+ * while it serves sessions,
  * buffered audio above a quarter of the budget, or no room for one more session) and recovers only after every
  * measure has stayed below half its mark for {@code admissionRecoveryMs}, so it does not flap.
  * Admitted sessions are never touched: saturation only refuses new ones.
@@ -73,6 +74,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private Cause cause;
   private long calmSinceMs = -1;
   private long lateSinceMs = -1;
+  private long lastOverdueMs;
   private int instances;
 
   private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs) {
@@ -172,9 +174,15 @@ final class AdmissionControl implements NodeLoad, Shareable {
   /**
    * Takes one session's worst case from the budget.
    *
+   * @param overdueMs how late the asking instance's probe timer is right now: a loop that has been
+   *     later than the mark for {@link #LAG_SATURATES_AFTER_MS} is saturated without waiting for the probe
    * @return null if admitted (give it back with {@link #release()}), else why not
    */
-  synchronized Cause tryAdmit() {
+  synchronized Cause tryAdmit(long overdueMs) {
+    if (cause == null && admitted > 0 && overdueMs >= maxLagMs + LAG_SATURATES_AFTER_MS) {
+      lastOverdueMs = overdueMs;
+      saturate(Cause.EVENT_LOOP_LAG);
+    }
     if (cause != null) {
       refused++;
       return cause;
@@ -192,7 +200,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     return null;
   }
 
-  /** Gives back what {@link #tryAdmit()} took, when the session is over. */
+  /** Gives back what {@link #tryAdmit(long)} took, when the session is over. */
   synchronized void release() {
     reservedBytes -= sessionBytes;
     admitted--;
@@ -203,16 +211,18 @@ final class AdmissionControl implements NodeLoad, Shareable {
     Sample sample = samples.computeIfAbsent(instance, k -> new Sample());
     sample.lagMs = sample.lagMs * (1 - LAG_SMOOTHING) + lagMs * LAG_SMOOTHING;
     sample.bufferedBytes = bufferedBytes;
-    evaluate(System.nanoTime() / 1_000_000);
+    evaluate(System.nanoTime() / 1_000_000, lagMs);
   }
 
-  private void evaluate(long nowMs) {
-    double lag = lagMs();
+  /** {@code rawLagMs}: the newest sample; a loop that ran its timer that late has been late that long. */
+  private void evaluate(long nowMs, long rawLagMs) {
+    // an idle node has no session to protect, and its lag is not its own doing (GC, other processes)
+    double lag = admitted > 0 ? lagMs() : 0;
     long buffered = bufferedBytes();
     if (lag <= maxLagMs) {
       lateSinceMs = -1;
     } else if (lateSinceMs < 0) {
-      lateSinceMs = nowMs;
+      lateSinceMs = nowMs - rawLagMs;
     }
     boolean lagging = lateSinceMs >= 0 && nowMs - lateSinceMs >= LAG_SATURATES_AFTER_MS;
     Cause over = lagging ? Cause.EVENT_LOOP_LAG
@@ -255,7 +265,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   /** The reply message of a refused open. */
   synchronized String refusal(Cause why) {
     return switch (why) {
-      case EVENT_LOOP_LAG -> "overloaded: the node's event loops lag " + Math.round(lagMs())
+      case EVENT_LOOP_LAG -> "overloaded: the node's event loops lag " + Math.max(Math.round(lagMs()), lastOverdueMs)
           + " ms (maxEventLoopLagMs " + maxLagMs + "); open again later or on another node";
       case BUFFERED_AUDIO -> "overloaded: the node's sessions buffer " + mib(bufferedBytes())
           + " of audio toward the gateway; open again later or on another node";

@@ -269,7 +269,8 @@ public class NodeLossWatcher extends VerticleBase {
   }
 
   private void announce(JsonObject entry) {
-    String node = entry.getString("node");
+    // a resumable session's front runs on frontNode; "node" names where it was recognized
+    String node = entry.getString("frontNode", entry.getString("node"));
     JsonObject closed = new JsonObject()
         .put("sessionId", entry.getString("sessionId"))
         .put("seq", entry.getLong("lastSeq", 0L) + 1)

@@ -4,6 +4,7 @@ import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link LocalGatewayVerticle}: where it listens, the credentials it accepts, the
@@ -108,7 +109,7 @@ public class LocalGatewayOptions {
    */
   public LocalGatewayOptions(JsonObject json) {
     this();
-    LocalGatewayOptionsConverter.fromJson(json, this);
+    LocalGatewayOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "gateway."), this);
   }
 
   /** Every option except {@code apiSecret}. */

@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link WebVerticle}: whether it serves at all, where, for which {@code SttVerticle}
@@ -64,39 +64,7 @@ public class WebOptions {
   }
 
   public WebOptions(JsonObject json) {
-    WebOptionsConverter.fromJson(json, this);
-  }
-
-  /**
-   * Applies {@code STT_WEB_ENABLED}, {@code STT_WEB_HOST}, {@code STT_WEB_PORT} and
-   * {@code STT_WEB_MAX_SESSIONS_PER_CONNECTION} where set.
-   */
-  public WebOptions applyEnv(Map<String, String> env) {
-    String enabled = env.get("STT_WEB_ENABLED");
-    if (enabled != null && !enabled.isBlank()) {
-      setEnabled(Boolean.parseBoolean(enabled.trim()));
-    }
-    String host = env.get("STT_WEB_HOST");
-    if (host != null && !host.isBlank()) {
-      setHost(host.trim());
-    }
-    String port = env.get("STT_WEB_PORT");
-    if (port != null && !port.isBlank()) {
-      setPort(number("STT_WEB_PORT", port));
-    }
-    String sessions = env.get("STT_WEB_MAX_SESSIONS_PER_CONNECTION");
-    if (sessions != null && !sessions.isBlank()) {
-      setMaxSessionsPerConnection(number("STT_WEB_MAX_SESSIONS_PER_CONNECTION", sessions));
-    }
-    return this;
-  }
-
-  private static int number(String name, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got " + value);
-    }
+    WebOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "web."), this);
   }
 
   public JsonObject toJson() {

@@ -424,7 +424,49 @@ public final class ClientBench {
 
   // ---------------------------------------------------------------- CPU
 
-  private record Snapshot(long process, long eventLoops, long otherThreads, long gcCount, long gcMillis) {
+  private record Snapshot(long process, long eventLoops, long otherThreads, long gcCount, long gcMillis,
+      Map<String, Long> nativeThreads) {
+  }
+
+  /**
+   * CPU nanoseconds per kind of thread, from {@code /proc/self/task/}: GC and JIT compiler threads
+   * are not Java threads, so {@code ThreadMXBean} cannot tell them apart. Empty off Linux.
+   */
+  private static Map<String, Long> nativeThreadCpu() {
+    Map<String, Long> groups = new HashMap<>();
+    File[] tasks = new File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return groups;
+    }
+    for (File task : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(new File(task, "stat").toPath());
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        groups.merge(threadKind(comm), ticks * 10_000_000L, Long::sum);
+      } catch (IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return groups;
+  }
+
+  private static String threadKind(String comm) {
+    if (comm.startsWith("vert.x-eventloo")) {
+      return "event loops";
+    }
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+      return "GC";
+    }
+    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+      return "JIT";
+    }
+    if (comm.startsWith("VM ") || comm.startsWith("Sweeper") || comm.startsWith("Common-Cleaner")
+        || comm.startsWith("Signal") || comm.startsWith("Finalizer") || comm.startsWith("Reference")) {
+      return "VM";
+    }
+    return "other";
   }
 
   private Snapshot snapshot() {
@@ -450,7 +492,7 @@ public final class ClientBench {
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }
-    return new Snapshot(os.getProcessCpuTime(), loops, others, count, millis);
+    return new Snapshot(os.getProcessCpuTime(), loops, others, count, millis, nativeThreadCpu());
   }
 
   private JsonObject cpu(Snapshot a, Snapshot b, double audioSeconds) {
@@ -458,8 +500,14 @@ public final class ClientBench {
     double loops = (b.eventLoops - a.eventLoops) / 1e6;
     double others = (b.otherThreads - a.otherThreads) / 1e6;
     double rest = Math.max(0, process - loops - others);
+    JsonObject kinds = new JsonObject();
+    for (Map.Entry<String, Long> e : b.nativeThreads.entrySet()) {
+      long before = a.nativeThreads.getOrDefault(e.getKey(), 0L);
+      kinds.put(e.getKey(), (e.getValue() - before) / 1e6 / audioSeconds);
+    }
     return new JsonObject()
         .put("audioSeconds", audioSeconds)
+        .put("threadKindsMsPerAudioSecond", kinds)
         .put("cpuMsPerAudioSecond", process / audioSeconds)
         .put("eventLoopMsPerAudioSecond", loops / audioSeconds)
         .put("otherThreadsMsPerAudioSecond", others / audioSeconds)
@@ -527,6 +575,12 @@ public final class ClientBench {
           100 * r.getDouble("gcVmShare"), r.getLong("gcCollections"), r.getLong("gcPauseMs"));
     } else if (r.containsKey("cpuMsPerAudioSecond")) {
       System.out.printf(Locale.ROOT, "  CPU per audio second %.3f ms (whole process)%n", r.getDouble("cpuMsPerAudioSecond"));
+    }
+    if (r.containsKey("threadKindsMsPerAudioSecond")) {
+      StringBuilder kinds = new StringBuilder();
+      r.getJsonObject("threadKindsMsPerAudioSecond").forEach(e -> kinds.append(String.format(Locale.ROOT,
+          "%s%s %.3f", kinds.length() == 0 ? "" : ", ", e.getKey(), ((Number) e.getValue()).doubleValue())));
+      System.out.println("  by thread kind (/proc, 10 ms ticks), ms per audio second: " + kinds);
     }
     if (r.containsKey("maxLagMs")) {
       System.out.printf(Locale.ROOT, "  keeps real time: %s (max write lag %.1f ms, max buffered %d bytes)%n",

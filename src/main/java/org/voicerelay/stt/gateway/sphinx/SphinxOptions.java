@@ -3,6 +3,7 @@ package org.voicerelay.stt.gateway.sphinx;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Tuning of the Sphinx4 engine, read from the {@code config} given to
@@ -72,7 +73,7 @@ public final class SphinxOptions {
 
   /** Reads the keys named like the getters; unknown keys are ignored, out-of-range values refused. */
   public SphinxOptions(JsonObject json) {
-    SphinxOptionsConverter.fromJson(json, this);
+    SphinxOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "recognizerConfig."), this);
   }
 
   public JsonObject toJson() {
