@@ -89,8 +89,22 @@ public final class ProtocolCodec {
   public static byte[] encodeAudioFrame(byte[] pcm, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, pcm.length);
     Scratch scratch = SCRATCH.get();
-    byte[] src = offset == 0 && length == pcm.length ? pcm : scratch.copy(pcm, offset, length);
-    byte[] b64 = scratch.dst(length);
+    return frame(offset == 0 && length == pcm.length ? pcm : scratch.copy(pcm, offset, length), scratch);
+  }
+
+  /**
+   * The {@code input_audio} frame of {@code length} bytes of {@code pcm} from {@code index} as
+   * UTF-8 bytes, without moving {@code pcm}'s indexes: for audio kept off the Java heap.
+   */
+  public static byte[] encodeAudioFrame(ByteBuf pcm, int index, int length) {
+    Scratch scratch = SCRATCH.get();
+    byte[] src = scratch.src(length);
+    pcm.getBytes(index, src, 0, length);
+    return frame(src, scratch);
+  }
+
+  private static byte[] frame(byte[] src, Scratch scratch) {
+    byte[] b64 = scratch.dst(src.length);
     int n = BASE64.encode(src, b64);
     byte[] out = new byte[AUDIO_PREFIX.length + n + AUDIO_SUFFIX.length];
     System.arraycopy(AUDIO_PREFIX, 0, out, 0, AUDIO_PREFIX.length);

@@ -167,18 +167,24 @@ public final class ClientBench {
     AtomicLong framesWritten = new AtomicLong();
     long[] maxLagNanos = new long[loops.size()];
     long[] maxBuffered = new long[loops.size()];
-    boolean[] measuring = new boolean[1];
+    java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    CountDownLatch pacersStopped = new CountDownLatch(loops.size());
     long start = System.nanoTime();
-    long[] timers = new long[loops.size()];
     for (int l = 0; l < loops.size(); l++) {
       int loop = l;
       List<Tracked> mine = perLoop.get(l);
-      timers[l] = join(onContext(loops.get(l), () -> vertx.setPeriodic(frameMs, id -> {
+      join(onContext(loops.get(l), () -> vertx.setPeriodic(frameMs, id -> {
+        if (stopped.get()) {
+          vertx.cancelTimer(id);
+          pacersStopped.countDown();
+          return;
+        }
         long now = System.nanoTime();
         long due = (now - start) / frameNanos + 1;
         long written = 0;
         for (Tracked t : mine) {
-          if (measuring[0] && t.frames < due) {
+          if (measuring.get() && t.frames < due) {
             maxLagNanos[loop] = Math.max(maxLagNanos[loop], now - (start + t.frames * frameNanos));
             maxBuffered[loop] = Math.max(maxBuffered[loop], t.stream.bufferedBytes());
           }
@@ -193,14 +199,14 @@ public final class ClientBench {
     Thread.sleep(warmup * 1000L);
     Snapshot before = snapshot();
     long frames0 = framesWritten.get();
-    measuring[0] = true;
+    measuring.set(true);
     Thread.sleep(seconds * 1000L);
     Snapshot after = snapshot();
     long frames = framesWritten.get() - frames0;
-    measuring[0] = false;
-    for (int l = 0; l < loops.size(); l++) {
-      int loop = l;
-      join(onContext(loops.get(l), () -> vertx.cancelTimer(timers[loop])));
+    measuring.set(false);
+    stopped.set(true);
+    if (!pacersStopped.await(300, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the event loops did not come back within 300 s");
     }
     double audioSeconds = frames * frameMs / 1000.0;
     JsonObject result = cpu(before, after, audioSeconds)

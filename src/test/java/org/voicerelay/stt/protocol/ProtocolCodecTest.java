@@ -48,7 +48,7 @@ class ProtocolCodecTest {
   }
 
   @Test
-  void aPooledDirectBufferIsAppendedToTheOutputWithoutMovingTheSource() {
+  void aPooledDirectBufferBecomesTheFrameWithoutMovingTheSource() {
     Random random = new Random(7);
     PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     for (int round = 0; round < 300; round++) {
@@ -60,6 +60,8 @@ class ProtocolCodecTest {
       try {
         ProtocolCodec.writeAudioFrame(source, 5, length, out);
         assertEquals("x" + expected(pcm, 5, length), out.toString(StandardCharsets.US_ASCII), "length " + length);
+        assertEquals(expected(pcm, 5, length),
+            new String(ProtocolCodec.encodeAudioFrame(source, 5, length), StandardCharsets.US_ASCII));
         assertEquals(0, source.readerIndex());
         assertEquals(pcm.length, source.writerIndex());
       } finally {
