@@ -15,7 +15,7 @@ public final class AudioChunker {
   private int partialLength;
 
   public AudioChunker(int chunkBytes) {
-    if (chunkBytes <= 0 || (chunkBytes & 1) != 0) {
+    if (chunkBytes <= 0 || !AudioFormat.isWholeSamples(chunkBytes)) {
       throw new IllegalArgumentException("chunkBytes must be a positive even number, got " + chunkBytes);
     }
     this.chunkBytes = chunkBytes;
@@ -23,7 +23,7 @@ public final class AudioChunker {
 
   /** Bytes in one whole chunk of {@code millis} ms of mono 16-bit audio at {@code sampleRate}. */
   public static int chunkBytes(int sampleRate, int millis) {
-    return sampleRate * millis / 1000 * 2;
+    return sampleRate * millis / 1000 * AudioFormat.BYTES_PER_SAMPLE;
   }
 
   public int chunkBytes() {

@@ -69,9 +69,7 @@ public final class Resampler {
 
   /** Converts one block; returns the resampled pcm_s16le bytes (possibly empty). */
   public byte[] process(byte[] pcm, int offset, int length) {
-    if ((length & 1) != 0) {
-      throw new IllegalArgumentException("pcm_s16le block has an odd length: " + length);
-    }
+    AudioFormat.requireWholeSamples(length);
     if (isPassThrough()) {
       byte[] copy = new byte[length];
       System.arraycopy(pcm, offset, copy, 0, length);

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxBufferedBytes} plus the client's replay buffer) fits in the node audio budget beside
  * the worst cases of the sessions already admitted. CPU is watched: every instance reports the
  * lateness of a periodic timer on its event loop and the audio its sessions buffer. The node is
- * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second,
+ * saturated as soon as one mark is passed (the lag above {@code maxEventLoopLagMs} for a second
+ * while it serves sessions,
  * buffered audio above a quarter of the budget, or no room for one more session) and recovers only after every
  * measure has stayed below half its mark for {@code admissionRecoveryMs}, so it does not flap.
  * Admitted sessions are never touched: saturation only refuses new ones.
@@ -203,16 +204,22 @@ final class AdmissionControl implements NodeLoad, Shareable {
     Sample sample = samples.computeIfAbsent(instance, k -> new Sample());
     sample.lagMs = sample.lagMs * (1 - LAG_SMOOTHING) + lagMs * LAG_SMOOTHING;
     sample.bufferedBytes = bufferedBytes;
-    evaluate(System.nanoTime() / 1_000_000);
+    evaluate(System.nanoTime() / 1_000_000, lagMs);
   }
 
-  private void evaluate(long nowMs) {
-    double lag = lagMs();
+  /**
+   * {@code rawLagMs}: the newest sample. A loop that ran its timer that late has been late that
+   * long, but one stall (a GC pause) is not a saturated node: the first late sample counts for at
+   * most the mark, so a second late one is needed.
+   */
+  private void evaluate(long nowMs, long rawLagMs) {
+    // an idle node has no session to protect, and its lag is not its own doing (GC, other processes)
+    double lag = admitted > 0 ? lagMs() : 0;
     long buffered = bufferedBytes();
     if (lag <= maxLagMs) {
       lateSinceMs = -1;
     } else if (lateSinceMs < 0) {
-      lateSinceMs = nowMs;
+      lateSinceMs = nowMs - Math.min(rawLagMs, maxLagMs);
     }
     boolean lagging = lateSinceMs >= 0 && nowMs - lateSinceMs >= LAG_SATURATES_AFTER_MS;
     Cause over = lagging ? Cause.EVENT_LOOP_LAG

@@ -34,9 +34,11 @@ public final class BusContract {
   public static final String EVENT_RECONNECTING = "reconnecting";
   public static final String EVENT_ERROR = "error";
   public static final String EVENT_CLOSED = "closed";
+  /** A resumable session's recognition moved to another node (after the node serving it was lost). */
+  public static final String EVENT_RECOGNITION_MOVED = "recognition_moved";
   public static final List<String> EVENT_TYPES = List.of(EVENT_START_OF_SPEECH, EVENT_INTERIM_TRANSCRIPT,
       EVENT_PREFLIGHT_TRANSCRIPT, EVENT_FINAL_TRANSCRIPT, EVENT_END_OF_SPEECH, EVENT_RECOGNITION_USAGE,
-      EVENT_RECONNECTING, EVENT_ERROR, EVENT_CLOSED);
+      EVENT_RECONNECTING, EVENT_ERROR, EVENT_CLOSED, EVENT_RECOGNITION_MOVED);
 
   /** Why a session closed, the {@code reason} field of a {@code closed} event. */
   public static final String REASON_ENDED = "ended";
@@ -59,6 +61,15 @@ public final class BusContract {
   /** {@code <prefix>.open}: where sessions are opened. */
   public static String openAddress(String prefix) {
     return prefix + ".open";
+  }
+
+  /**
+   * {@code <prefix>.open.admitting}: consumed cluster-wide only by nodes that admit sessions. A
+   * saturated node passes the opens of its own callers on to it; not for callers (the bridges do
+   * not let it through).
+   */
+  public static String admittingOpenAddress(String prefix) {
+    return prefix + ".open.admitting";
   }
 
   /** {@code <prefix>.session.<id>.audio}. */

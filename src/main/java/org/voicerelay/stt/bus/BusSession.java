@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttErrorCode;
@@ -277,9 +278,8 @@ final class BusSession {
     if (pcm.length() > max) {
       throw tooLarge(pcm.length());
     }
-    if ((pcm.length() & 1) != 0) {
-      throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO,
-          "pcm_s16le audio must have an even number of bytes, got " + pcm.length());
+    if (!AudioFormat.isWholeSamples(pcm.length())) {
+      throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
     }
     return pcm;
   }

@@ -4,81 +4,99 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One verticle instance's consumer of {@code <prefix>.open}, registered cluster-wide while the node
- * admits sessions and node-locally while it is saturated. A clustered event bus routes a send only
- * to nodes with a cluster-wide registration, so opens go to the nodes that can take them; when no
- * node has one, the sender's own node delivers to its local consumer, which answers 503
- * {@code overloaded}. Also probes the instance's event loop: the lateness of a 100 ms timer and the
- * audio its sessions buffer go to {@link AdmissionControl}.
+ * How one verticle instance takes {@code <prefix>.open}, following the node's admission state, and
+ * the probe that measures the instance's event loop for {@link AdmissionControl}.
+ *
+ * <p>While the node admits, the instance consumes {@code <prefix>.open} and
+ * {@link BusContract#admittingOpenAddress(String)} cluster-wide. While it is saturated (or being
+ * undeployed) it consumes neither cluster-wide, so other nodes send their opens elsewhere; it keeps
+ * a node-local consumer of {@code <prefix>.open} for the callers attached to this node (a clustered
+ * bus offers a node's local consumers to that node's own senders): it passes their opens on to a
+ * node that admits, and only when there is none handles them itself, which answers 503
+ * {@code overloaded} (or the open reply of a session that already runs here).
+ *
+ * <p>Without a cluster the consumers never change: there is no other node, and the admission check
+ * of the open answers 503.
+ *
+ * <p>A replaced consumer stays registered (and answers) until the event loop has been calm for
+ * {@link #RETIRE_AFTER_MS}: unregistering a consumer discards the messages already on their way to
+ * it, and under lag they may be on their way for a long time.
  */
 final class OpenGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenGate.class);
   static final long PROBE_INTERVAL_MS = 100;
-  /**
-   * How long a replaced consumer stays registered: unregistering a consumer discards the opens
-   * already on their way to it, so it goes only once they have been handled.
-   */
-  static final long RETIRE_AFTER_MS = 2_000;
+  static final long RETIRE_AFTER_MS = 1_000;
+  /** How long a passed-on open may take; the caller's own timeout is usually shorter. */
+  private static final long PASS_ON_TIMEOUT_MS = 60_000;
 
   private final Vertx vertx;
   private final Context context;
-  private final String address;
+  private final String openAddress;
+  private final String admittingAddress;
   private final Handler<Message<Object>> onOpen;
   private final AdmissionControl admission;
   private final SessionRegistry registry;
-  private MessageConsumer<Object> consumer;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final List<MessageConsumer<Object>> retiring = new ArrayList<>();
-  private boolean clusterWide;
+  private boolean admitting;
   private Runnable listener;
   private long probeTimer = -1;
+  private long probeDueNanos;
   private boolean stopped;
 
-  OpenGate(Vertx vertx, Context context, String address, Handler<Message<Object>> onOpen,
+  OpenGate(Vertx vertx, Context context, String prefix, Handler<Message<Object>> onOpen,
       AdmissionControl admission, SessionRegistry registry) {
     this.vertx = vertx;
     this.context = context;
-    this.address = address;
+    this.openAddress = BusContract.openAddress(prefix);
+    this.admittingAddress = BusContract.admittingOpenAddress(prefix);
     this.onOpen = onOpen;
     this.admission = admission;
     this.registry = registry;
   }
 
-  /** Registers the consumer the node's state calls for and starts probing; call on the instance's context. */
+  /** Registers the consumers the node's state calls for and starts probing; call on the instance's context. */
   Future<Void> start() {
     listener = admission.onChange(context, this::follow);
-    clusterWide = !admission.saturated();
-    consumer = clusterWide ? vertx.eventBus().consumer(address, onOpen) : vertx.eventBus().localConsumer(address, onOpen);
+    admitting = !admission.saturated();
+    register();
     probe();
-    return consumer.completion();
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
-  /** Unregisters the consumer and stops probing. */
+  /** Unregisters every consumer and stops probing. */
   Future<Void> stop(String prefix) {
     stopped = true;
     vertx.cancelTimer(probeTimer);
     admission.leave(vertx, prefix, this, listener);
     List<Future<Void>> unregistering = new ArrayList<>();
     retiring.forEach(c -> unregistering.add(c.unregister()));
-    if (consumer != null) {
-      unregistering.add(consumer.unregister());
-    }
+    consumers.forEach(c -> unregistering.add(c.unregister()));
     return Future.join(unregistering).mapEmpty();
   }
 
-  /** Consumes on this node only from now on (undeploy): a cluster sends its opens elsewhere. */
+  /** Takes opens as a saturated node does from now on (undeploy): other nodes get the cluster's opens. */
   void nodeLocal() {
     stopped = true;
     vertx.cancelTimer(probeTimer);
     swap(false);
+  }
+
+  /** How late the pending probe timer is now: how long this event loop has been too busy to run it. */
+  private long overdueMs() {
+    return Math.max(0, (System.nanoTime() - probeDueNanos) / 1_000_000);
   }
 
   private void follow() {
@@ -87,24 +105,77 @@ final class OpenGate {
     }
   }
 
-  private void swap(boolean admitting) {
-    if (admitting == clusterWide) {
+  private void swap(boolean admit) {
+    if (admit == admitting) {
       return;
     }
-    MessageConsumer<Object> previous = consumer;
-    consumer = admitting ? vertx.eventBus().consumer(address, onOpen) : vertx.eventBus().localConsumer(address, onOpen);
-    clusterWide = admitting;
-    retiring.add(previous);
+    if (!vertx.isClustered()) {
+      // nowhere else to send opens: the consumers stay, the admission check answers 503
+      admitting = admit;
+      return;
+    }
+    for (MessageConsumer<Object> previous : consumers) {
+      retiring.add(previous);
+      retireLater(previous);
+    }
+    consumers.clear();
+    admitting = admit;
+    register();
+    LOG.debug("{}: {}", openAddress, admit ? "admitting, consumed cluster-wide" : "saturated, consumed on this node only");
+  }
+
+  private void retireLater(MessageConsumer<Object> previous) {
     vertx.setTimer(RETIRE_AFTER_MS, t -> {
-      if (retiring.remove(previous)) {
+      if (!retiring.contains(previous)) {
+        return;
+      }
+      if (admission.lagMs() > PROBE_INTERVAL_MS || overdueMs() > PROBE_INTERVAL_MS) {
+        retireLater(previous);
+      } else {
+        retiring.remove(previous);
         previous.unregister();
       }
     });
-    LOG.debug("{} consumed {}", address, admitting ? "cluster-wide again" : "on this node only");
+  }
+
+  private void register() {
+    if (admitting) {
+      consumers.add(vertx.eventBus().consumer(openAddress, this::route));
+      consumers.add(vertx.eventBus().consumer(admittingAddress, onOpen));
+    } else {
+      consumers.add(vertx.eventBus().localConsumer(openAddress, this::route));
+    }
+  }
+
+  /** An open: handled here while the node admits (or has no cluster), else passed on. */
+  private void route(Message<Object> open) {
+    if (admitting || !vertx.isClustered()) {
+      onOpen.handle(open);
+    } else {
+      passOn(open);
+    }
+  }
+
+  /** An open from a caller on this node while it does not admit: to a node that does, if there is one. */
+  private void passOn(Message<Object> open) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(PASS_ON_TIMEOUT_MS).setHeaders(open.headers());
+    vertx.eventBus().request(admittingAddress, open.body(), options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        open.reply(ar.result().body());
+      } else if (ar.cause() instanceof ReplyException e && e.failureCode() > 0) {
+        open.fail(e.failureCode(), e.getMessage());
+      } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.TIMEOUT) {
+        open.fail(BusErrorCode.OVERLOADED, "overloaded: this node takes no session and no other node answered in time");
+      } else {
+        // no node admits (NO_HANDLERS), or the one chosen stopped admitting meanwhile
+        onOpen.handle(open);
+      }
+    });
   }
 
   private void probe() {
     long due = System.nanoTime() + PROBE_INTERVAL_MS * 1_000_000;
+    probeDueNanos = due;
     probeTimer = vertx.setTimer(PROBE_INTERVAL_MS, t -> {
       if (stopped) {
         return;

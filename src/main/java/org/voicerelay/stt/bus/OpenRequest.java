@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.voicerelay.stt.client.FallbackModel;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /**
  * A checked {@code <prefix>.open} request. Every field is optional; unknown fields are ignored so
@@ -22,8 +23,6 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
 
   /** Ids end up inside addresses: no dots, no blanks, nothing a bridge regex would trip over. */
   static final Pattern SESSION_ID = Pattern.compile(BusContract.SESSION_ID_REGEX);
-  static final int MIN_SAMPLE_RATE = 8_000;
-  static final int MAX_SAMPLE_RATE = 192_000;
   static final int MAX_ADDRESS_LENGTH = 256;
 
   /**
@@ -39,9 +38,9 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
       throw RequestFields.bad("sessionId must be 1 to 64 letters, digits, '_' or '-'");
     }
     Integer sampleRate = f.integer("sampleRate");
-    if (sampleRate != null && (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE)) {
-      throw RequestFields.bad("sampleRate must be within " + MIN_SAMPLE_RATE + ".." + MAX_SAMPLE_RATE
-          + " Hz, got " + sampleRate);
+    if (sampleRate != null && !AudioFormat.isSupportedSampleRate(sampleRate)) {
+      throw RequestFields.bad("sampleRate must be within " + AudioFormat.MIN_SAMPLE_RATE + ".."
+          + AudioFormat.MAX_SAMPLE_RATE + " Hz, got " + sampleRate);
     }
     List<FallbackModel> fallback = new ArrayList<>();
     JsonArray fb = f.array("fallback");

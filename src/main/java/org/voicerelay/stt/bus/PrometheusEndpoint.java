@@ -4,14 +4,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The Prometheus scrape endpoint: a plain HTTP server answering {@code GET <path>} with the text
- * exposition of a {@link PrometheusMeterRegistry}. A plain server rather than a vertx-web route,
- * so the library needs nothing beyond vertx-core for it.
+ * exposition of a {@link PrometheusMeterRegistry}, and handing every other request to
+ * {@code others} (the node's health checks).
  */
 final class PrometheusEndpoint {
 
@@ -34,13 +36,14 @@ final class PrometheusEndpoint {
     return null;
   }
 
-  static Future<HttpServer> start(Vertx vertx, PrometheusMeterRegistry registry, SttVerticleOptions options) {
+  static Future<HttpServer> start(Vertx vertx, PrometheusMeterRegistry registry, SttVerticleOptions options,
+      Handler<HttpServerRequest> others) {
     String path = options.getPrometheusPath();
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.getPrometheusHost())
             .setPort(options.getPrometheusPort()))
         .requestHandler(request -> {
           if (!path.equals(request.path())) {
-            request.response().setStatusCode(404).end();
+            others.handle(request);
           } else {
             request.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

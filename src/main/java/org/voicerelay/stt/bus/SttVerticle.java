@@ -28,6 +28,10 @@ import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.cluster.ResumableFronts;
 import org.voicerelay.stt.cluster.SessionClaims;
+import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.health.HealthProcedures;
+import org.voicerelay.stt.health.NodeHealth;
+import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -36,17 +40,19 @@ import org.voicerelay.stt.cluster.SessionClaims;
  * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
  * <p>Admission control ({@link NodeLoad}, {@code docs/operations.md}): a session is opened only
- * while its worst-case audio fits the node audio budget and the node is not saturated; a saturated
- * node consumes {@code <prefix>.open} on itself only, so a cluster sends opens to other nodes, and
- * answers 503 {@code overloaded} to callers that have no other node. Opened sessions are never shed.
+ * while its worst-case audio fits the node audio budget and the node is not saturated. A saturated
+ * node stops consuming {@code <prefix>.open} cluster-wide, so a cluster sends opens to other nodes
+ * ({@link OpenGate}); when no node admits, the open gets 503 {@code overloaded}. Opened sessions
+ * are never shed.
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
- * environment ({@link LayeredConfig}); given {@link SttVerticleOptions} it uses exactly those.
+ * environment ({@link NodeConfig}); given {@link SttVerticleOptions} it uses exactly those.
  * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
  * for the whole node. A session lives on the instance (and node) that opened it.
  *
- * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly: finalize, the last final transcript, the
- * {@code closed} event; sessions still busy after {@code shutdownTimeoutMs} are aborted.
+ * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly:
+ * finalize, the last final transcript, the {@code closed} event; sessions still busy after
+ * {@code shutdownTimeoutMs} are aborted.
  */
 public class SttVerticle extends VerticleBase {
 
@@ -69,6 +75,7 @@ public class SttVerticle extends VerticleBase {
   private OpenGate openGate;
   private ResumableFronts fronts;
   private HttpServer prometheusServer;
+  private NodeHealth health;
   private TcpEventBusBridge bridge;
   private boolean stopping;
 
@@ -99,7 +106,7 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<SttVerticleOptions> loaded = givenOptions != null ? Future.succeededFuture(givenOptions)
-        : LayeredConfig.load(vertx, config(), env);
+        : NodeConfig.load(vertx, config(), env).map(SttVerticleOptions::new);
     return loaded.compose(opts -> {
       options = opts;
       BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
@@ -112,14 +119,18 @@ public class SttVerticle extends VerticleBase {
       fronts = new ResumableFronts(vertx, opts, node, claims);
       admission = AdmissionControl.join(vertx, opts);
       metrics.nodeLoad(admission);
-      openGate = new OpenGate(vertx, context, BusContract.openAddress(opts.getPrefix()), this::onOpen, admission,
+      openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
           registry);
       List<Future<?>> starting = new ArrayList<>();
       starting.add(openGate.start());
       starting.add(fronts.start(this::onOpen));
       PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
+      health = NodeHealth.create(vertx);
+      health.readiness().register("gateway-reachable",
+          HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
-        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts).onSuccess(s -> prometheusServer = s));
+        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
+            .onSuccess(s -> prometheusServer = s));
       }
       if (opts.isBridgeEnabled()) {
         starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
@@ -180,6 +191,11 @@ public class SttVerticle extends VerticleBase {
   /** The options in use (after config loading), or null before start. */
   public SttVerticleOptions options() {
     return options == null ? null : new SttVerticleOptions(options);
+  }
+
+  /** The node's liveness and readiness checks, served beside {@code /metrics}; null until started. */
+  public NodeHealth health() {
+    return health;
   }
 
   /** The port of the Prometheus endpoint, or -1 if it is not running. */

@@ -16,7 +16,7 @@ import org.voicerelay.stt.client.SttOptions;
  * {"prefix":"stt", "client":{SttOptions}, "maxSessions":1000, "maxBufferedBytes":1048576,
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
- *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":100, "admissionRecoveryMs":3000,
+ *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":200, "admissionRecoveryMs":3000,
  *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
  *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
  * </pre>
@@ -49,7 +49,7 @@ public class SttVerticleOptions {
   /** The share of the max heap that buffered and replay audio may take when no budget is set. */
   public static final double DEFAULT_AUDIO_BUDGET_HEAP_SHARE = 0.5;
   /** Event-loop lag (smoothed lateness of a 100 ms timer) beyond which the node takes no open. */
-  public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 100;
+  public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 200;
   /** How long a saturated node must stay below its marks before it takes opens again. */
   public static final long DEFAULT_ADMISSION_RECOVERY_MS = 3_000;
   public static final boolean DEFAULT_METRICS_ENABLED = true;

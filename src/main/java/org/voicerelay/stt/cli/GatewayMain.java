@@ -1,14 +1,19 @@
 package org.voicerelay.stt.cli;
 
+import static org.voicerelay.stt.config.Variable.number;
+import static org.voicerelay.stt.config.Variable.string;
+
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.config.Variable;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 
@@ -20,10 +25,8 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  *
  * <p>Options, later ones winning: the defaults of {@link LocalGatewayOptions}, a JSON file
  * ({@code --config FILE}, keys as in {@link LocalGatewayOptions#toJson()} plus {@code apiSecret}),
- * the environment ({@code LIVEKIT_INFERENCE_API_KEY} or {@code LIVEKIT_API_KEY},
- * {@code LIVEKIT_INFERENCE_API_SECRET} or {@code LIVEKIT_API_SECRET} — the variables the clients
- * read — and {@code STT_GATEWAY_HOST}, {@code STT_GATEWAY_PORT}, {@code STT_GATEWAY_RECOGNIZER}),
- * then the command line.
+ * the environment and then system properties of the same names ({@link #VARIABLES}, retrieved
+ * as {@link NodeConfig} does), then the command line.
  */
 public final class GatewayMain {
 
@@ -50,24 +53,48 @@ public final class GatewayMain {
       Map.entry("--language", "language"),
       Map.entry("--session-closed-reply", "sessionClosedReply"));
 
+  /**
+   * The variables the gateway reads: the credentials the clients read ({@code LIVEKIT_INFERENCE_*}
+   * winning over {@code LIVEKIT_*}) and its own address and engine.
+   */
+  static final List<Variable> VARIABLES = List.of(
+      string("LIVEKIT_API_KEY", "apiKey"),
+      string("LIVEKIT_INFERENCE_API_KEY", "apiKey"),
+      string("LIVEKIT_API_SECRET", "apiSecret"),
+      string("LIVEKIT_INFERENCE_API_SECRET", "apiSecret"),
+      string("STT_GATEWAY_HOST", "host"),
+      number("STT_GATEWAY_PORT", "port"),
+      string("STT_GATEWAY_RECOGNIZER", "recognizer"));
+
+  /** The command line: an optional config file and the flags as JSON (text values). */
+  record CommandLine(String configFile, JsonObject flags) {
+  }
+
   private GatewayMain() {
   }
 
   public static void main(String[] args) {
+    Vertx vertx = Vertx.vertx();
     LocalGatewayOptions options;
     try {
-      options = options(args, System.getenv());
-    } catch (UsageException e) {
-      PrintStream out = e.getMessage() == null ? System.out : System.err;
-      if (e.getMessage() != null) {
-        out.println("gateway: " + e.getMessage());
+      options = options(vertx, parse(args), null).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (UsageException | ExecutionException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      PrintStream out = cause.getMessage() == null ? System.out : System.err;
+      if (cause.getMessage() != null) {
+        out.println("gateway: " + cause.getMessage());
       }
       out.println(USAGE);
-      System.exit(e.getMessage() == null ? 0 : 2);
+      vertx.close();
+      System.exit(cause.getMessage() == null ? 0 : 2);
+      return;
+    } catch (Exception e) {
+      System.err.println("gateway: configuration not read: " + e);
+      vertx.close();
+      System.exit(1);
       return;
     }
 
-    Vertx vertx = Vertx.vertx();
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(options);
     try {
       vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().join();
@@ -86,10 +113,10 @@ public final class GatewayMain {
     System.out.flush();
   }
 
-  /** Defaults, then the config file, then the environment, then the arguments. */
-  static LocalGatewayOptions options(String[] args, Map<String, String> env) {
-    JsonObject json = new JsonObject();
-    JsonObject fromArgs = new JsonObject();
+  /** Reads the command line; help or a malformed line is a {@link UsageException}. */
+  static CommandLine parse(String[] args) {
+    String configFile = null;
+    JsonObject flags = new JsonObject();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -107,36 +134,33 @@ public final class GatewayMain {
         throw new UsageException(arg + " needs a value");
       }
       if (name.equals("--config")) {
-        json.mergeIn(readConfig(value));
+        configFile = value;
       } else if (FLAGS.containsKey(name)) {
-        fromArgs.put(FLAGS.get(name), value);
+        flags.put(FLAGS.get(name), value);
       } else {
         throw new UsageException("unknown option " + name);
       }
     }
-    putFirst(json, "apiKey", env.get("LIVEKIT_INFERENCE_API_KEY"), env.get("LIVEKIT_API_KEY"));
-    putFirst(json, "apiSecret", env.get("LIVEKIT_INFERENCE_API_SECRET"), env.get("LIVEKIT_API_SECRET"));
-    putFirst(json, "host", env.get("STT_GATEWAY_HOST"));
-    putFirst(json, "port", env.get("STT_GATEWAY_PORT"));
-    putFirst(json, "recognizer", env.get("STT_GATEWAY_RECOGNIZER"));
-    json.mergeIn(fromArgs);
-    try {
-      return new LocalGatewayOptions(typed(json));
-    } catch (IllegalArgumentException | ClassCastException | DecodeException e) {
-      throw new UsageException(e.getMessage());
-    }
+    return new CommandLine(configFile, flags);
   }
 
-  private static void putFirst(JsonObject json, String key, String... candidates) {
-    for (String candidate : candidates) {
-      if (candidate != null && !candidate.isBlank()) {
-        json.put(key, candidate);
-        return;
-      }
-    }
+  /**
+   * Defaults, then the config file, then the environment ({@code env}, or the process's when
+   * null), then system properties, then the flags.
+   */
+  static Future<LocalGatewayOptions> options(Vertx vertx, CommandLine line, Map<String, String> env) {
+    return NodeConfig.retrieve(vertx, line.configFile(), true, new JsonObject(), env, VARIABLES)
+        .recover(e -> Future.failedFuture(new UsageException(e.getMessage())))
+        .map(json -> {
+          try {
+            return new LocalGatewayOptions(json.mergeIn(typed(line.flags())));
+          } catch (IllegalArgumentException | DecodeException e) {
+            throw new UsageException(e.getMessage());
+          }
+        });
   }
 
-  /** Values from the environment and the command line arrive as strings. */
+  /** Values from the command line arrive as strings. */
   private static JsonObject typed(JsonObject json) {
     JsonObject out = json.copy();
     for (String key : new String[] {"port", "maxSessions", "maxMessageSize"}) {
@@ -166,16 +190,6 @@ public final class GatewayMain {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw new UsageException(key + " must be a whole number, got " + value);
-    }
-  }
-
-  private static JsonObject readConfig(String file) {
-    try {
-      return new JsonObject(Files.readString(Path.of(file)));
-    } catch (IOException e) {
-      throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
-    } catch (DecodeException e) {
-      throw new UsageException("config file " + file + " is not a JSON object: " + e.getMessage());
     }
   }
 

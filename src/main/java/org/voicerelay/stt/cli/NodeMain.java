@@ -2,25 +2,29 @@ package org.voicerelay.stt.cli;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.cluster.NodeLossWatcher;
+import org.voicerelay.stt.config.NodeConfig;
+import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.voicerelay.stt.web.WebOptions;
 import org.voicerelay.stt.web.WebVerticle;
 
 /**
- * One node of a transcription cluster, as a process: {@code scripts/node [options]}. It joins the
- * Hazelcast cluster ({@link ClusterOptions}: flags, else {@code STT_CLUSTER_*}, else loopback
- * defaults), deploys the {@link NodeLossWatcher} and the {@link SttVerticle} (which reads
+ * One node of a transcription cluster, as a process: {@code scripts/node [options]}. It reads the
+ * node's configuration ({@link NodeConfig}: {@code conf/config.json}, the environment, system
+ * properties; the flags below win over all of them), joins the Hazelcast cluster (its
+ * {@code cluster} section, else loopback defaults), deploys the {@link NodeLossWatcher} and the {@link SttVerticle} (which reads
  * {@code conf/config.json} and the environment as usual; the flags below override the file), and
  * with {@code --gateway} also the local gateway, which the verticle then uses. Prints one line,
  * {@code node NAME ready ...}, on standard output once everything is up; logs go to standard
@@ -38,13 +42,13 @@ public final class NodeMain {
         --bridge-port P   open the TCP event-bus bridge (contract addresses only) on P
         --no-stt          take no sessions (e.g. a node that only runs the gateway)
         --web             serve the browser page and its SockJS bridge (default 127.0.0.1:7080)
-      Environment: STT_CLUSTER_HOST, STT_CLUSTER_PORT, STT_CLUSTER_MEMBERS, STT_CLUSTER_NAME,
-      STT_CLUSTER_CONFIG, STT_NODE, STT_NODE_GATEWAY=true, STT_GATEWAY_ENGINE, STT_GATEWAY_PORT,
-      STT_BRIDGE_PORT (+ STT_BRIDGE_ENABLED=true), STT_WEB_ENABLED, STT_WEB_HOST, STT_WEB_PORT,
-      STT_WEB_MAX_SESSIONS_PER_CONNECTION, and everything conf/config.json documents.""";
+      Configuration: conf/config.json (or STT_CONFIG_FILE), then the environment (STT_CLUSTER_HOST,
+      STT_CLUSTER_PORT, STT_CLUSTER_MEMBERS, STT_CLUSTER_NAME, STT_CLUSTER_CONFIG, STT_NODE,
+      STT_NODE_GATEWAY=true, STT_GATEWAY_ENGINE, STT_GATEWAY_PORT, STT_WEB_ENABLED, STT_WEB_HOST,
+      STT_WEB_PORT, ...: docs/operations.md), then system properties of the same names, then the flags.""";
 
-  /** What the command line asks for, after the environment. */
-  record Settings(ClusterOptions cluster, String node, boolean gateway, String engine, int gatewayPort,
+  /** What the command line asks for, over the configuration. */
+  record Settings(ClusterOptions cluster, String node, boolean gateway, LocalGatewayOptions gatewayOptions,
       Integer bridgePort, String bridgeHost, boolean stt, WebOptions web) {
   }
 
@@ -54,7 +58,7 @@ public final class NodeMain {
   public static void main(String[] args) {
     Settings settings;
     try {
-      settings = parse(args, System.getenv());
+      settings = parse(args, configuration());
     } catch (IllegalArgumentException e) {
       PrintStream out = e.getMessage() == null ? System.out : System.err;
       if (e.getMessage() != null) {
@@ -81,6 +85,20 @@ public final class NodeMain {
     System.out.flush();
   }
 
+  /** The node's configuration; read with a Vert.x of its own, since the clustered one needs it first. */
+  private static JsonObject configuration() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return NodeConfig.load(vertx, new JsonObject()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("configuration not read: " + e, e);
+    } finally {
+      vertx.close();
+    }
+  }
+
   /** Deploys the watcher, the gateway (if asked) and the verticle; the ready line. */
   static Future<String> deploy(ClusterNode node, Settings settings) {
     List<String> parts = new ArrayList<>();
@@ -97,15 +115,14 @@ public final class NodeMain {
       parts.add("bridge " + settings.bridgeHost() + ":" + settings.bridgePort());
     }
     if (settings.gateway()) {
-      LocalGatewayOptions gatewayOptions = new LocalGatewayOptions().setRecognizer(settings.engine())
-          .setPort(settings.gatewayPort());
+      LocalGatewayOptions gatewayOptions = settings.gatewayOptions();
       LocalGatewayVerticle gateway = new LocalGatewayVerticle(gatewayOptions);
       chain = chain.compose(v -> node.vertx().deployVerticle(gateway)).map(id -> {
         String url = "http://" + gatewayOptions.getHost() + ":" + gateway.actualPort() + "/v1";
         config.put("client", new JsonObject().put("baseUrl", url).put("apiKey", gatewayOptions.getApiKey())
             .put("apiSecret", gatewayOptions.getApiSecret()));
         parts.add("gateway ws://" + gatewayOptions.getHost() + ":" + gateway.actualPort() + "/v1 (engine "
-            + settings.engine() + ")");
+            + gatewayOptions.getRecognizer() + ")");
         return null;
       });
     }
@@ -114,6 +131,8 @@ public final class NodeMain {
       chain = chain.compose(v -> node.vertx().deployVerticle(verticle, new DeploymentOptions().setConfig(config)))
           .map(id -> {
             parts.add(1, "sessions on " + verticle.options().getPrefix() + ".open");
+            verticle.health().readiness().register("cluster-membership",
+                HealthProcedures.clusterMembership(node.clusterManager()));
             settings.web().setPrefix(verticle.options().getPrefix());
             return null;
           });
@@ -131,17 +150,17 @@ public final class NodeMain {
         + String.join(", ", parts));
   }
 
-  /** The environment, then the arguments. */
-  static Settings parse(String[] args, Map<String, String> env) {
-    ClusterOptions cluster = new ClusterOptions().applyEnv(env);
-    String node = env.get("STT_NODE");
-    boolean gateway = Boolean.parseBoolean(env.getOrDefault("STT_NODE_GATEWAY", "false"));
-    String engine = env.getOrDefault("STT_GATEWAY_ENGINE", LocalGatewayVerticle.RECOGNIZER_SPHINX4);
-    int gatewayPort = number("STT_GATEWAY_PORT", env.getOrDefault("STT_GATEWAY_PORT", "0"));
+  /** The configuration ({@link NodeConfig}'s JSON), then the arguments. */
+  static Settings parse(String[] args, JsonObject config) {
+    ClusterOptions cluster = new ClusterOptions(config.getJsonObject("cluster", new JsonObject()));
+    String node = config.getString("node");
+    JsonObject gatewayConfig = config.getJsonObject("gateway", new JsonObject());
+    boolean gateway = gatewayConfig.getBoolean("enabled", false);
+    LocalGatewayOptions gatewayOptions = new LocalGatewayOptions(gatewayConfig);
     Integer bridgePort = null;
-    String bridgeHost = env.getOrDefault("STT_BRIDGE_HOST", "127.0.0.1");
+    String bridgeHost = config.getJsonObject("bridge", new JsonObject()).getString("host", "127.0.0.1");
     boolean stt = true;
-    WebOptions web = new WebOptions().applyEnv(env);
+    WebOptions web = new WebOptions(config.getJsonObject("web", new JsonObject()));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -161,8 +180,8 @@ public final class NodeMain {
             case "--members" -> cluster.setMembers(ClusterOptions.splitMembers(value));
             case "--cluster-name" -> cluster.setClusterName(value);
             case "--cluster-config" -> cluster.setConfigFile(value);
-            case "--engine" -> engine = value;
-            case "--gateway-port" -> gatewayPort = number(arg, value);
+            case "--engine" -> gatewayOptions.setRecognizer(value);
+            case "--gateway-port" -> gatewayOptions.setPort(number(arg, value));
             case "--bridge-port" -> bridgePort = number(arg, value);
             case "--bridge-host" -> bridgeHost = value;
             case "--web-port" -> web.setEnabled(true).setPort(number(arg, value));
@@ -175,8 +194,7 @@ public final class NodeMain {
     if (!stt && !gateway) {
       throw new IllegalArgumentException("--no-stt without --gateway leaves the node nothing to do");
     }
-    new LocalGatewayOptions().setRecognizer(engine);
-    return new Settings(cluster, node, gateway, engine, gatewayPort, bridgePort, bridgeHost, stt, web);
+    return new Settings(cluster, node, gateway, gatewayOptions, bridgePort, bridgeHost, stt, web);
   }
 
   private static int number(String name, String value) {

@@ -20,7 +20,11 @@ import io.vertx.core.streams.WriteStream;
  * events; the end handler runs when the stream is over, whether it ended or failed for good (the
  * exception handler gets the failure first).
  *
- * <p>All handlers run on the context that created the stream.
+ * <p>All handlers run on the context that created the stream. Methods may be called from any
+ * thread: those that change the stream hop onto that context (calls from one thread keep their
+ * order); {@link #writeQueueFull()}, {@link #setWriteQueueMaxSize}, {@link #drainHandler}, {@link #state()},
+ * {@link #bufferedBytes()}, {@link #audioSecondsSent()}, {@link #framesSent()} and
+ * {@link #status()} read or write volatile fields and are safe from any thread.
  */
 public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffer> {
 
@@ -36,11 +40,20 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   /** Changes model, language and provider options; sends {@code session.update} when connected. */
   void updateOptions(String model, String language, JsonObject extra);
 
-  /** Aborts: closes the socket at once, without waiting for transcripts. */
+  /**
+   * Aborts: sends {@code session.close} and closes the socket at once, without waiting for
+   * transcripts.
+   */
   Future<Void> close();
 
-  /** Where the connection is. */
+  /** Where the connection is. Any thread. */
   StreamState state();
+
+  /**
+   * Called with every transition of {@link #state()} and its cause, from the next one on. The
+   * stream's life, reconnects included, can be drawn from these events.
+   */
+  SpeechStream stateHandler(io.vertx.core.Handler<StreamStateEvent> handler);
 
   /** Bytes (at the session rate) waiting to be sent. */
   long bufferedBytes();

@@ -1,9 +1,13 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /**
  * Per-stream choices over the client's options: model, language, provider options (merged into
@@ -11,6 +15,8 @@ import java.util.List;
  * the audio the caller will write (else the client's session rate; the stream resamples). Streams
  * with different choices still share one client, its WebSocket client and its token signer.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class StreamOptions {
 
   private String model;
@@ -23,18 +29,11 @@ public class StreamOptions {
   }
 
   public StreamOptions(JsonObject json) {
-    this.model = json.getString("model");
-    this.language = json.getString("language");
-    this.extra = json.getJsonObject("extra");
-    if (json.containsKey("fallback")) {
+    StreamOptionsConverter.fromJson(json, this);
+    if (json.getValue("fallback") instanceof JsonArray entries) {
       List<FallbackModel> models = new ArrayList<>();
-      for (Object o : json.getJsonArray("fallback")) {
-        models.add(FallbackModel.fromJson(o));
-      }
-      this.fallback = models;
-    }
-    if (json.containsKey("inputSampleRate")) {
-      setInputSampleRate(json.getInteger("inputSampleRate"));
+      entries.forEach(entry -> models.add(FallbackModel.fromJson(entry)));
+      setFallback(models);
     }
   }
 
@@ -82,9 +81,8 @@ public class StreamOptions {
   }
 
   public StreamOptions setInputSampleRate(Integer inputSampleRate) {
-    if (inputSampleRate != null && (inputSampleRate < 1000 || inputSampleRate > 384_000)) {
-      throw new IllegalArgumentException("inputSampleRate must be within 1000..384000 Hz, got "
-          + inputSampleRate);
+    if (inputSampleRate != null) {
+      AudioFormat.requireSupportedSampleRate("inputSampleRate", inputSampleRate);
     }
     this.inputSampleRate = inputSampleRate;
     return this;
@@ -92,22 +90,11 @@ public class StreamOptions {
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    if (model != null) {
-      json.put("model", model);
-    }
-    if (extra != null) {
-      json.put("extra", extra.copy());
-    }
+    StreamOptionsConverter.toJson(this, json);
     if (fallback != null) {
       JsonArray fb = new JsonArray();
       fallback.forEach(m -> fb.add(m.toJson()));
       json.put("fallback", fb);
-    }
-    if (language != null) {
-      json.put("language", language);
-    }
-    if (inputSampleRate != null) {
-      json.put("inputSampleRate", inputSampleRate);
     }
     return json;
   }

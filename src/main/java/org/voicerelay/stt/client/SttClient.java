@@ -1,6 +1,8 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +40,29 @@ public interface SttClient {
 
   /**
    * Transcribes a whole recording through one streaming session: the final transcripts joined in
-   * order. Beyond the Python client, which cannot do batch recognition.
+   * order. A recording of any length is written as the gateway takes it (paced by the stream's
+   * write queue), so it is not bound by {@code maxBufferedBytes}. Beyond the Python client, which
+   * cannot do batch recognition.
    *
    * @param pcm pcm_s16le mono
    * @param sampleRate its sample rate
    */
   Future<SpeechEvent> recognize(Buffer pcm, int sampleRate);
+
+  /**
+   * The state of the circuit breaker all streams of this client share: {@code CLOSED} while
+   * the gateway works, {@code OPEN} after {@code maxFailures} connection attempts failed with no
+   * success in between (streams then wait instead of connecting), {@code HALF_OPEN} while one
+   * stream probes. A health signal; also a Micrometer gauge ({@code stt.client.circuit.state})
+   * when Vert.x has a Micrometer registry. Any thread.
+   */
+  CircuitBreakerState circuitState();
+
+  /**
+   * Called with every change of {@link #circuitState()}, on the context current when this was
+   * called (else an event-loop context). Replaces the previous handler; null removes it.
+   */
+  SttClient circuitStateHandler(Handler<CircuitBreakerState> handler);
 
   /** A copy of the current options (without the secret if it came from the environment). */
   SttOptions options();

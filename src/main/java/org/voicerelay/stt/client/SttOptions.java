@@ -1,10 +1,16 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.protocol.FallbackModel;
+import org.voicerelay.stt.config.JsonTypes;
 import org.voicerelay.stt.protocol.ModelName;
 
 /**
@@ -15,21 +21,38 @@ import org.voicerelay.stt.protocol.ModelName;
  * {@link #toString()}; the key is shown, the secret is not. Credentials left unset here are read
  * from the environment when the client is created.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class SttOptions {
 
   /** Session sample rate sent to the gateway. */
   public static final int DEFAULT_SAMPLE_RATE = 16_000;
-  public static final String DEFAULT_ENCODING = "pcm_s16le";
+  public static final String DEFAULT_ENCODING = AudioFormat.ENCODING;
   /** Bytes queued toward the gateway before {@code writeQueueFull()} says so (about 2 s at 16 kHz). */
   public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
   /** Bytes queued toward the gateway beyond which writes are refused (about 32 s at 16 kHz). */
   public static final int DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-  /** Audio kept since the last final transcript, resent after a reconnect. */
-  public static final long DEFAULT_REPLAY_BUFFER_MS = 30_000;
+  /**
+   * Audio kept since the last final transcript, resent after a reconnect: 10 s, which covers
+   * the utterances of a gateway that endpoints (finals every few seconds) while bounding what
+   * each reconnect resends (200 frames) and what each stream holds (320 KB at 16 kHz).
+   */
+  public static final long DEFAULT_REPLAY_BUFFER_MS = 10_000;
   /** After the input ended: the longest wait for the final transcript. */
   public static final long DEFAULT_FINALIZATION_TIMEOUT_MS = 30_000;
   /** After the input ended and a final transcript came: quiet time before the stream closes. */
   public static final long DEFAULT_FINAL_QUIET_MS = 3_000;
+  /** Attempts failing with no success in between that open the client's circuit. */
+  public static final int DEFAULT_CIRCUIT_MAX_FAILURES = 5;
+  /** How long the circuit stays open before one stream probes the gateway. */
+  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 5_000;
+
+  /** The breaker defaults of a client: no event-bus notifications, no timeout of its own. */
+  public static CircuitBreakerOptions defaultCircuitBreakerOptions() {
+    return new CircuitBreakerOptions().setMaxFailures(DEFAULT_CIRCUIT_MAX_FAILURES)
+        .setResetTimeout(DEFAULT_CIRCUIT_RESET_TIMEOUT_MS).setTimeout(-1)
+        .setNotificationAddress(null);
+  }
 
   private String model;
   private String language;
@@ -46,6 +69,7 @@ public class SttOptions {
   private long replayBufferMs = DEFAULT_REPLAY_BUFFER_MS;
   private long finalizationTimeoutMs = DEFAULT_FINALIZATION_TIMEOUT_MS;
   private long finalQuietMs = DEFAULT_FINAL_QUIET_MS;
+  private CircuitBreakerOptions circuitBreakerOptions = defaultCircuitBreakerOptions();
 
   public SttOptions() {
   }
@@ -66,31 +90,12 @@ public class SttOptions {
     this.replayBufferMs = other.replayBufferMs;
     this.finalizationTimeoutMs = other.finalizationTimeoutMs;
     this.finalQuietMs = other.finalQuietMs;
+    this.circuitBreakerOptions = new CircuitBreakerOptions(other.circuitBreakerOptions);
   }
 
   public SttOptions(JsonObject json) {
-    if (json.containsKey("model")) {
-      setModel(json.getString("model"));
-    }
-    if (json.containsKey("language")) {
-      setLanguage(json.getString("language"));
-    }
-    setBaseUrl(json.getString("baseUrl"));
-    setEncoding(json.getString("encoding", DEFAULT_ENCODING));
-    setSampleRate(json.getInteger("sampleRate", DEFAULT_SAMPLE_RATE));
-    setApiKey(json.getString("apiKey"));
-    setApiSecret(json.getString("apiSecret"));
-    setExtra(json.getJsonObject("extra", new JsonObject()));
-    JsonArray fb = json.getJsonArray("fallback", new JsonArray());
-    for (Object o : fb) {
-      addFallback(FallbackModel.fromJson(o));
-    }
-    setConnectOptions(new ConnectOptions(json.getJsonObject("connectOptions", new JsonObject())));
-    setWriteQueueMaxSize(json.getInteger("writeQueueMaxSize", DEFAULT_WRITE_QUEUE_MAX_SIZE));
-    setMaxBufferedBytes(json.getInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES));
-    setReplayBufferMs(json.getLong("replayBufferMs", DEFAULT_REPLAY_BUFFER_MS));
-    setFinalizationTimeoutMs(json.getLong("finalizationTimeoutMs", DEFAULT_FINALIZATION_TIMEOUT_MS));
-    setFinalQuietMs(json.getLong("finalQuietMs", DEFAULT_FINAL_QUIET_MS));
+    SttOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "client."), this);
+    readUngeneratedFields(json);
   }
 
   public String getModel() {
@@ -147,10 +152,7 @@ public class SttOptions {
   }
 
   public SttOptions setSampleRate(int sampleRate) {
-    if (sampleRate < 8000 || sampleRate > 48_000) {
-      throw new IllegalArgumentException("sampleRate must be within 8000..48000 Hz, got " + sampleRate);
-    }
-    this.sampleRate = sampleRate;
+    this.sampleRate = AudioFormat.requireSupportedSampleRate("sampleRate", sampleRate);
     return this;
   }
 
@@ -274,14 +276,43 @@ public class SttOptions {
     return this;
   }
 
+  public CircuitBreakerOptions getCircuitBreakerOptions() {
+    return circuitBreakerOptions;
+  }
+
+  /**
+   * The breaker one client shares between its streams ({@code maxFailures}, {@code resetTimeout},
+   * {@code failuresRollingWindow} count; its {@code timeout} and {@code maxRetries} are not used:
+   * an attempt lasts until it proves itself or fails, and streams retry on their own budget).
+   */
+  public SttOptions setCircuitBreakerOptions(CircuitBreakerOptions options) {
+    Objects.requireNonNull(options, "circuitBreakerOptions");
+    if (options.getMaxFailures() < 1) {
+      throw new IllegalArgumentException("circuitBreakerOptions.maxFailures must be >= 1, got "
+          + options.getMaxFailures());
+    }
+    if (options.getResetTimeout() < 1) {
+      throw new IllegalArgumentException("circuitBreakerOptions.resetTimeout must be >= 1 ms, got "
+          + options.getResetTimeout());
+    }
+    this.circuitBreakerOptions = new CircuitBreakerOptions(options);
+    return this;
+  }
+
   /**
    * A copy with a live update applied: each of model and language when non-null, {@code extra}
-   * merged over the current provider options.
+   * merged over the current provider options. A language suffix on the model
+   * ({@code deepgram/nova-3:es}) switches the language too, unless {@code language} is given:
+   * an update asks for that language now, whatever was set before.
    */
   public SttOptions updatedWith(String model, String language, JsonObject extra) {
     SttOptions next = new SttOptions(this);
     if (model != null) {
-      next.setModel(model);
+      ModelName parsed = ModelName.parse(model);
+      next.model = parsed.model();
+      if (parsed.language() != null) {
+        next.setLanguage(parsed.language());
+      }
     }
     if (language != null) {
       next.setLanguage(language);
@@ -295,28 +326,33 @@ public class SttOptions {
   /** The options as JSON, without the API secret. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    if (model != null) {
-      json.put("model", model);
-    }
-    if (language != null) {
-      json.put("language", language);
-    }
-    if (baseUrl != null) {
-      json.put("baseUrl", baseUrl);
-    }
-    json.put("encoding", encoding).put("sampleRate", sampleRate);
-    if (apiKey != null) {
-      json.put("apiKey", apiKey);
-    }
-    json.put("extra", extra.copy());
+    SttOptionsConverter.toJson(this, json);
+    json.remove("apiSecret");
     JsonArray fb = new JsonArray();
     fallback.forEach(f -> fb.add(f.toJson()));
-    json.put("fallback", fb);
-    json.put("connectOptions", connectOptions.toJson());
-    json.put("writeQueueMaxSize", writeQueueMaxSize).put("maxBufferedBytes", maxBufferedBytes)
-        .put("replayBufferMs", replayBufferMs).put("finalizationTimeoutMs", finalizationTimeoutMs)
-        .put("finalQuietMs", finalQuietMs);
-    return json;
+    json.remove("circuitBreakerOptions");
+    JsonObject circuit = circuitBreakerOptions.toJson();
+    json.put("circuitBreaker", new JsonObject().put("maxFailures", circuit.getValue("maxFailures"))
+        .put("resetTimeout", circuit.getValue("resetTimeout"))
+        .put("failuresRollingWindow", circuit.getValue("failuresRollingWindow")));
+    return json.put("fallback", fb);
+  }
+
+  /**
+   * The fields codegen cannot map: a fallback entry may be a bare model string, and the circuit
+   * breaker's options are kept to the three that matter under {@code circuitBreaker}.
+   */
+  private void readUngeneratedFields(JsonObject json) {
+    JsonArray fb = json.getJsonArray("fallback");
+    if (fb != null) {
+      fb.forEach(entry -> addFallback(FallbackModel.fromJson(entry)));
+    }
+    JsonObject circuit = json.getJsonObject("circuitBreaker");
+    if (circuit != null) {
+      setCircuitBreakerOptions(new CircuitBreakerOptions(
+          defaultCircuitBreakerOptions().toJson().mergeIn(circuit))
+          .setNotificationAddress(circuit.getString("notificationAddress")));
+    }
   }
 
   @Override

@@ -166,11 +166,12 @@ public class NodeLossWatcher extends VerticleBase {
 
   /**
    * An open reply names the session's own addresses; fields may be added to it (a resumable
-   * session's reply has more), so only these are checked, and an event (it has a {@code seq}) is none.
+   * session's reply has more), so only these are checked. An event (it has a {@code seq}) and a
+   * status reply (it has a {@code state}) are none.
    */
   private boolean isOpenReply(JsonObject body) {
     return body.getValue("sessionId") instanceof String id
-        && !body.containsKey("seq")
+        && !body.containsKey("seq") && !body.containsKey("state")
         && body.getValue("eventsAddress") instanceof String
         && body.getValue("node") instanceof String
         && BusContract.audioAddress(prefix, id).equals(body.getValue("audioAddress"))
@@ -269,7 +270,8 @@ public class NodeLossWatcher extends VerticleBase {
   }
 
   private void announce(JsonObject entry) {
-    String node = entry.getString("node");
+    // a resumable session's front runs on frontNode; "node" names where it was recognized
+    String node = entry.getString("frontNode", entry.getString("node"));
     JsonObject closed = new JsonObject()
         .put("sessionId", entry.getString("sessionId"))
         .put("seq", entry.getLong("lastSeq", 0L) + 1)

@@ -39,8 +39,6 @@ public final class ResumableFronts {
   /** Header naming the node an open was sent from; set by the sending node's interceptor. */
   public static final String CALLER_NODE_HEADER = "x-stt-caller-node";
   private static final Logger LOG = LoggerFactory.getLogger(ResumableFronts.class);
-  /** How long a front's audio and control requests toward recognition may go unanswered. */
-  private static final long RECOGNITION_SEND_TIMEOUT_MS = 5_000;
   private static final int RECOGNITION_OPEN_ATTEMPTS = 20;
   private static final long FORWARD_TIMEOUT_MS = 30_000;
 
@@ -118,7 +116,9 @@ public final class ResumableFronts {
     if (caller == null || caller.equals(self)) {
       return openHere(id, eventsAddress, sampleRate, recognitionRequest);
     }
-    return vertx.eventBus().<Object>request(nodeOpenAddress(options.getPrefix(), caller), message.body(),
+    // resumable said explicitly: the caller's node may have another resumableByDefault
+    Object body = message.body() instanceof JsonObject json ? json.copy().put("resumable", true) : message.body();
+    return vertx.eventBus().<Object>request(nodeOpenAddress(options.getPrefix(), caller), body,
             new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS))
         .map(reply -> (JsonObject) reply.body())
         .recover(err -> {
@@ -146,15 +146,16 @@ public final class ResumableFronts {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
           BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
     }
-    ResumableSessionOptions recognition = new ResumableSessionOptions()
-        .setSendTimeoutMs(RECOGNITION_SEND_TIMEOUT_MS)
-        .setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS);
+    ResumableSessionOptions recognition = new ResumableSessionOptions().setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS);
     SessionFront front = new SessionFront(vertx, id, options.getPrefix(), eventsAddress, nodeName, sampleRate,
         recognitionRequest, options.getMaxBufferedBytes(), options.getMaxAudioMessageBytes(), recognition,
         this::onClosed);
     return front.start().onSuccess(reply -> fronts.put(id, front)).recover(err -> {
       front.close();
       front.unregister();
+      if (err instanceof ReplyException e && e.failureCode() > 0) {
+        return Future.failedFuture(e);
+      }
       LOG.warn("resumable session {}: no node took its recognition: {}", id, err.getMessage());
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
           BusErrorCode.GATEWAY_FAILURE, "no node took the recognition of session " + id + ": "

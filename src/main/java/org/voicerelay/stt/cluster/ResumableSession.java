@@ -44,7 +44,7 @@ public final class ResumableSession {
    * {@code lostBytes} (audio beyond {@code maxReplayBytes} that had no final transcript and could
    * not be sent again; the total so far).
    */
-  public static final String EVENT_RECOGNITION_MOVED = "recognition_moved";
+  public static final String EVENT_RECOGNITION_MOVED = org.voicerelay.stt.bus.BusContract.EVENT_RECOGNITION_MOVED;
   /** A failure code of the contract saying the session is over on a node that is still there. */
   private static final Set<Integer> ENDED_ON_LIVE_NODE = Set.of(409, 410, 503);
   private static final Set<Integer> NOT_RETRYABLE_OPEN = Set.of(400, 403);

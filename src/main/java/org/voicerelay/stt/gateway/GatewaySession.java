@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.audio.Resampler;
 import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
@@ -38,10 +39,7 @@ final class GatewaySession {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
 
-  static final String ENCODING_PCM_S16LE = "pcm_s16le";
   static final int DEFAULT_SAMPLE_RATE = 16_000;
-  static final int MIN_SAMPLE_RATE = 8_000;
-  static final int MAX_SAMPLE_RATE = 192_000;
 
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_GOING_AWAY = 1001;
@@ -166,16 +164,16 @@ final class GatewaySession {
       sendError(GatewayErrorCode.INVALID_MESSAGE, "session.create \"settings\" must be an object");
       return;
     }
-    String encoding = text(settings, "encoding", ENCODING_PCM_S16LE);
-    if (!ENCODING_PCM_S16LE.equals(encoding)) {
+    String encoding = text(settings, "encoding", AudioFormat.ENCODING);
+    if (!AudioFormat.ENCODING.equals(encoding)) {
       sendError(GatewayErrorCode.UNSUPPORTED_ENCODING,
-          "unsupported encoding " + abbreviate(encoding) + "; only " + ENCODING_PCM_S16LE + " is supported");
+          "unsupported encoding " + abbreviate(encoding) + "; only " + AudioFormat.ENCODING + " is supported");
       return;
     }
     int sampleRate = sampleRate(settings.get("sample_rate"));
     if (sampleRate < 0) {
       sendError(GatewayErrorCode.UNSUPPORTED_SAMPLE_RATE, "sample_rate must be a whole number of Hz in ["
-          + MIN_SAMPLE_RATE + ", " + MAX_SAMPLE_RATE + "], got " + abbreviate(settings.path("sample_rate").asText()));
+          + AudioFormat.MIN_SAMPLE_RATE + ", " + AudioFormat.MAX_SAMPLE_RATE + "], got " + abbreviate(settings.path("sample_rate").asText()));
       return;
     }
     Map<String, Object> requestedExtra;
@@ -220,9 +218,8 @@ final class GatewaySession {
       sendError(GatewayErrorCode.INVALID_BASE64, "input_audio \"audio\" is not valid base64");
       return;
     }
-    if ((pcm.length & 1) != 0) {
-      sendError(GatewayErrorCode.ODD_LENGTH_AUDIO,
-          "input_audio has " + pcm.length + " bytes; pcm_s16le needs an even number");
+    if (!AudioFormat.isWholeSamples(pcm.length)) {
+      sendError(GatewayErrorCode.ODD_LENGTH_AUDIO, "input_audio: " + AudioFormat.oddLengthMessage(pcm.length));
       return;
     }
     audioBytesIn += pcm.length;
@@ -481,7 +478,7 @@ final class GatewaySession {
     } else {
       return -1;
     }
-    return rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE ? rate : -1;
+    return AudioFormat.isSupportedSampleRate(rate) ? rate : -1;
   }
 
   private static String text(JsonNode node, String field, String fallback) {

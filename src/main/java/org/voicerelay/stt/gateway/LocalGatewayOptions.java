@@ -1,7 +1,10 @@
 package org.voicerelay.stt.gateway;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link LocalGatewayVerticle}: where it listens, the credentials it accepts, the
@@ -10,6 +13,8 @@ import java.util.Objects;
  * <p>The API secret is write-only as far as the outside world goes: {@link #toJson()} and
  * {@link #toString()} leave it out, so options can be logged or echoed safely.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class LocalGatewayOptions {
 
   /** Loopback only: the gateway is a local development and test stand-in. */
@@ -101,38 +106,18 @@ public class LocalGatewayOptions {
    * Reads the keys of {@link #toJson()} plus {@code apiSecret}; absent keys keep their defaults.
    *
    * @throws IllegalArgumentException if a value is out of range
-   * @throws ClassCastException if a value has the wrong JSON type
    */
   public LocalGatewayOptions(JsonObject json) {
     this();
-    setHost(json.getString("host", host));
-    setPort(json.getInteger("port", port));
-    setApiKey(json.getString("apiKey", apiKey));
-    setApiSecret(json.getString("apiSecret", apiSecret));
-    setRecognizer(json.getString("recognizer", recognizer));
-    setRecognizerConfig(json.getJsonObject("recognizerConfig", recognizerConfig));
-    setMaxSessions(json.getInteger("maxSessions", maxSessions));
-    setIdleTimeout(json.getLong("idleTimeout", idleTimeout));
-    setMaxPendingBytes(json.getLong("maxPendingBytes", maxPendingBytes));
-    setMaxMessageSize(json.getInteger("maxMessageSize", maxMessageSize));
-    setLanguage(json.getString("language", language));
-    setSessionClosedReply(json.getBoolean("sessionClosedReply", sessionClosedReply));
+    LocalGatewayOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "gateway."), this);
   }
 
   /** Every option except {@code apiSecret}. */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("host", host)
-        .put("port", port)
-        .put("apiKey", apiKey)
-        .put("recognizer", recognizer)
-        .put("recognizerConfig", recognizerConfig.copy())
-        .put("maxSessions", maxSessions)
-        .put("idleTimeout", idleTimeout)
-        .put("maxPendingBytes", maxPendingBytes)
-        .put("maxMessageSize", maxMessageSize)
-        .put("language", language)
-        .put("sessionClosedReply", sessionClosedReply);
+    JsonObject json = new JsonObject();
+    LocalGatewayOptionsConverter.toJson(this, json);
+    json.remove("apiSecret");
+    return json;
   }
 
   public String getHost() {

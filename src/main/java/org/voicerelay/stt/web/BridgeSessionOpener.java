@@ -102,7 +102,7 @@ final class BridgeSessionOpener {
     String sessionId = BridgeConnections.randomId("w");
     String eventsAddress = BusContract.defaultEventsAddress(options.getPrefix(), sessionId);
     JsonObject request = new JsonObject().put("sessionId", sessionId);
-    for (String field : List.of("sampleRate", "language", "model")) {
+    for (String field : List.of("sampleRate", "language", "model", "resumable")) {
       if (body.containsKey(field)) {
         request.put(field, body.getValue(field));
       }

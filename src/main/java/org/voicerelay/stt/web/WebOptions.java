@@ -1,12 +1,13 @@
 package org.voicerelay.stt.web;
 
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link WebVerticle}: whether it serves at all, where, for which {@code SttVerticle}
@@ -18,6 +19,8 @@ import java.util.Objects;
  *  "maxRequestsPerConnection":32, "openTimeoutMs":10000, "allowedOrigins":[]}
  * </pre>
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class WebOptions {
 
   /** Opt-in: a deployed verticle with {@code enabled=false} serves nothing. */
@@ -61,66 +64,13 @@ public class WebOptions {
   }
 
   public WebOptions(JsonObject json) {
-    this();
-    setEnabled(json.getBoolean("enabled", DEFAULT_ENABLED));
-    setHost(json.getString("host", DEFAULT_HOST));
-    setPort(json.getInteger("port", DEFAULT_PORT));
-    setPrefix(json.getString("prefix", DEFAULT_PREFIX));
-    setMaxSessionsPerConnection(json.getInteger("maxSessionsPerConnection", DEFAULT_MAX_SESSIONS_PER_CONNECTION));
-    setMaxRequestsPerConnection(json.getInteger("maxRequestsPerConnection", DEFAULT_MAX_REQUESTS_PER_CONNECTION));
-    setOpenTimeoutMs(json.getLong("openTimeoutMs", DEFAULT_OPEN_TIMEOUT_MS));
-    JsonArray origins = json.getJsonArray("allowedOrigins");
-    if (origins != null) {
-      List<String> list = new ArrayList<>();
-      for (Object o : origins) {
-        list.add(String.valueOf(o));
-      }
-      setAllowedOrigins(list);
-    }
-  }
-
-  /**
-   * Applies {@code STT_WEB_ENABLED}, {@code STT_WEB_HOST}, {@code STT_WEB_PORT} and
-   * {@code STT_WEB_MAX_SESSIONS_PER_CONNECTION} where set.
-   */
-  public WebOptions applyEnv(Map<String, String> env) {
-    String enabled = env.get("STT_WEB_ENABLED");
-    if (enabled != null && !enabled.isBlank()) {
-      setEnabled(Boolean.parseBoolean(enabled.trim()));
-    }
-    String host = env.get("STT_WEB_HOST");
-    if (host != null && !host.isBlank()) {
-      setHost(host.trim());
-    }
-    String port = env.get("STT_WEB_PORT");
-    if (port != null && !port.isBlank()) {
-      setPort(number("STT_WEB_PORT", port));
-    }
-    String sessions = env.get("STT_WEB_MAX_SESSIONS_PER_CONNECTION");
-    if (sessions != null && !sessions.isBlank()) {
-      setMaxSessionsPerConnection(number("STT_WEB_MAX_SESSIONS_PER_CONNECTION", sessions));
-    }
-    return this;
-  }
-
-  private static int number(String name, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got " + value);
-    }
+    WebOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "web."), this);
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("enabled", enabled)
-        .put("host", host)
-        .put("port", port)
-        .put("prefix", prefix)
-        .put("maxSessionsPerConnection", maxSessionsPerConnection)
-        .put("maxRequestsPerConnection", maxRequestsPerConnection)
-        .put("openTimeoutMs", openTimeoutMs)
-        .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)));
+    JsonObject json = new JsonObject();
+    WebOptionsConverter.toJson(this, json);
+    return json;
   }
 
   public boolean isEnabled() {

@@ -75,7 +75,7 @@ class AdmissionControlTest {
   @Test
   void aSaturatedLoneNodeAnswersOpensWith503Overloaded(VertxTestContext ctx) {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    deployOnOneLoop(meters).compose(stack -> {
+    deployOnOneLoop(meters).compose(stack -> stack.open(new JsonObject()).compose(serving -> {
       startHogging();
       return until(oneLoop, () -> stack.verticle.nodeLoad().saturated())
           .compose(v -> stack.open(new JsonObject()))
@@ -87,17 +87,17 @@ class AdmissionControlTest {
             assertTrue(e.getMessage().startsWith("overloaded: the node's event loops lag"), e.getMessage());
             JsonObject status = stack.verticle.nodeLoad().status();
             assertEquals("event_loop_lag", status.getString("cause"), status.encode());
-            assertEquals(0, status.getInteger("admittedSessions"));
+            assertEquals(1, status.getInteger("admittedSessions"));
             assertEquals(1.0, meters.get(SttMetrics.OPENS_REFUSED).tag("cause", "event_loop_lag").counter().count());
             assertEquals(1.0, meters.get(SttMetrics.NODE_SATURATED).gauge().value());
             ctx.completeNow();
           })));
-    });
+    }));
   }
 
   @Test
   void aNodeTakesOpensAgainOnceItHasRecovered(VertxTestContext ctx) {
-    deployOnOneLoop(new SimpleMeterRegistry()).compose(stack -> {
+    deployOnOneLoop(new SimpleMeterRegistry()).compose(stack -> stack.open(new JsonObject()).compose(serving -> {
       startHogging();
       return until(oneLoop, () -> stack.verticle.nodeLoad().saturated())
           .compose(v -> {
@@ -106,12 +106,33 @@ class AdmissionControlTest {
           })
           .compose(v -> stack.open(new JsonObject()))
           .compose(session -> stack.control(session, "end"))
+          .compose(ended -> stack.control(serving, "end").map(ended))
           .onComplete(ctx.succeeding(ended -> ctx.verify(() -> {
             assertEquals("ended", ended.getString("reason"));
             assertEquals(0, stack.verticle.nodeLoad().status().getInteger("admittedSessions"));
             ctx.completeNow();
           })));
-    });
+    }));
+  }
+
+  @Test
+  void anIdleNodeIsNotRefusedForLagItDidNotCause(VertxTestContext ctx) {
+    deployOnOneLoop(new SimpleMeterRegistry()).compose(stack -> {
+      startHogging();
+      return delay(oneLoop, 1_500).compose(v -> {
+        ctx.verify(() -> assertFalse(stack.verticle.nodeLoad().saturated(), stack.verticle.nodeLoad().status().encode()));
+        return stack.open(new JsonObject());
+      });
+    }).onComplete(ctx.succeeding(session -> ctx.verify(() -> {
+      assertTrue(session.containsKey("audioAddress"));
+      ctx.completeNow();
+    })));
+  }
+
+  private static Future<Void> delay(Vertx vertx, long ms) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(ms, t -> done.complete());
+    return done.future();
   }
 
   @Test

@@ -137,9 +137,10 @@ class AsyncApiContractTest {
   }
 
   @Test
-  void theContractsEventTypesAreTheClientsWireNamesPlusClosed() {
+  void theContractsEventTypesAreTheClientsWireNamesPlusClosedAndRecognitionMoved() {
     List<String> types = new ArrayList<>(Arrays.stream(SpeechEventType.values()).map(SpeechEventType::wireName).toList());
     types.add(BusContract.EVENT_CLOSED);
+    types.add(BusContract.EVENT_RECOGNITION_MOVED);
     assertEquals(new TreeSet<>(types), new TreeSet<>(BusContract.EVENT_TYPES));
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 
@@ -63,7 +64,7 @@ class SttVerticleConfigTest {
         .put("client", new JsonObject().put("model", "deepgram/nova-3"));
     Map<String, String> env = Map.of("STT_IDLE_TIMEOUT_MS", "222", "STT_ALLOWED_EVENTS_PREFIXES", "a., b.",
         "LIVEKIT_INFERENCE_URL", "http://gateway.example/v1", "STT_PROMETHEUS_ENABLED", "true");
-    LayeredConfig.load(vertx, deployment, env).onComplete(ctx.succeeding(options -> ctx.verify(() -> {
+    NodeConfig.load(vertx, deployment, env).map(SttVerticleOptions::new).onComplete(ctx.succeeding(options -> ctx.verify(() -> {
       assertEquals("fromfile", options.getPrefix());
       assertEquals(6, options.getMaxSessions());
       assertEquals(222, options.getIdleTimeoutMs());

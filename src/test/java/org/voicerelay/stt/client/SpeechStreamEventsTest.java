@@ -116,6 +116,12 @@ class SpeechStreamEventsTest {
   }
 
   @Test
+  void aPreflightTranscriptBeforeSpeechStartedEmitsNoStartOfSpeechOfItsOwn(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> c.send(new JsonObject().put("type", "preflight_transcript").put("transcript", "a b")),
+        events -> assertEquals(List.of(), types(events), "not speaking: the preflight is not news"));
+  }
+
+  @Test
   void unknownTypesAndBinaryFramesAreSkippedAndTheStreamGoesOn(Vertx vertx, VertxTestContext ctx) {
     play(vertx, ctx, c -> {
       c.send(new JsonObject().put("type", "provider.telemetry").put("x", 1));

@@ -2,6 +2,7 @@ package org.voicerelay.stt.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -177,15 +178,13 @@ class SpeechStreamReconnectTest {
   }
 
   @Test
-  void theRetryBudgetResetsAfterASessionThatWorked(Vertx vertx, VertxTestContext ctx) {
+  void theRetryBudgetResetsOnceAConnectionCarriedAFinalTranscript(Vertx vertx, VertxTestContext ctx) {
     gateway.onFrame = (c, f) -> {
       if ("session.create".equals(f.getString("type"))) {
         c.send(new JsonObject().put("type", "session.created"));
+        c.send(new JsonObject().put("type", "final_transcript").put("transcript", "on " + c.index));
         if (c.index < 5) {
           vertx.setTimer(20, t -> c.socket.close());
-        } else {
-          vertx.setTimer(20, t -> c.send(new JsonObject().put("type", "final_transcript")
-              .put("transcript", "made it")));
         }
       }
     };
@@ -193,9 +192,8 @@ class SpeechStreamReconnectTest {
     options.getConnectOptions().setMaxRetry(1);
     SpeechStream stream = SttClient.create(vertx, options).stream();
     stream.handler(e -> {
-      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT && e.text().equals("on 5")) {
         ctx.verify(() -> {
-          assertEquals("made it", e.text());
           assertEquals(6, gateway.connections.size(), "five drops survived with a budget of one");
           stream.close();
           ctx.completeNow();
@@ -203,6 +201,80 @@ class SpeechStreamReconnectTest {
       }
     });
     stream.exceptionHandler(ctx::failNow);
+  }
+
+  @Test
+  void aGatewayThatAcceptsEverySessionAndDropsItExhaustsTheBudget(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.created"));
+        vertx.setTimer(20, t -> c.socket.close());
+      }
+    };
+    SttOptions options = gateway.options();
+    options.getConnectOptions().setMaxRetry(2);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    stream.exceptionHandler(err -> ctx.verify(() -> {
+      assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) err).code());
+      assertEquals(SttErrorCode.CONNECTION_CLOSED, ((SttException) err.getCause()).code());
+      assertEquals(3, gateway.connections.size(), "session.created proves nothing: one attempt, two retries");
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void aConnectionThatStaysUpForHealthyAfterMsResetsTheBudget(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type"))) {
+        c.send(new JsonObject().put("type", "session.created"));
+        if (c.index < 3) {
+          vertx.setTimer(300, t -> c.socket.close());
+        } else {
+          c.send(new JsonObject().put("type", "final_transcript").put("transcript", "made it"));
+        }
+      }
+    };
+    SttOptions options = gateway.options();
+    options.getConnectOptions().setMaxRetry(1).setHealthyAfterMs(150);
+    SpeechStream stream = SttClient.create(vertx, options).stream();
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+        ctx.verify(() -> {
+          assertEquals(4, gateway.connections.size(), "three drops after 300 ms survived with a budget of one");
+          stream.close();
+          ctx.completeNow();
+        });
+      }
+    });
+    stream.exceptionHandler(ctx::failNow);
+  }
+
+  @Test
+  void everyTransitionIsPublishedToTheStateHandlerWithItsCause(Vertx vertx, VertxTestContext ctx) {
+    gateway.onFrame = (c, f) -> {
+      if ("session.create".equals(f.getString("type")) && c.index == 0) {
+        vertx.setTimer(20, t -> c.socket.close());
+      } else {
+        ScriptedGateway.cooperative(c, f);
+      }
+    };
+    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+    List<StreamStateEvent> changes = new CopyOnWriteArrayList<>();
+    stream.stateHandler(changes::add);
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.RECONNECTING) {
+        stream.write(Buffer.buffer(new byte[3200]));
+        stream.end();
+      }
+    });
+    stream.endHandler(v -> ctx.verify(() -> {
+      assertEquals(List.of(StreamState.CONNECTED, StreamState.WAITING_TO_RECONNECT, StreamState.CONNECTING,
+          StreamState.CONNECTED, StreamState.FINISHING, StreamState.CLOSED),
+          changes.stream().map(StreamStateEvent::state).toList());
+      assertEquals(SttErrorCode.CONNECTION_CLOSED, changes.get(1).cause().code());
+      assertNull(changes.get(5).cause(), "ended normally");
+      ctx.completeNow();
+    }));
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.protocol.AccessTokenVerifier;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /** What the client puts on the wire, checked by a scripted gateway on loopback. */
 @ExtendWith(VertxExtension.class)

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.impl.SttClientImpl;
+import org.voicerelay.stt.protocol.FallbackModel;
 
 /** Options, credentials and what the client shows of them. */
 @ExtendWith(VertxExtension.class)
@@ -110,6 +111,10 @@ class SttClientOptionsTest {
     assertEquals("pcm_s16le", options.getEncoding());
     assertEquals(10_000, options.getConnectOptions().getTimeoutMs());
     assertEquals(3, options.getConnectOptions().getMaxRetry());
-    assertEquals(2_000, options.getConnectOptions().getRetryIntervalMs());
+    assertEquals(100, options.getConnectOptions().getInitialDelayMs(), "LiveKit's fast first retry, jittered");
+    assertEquals(4.0, options.getConnectOptions().getMultiplier());
+    assertEquals(10_000, options.getConnectOptions().getMaxDelayMs());
+    assertEquals(10_000, options.getConnectOptions().getHealthyAfterMs());
+    assertEquals(5, options.getCircuitBreakerOptions().getMaxFailures());
   }
 }

@@ -135,6 +135,40 @@ class ClusteredTranscriptionTest {
   }
 
   @Test
+  @Order(3)
+  void aResumableOpenSentFromANodeGetsItsFrontThereWhicheverNodeTakesTheOpen(VertxTestContext testContext) {
+    Vertx a = nodes.get(0).vertx();
+    Vertx c = nodes.get(2).vertx();
+    List<JsonObject> replies = new CopyOnWriteArrayList<>();
+    // sent at once, so that Vert.x spreads them over A and B before any front opens its recognition
+    List<Future<Void>> sessions = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sessions.add(a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("resumable", true))
+          .map(Message::body)
+          .compose(reply -> {
+            replies.add(reply);
+            return c.eventBus().<JsonObject>request(reply.getString("controlAddress"),
+                new JsonObject().put("action", "status")).map(Message::body);
+          })
+          .compose(status -> {
+            replies.add(status);
+            return c.eventBus().request(status.getString("controlAddress"), new JsonObject().put("action", "close"));
+          })
+          .mapEmpty());
+    }
+    Future<Void> chain = Future.all(sessions).mapEmpty();
+    chain.onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+      for (JsonObject reply : replies) {
+        assertEquals("A", reply.getString("frontNode"), "the front is on the caller's node: " + reply);
+        assertTrue(Set.of("A", "B").contains(reply.getString("node")), "recognition runs on a node: " + reply);
+        assertEquals(true, reply.getBoolean("resumable"));
+      }
+      assertTrue(replies.stream().filter(r -> r.containsKey("state")).allMatch(r -> "open".equals(r.getString("state"))));
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
   @Order(4)
   void whenTheOwnerDiesItsListenersHearClosedNodeLostAndItsAddressesAnswerNoHandlers(VertxTestContext testContext) {
     Vertx b = nodes.get(1).vertx();

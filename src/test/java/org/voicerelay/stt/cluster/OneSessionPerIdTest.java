@@ -1,6 +1,8 @@
 package org.voicerelay.stt.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -70,15 +72,57 @@ class OneSessionPerIdTest {
 
   @Test
   void sixteenConcurrentOpensOfOneIdOnTwoNodesMakeOneSessionThatHearsEveryByte(VertxTestContext testContext) {
+    double openedBefore = sessionsOpened();
     Future<Void> rounds = Future.succeededFuture();
     for (int r = 0; r < ROUNDS; r++) {
       int round = r;
       rounds = rounds.compose(v -> round(round));
     }
     rounds.onComplete(testContext.succeeding(v -> testContext.verify(() -> {
-      assertEquals(ROUNDS, sessionsOpened(), "one session per round, across both nodes and all four instances");
+      assertEquals(ROUNDS, sessionsOpened() - openedBefore, "one session per round, across both nodes and all four instances");
       testContext.completeNow();
     })));
+  }
+
+  @Test
+  void anIdClaimedByANodeThatLeftTheClusterIsTakenOverByTheNextOpen(VertxTestContext testContext) {
+    String id = "claim_gone_" + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject stale = new JsonObject().put("owner", "a-node-that-left").put("token", "t").put("state", "open")
+        .put("reply", new JsonObject().put("sessionId", id).put("node", "GONE"));
+    Vertx vertx = nodes.get(0).vertx();
+    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionClaims.MAP_PREFIX + "stt")
+        .compose(map -> map.put(id, stale))
+        .compose(v -> nodes.get(1).vertx().eventBus().<JsonObject>request("stt.open",
+            new JsonObject().put("sessionId", id)))
+        .map(Message::body)
+        .compose(reply -> vertx.eventBus().request(reply.getString("controlAddress"),
+            new JsonObject().put("action", "close")).map(reply))
+        .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
+          assertNotEquals("GONE", reply.getString("node"));
+          assertEquals("stt.session." + id + ".audio", reply.getString("audioAddress"));
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  void theClaimsOfALostNodeAreReleasedAndNoOthers(VertxTestContext testContext) {
+    Vertx vertx = nodes.get(0).vertx();
+    String lost = "lost_" + UUID.randomUUID().toString().substring(0, 8);
+    String kept = "kept_" + UUID.randomUUID().toString().substring(0, 8);
+    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionClaims.MAP_PREFIX + "stt")
+        .compose(map -> map.put(lost, new JsonObject().put("owner", "node-lost").put("state", "open"))
+            .compose(v -> map.put(kept, new JsonObject().put("owner", "node-kept").put("state", "open")))
+            .compose(v -> SessionClaims.releaseNode(vertx, "stt", "node-lost"))
+            .compose(released -> map.get(lost).compose(l -> map.get(kept).map(k -> {
+              testContext.verify(() -> {
+                assertEquals(1, released);
+                assertNull(l);
+                assertEquals("node-kept", k.getString("owner"));
+              });
+              return map;
+            })))
+            .compose(m -> m.remove(kept)))
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   /** 16 opens at once, then audio through the reply they all got, then end; fails on any difference. */

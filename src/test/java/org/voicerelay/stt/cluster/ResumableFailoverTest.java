@@ -50,11 +50,9 @@ class ResumableFailoverTest {
   @AfterEach
   void stopProcesses() throws InterruptedException {
     clients.forEach(Process::destroyForcibly);
-    nodes.values().forEach(Process::destroy);
+    nodes.values().forEach(Process::destroyForcibly);
     for (Process node : nodes.values()) {
-      if (!node.waitFor(15, TimeUnit.SECONDS)) {
-        node.destroyForcibly();
-      }
+      node.waitFor(10, TimeUnit.SECONDS);
     }
   }
 

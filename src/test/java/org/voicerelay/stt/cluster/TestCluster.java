@@ -72,9 +72,14 @@ final class TestCluster {
   }
 
   static Future<LocalGatewayVerticle> deployGateway(ClusterNode node) {
+    return deployGateway(node.vertx());
+  }
+
+  /** The local gateway with the counting engine and the test credentials. */
+  static Future<LocalGatewayVerticle> deployGateway(io.vertx.core.Vertx vertx) {
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
         .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING).setApiKey(API_KEY).setApiSecret(API_SECRET));
-    return node.vertx().deployVerticle(gateway).map(id -> gateway);
+    return vertx.deployVerticle(gateway).map(id -> gateway);
   }
 
   /** The verticle (node name {@code name}) and the watcher. */

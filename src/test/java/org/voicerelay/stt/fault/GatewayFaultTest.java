@@ -77,8 +77,13 @@ class GatewayFaultTest {
         .compose(events -> stack.open("app.fault.down")
             .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
               if (n == 30) {
-                // down for 400 ms: retries at +100 ms and +300 ms are refused, the one at +500 ms gets through
-                stack.proxy.goDown().compose(v -> sleep(vertx, 400)).compose(v -> stack.proxy.comeBack());
+                // down until the drop and one refused retry were reported: retries are randomly
+                // spaced (full jitter), so the outage is measured in retries, not milliseconds;
+                // the second or third retry gets through
+                stack.proxy.goDown()
+                    .compose(v -> events.first(e -> "reconnecting".equals(e.getString("type"))
+                        && events.ofType("reconnecting").size() >= 2))
+                    .compose(v -> stack.proxy.comeBack());
               }
             }).compose(v -> stack.control(session, "end")))
             .compose(v -> events.closed())

@@ -29,7 +29,8 @@ import org.voicerelay.stt.audio.WordErrorRate;
  * microphone playing a bundled recording once. The page captures it with its AudioWorklet,
  * streams it through the SockJS bridge to the {@code SttVerticle} and the local gateway's Sphinx4
  * engine, and must show the recording's words. Then a page that goes away must take its session
- * with it. The test saves a screenshot of the page for docs/web.md ({@code src/site/browser-page.png}).
+ * with it. Its screenshot of the page goes to {@code target/browser-page.png}, as tests write only
+ * under {@code target/}; {@code scripts/screenshot} refreshes {@code src/site/browser-page.png}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
@@ -41,7 +42,7 @@ class BrowserTranscriptionTest {
   private static final double MAX_WER = 0.15;
   /** The recording lasts 5.2 s; stop once a little more than that has been sent. */
   private static final double STOP_AFTER_AUDIO_SECONDS = 6.5;
-  private static final Path SCREENSHOT = Path.of("src", "site", "browser-page.png");
+  private static final Path SCREENSHOT = Path.of("target", "browser-page.png");
 
   private static final String FINALS = "return Array.from(document.querySelectorAll('#finals li .text'))"
       + ".map(e => e.textContent);";

@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.config.NodeConfig;
 
+@ExtendWith(VertxExtension.class)
 class WebOptionsTest {
 
   @Test
@@ -33,14 +40,26 @@ class WebOptionsTest {
   }
 
   @Test
-  void theEnvironmentTurnsTheEndpointOnAndMovesIt() {
-    WebOptions options = new WebOptions().applyEnv(java.util.Map.of("STT_WEB_ENABLED", "true",
-        "STT_WEB_HOST", "0.0.0.0", "STT_WEB_PORT", "8081", "STT_WEB_MAX_SESSIONS_PER_CONNECTION", "1"));
-    assertTrue(options.isEnabled());
-    assertEquals("0.0.0.0", options.getHost());
-    assertEquals(8081, options.getPort());
-    assertEquals(1, options.getMaxSessionsPerConnection());
-    assertThrows(IllegalArgumentException.class, () -> new WebOptions().applyEnv(java.util.Map.of("STT_WEB_PORT", "x")));
+  void theEnvironmentTurnsTheEndpointOnAndMovesIt(Vertx vertx, VertxTestContext ctx) {
+    NodeConfig.load(vertx, new JsonObject().put("configFile", "conf/config.json"), Map.of("STT_WEB_ENABLED", "true",
+        "STT_WEB_HOST", "0.0.0.0", "STT_WEB_PORT", "8081", "STT_WEB_MAX_SESSIONS_PER_CONNECTION", "1"))
+        .map(config -> new WebOptions(config.getJsonObject("web")))
+        .onComplete(ctx.succeeding(options -> ctx.verify(() -> {
+          assertTrue(options.isEnabled());
+          assertEquals("0.0.0.0", options.getHost());
+          assertEquals(8081, options.getPort());
+          assertEquals(1, options.getMaxSessionsPerConnection());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aPortVariableThatIsNotANumberIsRefusedNamingIt(Vertx vertx, VertxTestContext ctx) {
+    NodeConfig.load(vertx, new JsonObject(), Map.of("STT_WEB_PORT", "x"))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertTrue(err.getMessage().contains("STT_WEB_PORT"), err.getMessage());
+          ctx.completeNow();
+        })));
   }
 
   @Test

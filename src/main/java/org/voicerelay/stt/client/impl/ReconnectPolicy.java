@@ -1,15 +1,15 @@
 package org.voicerelay.stt.client.impl;
 
+import java.util.concurrent.ThreadLocalRandom;
 import org.voicerelay.stt.client.ConnectOptions;
 
 /**
- * The retry budget of a stream: {@code maxRetry} attempts after a failure, the first after a
- * short pause and the rest after {@code retryInterval}; {@link #reset()} once a connection proved
- * itself, so a long stream survives any number of spaced-out drops.
+ * The retry budget of a stream: {@code maxRetry} attempts per run of failures, each after a
+ * random pause in {@code [0, min(maxDelay, initialDelay * multiplier^n)]} (full jitter).
+ * {@link #reset()} only once a connection proved itself, so a long stream survives any number of
+ * spaced-out drops and a gateway that accepts and drops at once exhausts it.
  */
 final class ReconnectPolicy {
-
-  static final long FIRST_RETRY_DELAY_MS = 100;
 
   private final ConnectOptions options;
   private int used;
@@ -23,12 +23,17 @@ final class ReconnectPolicy {
     return used < options.getMaxRetry();
   }
 
-  /** Spends one attempt and returns the delay before it, in ms. */
+  /** Spends one attempt and returns the random pause before it, in ms. */
   long nextDelay() {
-    long delay = used == 0 ? Math.min(FIRST_RETRY_DELAY_MS, options.getRetryIntervalMs())
-        : options.getRetryIntervalMs();
+    long bound = bound(used);
     used++;
-    return delay;
+    return bound == 0 ? 0 : ThreadLocalRandom.current().nextLong(bound + 1);
+  }
+
+  /** The upper bound of the pause before retry {@code n} (from 0). */
+  long bound(int n) {
+    double grown = options.getInitialDelayMs() * Math.pow(options.getMultiplier(), n);
+    return (long) Math.min(options.getMaxDelayMs(), grown);
   }
 
   int used() {

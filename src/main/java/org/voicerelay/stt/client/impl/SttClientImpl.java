@@ -1,6 +1,9 @@
 package org.voicerelay.stt.client.impl;
 
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.voicerelay.stt.client.SpeechData;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechEventType;
@@ -23,15 +27,19 @@ import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
- * Holds the resolved options, the token issuer and one WebSocket client shared by all streams
- * (connections are per stream; the client is only the factory and its event-loop binding).
+ * Holds the resolved options, the token issuer, one WebSocket client and one circuit breaker
+ * shared by all streams (connections are per stream; the client is only the factory and its
+ * event-loop binding).
  */
 public final class SttClientImpl implements SttClient {
 
   static final String USER_AGENT = "vertx-livekit-stt/0.1 (java " + Runtime.version().feature() + ")";
 
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+
   private final Vertx vertx;
   private final AccessToken tokens;
+  private final GatewayBreaker breaker;
   private final WebSocketClient webSockets;
   private final Set<SpeechStreamImpl> streams = ConcurrentHashMap.newKeySet();
   private volatile SttOptions options;
@@ -67,6 +75,8 @@ public final class SttClientImpl implements SttClient {
         .setMaxMessageSize(4 * 1024 * 1024)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
             resolved.getConnectOptions().getTimeoutMs())));
+    this.breaker = new GatewayBreaker(vertx, "stt-client-" + CLIENTS.incrementAndGet(),
+        resolved.getCircuitBreakerOptions());
   }
 
   private static String firstNonEmpty(String... values) {
@@ -96,7 +106,7 @@ public final class SttClientImpl implements SttClient {
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, snapshot, inputRate, streams::remove);
+        tokens, breaker, snapshot, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
     return stream;
@@ -113,7 +123,7 @@ public final class SttClientImpl implements SttClient {
   @Override
   public Future<SpeechEvent> recognize(Buffer pcm, int sampleRate) {
     Promise<SpeechEvent> result = Promise.promise();
-    SpeechStream stream = stream(new StreamOptions().setInputSampleRate(sampleRate));
+    SpeechStreamImpl stream = (SpeechStreamImpl) stream(new StreamOptions().setInputSampleRate(sampleRate));
     List<SpeechData> finals = new ArrayList<>();
     String[] requestId = new String[1];
     stream.handler(event -> {
@@ -125,9 +135,37 @@ public final class SttClientImpl implements SttClient {
     stream.exceptionHandler(result::tryFail);
     stream.endHandler(v -> result.tryComplete(joined(requestId[0] == null ? stream.id() : requestId[0],
         finals)));
-    stream.write(pcm).onFailure(result::tryFail);
-    stream.end();
+    stream.context().runOnContext(v -> new RecordingWriter(stream, pcm, sampleRate, result).writeMore());
     return result.future();
+  }
+
+  /** Writes a recording in 100 ms slices as fast as the stream's write queue lets it, then ends. */
+  private static final class RecordingWriter {
+    private final SpeechStream stream;
+    private final Buffer pcm;
+    private final int sliceBytes;
+    private final Promise<SpeechEvent> result;
+    private int offset;
+
+    RecordingWriter(SpeechStream stream, Buffer pcm, int sampleRate, Promise<SpeechEvent> result) {
+      this.stream = stream;
+      this.pcm = pcm;
+      this.sliceBytes = Math.max(2, sampleRate / 10 * 2);
+      this.result = result;
+      stream.drainHandler(v -> writeMore());
+    }
+
+    void writeMore() {
+      while (offset < pcm.length() && !stream.writeQueueFull() && !result.future().isComplete()) {
+        int end = Math.min(pcm.length(), offset + sliceBytes);
+        stream.write(pcm.slice(offset, end)).onFailure(result::tryFail);
+        offset = end;
+      }
+      if (offset >= pcm.length() && !result.future().isComplete()) {
+        offset = Integer.MAX_VALUE; // end once
+        stream.end();
+      }
+    }
   }
 
   private static SpeechEvent joined(String requestId, List<SpeechData> finals) {
@@ -156,6 +194,18 @@ public final class SttClientImpl implements SttClient {
   }
 
   @Override
+  public CircuitBreakerState circuitState() {
+    return breaker.state();
+  }
+
+  @Override
+  public SttClient circuitStateHandler(Handler<CircuitBreakerState> handler) {
+    Context context = vertx.getOrCreateContext();
+    breaker.stateHandler(context, handler);
+    return this;
+  }
+
+  @Override
   public SttOptions options() {
     return new SttOptions(options);
   }
@@ -166,7 +216,10 @@ public final class SttClientImpl implements SttClient {
     for (SpeechStreamImpl s : streams) {
       closing.add(s.close());
     }
-    return Future.join(closing).transform(ar -> webSockets.close());
+    return Future.join(closing).transform(ar -> {
+      breaker.close();
+      return webSockets.close();
+    });
   }
 
   @Override

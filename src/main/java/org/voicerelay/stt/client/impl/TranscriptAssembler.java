@@ -12,7 +12,8 @@ import org.voicerelay.stt.protocol.WireWord;
 
 /**
  * Turns gateway transcript frames into {@link SpeechEvent}s the way LiveKit's clients do: speech
- * start before the first transcript, usage then final then speech end, empty interims skipped,
+ * start before the first interim or final transcript, preflight transcripts only while speaking
+ * (they never start speech), usage then final then speech end, empty interims skipped,
  * defaults for absent fields, and times moved onto the stream's clock by the offset of the
  * current connection.
  */
@@ -57,11 +58,14 @@ final class TranscriptAssembler {
     if (text.isEmpty() && !isFinal) {
       return end;
     }
+    if (type == SpeechEventType.PREFLIGHT_TRANSCRIPT && !speaking) {
+      return end; // an early hypothesis of speech that has no START_OF_SPEECH yet is not news
+    }
     String requestId = m.sessionId() != null ? m.sessionId()
         : m.requestId() != null ? m.requestId() : streamId;
     String language = m.language() != null && !m.language().isEmpty() ? m.language()
         : sessionLanguage != null ? sessionLanguage : "en";
-    if (!text.isEmpty()) {
+    if (!text.isEmpty() && type != SpeechEventType.PREFLIGHT_TRANSCRIPT) {
       startOfSpeech();
     }
     List<TimedWord> words = new ArrayList<>();

@@ -1,6 +1,9 @@
 package org.voicerelay.stt.gateway.sphinx;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Tuning of the Sphinx4 engine, read from the {@code config} given to
@@ -10,6 +13,8 @@ import io.vertx.core.json.JsonObject;
  * than Sphinx4's own defaults (0.106 against 0.133 over 113 words of six of the samples) at a tenth
  * of their decoding time (RTF about 0.2 against 2).
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public final class SphinxOptions {
 
   /**
@@ -66,63 +71,15 @@ public final class SphinxOptions {
   public SphinxOptions() {
   }
 
-  /** Reads the keys named like the getters; unknown keys are ignored, bad values refused. */
+  /** Reads the keys named like the getters; unknown keys are ignored, out-of-range values refused. */
   public SphinxOptions(JsonObject json) {
-    try {
-      decoders = json.getInteger("decoders", decoders);
-      absoluteBeamWidth = json.getInteger("absoluteBeamWidth", absoluteBeamWidth);
-      relativeBeamWidth = json.getDouble("relativeBeamWidth", relativeBeamWidth);
-      absoluteWordBeamWidth = json.getInteger("absoluteWordBeamWidth", absoluteWordBeamWidth);
-      relativeWordBeamWidth = json.getDouble("relativeWordBeamWidth", relativeWordBeamWidth);
-      wordInsertionProbability = json.getDouble("wordInsertionProbability", wordInsertionProbability);
-      languageWeight = json.getDouble("languageWeight", languageWeight);
-      interimFrames = json.getInteger("interimFrames", interimFrames);
-      endSilenceMs = json.getInteger("endSilenceMs", endSilenceMs);
-      wordConfidence = json.getBoolean("wordConfidence", wordConfidence);
-      warmUp = json.getBoolean("warmUp", warmUp);
-      acousticModel = json.getString("acousticModel", acousticModel);
-      dictionary = json.getString("dictionary", dictionary);
-      languageModel = json.getString("languageModel", languageModel);
-    } catch (ClassCastException e) {
-      throw new IllegalArgumentException("sphinx4 options: a value has the wrong type: " + e.getMessage(), e);
-    }
-    validate();
+    SphinxOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "recognizerConfig."), this);
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("decoders", decoders)
-        .put("absoluteBeamWidth", absoluteBeamWidth)
-        .put("relativeBeamWidth", relativeBeamWidth)
-        .put("absoluteWordBeamWidth", absoluteWordBeamWidth)
-        .put("relativeWordBeamWidth", relativeWordBeamWidth)
-        .put("wordInsertionProbability", wordInsertionProbability)
-        .put("languageWeight", languageWeight)
-        .put("interimFrames", interimFrames)
-        .put("endSilenceMs", endSilenceMs)
-        .put("wordConfidence", wordConfidence)
-        .put("warmUp", warmUp)
-        .put("acousticModel", acousticModel)
-        .put("dictionary", dictionary)
-        .put("languageModel", languageModel);
-  }
-
-  private void validate() {
-    require(decoders >= 1 && decoders <= 64, "decoders must be 1..64", decoders);
-    require(absoluteBeamWidth >= 1, "absoluteBeamWidth must be positive", absoluteBeamWidth);
-    require(absoluteWordBeamWidth >= 1, "absoluteWordBeamWidth must be positive", absoluteWordBeamWidth);
-    require(relativeBeamWidth > 0 && relativeBeamWidth <= 1, "relativeBeamWidth must be in (0,1]", relativeBeamWidth);
-    require(relativeWordBeamWidth > 0 && relativeWordBeamWidth <= 1, "relativeWordBeamWidth must be in (0,1]",
-        relativeWordBeamWidth);
-    require(wordInsertionProbability > 0 && wordInsertionProbability <= 1,
-        "wordInsertionProbability must be in (0,1]", wordInsertionProbability);
-    require(languageWeight > 0, "languageWeight must be positive", languageWeight);
-    require(interimFrames >= 1, "interimFrames must be positive", interimFrames);
-    require(endSilenceMs >= 10, "endSilenceMs must be at least 10", endSilenceMs);
-    require(acousticModel != null && dictionary != null && languageModel != null,
-        "model paths must not be null", null);
-    require(languageModel.endsWith(".bin") || languageModel.endsWith(".lm") || languageModel.endsWith(".dmp"),
-        "languageModel must be a .lm.bin, .lm or .dmp file", languageModel);
+    JsonObject json = new JsonObject();
+    SphinxOptionsConverter.toJson(this, json);
+    return json;
   }
 
   private static void require(boolean ok, String rule, Object value) {
@@ -135,55 +92,137 @@ public final class SphinxOptions {
     return decoders;
   }
 
+  public SphinxOptions setDecoders(int value) {
+    require(value >= 1 && value <= 64, "decoders must be 1..64", value);
+    decoders = value;
+    return this;
+  }
+
   public int getAbsoluteBeamWidth() {
     return absoluteBeamWidth;
+  }
+
+  public SphinxOptions setAbsoluteBeamWidth(int value) {
+    require(value >= 1, "absoluteBeamWidth must be positive", value);
+    absoluteBeamWidth = value;
+    return this;
   }
 
   public double getRelativeBeamWidth() {
     return relativeBeamWidth;
   }
 
+  public SphinxOptions setRelativeBeamWidth(double value) {
+    require(value > 0 && value <= 1, "relativeBeamWidth must be in (0,1]", value);
+    relativeBeamWidth = value;
+    return this;
+  }
+
   public int getAbsoluteWordBeamWidth() {
     return absoluteWordBeamWidth;
+  }
+
+  public SphinxOptions setAbsoluteWordBeamWidth(int value) {
+    require(value >= 1, "absoluteWordBeamWidth must be positive", value);
+    absoluteWordBeamWidth = value;
+    return this;
   }
 
   public double getRelativeWordBeamWidth() {
     return relativeWordBeamWidth;
   }
 
+  public SphinxOptions setRelativeWordBeamWidth(double value) {
+    require(value > 0 && value <= 1, "relativeWordBeamWidth must be in (0,1]", value);
+    relativeWordBeamWidth = value;
+    return this;
+  }
+
   public double getWordInsertionProbability() {
     return wordInsertionProbability;
+  }
+
+  public SphinxOptions setWordInsertionProbability(double value) {
+    require(value > 0 && value <= 1, "wordInsertionProbability must be in (0,1]", value);
+    wordInsertionProbability = value;
+    return this;
   }
 
   public double getLanguageWeight() {
     return languageWeight;
   }
 
+  public SphinxOptions setLanguageWeight(double value) {
+    require(value > 0, "languageWeight must be positive", value);
+    languageWeight = value;
+    return this;
+  }
+
   public int getInterimFrames() {
     return interimFrames;
+  }
+
+  public SphinxOptions setInterimFrames(int value) {
+    require(value >= 1, "interimFrames must be positive", value);
+    interimFrames = value;
+    return this;
   }
 
   public int getEndSilenceMs() {
     return endSilenceMs;
   }
 
+  public SphinxOptions setEndSilenceMs(int value) {
+    require(value >= 10, "endSilenceMs must be at least 10", value);
+    endSilenceMs = value;
+    return this;
+  }
+
   public boolean isWordConfidence() {
     return wordConfidence;
+  }
+
+  public SphinxOptions setWordConfidence(boolean value) {
+    wordConfidence = value;
+    return this;
   }
 
   public boolean isWarmUp() {
     return warmUp;
   }
 
+  public SphinxOptions setWarmUp(boolean value) {
+    warmUp = value;
+    return this;
+  }
+
   public String getAcousticModel() {
     return acousticModel;
+  }
+
+  public SphinxOptions setAcousticModel(String value) {
+    require(value != null, "acousticModel must not be null", value);
+    acousticModel = value;
+    return this;
   }
 
   public String getDictionary() {
     return dictionary;
   }
 
+  public SphinxOptions setDictionary(String value) {
+    require(value != null, "dictionary must not be null", value);
+    dictionary = value;
+    return this;
+  }
+
   public String getLanguageModel() {
     return languageModel;
+  }
+
+  public SphinxOptions setLanguageModel(String value) {
+    require(value != null && (value.endsWith(".bin") || value.endsWith(".lm") || value.endsWith(".dmp")), "languageModel must be a .lm.bin, .lm or .dmp file", value);
+    languageModel = value;
+    return this;
   }
 }

@@ -1,6 +1,7 @@
 package org.voicerelay.stt.gateway.sphinx;
 
 import edu.cmu.sphinx.result.Result;
+import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
@@ -37,9 +38,7 @@ final class SphinxRecognition implements Recognition {
 
   @Override
   public void accept(byte[] pcm) {
-    if ((pcm.length & 1) != 0) {
-      throw new IllegalArgumentException("pcm_s16le audio must have an even length, got " + pcm.length);
-    }
+    AudioFormat.requireWholeSamples(pcm.length);
     if (pcm.length > 0 && audio.add(pcm)) {
       pool.schedule(this);
     }

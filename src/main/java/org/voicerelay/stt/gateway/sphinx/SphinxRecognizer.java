@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +42,7 @@ public final class SphinxRecognizer implements Recognizer {
   }
 
   /**
-   * Loads (or shares) the engine on a worker thread. {@code config} holds {@link SphinxOptions}'
+   * Loads (or shares) the engine on threads of its own. {@code config} holds {@link SphinxOptions}'
    * keys; null or empty means the defaults. Fails with {@link IllegalArgumentException} for bad
    * options.
    */
@@ -61,14 +61,14 @@ public final class SphinxRecognizer implements Recognizer {
         engine = new SharedEngine(key, new CompletableFuture<>());
         ENGINES.put(key, engine);
         SharedEngine starting = engine;
-        vertx.executeBlocking(() -> loadPool(options)).onComplete(ar -> {
-          if (ar.succeeded()) {
-            starting.pool.complete(ar.result());
+        loadPool(options).whenComplete((pool, failure) -> {
+          if (failure == null) {
+            starting.pool.complete(pool);
           } else {
             synchronized (ENGINES) {
               ENGINES.remove(key, starting);
             }
-            starting.pool.completeExceptionally(ar.cause());
+            starting.pool.completeExceptionally(failure instanceof CompletionException c ? c.getCause() : failure);
           }
         });
       }
@@ -80,36 +80,38 @@ public final class SphinxRecognizer implements Recognizer {
         .onFailure(failure -> shared.release());
   }
 
-  /** Builds the decoders (in parallel) and warms each up; blocks for seconds. */
-  static DecoderPool loadPool(SphinxOptions options) throws InterruptedException, ExecutionException {
+  /**
+   * Builds the decoders in parallel on threads of their own and warms each up. That takes seconds,
+   * minutes on a busy machine, so no Vert.x thread waits for it, not even a worker (whose
+   * blocked-thread check would fire and whose pool is shared with the application).
+   */
+  static CompletableFuture<DecoderPool> loadPool(SphinxOptions options) {
     long started = System.nanoTime();
-    byte[] warmUp = options.isWarmUp() ? warmUpAudio() : null;
     ExecutorService loaders = Executors.newFixedThreadPool(options.getDecoders(), runnable -> {
       Thread thread = new Thread(runnable, "sphinx4-loader");
       thread.setDaemon(true);
       return thread;
     });
-    try {
-      List<java.util.concurrent.Future<SphinxDecoder>> pending = new ArrayList<>();
-      for (int i = 0; i < options.getDecoders(); i++) {
-        pending.add(loaders.submit(() -> {
-          SphinxDecoder decoder = SphinxDecoder.load(options);
-          if (warmUp != null) {
-            decoder.warmUp(warmUp);
-          }
-          return decoder;
-        }));
-      }
-      List<SphinxDecoder> decoders = new ArrayList<>();
-      for (java.util.concurrent.Future<SphinxDecoder> decoder : pending) {
-        decoders.add(decoder.get());
-      }
-      LOG.info("sphinx4 engine loaded: {} decoder(s) in {} ms", decoders.size(),
-          (System.nanoTime() - started) / 1_000_000);
-      return new DecoderPool(decoders);
-    } finally {
-      loaders.shutdown();
+    CompletableFuture<byte[]> warmUp = CompletableFuture.supplyAsync(
+        () -> options.isWarmUp() ? warmUpAudio() : null, loaders);
+    List<CompletableFuture<SphinxDecoder>> pending = new ArrayList<>();
+    for (int i = 0; i < options.getDecoders(); i++) {
+      pending.add(warmUp.thenApplyAsync(audio -> {
+        SphinxDecoder decoder = SphinxDecoder.load(options);
+        if (audio != null) {
+          decoder.warmUp(audio);
+        }
+        return decoder;
+      }, loaders));
     }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .thenApply(all -> {
+          List<SphinxDecoder> decoders = pending.stream().map(CompletableFuture::join).toList();
+          LOG.info("sphinx4 engine loaded: {} decoder(s) in {} ms", decoders.size(),
+              (System.nanoTime() - started) / 1_000_000);
+          return new DecoderPool(decoders);
+        })
+        .whenComplete((pool, failure) -> loaders.shutdown());
   }
 
   private static byte[] warmUpAudio() {

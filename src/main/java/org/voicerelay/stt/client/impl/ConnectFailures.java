@@ -1,0 +1,50 @@
+package org.voicerelay.stt.client.impl;
+
+import io.vertx.core.http.UpgradeRejectedException;
+import java.util.concurrent.TimeoutException;
+import org.voicerelay.stt.client.SttErrorCode;
+import org.voicerelay.stt.client.SttException;
+
+/** Why a connection attempt failed, as the error codes of the protocol's retry rules. */
+final class ConnectFailures {
+
+  private ConnectFailures() {
+  }
+
+  static SttException of(Throwable cause) {
+    if (cause instanceof UpgradeRejectedException rejected) {
+      int status = rejected.getStatus();
+      if (status == 401 || status == 403) {
+        return new SttException(SttErrorCode.AUTHENTICATION_FAILED,
+            "the gateway refused the credentials (HTTP " + status + ")", false, status, null);
+      }
+      if (status == 429) {
+        return new SttException(SttErrorCode.QUOTA_EXCEEDED,
+            "the gateway's quota is exceeded (HTTP 429)", true, status, null);
+      }
+      return new SttException(SttErrorCode.CONNECTION_FAILED,
+          "the gateway rejected the upgrade (HTTP " + status + ")", true, status, null);
+    }
+    if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException) {
+      return new SttException(SttErrorCode.CONNECT_TIMEOUT, "connecting to the gateway timed out",
+          true, -1, cause);
+    }
+    return new SttException(SttErrorCode.CONNECTION_FAILED,
+        "cannot connect to the gateway: " + cause.getMessage(), true, -1, cause);
+  }
+
+  static SttException timeout(long timeoutMs) {
+    return new SttException(SttErrorCode.CONNECT_TIMEOUT, "no connection to the gateway within "
+        + timeoutMs + " ms", true, -1, null);
+  }
+
+  /** A parked stream's share of the breaker's failed probe. */
+  static SttException probeFailed(SttException probe) {
+    if (probe == null) {
+      return new SttException(SttErrorCode.CONNECTION_FAILED,
+          "the client's circuit breaker is open: recent attempts to the gateway failed", true, -1, null);
+    }
+    return new SttException(probe.code(), "the circuit breaker's probe of the gateway failed: "
+        + probe.getMessage(), probe.retryable(), probe.statusCode(), probe);
+  }
+}

@@ -1,0 +1,127 @@
+package org.voicerelay.stt.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.cluster.ClusterNode;
+import org.voicerelay.stt.cluster.ClusterOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/**
+ * Two clustered nodes: once node A is saturated (its audio budget holds one session), the opens
+ * sent from A's own bus are served by node B instead of being refused.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class SaturatedNodeInAClusterTest {
+
+  private final List<ClusterNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void closeNodes() throws Exception {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (ClusterNode node : nodes) {
+      closing.add(node.vertx().close());
+    }
+    Future.join(closing).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void opensFromASaturatedNodeAreServedByAnotherNode(VertxTestContext ctx) throws Exception {
+    System.setProperty("hazelcast.wait.seconds.before.join", "0");
+    int portA = freePort();
+    int portB = freePort();
+    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+    String cluster = "stt-admission-" + portA;
+    ClusterNode a = ClusterNode.start(member(cluster, portA, members)).toCompletionStage().toCompletableFuture()
+        .get(40, TimeUnit.SECONDS);
+    nodes.add(a);
+    ClusterNode b = ClusterNode.start(member(cluster, portB, members)).toCompletionStage().toCompletableFuture()
+        .get(40, TimeUnit.SECONDS);
+    nodes.add(b);
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
+        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    long oneSession = AdmissionControl.sessionBytes(new SttVerticleOptions());
+    Vertx va = a.vertx();
+    Promise<SttVerticle> deployedOnA = Promise.promise();
+    b.vertx().deployVerticle(gateway)
+        .compose(id -> b.vertx().deployVerticle(new SttVerticle(options("B", gateway.actualPort()))))
+        .compose(id -> {
+          SttVerticle verticle = new SttVerticle(options("A", gateway.actualPort()).setNodeAudioBudgetBytes(oneSession));
+          return va.deployVerticle(verticle).map(verticle);
+        })
+        .onComplete(deployedOnA);
+    deployedOnA.future().compose(onA -> openUntilANodeIsFull(va, onA).map(onA))
+        .onFailure(ctx::failNow)
+        .onSuccess(onA -> opensFromA(va, onA, ctx));
+  }
+
+  private void opensFromA(Vertx va, SttVerticle onA, VertxTestContext ctx) {
+    Future.<Void>succeededFuture()
+        .compose(v -> delay(va, 1_500))
+        .compose(v -> {
+          List<Future<JsonObject>> opens = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            opens.add(va.eventBus().<JsonObject>request(BusContract.openAddress("stt"), new JsonObject())
+                .map(Message::body));
+          }
+          return Future.all(opens).map(all -> all.<JsonObject>list());
+        })
+        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
+          for (JsonObject reply : replies) {
+            assertEquals("B", reply.getString("node"), reply.encode());
+          }
+          assertTrue(onA.nodeLoad().saturated());
+          assertEquals(1, onA.nodeLoad().status().getInteger("admittedSessions"));
+          ctx.completeNow();
+        })));
+  }
+
+  /** Opens from A until A has admitted its one session (the bus spreads opens over A and B). */
+  private static Future<Void> openUntilANodeIsFull(Vertx va, SttVerticle onA) {
+    if (onA.nodeLoad().saturated()) {
+      return Future.succeededFuture();
+    }
+    return va.eventBus().request(BusContract.openAddress("stt"), new JsonObject())
+        .compose(reply -> openUntilANodeIsFull(va, onA));
+  }
+
+  private static Future<Void> delay(Vertx vertx, long ms) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(ms, t -> done.complete());
+    return done.future();
+  }
+
+  private static SttVerticleOptions options(String node, int gatewayPort) {
+    return new SttVerticleOptions().setNode(node).setClient(BusTestStack.clientOptions(gatewayPort))
+        .setShutdownTimeoutMs(2_000).setClosedSessionLingerMs(2_000);
+  }
+
+  private static ClusterOptions member(String cluster, int port, List<String> members) {
+    return new ClusterOptions().setClusterName(cluster).setHost("127.0.0.1").setPort(port)
+        .setPortAutoIncrement(false).setMembers(members).setMaxNoHeartbeatSeconds(4);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

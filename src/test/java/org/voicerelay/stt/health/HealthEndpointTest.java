@@ -1,0 +1,124 @@
+package org.voicerelay.stt.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+
+/** {@code /health} and {@code /ready} served by a real {@link SttVerticle} beside {@code /metrics}. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class HealthEndpointTest {
+
+  private static final String KEY = "health-key";
+  private static final String SECRET = "health-secret-0123456789abcdef0123";
+
+  /** A verticle with the Prometheus endpoint on a free port, its client pointed at {@code gatewayPort}. */
+  private static Future<SttVerticle> deploy(Vertx vertx, int gatewayPort) {
+    SttVerticle verticle = new SttVerticle(new SttVerticleOptions().setPrometheusEnabled(true)
+        .setPrometheusHost("127.0.0.1").setPrometheusPort(0)
+        .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
+            .setApiKey(KEY).setApiSecret(SECRET)));
+    return vertx.deployVerticle(verticle).map(id -> verticle);
+  }
+
+  private static Future<Integer> gateway(Vertx vertx) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
+        .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING).setApiKey(KEY).setApiSecret(SECRET));
+    return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
+  }
+
+  private static Future<HttpResponse<Buffer>> get(Vertx vertx, SttVerticle verticle, String path) {
+    return WebClient.create(vertx).get(verticle.prometheusPort(), "127.0.0.1", path).send();
+  }
+
+  private static JsonObject check(HttpResponse<Buffer> response, String id) {
+    JsonArray checks = response.bodyAsJsonObject().getJsonArray("checks");
+    for (int i = 0; i < checks.size(); i++) {
+      if (id.equals(checks.getJsonObject(i).getString("id"))) {
+        return checks.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no check " + id + " in " + response.bodyAsString());
+  }
+
+  @Test
+  void aNodeWithAReachableGatewayIsLiveAndReadyAndStillServesMetrics(Vertx vertx, VertxTestContext ctx) {
+    gateway(vertx).compose(port -> deploy(vertx, port)).compose(verticle -> get(vertx, verticle, "/health")
+        .compose(health -> get(vertx, verticle, "/ready").compose(ready -> get(vertx, verticle, "/metrics")
+            .map(metrics -> {
+              ctx.verify(() -> {
+                assertEquals(200, health.statusCode());
+                assertEquals("UP", health.bodyAsJsonObject().getString("status"));
+                assertEquals(200, ready.statusCode(), ready.bodyAsString());
+                assertEquals("UP", check(ready, "gateway-reachable").getString("status"));
+                assertEquals(200, metrics.statusCode());
+                assertTrue(metrics.bodyAsString().contains("stt_sessions_open"));
+              });
+              return null;
+            }))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aNodeWhoseGatewayIsDownIsLiveButNotReady(Vertx vertx, VertxTestContext ctx) {
+    vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1")
+        .compose(server -> server.close().map(v -> server.actualPort()))
+        .compose(closedPort -> deploy(vertx, closedPort))
+        .compose(verticle -> get(vertx, verticle, "/health").compose(health -> get(vertx, verticle, "/ready")
+            .map(ready -> {
+              ctx.verify(() -> {
+                assertEquals(200, health.statusCode());
+                assertEquals(503, ready.statusCode());
+                assertEquals("DOWN", ready.bodyAsJsonObject().getString("status"));
+                assertEquals("DOWN", check(ready, "gateway-reachable").getString("status"));
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aRegisteredComponentStatusDecidesReadiness(Vertx vertx, VertxTestContext ctx) {
+    gateway(vertx).compose(port -> deploy(vertx, port)).compose(verticle -> {
+      HealthProcedures.register(verticle.health().readiness(), "node-saturation",
+          () -> new JsonObject().put("ok", false).put("reason", "event loop late by 300 ms"));
+      return get(vertx, verticle, "/ready").map(ready -> {
+        ctx.verify(() -> {
+          assertEquals(503, ready.statusCode());
+          JsonObject saturation = check(ready, "node-saturation");
+          assertEquals("DOWN", saturation.getString("status"));
+          assertEquals("event loop late by 300 ms", saturation.getJsonObject("data").getString("reason"));
+          assertEquals("UP", check(ready, "gateway-reachable").getString("status"));
+        });
+        return null;
+      });
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void anUnknownPathBesideTheMetricsIsNotFound(Vertx vertx, VertxTestContext ctx) {
+    gateway(vertx).compose(port -> deploy(vertx, port)).compose(verticle -> get(vertx, verticle, "/nothing"))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertEquals(404, response.statusCode());
+          ctx.completeNow();
+        })));
+  }
+}
