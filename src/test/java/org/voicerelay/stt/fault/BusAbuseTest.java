@@ -102,12 +102,13 @@ class BusAbuseTest {
           FaultStack stack = stackRef[0];
           List<Future<?>> streams = new ArrayList<>();
           for (JsonObject session : sessions) {
-            streams.add(stack.live(session, pcm, 3_200, 10, n -> { })
-                .compose(x -> stack.control(session, "end")));
+            streams.add(stack.live(session, pcm, 3_200, 10, n -> { }));
           }
           streams.add(hostile(vertx, sessions, outcomes, wrong));
           return Future.all(streams);
         })
+        // the sessions end once the flood is over, so every hostile message meets a live session
+        .compose(v -> Future.all(sessions.stream().map(s -> stackRef[0].control(s, "end")).toList()))
         .compose(v -> Future.all(events.stream().map(FaultStack.Events::closed).toList()))
         .compose(v -> {
           Promise<Void> linger = Promise.promise();
