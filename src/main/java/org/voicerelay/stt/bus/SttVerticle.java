@@ -26,8 +26,6 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.cluster.ResumableFronts;
-import org.voicerelay.stt.cluster.SessionClaims;
 import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.health.NodeHealth;

@@ -1,4 +1,4 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,7 +44,7 @@ public final class ResumableSession {
    * {@code lostBytes} (audio beyond {@code maxReplayBytes} that had no final transcript and could
    * not be sent again; the total so far).
    */
-  public static final String EVENT_RECOGNITION_MOVED = org.voicerelay.stt.bus.BusContract.EVENT_RECOGNITION_MOVED;
+  public static final String EVENT_RECOGNITION_MOVED = BusContract.EVENT_RECOGNITION_MOVED;
   /** A failure code of the contract saying the session is over on a node that is still there. */
   private static final Set<Integer> ENDED_ON_LIVE_NODE = Set.of(409, 410, 503);
   private static final Set<Integer> NOT_RETRYABLE_OPEN = Set.of(400, 403);
@@ -502,8 +502,8 @@ public final class ResumableSession {
   private void onClosedEvent(JsonObject event) {
     String reason = event.getString("reason", "");
     switch (reason) {
-      case NodeLossWatcher.REASON_NODE_LOST -> sessionLost(reason, false);
-      case "shutdown" -> {
+      case BusContract.REASON_NODE_LOST -> sessionLost(reason, false);
+      case BusContract.REASON_SHUTDOWN -> {
         cancelTimer();
         lossReason = null;
         openSession(reason);

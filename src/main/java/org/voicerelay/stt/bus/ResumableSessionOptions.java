@@ -1,8 +1,7 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
-import org.voicerelay.stt.bus.SttVerticleOptions;
 
 /**
  * Options of a {@link ResumableSession}: what to open, how audio is paced, how much audio is kept
