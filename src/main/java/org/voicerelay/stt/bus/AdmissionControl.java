@@ -74,7 +74,6 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private Cause cause;
   private long calmSinceMs = -1;
   private long lateSinceMs = -1;
-  private long lastOverdueMs;
   private int instances;
 
   private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs) {
@@ -174,15 +173,9 @@ final class AdmissionControl implements NodeLoad, Shareable {
   /**
    * Takes one session's worst case from the budget.
    *
-   * @param overdueMs how late the asking instance's probe timer is right now: a loop that has been
-   *     later than the mark for {@link #LAG_SATURATES_AFTER_MS} is saturated without waiting for the probe
    * @return null if admitted (give it back with {@link #release()}), else why not
    */
-  synchronized Cause tryAdmit(long overdueMs) {
-    if (cause == null && admitted > 0 && overdueMs >= maxLagMs + LAG_SATURATES_AFTER_MS) {
-      lastOverdueMs = overdueMs;
-      saturate(Cause.EVENT_LOOP_LAG);
-    }
+  synchronized Cause tryAdmit() {
     if (cause != null) {
       refused++;
       return cause;
@@ -200,7 +193,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     return null;
   }
 
-  /** Gives back what {@link #tryAdmit(long)} took, when the session is over. */
+  /** Gives back what {@link #tryAdmit()} took, when the session is over. */
   synchronized void release() {
     reservedBytes -= sessionBytes;
     admitted--;
@@ -214,7 +207,11 @@ final class AdmissionControl implements NodeLoad, Shareable {
     evaluate(System.nanoTime() / 1_000_000, lagMs);
   }
 
-  /** {@code rawLagMs}: the newest sample; a loop that ran its timer that late has been late that long. */
+  /**
+   * {@code rawLagMs}: the newest sample. A loop that ran its timer that late has been late that
+   * long, but one stall (a GC pause) is not a saturated node: the first late sample counts for at
+   * most the mark, so a second late one is needed.
+   */
   private void evaluate(long nowMs, long rawLagMs) {
     // an idle node has no session to protect, and its lag is not its own doing (GC, other processes)
     double lag = admitted > 0 ? lagMs() : 0;
@@ -222,7 +219,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     if (lag <= maxLagMs) {
       lateSinceMs = -1;
     } else if (lateSinceMs < 0) {
-      lateSinceMs = nowMs - rawLagMs;
+      lateSinceMs = nowMs - Math.min(rawLagMs, maxLagMs);
     }
     boolean lagging = lateSinceMs >= 0 && nowMs - lateSinceMs >= LAG_SATURATES_AFTER_MS;
     Cause over = lagging ? Cause.EVENT_LOOP_LAG
@@ -265,7 +262,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   /** The reply message of a refused open. */
   synchronized String refusal(Cause why) {
     return switch (why) {
-      case EVENT_LOOP_LAG -> "overloaded: the node's event loops lag " + Math.max(Math.round(lagMs()), lastOverdueMs)
+      case EVENT_LOOP_LAG -> "overloaded: the node's event loops lag " + Math.round(lagMs())
           + " ms (maxEventLoopLagMs " + maxLagMs + "); open again later or on another node";
       case BUFFERED_AUDIO -> "overloaded: the node's sessions buffer " + mib(bufferedBytes())
           + " of audio toward the gateway; open again later or on another node";

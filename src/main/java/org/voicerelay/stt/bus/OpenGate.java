@@ -95,7 +95,7 @@ final class OpenGate {
   }
 
   /** How late the pending probe timer is now: how long this event loop has been too busy to run it. */
-  long overdueMs() {
+  private long overdueMs() {
     return Math.max(0, (System.nanoTime() - probeDueNanos) / 1_000_000);
   }
 

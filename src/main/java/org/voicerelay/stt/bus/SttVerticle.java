@@ -292,7 +292,7 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
           "the stt verticle is being undeployed"));
     }
-    AdmissionControl.Cause refused = admission.tryAdmit(openGate.overdueMs());
+    AdmissionControl.Cause refused = admission.tryAdmit();
     if (refused != null) {
       metrics.openRefused(refused.wireName);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));

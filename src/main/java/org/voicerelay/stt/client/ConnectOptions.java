@@ -1,6 +1,10 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.annotations.GenIgnore;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * How hard a stream tries to stay connected: the upgrade timeout, how many retries a run of
@@ -15,6 +19,8 @@ import io.vertx.core.json.JsonObject;
  * it stayed up {@code healthyAfterMs}. An accepted upgrade or {@code session.created} proves
  * nothing, so a gateway that accepts every session and drops it soon after exhausts the budget.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class ConnectOptions {
 
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
@@ -45,12 +51,10 @@ public class ConnectOptions {
 
   /** Reads the options; {@code retryIntervalMs} is accepted as the older name of {@code maxDelayMs}. */
   public ConnectOptions(JsonObject json) {
-    setTimeoutMs(json.getLong("timeoutMs", DEFAULT_TIMEOUT_MS));
-    setMaxRetry(json.getInteger("maxRetry", DEFAULT_MAX_RETRY));
-    setInitialDelayMs(json.getLong("initialDelayMs", DEFAULT_INITIAL_DELAY_MS));
-    setMaxDelayMs(json.getLong("maxDelayMs", json.getLong("retryIntervalMs", DEFAULT_MAX_DELAY_MS)));
-    setMultiplier(json.getDouble("multiplier", DEFAULT_MULTIPLIER));
-    setHealthyAfterMs(json.getLong("healthyAfterMs", DEFAULT_HEALTHY_AFTER_MS));
+    ConnectOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "client.connectOptions."), this);
+    if (!json.containsKey("maxDelayMs") && json.getValue("retryIntervalMs") instanceof Number older) {
+      setMaxDelayMs(older.longValue());
+    }
   }
 
   public long getTimeoutMs() {
@@ -137,6 +141,7 @@ public class ConnectOptions {
    * @deprecated use {@link #getMaxDelayMs()}
    */
   @Deprecated
+  @GenIgnore
   public long getRetryIntervalMs() {
     return maxDelayMs;
   }
@@ -148,14 +153,15 @@ public class ConnectOptions {
    * @deprecated use {@link #setMaxDelayMs(long)}
    */
   @Deprecated
+  @GenIgnore
   public ConnectOptions setRetryIntervalMs(long retryIntervalMs) {
     return setMaxDelayMs(retryIntervalMs);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("timeoutMs", timeoutMs).put("maxRetry", maxRetry)
-        .put("initialDelayMs", initialDelayMs).put("maxDelayMs", maxDelayMs)
-        .put("multiplier", multiplier).put("healthyAfterMs", healthyAfterMs);
+    JsonObject json = new JsonObject();
+    ConnectOptionsConverter.toJson(this, json);
+    return json;
   }
 
   @Override

@@ -335,22 +335,17 @@ public class SttOptions {
     json.put("circuitBreaker", new JsonObject().put("maxFailures", circuit.getValue("maxFailures"))
         .put("resetTimeout", circuit.getValue("resetTimeout"))
         .put("failuresRollingWindow", circuit.getValue("failuresRollingWindow")));
-    return json.put("fallback", fb).put("connectOptions", connectOptions.toJson());
+    return json.put("fallback", fb);
   }
 
   /**
-   * The fields codegen cannot map: a fallback entry may be a bare model string, and
-   * {@link ConnectOptions} is not a data object (yet; then its line goes), and the circuit
+   * The fields codegen cannot map: a fallback entry may be a bare model string, and the circuit
    * breaker's options are kept to the three that matter under {@code circuitBreaker}.
    */
   private void readUngeneratedFields(JsonObject json) {
     JsonArray fb = json.getJsonArray("fallback");
     if (fb != null) {
       fb.forEach(entry -> addFallback(FallbackModel.fromJson(entry)));
-    }
-    JsonObject connect = json.getJsonObject("connectOptions");
-    if (connect != null) {
-      setConnectOptions(new ConnectOptions(connect));
     }
     JsonObject circuit = json.getJsonObject("circuitBreaker");
     if (circuit != null) {

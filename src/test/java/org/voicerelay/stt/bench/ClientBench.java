@@ -53,7 +53,8 @@ import org.voicerelay.stt.client.SttOptions;
  * count every byte written with the right CRC32. As fast as possible: every stream writes its
  * audio as flow control lets it ({@code writeQueueFull}/{@code drainHandler}), then ends; the time
  * is from the first open to the last stream's final covering all its bytes; passes are repeated
- * for the warm-up first.
+ * for the warm-up first. The warm-up goes on (a minute at most) while the JIT compiler still takes
+ * more than a tenth of the process's CPU.
  */
 public final class ClientBench {
 
@@ -196,7 +197,7 @@ public final class ClientBench {
         framesWritten.addAndGet(written);
       })));
     }
-    Thread.sleep(warmup * 1000L);
+    warmUp(warmup);
     Snapshot before = snapshot();
     long frames0 = framesWritten.get();
     measuring.set(true);
@@ -222,15 +223,39 @@ public final class ClientBench {
     return result;
   }
 
+  /**
+   * Waits {@code seconds}, then on while the JIT compiler still takes more than a tenth of the
+   * process's CPU (at most a minute more): on a loaded machine ten seconds do not compile the hot
+   * path, and a measurement would count interpreted code and the compiler's own CPU.
+   */
+  private void warmUp(int seconds) throws InterruptedException {
+    Thread.sleep(seconds * 1000L);
+    for (int extra = 0; extra < 30; extra++) {
+      Snapshot a = snapshot();
+      Thread.sleep(2000);
+      Snapshot b = snapshot();
+      long jit = b.nativeThreads.getOrDefault("JIT", 0L) - a.nativeThreads.getOrDefault("JIT", 0L);
+      if (jit * 10 <= b.process - a.process) {
+        return;
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- as fast as possible
 
   private JsonObject fast(int n, int frameMs, int warmup, int audioSeconds) throws Exception {
     long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
+    long giveUp = warmupEnd + 60_000_000_000L;
     int passes = 0;
+    boolean compiling;
     do {
+      Snapshot a = snapshot();
       fastPass(n, frameMs, audioSeconds, null, null);
+      Snapshot b = snapshot();
+      compiling = (b.nativeThreads.getOrDefault("JIT", 0L) - a.nativeThreads.getOrDefault("JIT", 0L)) * 10
+          > b.process - a.process;
       passes++;
-    } while (System.nanoTime() < warmupEnd);
+    } while (System.nanoTime() < warmupEnd || (compiling && System.nanoTime() < giveUp));
     Snapshot before = snapshot();
     JsonObject result = new JsonObject();
     long t0 = System.nanoTime();

@@ -144,6 +144,8 @@ class ReconnectStormTest {
           }
           busiest = Math.max(busiest, i - j + 1);
         }
+        System.out.printf("storm: %d streams, %d connections (%d reconnects), busiest 100 ms window %d, "
+            + "all gave up after %d ms, circuit %s%n", STREAMS, total, times.size(), busiest, elapsedMs, circuit);
         assertTrue(busiest < 0.3 * STREAMS, "reconnects in the busiest 100 ms window: " + busiest
             + " of " + STREAMS + " streams (" + times + ")");
         assertTrue(circuit.contains(CircuitBreakerState.OPEN), "the breaker opened: " + circuit);

@@ -1,0 +1,83 @@
+package org.voicerelay.stt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The breaker the streams of one client share: it opens, one stream probes, all come back. */
+@ExtendWith(VertxExtension.class)
+class ClientCircuitBreakerTest {
+
+  private static final int STREAMS = 12;
+
+  private ScriptedGateway gateway;
+
+  @BeforeEach
+  void startGateway(Vertx vertx, VertxTestContext ctx) {
+    gateway = new ScriptedGateway(vertx);
+    gateway.start().onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void streamsWaitingOnAnOpenCircuitReconnectOnceTheProbeProvesTheGatewayBack(Vertx vertx,
+      VertxTestContext ctx) {
+    boolean[] failing = {true};
+    gateway.upgradeStatus = n -> failing[0] ? 503 : 101;
+    SttOptions options = gateway.options()
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(5).setResetTimeout(300));
+    options.getConnectOptions().setMaxRetry(3).setHealthyAfterMs(200);
+    SttClient client = SttClient.create(vertx, options);
+    List<CircuitBreakerState> circuit = new CopyOnWriteArrayList<>();
+    client.circuitStateHandler(state -> {
+      circuit.add(state);
+      if (state == CircuitBreakerState.OPEN) {
+        failing[0] = false; // the gateway recovers while the circuit is open
+      }
+    });
+    List<Future<Void>> ended = new ArrayList<>();
+    List<String> finals = new CopyOnWriteArrayList<>();
+    List<CircuitBreakerState> circuitWhenConnected = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < STREAMS; i++) {
+      SpeechStream stream = client.stream();
+      stream.stateHandler(change -> {
+        if (change.state() == StreamState.CONNECTED) {
+          circuitWhenConnected.add(client.circuitState());
+        }
+      });
+      stream.handler(e -> {
+        if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+          finals.add(e.text());
+        }
+      });
+      stream.write(Buffer.buffer(new byte[3200]));
+      ended.add(stream.end());
+    }
+    Future.all(ended).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(List.of(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED),
+          circuit, "opened, probed once, closed");
+      assertEquals(CircuitBreakerState.CLOSED, client.circuitState());
+      long refused = gateway.connections.stream().filter(c -> c.socket == null).count();
+      long accepted = gateway.connections.size() - refused;
+      assertEquals(STREAMS, accepted, "each stream connected once the gateway was back");
+      assertEquals(STREAMS, refused, "one refused attempt per stream, none made on its own once the circuit opened");
+      assertEquals(1, circuitWhenConnected.stream().filter(CircuitBreakerState.HALF_OPEN::equals).count(),
+          "one stream probed: " + circuitWhenConnected);
+      assertEquals(STREAMS - 1, circuitWhenConnected.stream().filter(CircuitBreakerState.CLOSED::equals).count(),
+          "the others waited for the probe to close the circuit: " + circuitWhenConnected);
+      assertEquals(STREAMS, finals.size(), "every stream's audio was transcribed: " + finals);
+      finals.forEach(text -> assertEquals("heard 3200 bytes", text));
+      ctx.completeNow();
+    })));
+  }
+}
