@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -26,8 +27,6 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.cluster.ResumableFronts;
-import org.voicerelay.stt.cluster.SessionClaims;
 import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.health.NodeHealth;
@@ -128,6 +127,14 @@ public class SttVerticle extends VerticleBase {
       health = NodeHealth.create(vertx);
       health.readiness().register("gateway-reachable",
           HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
+      HealthProcedures.register(health.readiness(), "circuit-breaker", () -> {
+        CircuitBreakerState state = sharedClient.circuitState();
+        return new JsonObject().put("ok", state != CircuitBreakerState.OPEN).put("state", state.name());
+      });
+      HealthProcedures.register(health.readiness(), "node-saturation", () -> {
+        JsonObject status = admission.status();
+        return status.put("ok", !status.getBoolean("saturated"));
+      });
       if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
         starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
             .onSuccess(s -> prometheusServer = s));

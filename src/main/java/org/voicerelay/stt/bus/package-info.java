@@ -4,5 +4,10 @@
  * cluster, or a program behind the TCP bridge can transcribe without a Java dependency. The
  * contract (addresses, messages, {@link org.voicerelay.stt.bus.BusErrorCode failure codes}, limits)
  * is in {@code asyncapi/stt-eventbus.json}, kept true by the tests.
+ *
+ * <p>What holds with or without a cluster lives here too: {@link org.voicerelay.stt.bus.SessionClaims}
+ * makes an open's {@code sessionId} one session on every node, and a {@code "resumable": true} open
+ * gets a front on the caller's node that runs a {@link org.voicerelay.stt.bus.ResumableSession},
+ * which moves the transcription to another session without losing words when its node goes away.
  */
 package org.voicerelay.stt.bus;

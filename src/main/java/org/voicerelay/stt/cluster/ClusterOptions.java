@@ -1,12 +1,13 @@
 package org.voicerelay.stt.cluster;
 
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * How a node joins the Hazelcast cluster: the Hazelcast config template, the address it binds
@@ -20,11 +21,11 @@ import java.util.Objects;
  *  "port":5701, "portAutoIncrement":true, "members":["127.0.0.1"], "eventBusHost":null,
  *  "eventBusPort":0, "heartbeatIntervalSeconds":1, "maxNoHeartbeatSeconds":10}
  * </pre>
- * Environment variables ({@link #applyEnv(Map)}): {@code STT_CLUSTER_CONFIG},
- * {@code STT_CLUSTER_NAME}, {@code STT_CLUSTER_HOST}, {@code STT_CLUSTER_PORT},
- * {@code STT_CLUSTER_MEMBERS} (comma-separated {@code host[:port]}), {@code STT_EVENTBUS_HOST},
- * {@code STT_EVENTBUS_PORT}, {@code STT_CLUSTER_MAX_NO_HEARTBEAT_SECONDS}.
+ * In a node's configuration this is the {@code cluster} section, which the {@code STT_CLUSTER_*}
+ * and {@code STT_EVENTBUS_*} variables fill ({@code config.NodeConfig}).
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class ClusterOptions {
 
   /** The Hazelcast XML template; when the file does not exist an equivalent built-in config is used. */
@@ -77,55 +78,16 @@ public class ClusterOptions {
   /**
    * Reads the shape shown in the class comment; absent keys keep their defaults.
    *
-   * @throws IllegalArgumentException if a value is out of range
+   * @throws IllegalArgumentException if a value is out of range or of the wrong JSON type
    */
   public ClusterOptions(JsonObject json) {
-    setConfigFile(json.getString("configFile", DEFAULT_CONFIG_FILE));
-    setClusterName(json.getString("clusterName", DEFAULT_CLUSTER_NAME));
-    setHost(json.getString("host", DEFAULT_HOST));
-    setPort(json.getInteger("port", DEFAULT_PORT));
-    setPortAutoIncrement(json.getBoolean("portAutoIncrement", DEFAULT_PORT_AUTO_INCREMENT));
-    JsonArray list = json.getJsonArray("members");
-    if (list != null) {
-      List<String> parsed = new ArrayList<>();
-      list.forEach(m -> parsed.add(String.valueOf(m)));
-      setMembers(parsed);
-    }
-    setEventBusHost(json.getString("eventBusHost"));
-    setEventBusPort(json.getInteger("eventBusPort", DEFAULT_EVENT_BUS_PORT));
-    setHeartbeatIntervalSeconds(json.getInteger("heartbeatIntervalSeconds", DEFAULT_HEARTBEAT_INTERVAL_SECONDS));
-    setMaxNoHeartbeatSeconds(json.getInteger("maxNoHeartbeatSeconds", DEFAULT_MAX_NO_HEARTBEAT_SECONDS));
+    ClusterOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "cluster."), this);
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("configFile", configFile)
-        .put("clusterName", clusterName)
-        .put("host", host)
-        .put("port", port)
-        .put("portAutoIncrement", portAutoIncrement)
-        .put("members", new JsonArray(new ArrayList<>(members)))
-        .put("eventBusPort", eventBusPort)
-        .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds)
-        .put("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds);
-    if (eventBusHost != null) {
-      json.put("eventBusHost", eventBusHost);
-    }
+    JsonObject json = new JsonObject();
+    ClusterOptionsConverter.toJson(this, json);
     return json;
-  }
-
-  /** Overrides the options named by the {@code STT_CLUSTER_*} and {@code STT_EVENTBUS_*} variables that are set. */
-  public ClusterOptions applyEnv(Map<String, String> env) {
-    ifSet(env, "STT_CLUSTER_CONFIG", this::setConfigFile);
-    ifSet(env, "STT_CLUSTER_NAME", this::setClusterName);
-    ifSet(env, "STT_CLUSTER_HOST", this::setHost);
-    ifSet(env, "STT_CLUSTER_PORT", v -> setPort(number("STT_CLUSTER_PORT", v)));
-    ifSet(env, "STT_CLUSTER_MEMBERS", v -> setMembers(splitMembers(v)));
-    ifSet(env, "STT_EVENTBUS_HOST", this::setEventBusHost);
-    ifSet(env, "STT_EVENTBUS_PORT", v -> setEventBusPort(number("STT_EVENTBUS_PORT", v)));
-    ifSet(env, "STT_CLUSTER_MAX_NO_HEARTBEAT_SECONDS",
-        v -> setMaxNoHeartbeatSeconds(number("STT_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", v)));
-    return this;
   }
 
   /** {@code "10.0.0.1:5701, 10.0.0.2"} as a list of members. */
@@ -248,21 +210,6 @@ public class ClusterOptions {
   @Override
   public String toString() {
     return "ClusterOptions" + toJson().encode();
-  }
-
-  private static void ifSet(Map<String, String> env, String name, java.util.function.Consumer<String> setter) {
-    String value = env.get(name);
-    if (value != null && !value.isBlank()) {
-      setter.accept(value.trim());
-    }
-  }
-
-  private static int number(String name, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got " + value);
-    }
   }
 
   private static String requireText(String name, String value) {

@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.bus.BusContract;
+import org.voicerelay.stt.bus.SessionClaims;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 
 /**

@@ -13,8 +13,9 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  *   <li>{@code GET /health}, liveness: is the process sane? Its one check, {@code event-loop},
  *       passes when the node's event loop runs it in time, so a blocked loop makes it fail.</li>
  *   <li>{@code GET /ready}, readiness: can the node take sessions now? Checks are added by what
- *       the node runs: {@code gateway-reachable}, {@code cluster-membership}, and any status
- *       registered through {@link HealthProcedures#register}.</li>
+ *       the node runs: {@code gateway-reachable}, {@code circuit-breaker}, {@code node-saturation},
+ *       {@code cluster-membership}, and any status registered through
+ *       {@link HealthProcedures#register}.</li>
  * </ul>
  * Both answer 200 with {@code {"status":"UP","checks":[...]}} when every check passes, else 503
  * with {@code "DOWN"} and the failing checks' data (vertx-web's {@link HealthCheckHandler}).

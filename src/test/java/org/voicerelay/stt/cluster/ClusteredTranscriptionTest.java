@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.bus.ResumableSession;
+import org.voicerelay.stt.bus.ResumableSessionOptions;
 
 /**
  * Three clustered Vert.x instances in one JVM, Hazelcast on loopback: A and B run the verticle,

@@ -98,12 +98,12 @@ class HealthEndpointTest {
   @Test
   void aRegisteredComponentStatusDecidesReadiness(Vertx vertx, VertxTestContext ctx) {
     gateway(vertx).compose(port -> deploy(vertx, port)).compose(verticle -> {
-      HealthProcedures.register(verticle.health().readiness(), "node-saturation",
+      HealthProcedures.register(verticle.health().readiness(), "example-component",
           () -> new JsonObject().put("ok", false).put("reason", "event loop late by 300 ms"));
       return get(vertx, verticle, "/ready").map(ready -> {
         ctx.verify(() -> {
           assertEquals(503, ready.statusCode());
-          JsonObject saturation = check(ready, "node-saturation");
+          JsonObject saturation = check(ready, "example-component");
           assertEquals("DOWN", saturation.getString("status"));
           assertEquals("event loop late by 300 ms", saturation.getJsonObject("data").getString("reason"));
           assertEquals("UP", check(ready, "gateway-reachable").getString("status"));

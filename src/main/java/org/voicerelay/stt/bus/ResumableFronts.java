@@ -1,4 +1,4 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.bus.BusContract;
-import org.voicerelay.stt.bus.BusErrorCode;
-import org.voicerelay.stt.bus.SttVerticleOptions;
 
 /**
  * Where resumable sessions are opened: on the caller's node. Vert.x spreads {@code <prefix>.open}
@@ -34,10 +31,10 @@ import org.voicerelay.stt.bus.SttVerticleOptions;
  *
  * <p>One per verticle instance; runs on the verticle's context.
  */
-public final class ResumableFronts {
+final class ResumableFronts {
 
   /** Header naming the node an open was sent from; set by the sending node's interceptor. */
-  public static final String CALLER_NODE_HEADER = "x-stt-caller-node";
+  static final String CALLER_NODE_HEADER = "x-stt-caller-node";
   private static final Logger LOG = LoggerFactory.getLogger(ResumableFronts.class);
   private static final int RECOGNITION_OPEN_ATTEMPTS = 20;
   private static final long FORWARD_TIMEOUT_MS = 30_000;
@@ -53,7 +50,7 @@ public final class ResumableFronts {
   private Handler<DeliveryContext<Object>> interceptor;
   private boolean stopping;
 
-  public ResumableFronts(Vertx vertx, SttVerticleOptions options, String nodeName, SessionClaims claims) {
+  ResumableFronts(Vertx vertx, SttVerticleOptions options, String nodeName, SessionClaims claims) {
     this.vertx = vertx;
     this.options = options;
     this.nodeName = nodeName;
@@ -63,12 +60,12 @@ public final class ResumableFronts {
   }
 
   /** The address on which node {@code nodeId} takes the resumable opens of its own callers. */
-  public static String nodeOpenAddress(String prefix, String nodeId) {
+  static String nodeOpenAddress(String prefix, String nodeId) {
     return prefix + ".node." + nodeId + ".open";
   }
 
   /** Marks this node's opens and takes the opens passed on to it, with {@code onOpen}. */
-  public Future<Void> start(Handler<Message<Object>> onOpen) {
+  Future<Void> start(Handler<Message<Object>> onOpen) {
     interceptor = this::markCaller;
     vertx.eventBus().addOutboundInterceptor(interceptor);
     nodeOpens = vertx.eventBus().consumer(nodeOpenAddress(options.getPrefix(), self), onOpen);
@@ -76,7 +73,7 @@ public final class ResumableFronts {
   }
 
   /** Ends every front (its last final transcript, then {@code closed}), aborting those not done in time. */
-  public Future<Void> stop(long timeoutMs) {
+  Future<Void> stop(long timeoutMs) {
     stopping = true;
     if (interceptor != null) {
       vertx.eventBus().removeOutboundInterceptor(interceptor);
@@ -110,7 +107,7 @@ public final class ResumableFronts {
    *
    * @param recognitionRequest what the recognizing sessions are opened with
    */
-  public Future<JsonObject> open(Message<Object> message, String id, String eventsAddress, int sampleRate,
+  Future<JsonObject> open(Message<Object> message, String id, String eventsAddress, int sampleRate,
       JsonObject recognitionRequest) {
     String caller = message.headers().get(CALLER_NODE_HEADER);
     if (caller == null || caller.equals(self)) {

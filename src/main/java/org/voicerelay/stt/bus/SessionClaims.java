@@ -1,4 +1,4 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.voicerelay.stt.bus.BusErrorCode;
 
 /**
  * One session per id in the whole cluster. Before a node creates a session for a caller's
@@ -34,7 +33,7 @@ import org.voicerelay.stt.bus.BusErrorCode;
 public final class SessionClaims {
 
   /** The cluster-wide map of claims, one per address prefix. */
-  static final String MAP_PREFIX = "__stt.claims.";
+  public static final String MAP_PREFIX = "__stt.claims.";
   /** How often a loser looks whether the winner's session is open yet. */
   private static final long LOOK_AGAIN_MS = 20;
   /** A claim outlives the session's linger by this much, so its addresses are gone before the id is free. */
@@ -50,7 +49,7 @@ public final class SessionClaims {
   /**
    * @param waitMs how long an open waits for a winner that is still opening before it fails
    */
-  public SessionClaims(Vertx vertx, String prefix, long waitMs) {
+  SessionClaims(Vertx vertx, String prefix, long waitMs) {
     this.vertx = vertx;
     this.prefix = prefix;
     this.waitMs = waitMs;
@@ -58,7 +57,7 @@ public final class SessionClaims {
   }
 
   /** This node's id in the claims: the cluster node id, or {@code local} without a cluster. */
-  public static String ownerId(Vertx vertx) {
+  static String ownerId(Vertx vertx) {
     ClusterManager cm = ((VertxInternal) vertx).clusterManager();
     return cm == null ? "local" : cm.getNodeId();
   }
@@ -67,7 +66,7 @@ public final class SessionClaims {
    * The open reply for {@code id}: {@code creator} runs only if this call wins the claim, and its
    * reply is what every other open of the id answers with.
    */
-  public Future<JsonObject> open(String id, Supplier<Future<JsonObject>> creator) {
+  Future<JsonObject> open(String id, Supplier<Future<JsonObject>> creator) {
     long deadline = System.currentTimeMillis() + waitMs;
     return map().compose(m -> attempt(m, id, creator, deadline));
   }
@@ -76,7 +75,7 @@ public final class SessionClaims {
    * The session is over: opens of its id now fail with {@code SESSION_CLOSED}; the id is free
    * again after {@code lingerMs}.
    */
-  public void closed(String id, long lingerMs) {
+  void closed(String id, long lingerMs) {
     JsonObject claim = mine.get(id);
     if (claim == null) {
       return;
@@ -88,7 +87,7 @@ public final class SessionClaims {
   }
 
   /** Gives back every claim of this instance (its sessions are gone: undeploy). */
-  public Future<Void> releaseAll() {
+  Future<Void> releaseAll() {
     List<Future<?>> releasing = new ArrayList<>();
     for (Map.Entry<String, JsonObject> e : new ArrayList<>(mine.entrySet())) {
       releasing.add(release(e.getKey(), e.getValue()));

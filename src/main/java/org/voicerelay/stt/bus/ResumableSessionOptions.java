@@ -1,8 +1,10 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
-import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of a {@link ResumableSession}: what to open, how audio is paced, how much audio is kept
@@ -15,6 +17,8 @@ import org.voicerelay.stt.bus.SttVerticleOptions;
  *  "openAttempts":10, "reopenDelayMs":500}
  * </pre>
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class ResumableSessionOptions {
 
   public static final String DEFAULT_PREFIX = SttVerticleOptions.DEFAULT_PREFIX;
@@ -59,33 +63,16 @@ public class ResumableSessionOptions {
     this.reopenDelayMs = other.reopenDelayMs;
   }
 
-  /** @throws IllegalArgumentException if a value is out of range */
+  /** @throws IllegalArgumentException if a value is out of range or of the wrong JSON type */
   public ResumableSessionOptions(JsonObject json) {
-    setPrefix(json.getString("prefix", DEFAULT_PREFIX));
-    setOpen(json.getJsonObject("open", new JsonObject()));
-    setSampleRate(json.getInteger("sampleRate", DEFAULT_SAMPLE_RATE));
-    setEventsAddress(json.getString("eventsAddress"));
-    setWindow(json.getInteger("window", DEFAULT_WINDOW));
-    setSendTimeoutMs(json.getLong("sendTimeoutMs", DEFAULT_SEND_TIMEOUT_MS));
-    setMaxReplayBytes(json.getInteger("maxReplayBytes", DEFAULT_MAX_REPLAY_BYTES));
-    setOpenAttempts(json.getInteger("openAttempts", DEFAULT_OPEN_ATTEMPTS));
-    setReopenDelayMs(json.getLong("reopenDelayMs", DEFAULT_REOPEN_DELAY_MS));
+    ResumableSessionOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "resumable."), this);
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("prefix", prefix)
-        .put("open", open.copy())
-        .put("sampleRate", sampleRate)
-        .put("window", window)
-        .put("sendTimeoutMs", sendTimeoutMs)
-        .put("maxReplayBytes", maxReplayBytes)
-        .put("openAttempts", openAttempts)
-        .put("reopenDelayMs", reopenDelayMs);
-    if (eventsAddress != null) {
-      json.put("eventsAddress", eventsAddress);
-    }
-    return json;
+    JsonObject json = new JsonObject();
+    ResumableSessionOptionsConverter.toJson(this, json);
+    // the converter hands out the options' own object
+    return json.put("open", open.copy());
   }
 
   public String getPrefix() {

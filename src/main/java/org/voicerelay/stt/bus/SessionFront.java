@@ -1,4 +1,4 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.bus.BusContract;
-import org.voicerelay.stt.bus.BusErrorCode;
 
 /**
  * The caller's side of a resumable session, on the caller's node: it serves the session's audio

@@ -1,4 +1,4 @@
-package org.voicerelay.stt.cluster;
+package org.voicerelay.stt.bus;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,7 +44,7 @@ public final class ResumableSession {
    * {@code lostBytes} (audio beyond {@code maxReplayBytes} that had no final transcript and could
    * not be sent again; the total so far).
    */
-  public static final String EVENT_RECOGNITION_MOVED = org.voicerelay.stt.bus.BusContract.EVENT_RECOGNITION_MOVED;
+  public static final String EVENT_RECOGNITION_MOVED = BusContract.EVENT_RECOGNITION_MOVED;
   /** A failure code of the contract saying the session is over on a node that is still there. */
   private static final Set<Integer> ENDED_ON_LIVE_NODE = Set.of(409, 410, 503);
   private static final Set<Integer> NOT_RETRYABLE_OPEN = Set.of(400, 403);
@@ -163,7 +163,7 @@ public final class ResumableSession {
         done.fail(new IllegalStateException("no open session to flush (" + state + ")"));
         return;
       }
-      vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", "flush"),
+      vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_FLUSH),
           delivery()).<Void>mapEmpty().onComplete(done);
     });
     return done.future();
@@ -178,10 +178,10 @@ public final class ResumableSession {
         return;
       }
       if (session != null) {
-        vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", "close"),
+        vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_CLOSE),
             delivery());
       }
-      finish(new JsonObject().put("type", "closed").put("reason", "closed"), null);
+      finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_CLOSED), null);
       done.complete();
     });
     return done.future();
@@ -230,7 +230,7 @@ public final class ResumableSession {
         done.fail(new IllegalStateException("no open session to update (" + state + ")"));
         return;
       }
-      JsonObject request = new JsonObject().put("action", "update");
+      JsonObject request = new JsonObject().put("action", BusContract.ACTION_UPDATE);
       JsonObject open = options.getOpen().copy();
       for (String key : new String[] {"model", "language", "extra"}) {
         if (fields.getValue(key) != null) {
@@ -264,7 +264,7 @@ public final class ResumableSession {
     String previous = sessionId;
     String id = "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     String eventsAddress = options.getEventsAddress() != null ? options.getEventsAddress()
-        : options.getPrefix() + ".session." + id + ".events";
+        : BusContract.defaultEventsAddress(options.getPrefix(), id);
     MessageConsumer<JsonObject> old = events;
     if (old != null) {
       old.unregister();
@@ -285,7 +285,7 @@ public final class ResumableSession {
       return;
     }
     openAttemptsLeft--;
-    vertx.eventBus().<JsonObject>request(options.getPrefix() + ".open", request, delivery()).onComplete(ar -> {
+    vertx.eventBus().<JsonObject>request(BusContract.openAddress(options.getPrefix()), request, delivery()).onComplete(ar -> {
       if (gen != generation || state == State.CLOSED) {
         return;
       }
@@ -346,7 +346,7 @@ public final class ResumableSession {
       return;
     }
     LOG.warn("transcription lost: no node took a new session ({})", cause.getMessage());
-    finish(new JsonObject().put("type", "closed").put("reason", "failed").put("error", new JsonObject()
+    finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED).put("error", new JsonObject()
         .put("code", "resume_failed").put("message", "no node took a new session: " + cause.getMessage())
         .put("retryable", false)), cause);
   }
@@ -450,7 +450,7 @@ public final class ResumableSession {
     state = State.ENDING;
     long gen = generation;
     JsonObject current = session;
-    vertx.eventBus().<JsonObject>request(current.getString("controlAddress"), new JsonObject().put("action", "end"),
+    vertx.eventBus().<JsonObject>request(current.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_END),
             new DeliveryOptions().setSendTimeout(options.getSendTimeoutMs() + 30_000))
         .onComplete(ar -> {
           if (gen != generation || state == State.CLOSED) {
@@ -461,7 +461,7 @@ public final class ResumableSession {
             timer = vertx.setTimer(CLOSED_EVENT_GRACE_MS, t -> {
               timer = -1;
               if (gen == generation && state != State.CLOSED) {
-                deliverClosed(new JsonObject().put("sessionId", sessionId).put("type", "closed")
+                deliverClosed(new JsonObject().put("sessionId", sessionId).put("type", BusContract.EVENT_CLOSED)
                     .put("reason", summary.getString("reason")).put("audioSeconds", summary.getValue("audioSeconds")));
               }
             });
@@ -470,7 +470,7 @@ public final class ResumableSession {
           } else if (isEndedOnLiveNode(ar.cause())) {
             sessionLost("end: " + ar.cause().getMessage(), true);
           } else {
-            finish(new JsonObject().put("type", "closed").put("reason", "failed").put("error", new JsonObject()
+            finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED).put("error", new JsonObject()
                 .put("code", "end_failed").put("message", String.valueOf(ar.cause().getMessage()))
                 .put("retryable", false)), ar.cause());
           }
@@ -484,7 +484,7 @@ public final class ResumableSession {
       return;
     }
     switch (event.getString("type", "")) {
-      case "final_transcript" -> {
+      case BusContract.EVENT_FINAL_TRANSCRIPT -> {
         double end = 0;
         for (JsonObject alt : alternatives(event)) {
           end = Math.max(end, alt.getDouble("endTime", 0.0));
@@ -494,7 +494,7 @@ public final class ResumableSession {
         }
         deliver(event);
       }
-      case "closed" -> onClosedEvent(event);
+      case BusContract.EVENT_CLOSED -> onClosedEvent(event);
       default -> deliver(event);
     }
   }
@@ -502,8 +502,8 @@ public final class ResumableSession {
   private void onClosedEvent(JsonObject event) {
     String reason = event.getString("reason", "");
     switch (reason) {
-      case NodeLossWatcher.REASON_NODE_LOST -> sessionLost(reason, false);
-      case "shutdown" -> {
+      case BusContract.REASON_NODE_LOST -> sessionLost(reason, false);
+      case BusContract.REASON_SHUTDOWN -> {
         cancelTimer();
         lossReason = null;
         openSession(reason);

@@ -1,0 +1,112 @@
+package org.voicerelay.stt.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttOptions;
+
+/**
+ * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as
+ * {@code /ready} serves them; the node is saturated and the breaker opened by real means.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class ReadinessTest {
+
+  private static SttVerticleOptions servingHealth(SttVerticleOptions options) {
+    return options.setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0);
+  }
+
+  /** A budget of exactly {@code sessions} worst cases of these options. */
+  private static SttVerticleOptions budgetFor(SttVerticleOptions options, int sessions) {
+    return options.setNodeAudioBudgetBytes(sessions * AdmissionControl.sessionBytes(options));
+  }
+
+  private static Future<HttpResponse<Buffer>> ready(Vertx vertx, SttVerticle verticle) {
+    return WebClient.create(vertx).get(verticle.prometheusPort(), "127.0.0.1", "/ready").send();
+  }
+
+  private static JsonObject check(HttpResponse<Buffer> response, String id) {
+    JsonArray checks = response.bodyAsJsonObject().getJsonArray("checks");
+    for (int i = 0; i < checks.size(); i++) {
+      if (id.equals(checks.getJsonObject(i).getString("id"))) {
+        return checks.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no check " + id + " in " + response.bodyAsString());
+  }
+
+  @Test
+  void aNodeWithRoomAndAWorkingGatewayIsReadyWithTheBreakerClosed(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, options -> budgetFor(servingHealth(options), 2))
+        .compose(stack -> ready(vertx, stack.verticle))
+        .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+          assertEquals(200, ready.statusCode(), ready.bodyAsString());
+          JsonObject breaker = check(ready, "circuit-breaker");
+          assertEquals("UP", breaker.getString("status"));
+          assertEquals("CLOSED", breaker.getJsonObject("data").getString("state"));
+          JsonObject saturation = check(ready, "node-saturation");
+          assertEquals("UP", saturation.getString("status"));
+          assertFalse(saturation.getJsonObject("data").getBoolean("saturated"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aNodeWhoseAudioBudgetIsTakenIsNotReady(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, options -> budgetFor(servingHealth(options), 1))
+        .compose(stack -> stack.open(new JsonObject()).compose(session -> ready(vertx, stack.verticle)))
+        .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+          assertEquals(503, ready.statusCode(), ready.bodyAsString());
+          assertEquals("DOWN", ready.bodyAsJsonObject().getString("status"));
+          JsonObject saturation = check(ready, "node-saturation");
+          assertEquals("DOWN", saturation.getString("status"));
+          assertEquals("audio_budget", saturation.getJsonObject("data").getString("cause"));
+          assertEquals(1, saturation.getJsonObject("data").getInteger("admittedSessions"));
+          assertEquals("UP", check(ready, "circuit-breaker").getString("status"));
+          assertEquals("UP", check(ready, "gateway-reachable").getString("status"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aNodeWhoseCircuitBreakerIsOpenIsNotReady(Vertx vertx, VertxTestContext ctx) {
+    vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1")
+        .compose(server -> server.close().map(v -> server.actualPort()))
+        .compose(refusingPort -> {
+          SttOptions client = BusTestStack.clientOptions(refusingPort)
+              .setConnectOptions(new ConnectOptions().setTimeoutMs(1_000).setMaxRetry(0))
+              .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1)
+                  .setResetTimeout(60_000));
+          SttVerticle verticle = new SttVerticle(servingHealth(new SttVerticleOptions().setClient(client)));
+          return vertx.deployVerticle(verticle).map(id -> verticle);
+        })
+        .compose(verticle -> EventRecorder.on(vertx, "app.test.breaker")
+            .compose(events -> vertx.eventBus().request("stt.open",
+                    new JsonObject().put("eventsAddress", "app.test.breaker"))
+                .transform(ar -> events.closed()))
+            .compose(closed -> ready(vertx, verticle)))
+        .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+          assertEquals(503, ready.statusCode(), ready.bodyAsString());
+          JsonObject breaker = check(ready, "circuit-breaker");
+          assertEquals("DOWN", breaker.getString("status"));
+          assertEquals("OPEN", breaker.getJsonObject("data").getString("state"));
+          assertEquals("UP", check(ready, "node-saturation").getString("status"));
+          ctx.completeNow();
+        })));
+  }
+}
