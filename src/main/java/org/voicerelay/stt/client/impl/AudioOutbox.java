@@ -1,5 +1,9 @@
 package org.voicerelay.stt.client.impl;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import java.util.ArrayDeque;
@@ -18,36 +22,41 @@ import org.voicerelay.stt.protocol.ProtocolCodec;
  * caller asked for {@code session.finalize}. After a reconnect the unfinalized chunks are sent
  * again first, so the new gateway session transcribes exactly what the old one had not finalized.
  *
- * <p>Every array of audio and every frame is allocated here and nowhere else in the client.
- * Confined to the stream's context; the counters the stream reports are volatile so that
- * {@code bufferedBytes()} and {@code status()} may read them from any thread.
+ * <p>Chunks live off the Java heap, in pooled reference-counted buffers: written audio is copied
+ * once, into the chunk being filled; a chunk is released when a final transcript covers it, when
+ * it ages out of the replay buffer, or when the stream ends ({@link #clear()}). The replay buffer
+ * holds seconds of audio per stream; on the heap, that audio was what young collections copied
+ * around. A frame is still one short-lived array: Vert.x's {@code writeFrame} wraps a pooled
+ * buffer as unreleasable and copies it to the heap, so a pooled frame would leak. Every buffer of
+ * audio and every frame is allocated here and nowhere else in the client. Confined to the stream's context; the counters the stream
+ * reports are volatile so that {@code bufferedBytes()} and {@code status()} may read them from
+ * any thread.
  */
 final class AudioOutbox {
 
   static final int CHUNK_MS = 50;
-  /**
-   * Whole-chunk arrays the replay buffer let go of, reused for new chunks. Audio stays in the
-   * replay buffer until a final transcript covers it (seconds), long enough to survive young
-   * collections: at 2000 sessions the GC copying those arrays around paused the process for
-   * 50-150 ms. Reused arrays stay put in the old generation instead. At most this many (about
-   * 100 KiB at 16 kHz) per stream, freed when the stream ends.
-   */
-  private static final int MAX_SPARE_CHUNKS = 64;
 
-  private record Chunk(byte[] pcm, long startSample) {
+  /** 50 ms of audio (or a short last one); the outbox owns one reference of {@code pcm}. */
+  private record Chunk(ByteBuf pcm, long startSample) {
+    int bytes() {
+      return pcm.readableBytes();
+    }
+
     long endSample() {
-      return startSample + pcm.length / 2;
+      return startSample + pcm.readableBytes() / 2;
     }
   }
 
   private final int sessionRate;
   private final Resampler resampler;
-  private final AudioChunker chunker;
+  private final ByteBufAllocator alloc;
+  private final int chunkBytes;
+  /** The chunk being filled by writes, or null; full chunks go to {@code pending}. */
+  private ByteBuf filling;
   private final long replayLimitSamples;
   private final DoubleConsumer newAudioSeconds;
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
   private final ArrayDeque<Chunk> unfinalized = new ArrayDeque<>();
-  private final ArrayDeque<byte[]> spareChunks = new ArrayDeque<>();
   /** Stream positions (samples) before which a finalize was asked for and not yet sent. */
   private final ArrayDeque<Long> finalizeRequested = new ArrayDeque<>();
   /** Positions of finalizes sent on this connection and not yet answered by session.finalized. */
@@ -65,9 +74,16 @@ final class AudioOutbox {
    *     (usage; replays are not counted again)
    */
   AudioOutbox(int inputRate, int sessionRate, long replayBufferMs, DoubleConsumer newAudioSeconds) {
+    this(inputRate, sessionRate, replayBufferMs, newAudioSeconds, PooledByteBufAllocator.DEFAULT);
+  }
+
+  /** @param alloc where chunks come from (a test counts them with its own) */
+  AudioOutbox(int inputRate, int sessionRate, long replayBufferMs, DoubleConsumer newAudioSeconds,
+      ByteBufAllocator alloc) {
     this.sessionRate = sessionRate;
     this.resampler = new Resampler(inputRate, sessionRate);
-    this.chunker = new AudioChunker(AudioChunker.chunkBytes(sessionRate, CHUNK_MS));
+    this.alloc = alloc;
+    this.chunkBytes = AudioChunker.chunkBytes(sessionRate, CHUNK_MS);
     this.replayLimitSamples = replayBufferMs * sessionRate / 1000;
     this.newAudioSeconds = newAudioSeconds;
   }
@@ -85,23 +101,17 @@ final class AudioOutbox {
     }
     long expected = resampler.isPassThrough() ? length
         : ((long) Math.ceil(length / 2.0 * sessionRate / resampler.inRate()) + 1) * 2;
-    if (pendingBytes + chunker.remainder() + expected > maxBufferedBytes) {
+    if (pendingBytes + fillingBytes() + expected > maxBufferedBytes) {
       return new SttException(SttErrorCode.BUFFER_FULL, "the stream buffers "
-          + (pendingBytes + chunker.remainder()) + " bytes already; limit maxBufferedBytes="
+          + (pendingBytes + fillingBytes()) + " bytes already; limit maxBufferedBytes="
           + maxBufferedBytes + " (is the gateway slower than the audio?)");
     }
-    if (resampler.isPassThrough() && chunker.remainder() == 0 && length % chunker.chunkBytes() == 0) {
-      // the usual case (whole 50 ms multiples at the session rate): cut the chunks straight from
-      // the buffer instead of copying it whole first and then again into chunks
-      int size = chunker.chunkBytes();
-      for (int at = 0; at < length; at += size) {
-        byte[] chunk = spareChunks.isEmpty() ? new byte[size] : spareChunks.pollFirst();
-        data.getBytes(at, at + size, chunk, 0);
-        enqueue(chunk);
-      }
+    if (resampler.isPassThrough()) {
+      ByteBuf pcm = WebSocketInternals.byteBuf(data);
+      append(pcm, pcm.readerIndex(), length);
     } else {
-      byte[] pcm = data.getBytes();
-      enqueueAll(resampler.isPassThrough() ? pcm : resampler.process(pcm));
+      byte[] pcm = resampler.process(data.getBytes());
+      append(Unpooled.wrappedBuffer(pcm), 0, pcm.length);
     }
     return null;
   }
@@ -110,11 +120,10 @@ final class AudioOutbox {
   void requestFinalize() {
     byte[] tail = resampler.drain();
     if (tail.length > 0) {
-      enqueueAll(tail);
+      append(Unpooled.wrappedBuffer(tail), 0, tail.length);
     }
-    byte[] last = chunker.flush();
-    if (last != null) {
-      enqueue(last);
+    if (filling != null) {
+      enqueueFilling();
     }
     if (finalizeRequested.isEmpty() || finalizeRequested.peekLast() != samplesChunked) {
       finalizeRequested.addLast(samplesChunked);
@@ -136,9 +145,9 @@ final class AudioOutbox {
         return;
       }
       pending.pollFirst();
-      pendingBytes -= next.pcm.length;
+      pendingBytes -= next.bytes();
       framesSent++;
-      ws.writeFrame(WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.pcm.length)));
+      ws.writeFrame(WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
       long end = next.endSample();
       if (end > highestSampleSent) {
         newAudioSeconds.accept((end - Math.max(highestSampleSent, next.startSample)) / (double) sessionRate);
@@ -146,13 +155,13 @@ final class AudioOutbox {
       }
       samplesSent = end;
       if (replayLimitSamples == 0) {
-        recycle(next); // encoded into the frame above: nothing refers to it any more
+        next.pcm.release(); // encoded into the frame above: nothing refers to it any more
       } else {
         unfinalized.addLast(next);
         while (!unfinalized.isEmpty() && samplesSent - unfinalized.peekFirst().startSample > replayLimitSamples) {
           Chunk old = unfinalized.pollFirst();
-          replayTrimmedSamples += old.pcm.length / 2;
-          recycle(old);
+          replayTrimmedSamples += old.bytes() / 2;
+          old.pcm.release();
         }
       }
     }
@@ -175,7 +184,7 @@ final class AudioOutbox {
     while (back.hasNext()) {
       Chunk c = back.next();
       pending.addFirst(c);
-      pendingBytes += c.pcm.length;
+      pendingBytes += c.bytes();
     }
     unfinalized.clear();
     Chunk first = pending.peekFirst();
@@ -186,7 +195,7 @@ final class AudioOutbox {
   /** A final transcript covers the stream up to this position (samples). */
   void finalCovers(long sample) {
     while (!unfinalized.isEmpty() && unfinalized.peekFirst().endSample() <= sample + 1) {
-      recycle(unfinalized.pollFirst());
+      unfinalized.pollFirst().pcm.release();
     }
   }
 
@@ -195,7 +204,7 @@ final class AudioOutbox {
     Long mark = finalizeSent.pollFirst();
     if (mark != null) {
       while (!unfinalized.isEmpty() && unfinalized.peekFirst().endSample() <= mark) {
-        recycle(unfinalized.pollFirst());
+        unfinalized.pollFirst().pcm.release();
       }
     }
   }
@@ -214,10 +223,16 @@ final class AudioOutbox {
     return !finalizeSent.isEmpty();
   }
 
+  /** Lets go of every chunk: the stream is over. */
   void clear() {
+    pending.forEach(c -> c.pcm.release());
     pending.clear();
+    unfinalized.forEach(c -> c.pcm.release());
     unfinalized.clear();
-    spareChunks.clear();
+    if (filling != null) {
+      filling.release();
+      filling = null;
+    }
     finalizeRequested.clear();
     finalizeSent.clear();
     pendingBytes = 0;
@@ -247,22 +262,37 @@ final class AudioOutbox {
     return sessionRate;
   }
 
-  private void enqueueAll(byte[] sessionPcm) {
-    for (byte[] chunk : chunker.push(sessionPcm)) {
-      enqueue(chunk);
+  /** Buffers (pooled chunks) the outbox holds now: pending, unfinalized and the one being filled. */
+  int buffersHeld() {
+    return pending.size() + unfinalized.size() + (filling == null ? 0 : 1);
+  }
+
+  /** Copies session-rate audio into the chunk being filled, which goes to {@code pending} when full. */
+  private void append(ByteBuf pcm, int index, int length) {
+    int at = index;
+    int end = index + length;
+    while (at < end) {
+      if (filling == null) {
+        filling = alloc.directBuffer(chunkBytes, chunkBytes);
+      }
+      int take = Math.min(end - at, filling.writableBytes());
+      filling.writeBytes(pcm, at, take);
+      at += take;
+      if (!filling.isWritable()) {
+        enqueueFilling();
+      }
     }
   }
 
-  private void enqueue(byte[] chunk) {
+  private void enqueueFilling() {
+    ByteBuf chunk = filling;
+    filling = null;
     pending.addLast(new Chunk(chunk, samplesChunked));
-    samplesChunked += chunk.length / 2;
-    pendingBytes += chunk.length;
+    samplesChunked += chunk.readableBytes() / 2;
+    pendingBytes += chunk.readableBytes();
   }
 
-  /** Keeps the array of a whole chunk that nothing refers to any more for a later chunk. */
-  private void recycle(Chunk c) {
-    if (c != null && c.pcm.length == chunker.chunkBytes() && spareChunks.size() < MAX_SPARE_CHUNKS) {
-      spareChunks.addFirst(c.pcm);
-    }
+  private int fillingBytes() {
+    return filling == null ? 0 : filling.readableBytes();
   }
 }

@@ -483,8 +483,17 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   // ---------------------------------------------------------------- WriteStream
 
+  /**
+   * On the stream's event loop (the usual case: an agent's audio callback or timer) the audio is
+   * taken at once, and the answer is a completed future: no promise and no dispatch per 20 ms
+   * frame. From another thread it hops onto the stream's context.
+   */
   @Override
   public Future<Void> write(Buffer data) {
+    if (WebSocketInternals.onContext(context)) {
+      SttException refused = accept(data);
+      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
+    }
     Promise<Void> accepted = Promise.promise();
     int length = data.length();
     writeQueue.written(length);
@@ -693,7 +702,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    if (WebSocketInternals.onContext(context)) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

@@ -1,6 +1,11 @@
 package org.voicerelay.stt.client.impl;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
@@ -8,8 +13,8 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.http.WebSocketInternal;
 
 /**
- * The only place the client uses Vert.x internals, for two savings on the audio path that the
- * public API does not offer. {@code WebSocketInternalsTest} exercises both against a real socket,
+ * The only place the client uses Vert.x internals, for savings on the audio path that the
+ * public API does not offer. {@code WebSocketInternalsTest} exercises them against a real socket,
  * so a Vert.x upgrade that moves them fails a test instead of silently losing the saving.
  *
  * <ul>
@@ -21,6 +26,11 @@ import io.vertx.core.internal.http.WebSocketInternal;
  *   <li>{@link #coalesceFlushes(WebSocket)}: one {@code write(2)} per event-loop turn instead of
  *       one per frame ({@link FlushCoalescer}), through {@code WebSocketInternal}'s Netty
  *       pipeline. At 2000 sessions half of the event loop's time was {@code write(2)}.
+ *   <li>{@link #byteBuf(Buffer)}: the Netty buffer under a written {@code Buffer}, so the audio is
+ *       copied once, straight into a pooled chunk ({@link AudioOutbox}).
+ *   <li>{@link #onContext(Context)}: whether the caller runs on a context or a duplicate of it (a
+ *       periodic timer's handler runs on one in Vert.x 5), so a write from the stream's own event
+ *       loop needs no promise and no dispatch.
  * </ul>
  */
 final class WebSocketInternals {
@@ -34,6 +44,7 @@ final class WebSocketInternals {
   static WebSocketFrame textFrame(byte[] utf8) {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
   }
+
 
   /**
    * Installs the flush coalescer on the socket's pipeline once.
@@ -49,5 +60,16 @@ final class WebSocketInternals {
       pipeline.addFirst(COALESCER_NAME, new FlushCoalescer());
     }
     return true;
+  }
+
+  /** The readable bytes of {@code buffer} as a Netty buffer (a view, not a copy; not retained). */
+  static ByteBuf byteBuf(Buffer buffer) {
+    return ((BufferInternal) buffer).getByteBuf();
+  }
+
+  /** Whether the calling thread runs {@code context} or a duplicate of it. */
+  static boolean onContext(Context context) {
+    ContextInternal current = ContextInternal.current();
+    return current != null && current.unwrap() == ((ContextInternal) context).unwrap();
   }
 }

@@ -1,0 +1,168 @@
+package org.voicerelay.stt.client.impl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox's off-heap chunks: audio is copied once into them, frames carry exactly the audio
+ * written, and every chunk is released when a final covers it or the stream ends, and never before
+ * it is replayed.
+ */
+class AudioOutboxBuffersTest {
+
+  private static final int RATE = 16_000;
+  private static final int FRAME_20_MS = RATE / 50 * 2;
+
+  /** Direct buffers, each remembered, so a test can see which are still referenced. */
+  private static final class CountingAllocator extends AbstractByteBufAllocator {
+    final List<ByteBuf> made = new ArrayList<>();
+
+    CountingAllocator() {
+      super(true);
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+      ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+      made.add(b);
+      return b;
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+      ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+      made.add(b);
+      return b;
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+      return false;
+    }
+
+    long live() {
+      return made.stream().filter(b -> b.refCnt() > 0).count();
+    }
+  }
+
+  private final CountingAllocator alloc = new CountingAllocator();
+  private final List<byte[]> sent = new ArrayList<>();
+  /** A socket that takes every frame and keeps the audio it carries. */
+  private final WebSocket socket = (WebSocket) Proxy.newProxyInstance(getClass().getClassLoader(),
+      new Class<?>[] {WebSocket.class}, (proxy, method, args) -> switch (method.getName()) {
+        case "writeQueueFull" -> false;
+        case "writeFrame" -> {
+          WebSocketFrame frame = (WebSocketFrame) args[0];
+          sent.add(Base64.getDecoder().decode(new JsonObject(frame.textData()).getString("audio")));
+          yield Future.succeededFuture();
+        }
+        case "writeTextMessage" -> Future.succeededFuture();
+        default -> throw new UnsupportedOperationException(method.getName());
+      });
+  private final AudioOutbox outbox = new AudioOutbox(RATE, RATE, 30_000, seconds -> { }, alloc);
+
+  @AfterEach
+  void endsWithNothingHeld() {
+    outbox.clear();
+    assertEquals(0, alloc.live(), "buffers still referenced after the stream ended");
+  }
+
+  private static byte[] frame(int index) {
+    byte[] pcm = new byte[FRAME_20_MS];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) (index * 31 + i);
+    }
+    return pcm;
+  }
+
+  private void write(int frames) {
+    for (int k = 0; k < frames; k++) {
+      assertEquals(null, outbox.offer(Buffer.buffer(frame(k)), 1 << 20));
+    }
+  }
+
+  private byte[] sentAudio() {
+    Buffer all = Buffer.buffer();
+    sent.forEach(all::appendBytes);
+    return all.getBytes();
+  }
+
+  private static byte[] written(int frames) {
+    Buffer all = Buffer.buffer();
+    for (int k = 0; k < frames; k++) {
+      all.appendBytes(frame(k));
+    }
+    return all.getBytes();
+  }
+
+  @Test
+  void twentyMillisecondWritesLeaveAsFiftyMillisecondFramesOfExactlyTheAudioWritten() {
+    write(50);
+    outbox.sendTo(socket);
+    assertEquals(20, sent.size());
+    sent.forEach(f -> assertEquals(1600, f.length));
+    assertArrayEquals(written(50), sentAudio());
+  }
+
+  @Test
+  void theCallerMayReuseItsBufferOnceTheWriteReturned() {
+    Buffer reused = Buffer.buffer(frame(0));
+    outbox.offer(reused, 1 << 20);
+    reused.setBytes(0, new byte[FRAME_20_MS]);
+    outbox.offer(Buffer.buffer(frame(1)), 1 << 20);
+    outbox.offer(Buffer.buffer(frame(2)), 1 << 20);
+    outbox.sendTo(socket);
+    byte[] expected = written(3);
+    assertArrayEquals(java.util.Arrays.copyOf(expected, 1600), sent.get(0));
+  }
+
+  @Test
+  void aFinalTranscriptReleasesTheChunksItCovers() {
+    write(50);
+    outbox.sendTo(socket);
+    assertEquals(20, alloc.live(), "the replay buffer holds one chunk per sent frame");
+    outbox.finalCovers(RATE / 2);
+    assertEquals(10, alloc.live());
+    outbox.finalCovers(RATE);
+    assertEquals(0, alloc.live());
+    assertFalse(outbox.hasUnfinalized());
+  }
+
+  @Test
+  void unfinalizedChunksAreSentAgainIntactAfterAReconnect() {
+    write(50);
+    outbox.sendTo(socket);
+    outbox.finalCovers(RATE / 2);
+    sent.clear();
+    assertEquals(RATE / 2, outbox.replayFromUnfinalized());
+    outbox.sendTo(socket);
+    assertArrayEquals(java.util.Arrays.copyOfRange(written(50), RATE, 2 * RATE), sentAudio());
+  }
+
+  @Test
+  void theEndOfAStreamReleasesPendingUnfinalizedAndThePartialChunk() {
+    write(50);
+    outbox.sendTo(socket);
+    write(7);
+    assertTrue(alloc.live() > 20, "sent, pending and partial chunks are held");
+    outbox.clear();
+    assertEquals(0, alloc.live());
+  }
+}
