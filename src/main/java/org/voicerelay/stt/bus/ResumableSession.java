@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.audio.AudioFormat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -123,9 +124,8 @@ public final class ResumableSession {
    * session has accepted it.
    */
   public Future<Void> write(Buffer pcm) {
-    if ((pcm.length() & 1) != 0) {
-      return Future.failedFuture(new IllegalArgumentException("pcm_s16le audio must have an even number of bytes, got "
-          + pcm.length()));
+    if (!AudioFormat.isWholeSamples(pcm.length())) {
+      return Future.failedFuture(new IllegalArgumentException(AudioFormat.oddLengthMessage(pcm.length())));
     }
     Promise<Void> accepted = Promise.promise();
     onContext(() -> {

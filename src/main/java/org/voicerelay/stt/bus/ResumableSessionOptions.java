@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.audio.AudioFormat;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -106,10 +107,7 @@ public class ResumableSessionOptions {
   }
 
   public ResumableSessionOptions setSampleRate(int sampleRate) {
-    if (sampleRate < 8_000 || sampleRate > 192_000) {
-      throw new IllegalArgumentException("sampleRate must be in [8000, 192000], got " + sampleRate);
-    }
-    this.sampleRate = sampleRate;
+    this.sampleRate = AudioFormat.requireSupportedSampleRate("resumable.sampleRate", sampleRate);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.audio.AudioFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -214,9 +215,8 @@ final class SessionFront {
     if (pcm.length() > maxAudioMessageBytes) {
       throw tooLarge(pcm.length());
     }
-    if ((pcm.length() & 1) != 0) {
-      throw failure(BusErrorCode.INVALID_AUDIO, "pcm_s16le audio must have an even number of bytes, got "
-          + pcm.length());
+    if (!AudioFormat.isWholeSamples(pcm.length())) {
+      throw failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
     }
     return pcm;
   }
