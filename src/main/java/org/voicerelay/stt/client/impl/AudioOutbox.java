@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.function.DoubleConsumer;
 import org.voicerelay.stt.audio.AudioChunker;
+import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.audio.Resampler;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
@@ -95,9 +96,8 @@ final class AudioOutbox {
    */
   SttException offer(Buffer data, int maxBufferedBytes) {
     int length = data.length();
-    if ((length & 1) != 0) {
-      return new SttException(SttErrorCode.INVALID_AUDIO,
-          "pcm_s16le audio must have an even number of bytes, got " + length);
+    if (!AudioFormat.isWholeSamples(length)) {
+      return new SttException(SttErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(length));
     }
     long expected = resampler.isPassThrough() ? length
         : ((long) Math.ceil(length / 2.0 * sessionRate / resampler.inRate()) + 1) * 2;
