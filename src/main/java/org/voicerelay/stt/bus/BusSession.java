@@ -10,12 +10,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttErrorCode;
@@ -228,7 +226,7 @@ final class BusSession {
         refuse(message, notOpen("audio"));
         return;
       }
-      Buffer pcm = pcmOf(message.body());
+      Buffer pcm = AudioMessages.pcm(message.body(), options.getMaxAudioMessageBytes());
       stream.write(pcm).onComplete(ar -> {
         if (ar.failed()) {
           refuse(message, writeFailure(ar.cause()));
@@ -253,41 +251,7 @@ final class BusSession {
     }
   }
 
-  private Buffer pcmOf(Object body) {
-    int max = options.getMaxAudioMessageBytes();
-    Buffer pcm;
-    if (body instanceof Buffer b) {
-      pcm = b;
-    } else if (body instanceof byte[] bytes) {
-      pcm = Buffer.buffer(bytes);
-    } else {
-      RequestFields f = RequestFields.of(body);
-      String audio = f.string("audio");
-      if (audio == null) {
-        throw RequestFields.bad("an audio message is a Buffer of pcm_s16le or {\"audio\": \"<base64>\"}");
-      }
-      if ((long) audio.length() / 4 * 3 > max + 3L) {
-        throw tooLarge(audio.length() / 4 * 3);
-      }
-      try {
-        pcm = Buffer.buffer(Base64.getDecoder().decode(audio));
-      } catch (IllegalArgumentException e) {
-        throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, "audio is not valid base64: " + e.getMessage());
-      }
-    }
-    if (pcm.length() > max) {
-      throw tooLarge(pcm.length());
-    }
-    if (!AudioFormat.isWholeSamples(pcm.length())) {
-      throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
-    }
-    return pcm;
-  }
 
-  private ReplyException tooLarge(long bytes) {
-    return BusErrorCode.failure(BusErrorCode.AUDIO_TOO_LARGE, "an audio message may hold at most "
-        + options.getMaxAudioMessageBytes() + " bytes (maxAudioMessageBytes), got " + bytes);
-  }
 
   private ReplyException writeFailure(Throwable cause) {
     if (cause instanceof SttException e) {

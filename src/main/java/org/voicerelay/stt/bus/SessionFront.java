@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.audio.AudioFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,7 +11,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -157,7 +155,7 @@ final class SessionFront {
     }
     Buffer pcm;
     try {
-      pcm = pcmOf(message.body());
+      pcm = AudioMessages.pcm(message.body(), maxAudioMessageBytes);
     } catch (ReplyException e) {
       refuse(message, e);
       return;
@@ -194,37 +192,7 @@ final class SessionFront {
     }
   }
 
-  private Buffer pcmOf(Object body) {
-    Buffer pcm;
-    if (body instanceof Buffer b) {
-      pcm = b;
-    } else if (body instanceof byte[] bytes) {
-      pcm = Buffer.buffer(bytes);
-    } else if (body instanceof JsonObject json && json.getValue("audio") instanceof String audio) {
-      if ((long) audio.length() / 4 * 3 > maxAudioMessageBytes + 3L) {
-        throw tooLarge(audio.length() / 4 * 3);
-      }
-      try {
-        pcm = Buffer.buffer(Base64.getDecoder().decode(audio));
-      } catch (IllegalArgumentException e) {
-        throw failure(BusErrorCode.INVALID_AUDIO, "audio is not valid base64: " + e.getMessage());
-      }
-    } else {
-      throw failure(BusErrorCode.BAD_REQUEST, "an audio message is a Buffer of pcm_s16le or {\"audio\": \"<base64>\"}");
-    }
-    if (pcm.length() > maxAudioMessageBytes) {
-      throw tooLarge(pcm.length());
-    }
-    if (!AudioFormat.isWholeSamples(pcm.length())) {
-      throw failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
-    }
-    return pcm;
-  }
 
-  private ReplyException tooLarge(long bytes) {
-    return failure(BusErrorCode.AUDIO_TOO_LARGE, "an audio message may hold at most " + maxAudioMessageBytes
-        + " bytes (maxAudioMessageBytes), got " + bytes);
-  }
 
   private JsonObject buffered() {
     return new JsonObject().put("buffered", pendingBytes);
