@@ -32,16 +32,15 @@ final class FinishingSequence {
   /** How long to wait for {@code session.closed} after sending {@code session.close}. */
   static final long CLOSE_GRACE_MS = 2_000;
 
-  private final Vertx vertx;
   private final Stream stream;
   private final long finalizationTimeoutMs;
   private final long finalQuietMs;
   private volatile Step step = Step.NOT_STARTED;
   private boolean finalSeen;
-  private long timer = -1;
+  private final TimerSlot timer;
 
   FinishingSequence(Vertx vertx, Stream stream, long finalizationTimeoutMs, long finalQuietMs) {
-    this.vertx = vertx;
+    this.timer = new TimerSlot(vertx);
     this.stream = stream;
     this.finalizationTimeoutMs = finalizationTimeoutMs;
     this.finalQuietMs = finalQuietMs;
@@ -79,7 +78,7 @@ final class FinishingSequence {
       return;
     }
     long delay = finalSeen ? finalQuietMs : finalizationTimeoutMs;
-    setTimer(delay, this::waitOver);
+    timer.start(delay, this::waitOver);
   }
 
   /** A transcript arrived: the quiet time starts over; a final one turns the wait into quiet time. */
@@ -90,7 +89,7 @@ final class FinishingSequence {
     if (isFinal) {
       finalSeen = true;
     }
-    if (timer != -1 && step != Step.CLOSING) {
+    if (timer.pending() && step != Step.CLOSING) {
       startWaiting();
     }
   }
@@ -98,7 +97,7 @@ final class FinishingSequence {
   /** {@code session.close} went out. */
   void closing() {
     step = Step.CLOSING;
-    setTimer(CLOSE_GRACE_MS, () -> stream.finishingDone(false));
+    timer.start(CLOSE_GRACE_MS, () -> stream.finishingDone(false));
   }
 
   /** The connection is gone while finishing: the next one sends the replay and finalize again. */
@@ -109,7 +108,7 @@ final class FinishingSequence {
   }
 
   void stop() {
-    cancelTimer();
+    timer.cancel();
   }
 
   private void waitOver() {
@@ -124,18 +123,5 @@ final class FinishingSequence {
     }
   }
 
-  private void setTimer(long delay, Runnable action) {
-    cancelTimer();
-    timer = vertx.setTimer(Math.max(1, delay), t -> {
-      timer = -1;
-      action.run();
-    });
-  }
 
-  private void cancelTimer() {
-    if (timer != -1) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-  }
 }

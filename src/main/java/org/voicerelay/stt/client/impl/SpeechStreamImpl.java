@@ -71,7 +71,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private SttOptions options;
   private volatile StreamState state = StreamState.CONNECTING;
   /** The one connection timer; what it does depends on {@link #state}. */
-  private long timer = -1;
+  private final TimerSlot timer;
   /** The connection attempt under way; callbacks of any other attempt are stale and ignored. */
   private GatewayBreaker.Attempt attempt;
   private WebSocket socket;
@@ -89,6 +89,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.vertx = vertx;
+    this.timer = new TimerSlot(vertx);
     this.context = context;
     this.webSockets = webSockets;
     this.tokens = tokens;
@@ -138,7 +139,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     boolean stillConnected = (previous == StreamState.CONNECTED || previous == StreamState.FINISHING)
         && (next == StreamState.CONNECTED || next == StreamState.FINISHING);
     if (!stillConnected) {
-      cancelTimer();
+      timer.cancel();
     }
     state = next;
     Handler<StreamStateEvent> handler = stateHandler;
@@ -151,20 +152,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     }
   }
 
-  private void startTimer(long delay, Runnable action) {
-    cancelTimer();
-    timer = vertx.setTimer(Math.max(1, delay), t -> {
-      timer = -1;
-      action.run();
-    });
-  }
 
-  private void cancelTimer() {
-    if (timer != -1) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-  }
 
   /** Asks the client's breaker for an attempt; parks when its circuit is open. */
   private void connect() {
@@ -203,9 +191,9 @@ public final class SpeechStreamImpl implements SpeechStream {
       parked = false;
       switch (circuit) {
         case OPEN -> fail(ConnectFailures.probeFailed(probeFailure));
-        case HALF_OPEN -> startTimer(jitter(connectOptions.getInitialDelayMs()), this::connect);
+        case HALF_OPEN -> timer.start(jitter(connectOptions.getInitialDelayMs()), this::connect);
         // released together: spread them out, about 5 ms apart on average, at most maxDelay
-        case CLOSED -> startTimer(jitter(Math.min(connectOptions.getMaxDelayMs(),
+        case CLOSED -> timer.start(jitter(Math.min(connectOptions.getMaxDelayMs(),
             Math.max(connectOptions.getInitialDelayMs(), woken * 10L))), this::connect);
       }
     });
@@ -222,7 +210,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         .addHeader("Authorization", "Bearer " + tokens.issue())
         .addHeader("User-Agent", SttClientImpl.USER_AGENT)
         .setTimeout(connectOptions.getTimeoutMs());
-    startTimer(connectOptions.getTimeoutMs(), () -> {
+    timer.start(connectOptions.getTimeoutMs(), () -> {
       if (current == attempt && state == StreamState.CONNECTING) {
         fail(ConnectFailures.timeout(connectOptions.getTimeoutMs()));
       }
@@ -263,7 +251,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     ws.writeTextMessage(SessionMessages.create(options));
     setState(finishing.started() && outbox.drained() && !outbox.hasUnfinalized()
         ? StreamState.FINISHING : StreamState.CONNECTED, null);
-    startTimer(connectOptions.getHealthyAfterMs(), () -> proven(current));
+    timer.start(connectOptions.getHealthyAfterMs(), () -> proven(current));
     long offset = outbox.replayFromUnfinalized();
     transcripts.setTimeOffset(offset / (double) outbox.sessionRate());
     sendPending();
@@ -277,7 +265,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     }
     retries.reset();
     if (state == StreamState.CONNECTED || state == StreamState.FINISHING) {
-      cancelTimer();
+      timer.cancel();
     }
     current.succeeded();
   }
@@ -329,7 +317,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         retries.used(), connectOptions.getMaxRetry());
     setState(StreamState.WAITING_TO_RECONNECT, failure);
     events.add(new SpeechEvent(SpeechEventType.RECONNECTING, id, List.of(), 0, failure.toError()));
-    startTimer(delay, this::connect);
+    timer.start(delay, this::connect);
   }
 
   private void emitError(SttException failure) {
