@@ -58,6 +58,12 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   /** Bytes (at the session rate) waiting to be sent. */
   long bufferedBytes();
 
+  /**
+   * Bytes (at the session rate) sent and kept for a replay after a reconnect until a final
+   * transcript covers them; at most {@code replayBufferMs} of audio. Off the Java heap.
+   */
+  long replayBytes();
+
   /** Seconds of audio sent to the gateway so far, over all connections. */
   double audioSecondsSent();
 

@@ -69,6 +69,7 @@ final class AudioOutbox {
   private volatile long highestSampleSent;
   private volatile long framesSent;
   private volatile long replayTrimmedSamples;
+  private volatile long replayBytes;
 
   /**
    * @param newAudioSeconds told the seconds of audio each frame adds beyond what was ever sent
@@ -158,10 +159,9 @@ final class AudioOutbox {
         next.pcm.release(); // encoded into the frame above: nothing refers to it any more
       } else {
         unfinalized.addLast(next);
+        replayBytes += next.bytes();
         while (!unfinalized.isEmpty() && samplesSent - unfinalized.peekFirst().startSample > replayLimitSamples) {
-          Chunk old = unfinalized.pollFirst();
-          replayTrimmedSamples += old.bytes() / 2;
-          old.pcm.release();
+          replayTrimmedSamples += releaseOldestUnfinalized() / 2;
         }
       }
     }
@@ -187,6 +187,7 @@ final class AudioOutbox {
       pendingBytes += c.bytes();
     }
     unfinalized.clear();
+    replayBytes = 0;
     Chunk first = pending.peekFirst();
     samplesSent = first != null ? first.startSample : samplesChunked;
     return samplesSent;
@@ -195,8 +196,16 @@ final class AudioOutbox {
   /** A final transcript covers the stream up to this position (samples). */
   void finalCovers(long sample) {
     while (!unfinalized.isEmpty() && unfinalized.peekFirst().endSample() <= sample + 1) {
-      unfinalized.pollFirst().pcm.release();
+      releaseOldestUnfinalized();
     }
+  }
+
+  /** Drops the oldest chunk of the replay buffer; returns its size in bytes. */
+  private int releaseOldestUnfinalized() {
+    Chunk oldest = unfinalized.pollFirst();
+    replayBytes -= oldest.bytes();
+    oldest.pcm.release();
+    return oldest.bytes();
   }
 
   /** {@code session.finalized}: everything before the oldest finalize sent is final. */
@@ -204,7 +213,7 @@ final class AudioOutbox {
     Long mark = finalizeSent.pollFirst();
     if (mark != null) {
       while (!unfinalized.isEmpty() && unfinalized.peekFirst().endSample() <= mark) {
-        unfinalized.pollFirst().pcm.release();
+        releaseOldestUnfinalized();
       }
     }
   }
@@ -229,6 +238,7 @@ final class AudioOutbox {
     pending.clear();
     unfinalized.forEach(c -> c.pcm.release());
     unfinalized.clear();
+    replayBytes = 0;
     if (filling != null) {
       filling.release();
       filling = null;
@@ -241,6 +251,11 @@ final class AudioOutbox {
   /** Bytes (at the session rate) waiting to be sent. Any thread. */
   long pendingBytes() {
     return pendingBytes;
+  }
+
+  /** Bytes held in the replay buffer (sent, not yet covered by a final). Any thread. */
+  long replayBytes() {
+    return replayBytes;
   }
 
   /** Seconds of audio sent, over all connections, replays not counted twice. Any thread. */

@@ -661,6 +661,11 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   @Override
+  public long replayBytes() {
+    return outbox.replayBytes();
+  }
+
+  @Override
   public double audioSecondsSent() {
     return outbox.secondsSent();
   }
@@ -677,6 +682,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("inputEnded", finishing.started())
         .put("finishing", finishing.step().name())
         .put("bufferedBytes", outbox.pendingBytes())
+        .put("replayBytes", outbox.replayBytes())
         .put("audioSecondsSent", audioSecondsSent())
         .put("reconnects", reconnects)
         .put("framesSent", outbox.framesSent())

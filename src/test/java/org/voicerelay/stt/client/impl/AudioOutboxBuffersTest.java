@@ -165,4 +165,20 @@ class AudioOutboxBuffersTest {
     outbox.clear();
     assertEquals(0, alloc.live());
   }
+
+  @Test
+  void theReplayByteCountFollowsWhatIsSentFinalizedAndReplayed() {
+    write(50);
+    assertEquals(0, outbox.replayBytes(), "nothing is kept before it is sent");
+    outbox.sendTo(socket);
+    assertEquals(2 * RATE, outbox.replayBytes(), "a second of audio sent and not final");
+    outbox.finalCovers(RATE / 2);
+    assertEquals(RATE, outbox.replayBytes());
+    outbox.replayFromUnfinalized();
+    assertEquals(0, outbox.replayBytes(), "queued again: buffered, not held for replay");
+    outbox.sendTo(socket);
+    assertEquals(RATE, outbox.replayBytes());
+    outbox.clear();
+    assertEquals(0, outbox.replayBytes());
+  }
 }
