@@ -147,9 +147,12 @@ final class OpenGate {
     }
   }
 
-  /** An open: handled here while the node admits (or has no cluster), else passed on. */
+  /**
+   * An open: handled here while the node admits (or has no cluster), else passed on; also passed on
+   * when the node has admitted as many sessions as its rate allows for now.
+   */
   private void route(Message<Object> open) {
-    if (admitting || !vertx.isClustered()) {
+    if (!vertx.isClustered() || admitting && admission.rateAllowsAdmission()) {
       onOpen.handle(open);
     } else {
       passOn(open);

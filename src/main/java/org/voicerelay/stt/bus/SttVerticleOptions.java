@@ -17,6 +17,7 @@ import org.voicerelay.stt.client.SttOptions;
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
  *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":200, "admissionRecoveryMs":3000,
+ *  "maxAdmissionsPerSecond":50,
  *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
  *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
  * </pre>
@@ -52,6 +53,11 @@ public class SttVerticleOptions {
   public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 200;
   /** How long a saturated node must stay below its marks before it takes opens again. */
   public static final long DEFAULT_ADMISSION_RECOVERY_MS = 3_000;
+  /**
+   * Sessions a node admits per second at most (slow start): a new session's CPU cost shows in the
+   * event-loop lag only a second or two later, so the node must not admit faster than that.
+   */
+  public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = 50;
   public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final boolean DEFAULT_PROMETHEUS_ENABLED = false;
   public static final String DEFAULT_PROMETHEUS_HOST = "0.0.0.0";
@@ -75,6 +81,7 @@ public class SttVerticleOptions {
   private long nodeAudioBudgetBytes = DEFAULT_NODE_AUDIO_BUDGET_BYTES;
   private long maxEventLoopLagMs = DEFAULT_MAX_EVENT_LOOP_LAG_MS;
   private long admissionRecoveryMs = DEFAULT_ADMISSION_RECOVERY_MS;
+  private int maxAdmissionsPerSecond = DEFAULT_MAX_ADMISSIONS_PER_SECOND;
   private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
   private boolean prometheusEnabled = DEFAULT_PROMETHEUS_ENABLED;
   private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
@@ -114,6 +121,7 @@ public class SttVerticleOptions {
     this.nodeAudioBudgetBytes = other.nodeAudioBudgetBytes;
     this.maxEventLoopLagMs = other.maxEventLoopLagMs;
     this.admissionRecoveryMs = other.admissionRecoveryMs;
+    this.maxAdmissionsPerSecond = other.maxAdmissionsPerSecond;
     this.metricsEnabled = other.metricsEnabled;
     this.prometheusEnabled = other.prometheusEnabled;
     this.prometheusHost = other.prometheusHost;
@@ -152,6 +160,7 @@ public class SttVerticleOptions {
     setNodeAudioBudgetBytes(json.getLong("nodeAudioBudgetBytes", DEFAULT_NODE_AUDIO_BUDGET_BYTES));
     setMaxEventLoopLagMs(json.getLong("maxEventLoopLagMs", DEFAULT_MAX_EVENT_LOOP_LAG_MS));
     setAdmissionRecoveryMs(json.getLong("admissionRecoveryMs", DEFAULT_ADMISSION_RECOVERY_MS));
+    setMaxAdmissionsPerSecond(json.getInteger("maxAdmissionsPerSecond", DEFAULT_MAX_ADMISSIONS_PER_SECOND));
     JsonObject metrics = json.getJsonObject("metrics", new JsonObject());
     setMetricsEnabled(metrics.getBoolean("enabled", DEFAULT_METRICS_ENABLED));
     JsonObject prometheus = metrics.getJsonObject("prometheus", new JsonObject());
@@ -183,7 +192,8 @@ public class SttVerticleOptions {
     }
     json.put("nodeAudioBudgetBytes", nodeAudioBudgetBytes)
         .put("maxEventLoopLagMs", maxEventLoopLagMs)
-        .put("admissionRecoveryMs", admissionRecoveryMs);
+        .put("admissionRecoveryMs", admissionRecoveryMs)
+        .put("maxAdmissionsPerSecond", maxAdmissionsPerSecond);
     json.put("metrics", new JsonObject().put("enabled", metricsEnabled)
         .put("prometheus", new JsonObject().put("enabled", prometheusEnabled)
             .put("host", prometheusHost).put("port", prometheusPort).put("path", prometheusPath)));
@@ -368,6 +378,23 @@ public class SttVerticleOptions {
       throw new IllegalArgumentException("admissionRecoveryMs must be >= 0, got " + admissionRecoveryMs);
     }
     this.admissionRecoveryMs = admissionRecoveryMs;
+    return this;
+  }
+
+  public int getMaxAdmissionsPerSecond() {
+    return maxAdmissionsPerSecond;
+  }
+
+  /**
+   * How many sessions the node admits per second at most (a token bucket holding one second's
+   * worth); opens beyond it go to another node or get 503 {@code overloaded}. 0: no limit.
+   */
+  public SttVerticleOptions setMaxAdmissionsPerSecond(int maxAdmissionsPerSecond) {
+    if (maxAdmissionsPerSecond < 0) {
+      throw new IllegalArgumentException("maxAdmissionsPerSecond must be >= 0 (0: no limit), got "
+          + maxAdmissionsPerSecond);
+    }
+    this.maxAdmissionsPerSecond = maxAdmissionsPerSecond;
     return this;
   }
 

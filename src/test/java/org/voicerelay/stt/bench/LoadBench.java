@@ -41,7 +41,8 @@ import org.voicerelay.stt.client.SttOptions;
  * whether every byte arrived.
  *
  * <pre>
- * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1] [--profile]
+ * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1]
+ *             [--max-admissions-per-second 50 (the verticle's default; 0: no limit)] [--profile]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * </pre>
  *
@@ -152,8 +153,12 @@ public final class LoadBench {
   private void startVerticle(int port, int maxSessions) {
     vertx = Vertx.vertx();
     int instances = intArg("instances", 1);
+    // the throughput mode opens every session at once: the admission rate is not what it measures
+    int admissionRate = intArg("max-admissions-per-second",
+        "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : SttVerticleOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
     SttVerticleOptions options = new SttVerticleOptions()
         .setMaxSessions(maxSessions + 10)
+        .setMaxAdmissionsPerSecond(admissionRate)
         .setIdleTimeoutMs(600_000)
         .setClosedSessionLingerMs(1_000)
         .setShutdownTimeoutMs(10_000)
