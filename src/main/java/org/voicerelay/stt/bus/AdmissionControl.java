@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private final long maxLagMs;
   private final long recoveryMs;
   private final int admissionsPerSecond;
+  /** Tells this node's own passed-on opens apart from other nodes'. */
+  final String nodeId = UUID.randomUUID().toString();
   private double tokens;
   private long refilledNanos = System.nanoTime();
   private final Map<Object, Sample> samples = new HashMap<>();
