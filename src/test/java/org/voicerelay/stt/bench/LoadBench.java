@@ -287,14 +287,23 @@ public final class LoadBench {
 
   private void countRefusal(Throwable err) {
     String code = err instanceof io.vertx.core.eventbus.ReplyException e && e.failureCode() > 0
-        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode())
+        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode()) + overloadCause(e)
         : String.valueOf(err.getMessage());
     synchronized (refusals) {
       refusals.merge(code, 1, Integer::sum);
     }
   }
 
-  /** {@code admitted A of N sessions (refused: 503 overloaded x K)}. */
+  /** Why a 503 was answered, from the wording of its message (docs/operations.md). */
+  private static String overloadCause(io.vertx.core.eventbus.ReplyException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("(maxAdmissionsPerSecond)") ? " (admission rate)"
+        : m.contains("event loops lag") ? " (event-loop lag)"
+        : m.contains("audio budget") ? " (audio budget)"
+        : m.contains("buffer") ? " (buffered audio)" : "";
+  }
+
+  /** {@code admitted A of N sessions (refused: 503 overloaded (admission rate) x K, ...)}. */
   private String admissionLine() {
     StringBuilder b = new StringBuilder().append("admitted ").append(admitted.length).append(" of ").append(n)
         .append(" sessions");
