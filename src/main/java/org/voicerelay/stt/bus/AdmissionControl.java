@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * buffered audio above a quarter of the budget, or no room for one more session) and recovers only after every
  * measure has stayed below half its mark for {@code admissionRecoveryMs}, so it does not flap.
  * Admitted sessions are never touched: saturation only refuses new ones.
+ *
+ * <p>Slow start: a session costs CPU only once its WebSocket is up, and a lag is believed only
+ * after a second, so a node that took every open offered could admit hundreds of sessions before
+ * its lag shows. A token bucket of {@code maxAdmissionsPerSecond} (holding one second's worth)
+ * bounds how fast it admits; an open beyond it is refused (or passed on to another node) without
+ * saturating the node.
  */
 final class AdmissionControl implements NodeLoad, Shareable {
 
@@ -47,7 +54,9 @@ final class AdmissionControl implements NodeLoad, Shareable {
   enum Cause {
     EVENT_LOOP_LAG("event_loop_lag"),
     BUFFERED_AUDIO("buffered_audio"),
-    AUDIO_BUDGET("audio_budget");
+    AUDIO_BUDGET("audio_budget"),
+    /** Not a saturation: the node admits no faster than {@code maxAdmissionsPerSecond}. */
+    ADMISSION_RATE("admission_rate");
 
     final String wireName;
 
@@ -66,6 +75,11 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private final long sessionBytes;
   private final long maxLagMs;
   private final long recoveryMs;
+  private final int admissionsPerSecond;
+  /** Tells this node's own passed-on opens apart from other nodes'. */
+  final String nodeId = UUID.randomUUID().toString();
+  private double tokens;
+  private long refilledNanos = System.nanoTime();
   private final Map<Object, Sample> samples = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long reservedBytes;
@@ -76,11 +90,14 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private long lateSinceMs = -1;
   private int instances;
 
-  private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs) {
+  private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs,
+      int admissionsPerSecond) {
     this.budgetBytes = budgetBytes;
     this.sessionBytes = sessionBytes;
     this.maxLagMs = maxLagMs;
     this.recoveryMs = recoveryMs;
+    this.admissionsPerSecond = admissionsPerSecond;
+    this.tokens = admissionsPerSecond;
   }
 
   /**
@@ -96,7 +113,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
         long budget = budgetBytes(options);
         long session = sessionBytes(options);
         budgetWarning(options, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
-        node = new AdmissionControl(budget, session, options.getMaxEventLoopLagMs(), options.getAdmissionRecoveryMs());
+        node = new AdmissionControl(budget, session, options.getMaxEventLoopLagMs(), options.getAdmissionRecoveryMs(),
+            options.getMaxAdmissionsPerSecond());
         nodes.put(options.getPrefix(), node);
       }
       synchronized (node) {
@@ -185,12 +203,40 @@ final class AdmissionControl implements NodeLoad, Shareable {
       saturate(Cause.AUDIO_BUDGET);
       return cause;
     }
+    if (!takeToken()) {
+      refused++;
+      return Cause.ADMISSION_RATE;
+    }
     reservedBytes += sessionBytes;
     admitted++;
     if (reservedBytes + sessionBytes > budgetBytes) {
       saturate(Cause.AUDIO_BUDGET);
     }
     return null;
+  }
+
+  /** Whether the bucket holds an admission now (none is taken): false means an open would be refused for the rate. */
+  synchronized boolean rateAllowsAdmission() {
+    refill();
+    return admissionsPerSecond == 0 || tokens >= 1;
+  }
+
+  private boolean takeToken() {
+    if (admissionsPerSecond == 0) {
+      return true;
+    }
+    refill();
+    if (tokens < 1) {
+      return false;
+    }
+    tokens--;
+    return true;
+  }
+
+  private void refill() {
+    long now = System.nanoTime();
+    tokens = Math.min(admissionsPerSecond, tokens + (now - refilledNanos) / 1e9 * admissionsPerSecond);
+    refilledNanos = now;
   }
 
   /** Gives back what {@link #tryAdmit()} took, when the session is over. */
@@ -269,6 +315,9 @@ final class AdmissionControl implements NodeLoad, Shareable {
       case AUDIO_BUDGET -> "overloaded: the node's audio budget of " + mib(budgetBytes) + " holds " + admitted
           + " sessions of " + mib(sessionBytes) + " worst case each and no more; open again later or on"
           + " another node";
+      case ADMISSION_RATE -> "overloaded: the node admits at most " + admissionsPerSecond
+          + " sessions a second (maxAdmissionsPerSecond) and has admitted its share; open again in a moment"
+          + " or on another node";
     };
   }
 
@@ -290,6 +339,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
         .put("sessionBytes", sessionBytes)
         .put("admittedSessions", admitted)
         .put("maxAdmittedSessions", budgetBytes / sessionBytes)
+        .put("maxAdmissionsPerSecond", admissionsPerSecond)
         .put("refusedOpens", refused);
   }
 

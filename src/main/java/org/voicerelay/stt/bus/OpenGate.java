@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Without a cluster the consumers never change: there is no other node, and the admission check
  * of the open answers 503.
  *
+ * <p>While the node admits but has used up its admission rate for the moment, its cluster-wide
+ * consumer of {@code <prefix>.open} passes opens on in the same way; one that comes back to this
+ * node is bounced and sent again (the bus picks the next node), up to {@link #PASS_ON_ATTEMPTS}
+ * times, before this node answers 503 itself.
+ *
  * <p>A replaced consumer stays registered (and answers) until the event loop has been calm for
  * {@link #RETIRE_AFTER_MS}: unregistering a consumer discards the messages already on their way to
  * it, and under lag they may be on their way for a long time.
@@ -40,6 +46,11 @@ final class OpenGate {
   static final long RETIRE_AFTER_MS = 1_000;
   /** How long a passed-on open may take; the caller's own timeout is usually shorter. */
   private static final long PASS_ON_TIMEOUT_MS = 60_000;
+  static final int PASS_ON_ATTEMPTS = 3;
+  /** The node that passed an open on, so that it can tell the open came back to it. */
+  private static final String PASSED_FROM = "x-stt-passed-from";
+  /** Failure code of an open bounced back to the node that passed it on; never seen by a caller. */
+  private static final int BOUNCED = -503;
 
   private final Vertx vertx;
   private final Context context;
@@ -141,27 +152,46 @@ final class OpenGate {
   private void register() {
     if (admitting) {
       consumers.add(vertx.eventBus().consumer(openAddress, this::route));
-      consumers.add(vertx.eventBus().consumer(admittingAddress, onOpen));
+      consumers.add(vertx.eventBus().consumer(admittingAddress, this::admit));
     } else {
       consumers.add(vertx.eventBus().localConsumer(openAddress, this::route));
     }
   }
 
-  /** An open: handled here while the node admits (or has no cluster), else passed on. */
+  /**
+   * An open: handled here while the node admits (or has no cluster), else passed on; also passed on
+   * when the node has admitted as many sessions as its rate allows for now.
+   */
   private void route(Message<Object> open) {
-    if (admitting || !vertx.isClustered()) {
+    if (!vertx.isClustered() || admitting && admission.rateAllowsAdmission()) {
       onOpen.handle(open);
     } else {
       passOn(open);
     }
   }
 
-  /** An open from a caller on this node while it does not admit: to a node that does, if there is one. */
+  /** An open passed on by a node that does not admit it itself. */
+  private void admit(Message<Object> open) {
+    if (admission.nodeId.equals(open.headers().get(PASSED_FROM)) && !admission.rateAllowsAdmission()) {
+      open.fail(BOUNCED, "passed back to the node that passed it on");
+    } else {
+      onOpen.handle(open);
+    }
+  }
+
   private void passOn(Message<Object> open) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(PASS_ON_TIMEOUT_MS).setHeaders(open.headers());
+    passOn(open, PASS_ON_ATTEMPTS);
+  }
+
+  /** An open this node does not admit now: to a node that does, if there is one. */
+  private void passOn(Message<Object> open, int attempts) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(open.headers()).set(PASSED_FROM, admission.nodeId);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(PASS_ON_TIMEOUT_MS).setHeaders(headers);
     vertx.eventBus().request(admittingAddress, open.body(), options).onComplete(ar -> {
       if (ar.succeeded()) {
         open.reply(ar.result().body());
+      } else if (ar.cause() instanceof ReplyException e && e.failureCode() == BOUNCED && attempts > 1) {
+        passOn(open, attempts - 1);
       } else if (ar.cause() instanceof ReplyException e && e.failureCode() > 0) {
         open.fail(e.failureCode(), e.getMessage());
       } else if (ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.TIMEOUT) {

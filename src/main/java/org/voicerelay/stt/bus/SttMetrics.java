@@ -81,7 +81,7 @@ final class SttMetrics {
         .description("The node audio budget (nodeAudioBudgetBytes)").register(registry);
   }
 
-  /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio or audio_budget. */
+  /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio, audio_budget or admission_rate. */
   void openRefused(String cause) {
     registry.counter(OPENS_REFUSED, "cause", cause).increment();
   }

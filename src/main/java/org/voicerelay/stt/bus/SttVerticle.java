@@ -39,7 +39,8 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  * contract is in {@code docs/event-bus.md} and {@code asyncapi/stt-eventbus.json}.
  *
  * <p>Admission control ({@link NodeLoad}, {@code docs/operations.md}): a session is opened only
- * while its worst-case audio fits the node audio budget and the node is not saturated. A saturated
+ * while its worst-case audio fits the node audio budget, the node is not saturated and it has not
+ * admitted {@code maxAdmissionsPerSecond} sessions in the last second (slow start). A saturated
  * node stops consuming {@code <prefix>.open} cluster-wide, so a cluster sends opens to other nodes
  * ({@link OpenGate}); when no node admits, the open gets 503 {@code overloaded}. Opened sessions
  * are never shed.

@@ -1,11 +1,14 @@
 package org.voicerelay.stt.bus;
 
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.annotations.GenIgnore;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Options of the {@link SttVerticle}: the address prefix, the gateway client, the per-node and
@@ -17,12 +20,17 @@ import org.voicerelay.stt.client.SttOptions;
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
  *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":200, "admissionRecoveryMs":3000,
+ *  "maxAdmissionsPerSecond":50, "resumableByDefault":false,
  *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
  *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
  * </pre>
  * The API secret of {@code client} is read but never written by {@link #toJson()} or
- * {@link #toString()}.
+ * {@link #toString()}. The flat keys go through the generated converter; the {@code metrics} and
+ * {@code bridge} objects are read and written here (their setters are flat, like the keys of the
+ * environment variables that set them).
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class SttVerticleOptions {
 
   public static final String DEFAULT_PREFIX = BusContract.DEFAULT_PREFIX;
@@ -52,6 +60,13 @@ public class SttVerticleOptions {
   public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 200;
   /** How long a saturated node must stay below its marks before it takes opens again. */
   public static final long DEFAULT_ADMISSION_RECOVERY_MS = 3_000;
+  /**
+   * Sessions a node admits per second at most (slow start): a new session's CPU cost shows in the
+   * event-loop lag only a second or two later, so the node must not admit faster than that.
+   */
+  public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = 50;
+  /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
+  public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
   public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final boolean DEFAULT_PROMETHEUS_ENABLED = false;
   public static final String DEFAULT_PROMETHEUS_HOST = "0.0.0.0";
@@ -75,6 +90,8 @@ public class SttVerticleOptions {
   private long nodeAudioBudgetBytes = DEFAULT_NODE_AUDIO_BUDGET_BYTES;
   private long maxEventLoopLagMs = DEFAULT_MAX_EVENT_LOOP_LAG_MS;
   private long admissionRecoveryMs = DEFAULT_ADMISSION_RECOVERY_MS;
+  private int maxAdmissionsPerSecond = DEFAULT_MAX_ADMISSIONS_PER_SECOND;
+  private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
   private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
   private boolean prometheusEnabled = DEFAULT_PROMETHEUS_ENABLED;
   private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
@@ -83,19 +100,6 @@ public class SttVerticleOptions {
   private boolean bridgeEnabled = DEFAULT_BRIDGE_ENABLED;
   private String bridgeHost = DEFAULT_BRIDGE_HOST;
   private int bridgePort = DEFAULT_BRIDGE_PORT;
-  /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
-  public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
-  private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
-
-  public boolean isResumableByDefault() {
-    return resumableByDefault;
-  }
-
-  /** Whether an open that does not say {@code resumable} is resumable. */
-  public SttVerticleOptions setResumableByDefault(boolean resumableByDefault) {
-    this.resumableByDefault = resumableByDefault;
-    return this;
-  }
 
   public SttVerticleOptions() {
   }
@@ -114,6 +118,7 @@ public class SttVerticleOptions {
     this.nodeAudioBudgetBytes = other.nodeAudioBudgetBytes;
     this.maxEventLoopLagMs = other.maxEventLoopLagMs;
     this.admissionRecoveryMs = other.admissionRecoveryMs;
+    this.maxAdmissionsPerSecond = other.maxAdmissionsPerSecond;
     this.metricsEnabled = other.metricsEnabled;
     this.prometheusEnabled = other.prometheusEnabled;
     this.prometheusHost = other.prometheusHost;
@@ -128,68 +133,50 @@ public class SttVerticleOptions {
   /**
    * Reads the shape shown in the class comment; absent keys keep their defaults.
    *
-   * @throws IllegalArgumentException if a value is out of range
-   * @throws ClassCastException if a value has the wrong JSON type
+   * @throws IllegalArgumentException if a value is out of range or of the wrong JSON type
    */
   public SttVerticleOptions(JsonObject json) {
-    setPrefix(json.getString("prefix", DEFAULT_PREFIX));
-    setClient(new SttOptions(json.getJsonObject("client", new JsonObject())));
-    setMaxSessions(json.getInteger("maxSessions", DEFAULT_MAX_SESSIONS));
-    setMaxBufferedBytes(json.getInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES));
-    setIdleTimeoutMs(json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS));
-    setMaxAudioMessageBytes(json.getInteger("maxAudioMessageBytes", DEFAULT_MAX_AUDIO_MESSAGE_BYTES));
-    JsonArray prefixes = json.getJsonArray("allowedEventsPrefixes");
-    if (prefixes != null) {
-      List<String> list = new ArrayList<>();
-      for (int i = 0; i < prefixes.size(); i++) {
-        list.add(prefixes.getString(i));
-      }
-      setAllowedEventsPrefixes(list);
+    JsonObject defaults = toJson();
+    JsonTypes.checked(json, defaults, "");
+    if (json.getValue("node") != null && !(json.getValue("node") instanceof String)) {
+      throw new IllegalArgumentException("node must be a string, got " + json.getValue("node"));
     }
-    setClosedSessionLingerMs(json.getLong("closedSessionLingerMs", DEFAULT_CLOSED_SESSION_LINGER_MS));
-    setShutdownTimeoutMs(json.getLong("shutdownTimeoutMs", DEFAULT_SHUTDOWN_TIMEOUT_MS));
-    setNode(json.getString("node"));
-    setNodeAudioBudgetBytes(json.getLong("nodeAudioBudgetBytes", DEFAULT_NODE_AUDIO_BUDGET_BYTES));
-    setMaxEventLoopLagMs(json.getLong("maxEventLoopLagMs", DEFAULT_MAX_EVENT_LOOP_LAG_MS));
-    setAdmissionRecoveryMs(json.getLong("admissionRecoveryMs", DEFAULT_ADMISSION_RECOVERY_MS));
-    JsonObject metrics = json.getJsonObject("metrics", new JsonObject());
+    if (json.getValue("prefix") instanceof String p) {
+      // first: the events prefixes are checked against it, whatever the order of the keys
+      setPrefix(p);
+    }
+    SttVerticleOptionsConverter.fromJson(json, this);
+    JsonObject metrics = JsonTypes.checked(section(json, "metrics"),
+        defaults.getJsonObject("metrics"), "metrics.");
     setMetricsEnabled(metrics.getBoolean("enabled", DEFAULT_METRICS_ENABLED));
-    JsonObject prometheus = metrics.getJsonObject("prometheus", new JsonObject());
+    JsonObject prometheus = JsonTypes.checked(section(metrics, "prometheus"),
+        defaults.getJsonObject("metrics").getJsonObject("prometheus"), "metrics.prometheus.");
     setPrometheusEnabled(prometheus.getBoolean("enabled", DEFAULT_PROMETHEUS_ENABLED));
     setPrometheusHost(prometheus.getString("host", DEFAULT_PROMETHEUS_HOST));
     setPrometheusPort(prometheus.getInteger("port", DEFAULT_PROMETHEUS_PORT));
     setPrometheusPath(prometheus.getString("path", DEFAULT_PROMETHEUS_PATH));
-    JsonObject bridge = json.getJsonObject("bridge", new JsonObject());
+    JsonObject bridge = JsonTypes.checked(section(json, "bridge"),
+        defaults.getJsonObject("bridge"), "bridge.");
     setBridgeEnabled(bridge.getBoolean("enabled", DEFAULT_BRIDGE_ENABLED));
     setBridgeHost(bridge.getString("host", DEFAULT_BRIDGE_HOST));
     setBridgePort(bridge.getInteger("port", DEFAULT_BRIDGE_PORT));
-    setResumableByDefault(json.getBoolean("resumableByDefault", DEFAULT_RESUMABLE_BY_DEFAULT));
+  }
+
+  /** A nested object of the JSON form; absent or null: empty (its keys keep their defaults). */
+  private static JsonObject section(JsonObject json, String key) {
+    JsonObject section = json.getJsonObject(key);
+    return section != null ? section : new JsonObject();
   }
 
   /** Every option, without the client's API secret. */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("prefix", prefix)
-        .put("client", client.toJson())
-        .put("maxSessions", maxSessions)
-        .put("maxBufferedBytes", maxBufferedBytes)
-        .put("idleTimeoutMs", idleTimeoutMs)
-        .put("maxAudioMessageBytes", maxAudioMessageBytes)
-        .put("allowedEventsPrefixes", new JsonArray(new ArrayList<>(allowedEventsPrefixes)))
-        .put("closedSessionLingerMs", closedSessionLingerMs)
-        .put("shutdownTimeoutMs", shutdownTimeoutMs);
-    if (node != null) {
-      json.put("node", node);
-    }
-    json.put("nodeAudioBudgetBytes", nodeAudioBudgetBytes)
-        .put("maxEventLoopLagMs", maxEventLoopLagMs)
-        .put("admissionRecoveryMs", admissionRecoveryMs);
+    JsonObject json = new JsonObject();
+    SttVerticleOptionsConverter.toJson(this, json);
     json.put("metrics", new JsonObject().put("enabled", metricsEnabled)
         .put("prometheus", new JsonObject().put("enabled", prometheusEnabled)
             .put("host", prometheusHost).put("port", prometheusPort).put("path", prometheusPath)));
     json.put("bridge", new JsonObject().put("enabled", bridgeEnabled).put("host", bridgeHost)
         .put("port", bridgePort));
-    json.put("resumableByDefault", resumableByDefault);
     return json;
   }
 
@@ -371,48 +358,85 @@ public class SttVerticleOptions {
     return this;
   }
 
+  public int getMaxAdmissionsPerSecond() {
+    return maxAdmissionsPerSecond;
+  }
+
+  /**
+   * How many sessions the node admits per second at most (a token bucket holding one second's
+   * worth); opens beyond it go to another node or get 503 {@code overloaded}. 0: no limit.
+   */
+  public SttVerticleOptions setMaxAdmissionsPerSecond(int maxAdmissionsPerSecond) {
+    if (maxAdmissionsPerSecond < 0) {
+      throw new IllegalArgumentException("maxAdmissionsPerSecond must be >= 0 (0: no limit), got "
+          + maxAdmissionsPerSecond);
+    }
+    this.maxAdmissionsPerSecond = maxAdmissionsPerSecond;
+    return this;
+  }
+
+  public boolean isResumableByDefault() {
+    return resumableByDefault;
+  }
+
+  /** Whether an open that does not say {@code resumable} is resumable. */
+  public SttVerticleOptions setResumableByDefault(boolean resumableByDefault) {
+    this.resumableByDefault = resumableByDefault;
+    return this;
+  }
+
+  @GenIgnore
   public boolean isMetricsEnabled() {
     return metricsEnabled;
   }
 
+  @GenIgnore
   public SttVerticleOptions setMetricsEnabled(boolean metricsEnabled) {
     this.metricsEnabled = metricsEnabled;
     return this;
   }
 
+  @GenIgnore
   public boolean isPrometheusEnabled() {
     return prometheusEnabled;
   }
 
   /** Serves the metrics in Prometheus text format on a plain HTTP server (needs metrics enabled). */
+  @GenIgnore
   public SttVerticleOptions setPrometheusEnabled(boolean prometheusEnabled) {
     this.prometheusEnabled = prometheusEnabled;
     return this;
   }
 
+  @GenIgnore
   public String getPrometheusHost() {
     return prometheusHost;
   }
 
+  @GenIgnore
   public SttVerticleOptions setPrometheusHost(String prometheusHost) {
     this.prometheusHost = requireText("metrics.prometheus.host", prometheusHost);
     return this;
   }
 
+  @GenIgnore
   public int getPrometheusPort() {
     return prometheusPort;
   }
 
   /** 0 picks a free port ({@link SttVerticle#prometheusPort()} tells which). */
+  @GenIgnore
   public SttVerticleOptions setPrometheusPort(int prometheusPort) {
     this.prometheusPort = requirePort("metrics.prometheus.port", prometheusPort);
     return this;
   }
 
+  @GenIgnore
   public String getPrometheusPath() {
     return prometheusPath;
   }
 
+  @GenIgnore
   public SttVerticleOptions setPrometheusPath(String prometheusPath) {
     if (prometheusPath == null || !prometheusPath.startsWith("/")) {
       throw new IllegalArgumentException("metrics.prometheus.path must start with '/', got " + prometheusPath);
@@ -421,30 +445,36 @@ public class SttVerticleOptions {
     return this;
   }
 
+  @GenIgnore
   public boolean isBridgeEnabled() {
     return bridgeEnabled;
   }
 
   /** Starts a TCP event-bus bridge that lets through the contract's addresses and nothing else. */
+  @GenIgnore
   public SttVerticleOptions setBridgeEnabled(boolean bridgeEnabled) {
     this.bridgeEnabled = bridgeEnabled;
     return this;
   }
 
+  @GenIgnore
   public String getBridgeHost() {
     return bridgeHost;
   }
 
+  @GenIgnore
   public SttVerticleOptions setBridgeHost(String bridgeHost) {
     this.bridgeHost = requireText("bridge.host", bridgeHost);
     return this;
   }
 
+  @GenIgnore
   public int getBridgePort() {
     return bridgePort;
   }
 
   /** A fixed port: the TCP bridge cannot report a port picked by the system. */
+  @GenIgnore
   public SttVerticleOptions setBridgePort(int bridgePort) {
     this.bridgePort = requirePort("bridge.port", bridgePort);
     return this;

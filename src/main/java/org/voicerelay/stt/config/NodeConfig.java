@@ -50,6 +50,7 @@ public final class NodeConfig {
       number("STT_NODE_AUDIO_BUDGET_BYTES", "nodeAudioBudgetBytes"),
       number("STT_MAX_EVENT_LOOP_LAG_MS", "maxEventLoopLagMs"),
       number("STT_ADMISSION_RECOVERY_MS", "admissionRecoveryMs"),
+      number("STT_MAX_ADMISSIONS_PER_SECOND", "maxAdmissionsPerSecond"),
       bool("STT_RESUMABLE_BY_DEFAULT", "resumableByDefault"),
       bool("STT_METRICS_ENABLED", "metrics.enabled"),
       bool("STT_PROMETHEUS_ENABLED", "metrics.prometheus.enabled"),

@@ -41,7 +41,8 @@ import org.voicerelay.stt.client.SttOptions;
  * whether every byte arrived.
  *
  * <pre>
- * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1] [--profile]
+ * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1]
+ *             [--max-admissions-per-second 50 (the verticle's default; 0: no limit)] [--profile]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * </pre>
  *
@@ -152,8 +153,12 @@ public final class LoadBench {
   private void startVerticle(int port, int maxSessions) {
     vertx = Vertx.vertx();
     int instances = intArg("instances", 1);
+    // the throughput mode opens every session at once: the admission rate is not what it measures
+    int admissionRate = intArg("max-admissions-per-second",
+        "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : SttVerticleOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
     SttVerticleOptions options = new SttVerticleOptions()
         .setMaxSessions(maxSessions + 10)
+        .setMaxAdmissionsPerSecond(admissionRate)
         .setIdleTimeoutMs(600_000)
         .setClosedSessionLingerMs(1_000)
         .setShutdownTimeoutMs(10_000)
@@ -282,14 +287,23 @@ public final class LoadBench {
 
   private void countRefusal(Throwable err) {
     String code = err instanceof io.vertx.core.eventbus.ReplyException e && e.failureCode() > 0
-        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode())
+        ? e.failureCode() + " " + org.voicerelay.stt.bus.BusErrorCode.name(e.failureCode()) + overloadCause(e)
         : String.valueOf(err.getMessage());
     synchronized (refusals) {
       refusals.merge(code, 1, Integer::sum);
     }
   }
 
-  /** {@code admitted A of N sessions (refused: 503 overloaded x K)}. */
+  /** Why a 503 was answered, from the wording of its message (docs/operations.md). */
+  private static String overloadCause(io.vertx.core.eventbus.ReplyException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("(maxAdmissionsPerSecond)") ? " (admission rate)"
+        : m.contains("event loops lag") ? " (event-loop lag)"
+        : m.contains("audio budget") ? " (audio budget)"
+        : m.contains("buffer") ? " (buffered audio)" : "";
+  }
+
+  /** {@code admitted A of N sessions (refused: 503 overloaded (admission rate) x K, ...)}. */
   private String admissionLine() {
     StringBuilder b = new StringBuilder().append("admitted ").append(admitted.length).append(" of ").append(n)
         .append(" sessions");

@@ -78,6 +78,8 @@ public final class SoakBench {
     FaultProxy proxy = join(Future.<FaultProxy>future(p -> control.runOnContext(v ->
         FaultProxy.start(vertx, upstream).onComplete(p))));
     SttVerticleOptions options = new SttVerticleOptions().setMaxSessions(sessions + 10).setIdleTimeoutMs(600_000)
+        // every session opens at once: the soak is about dropped connections, not admission
+        .setMaxAdmissionsPerSecond(0)
         .setClosedSessionLingerMs(1_000)
         .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
             .setApiKey("benchkey").setApiSecret("bench-secret-0123456789abcdef").setFinalQuietMs(200)

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -33,6 +34,8 @@ import org.voicerelay.stt.client.SttOptions;
 class AdmissionControlTest {
 
   private static final long ONE_SESSION = AdmissionControl.sessionBytes(new SttVerticleOptions());
+  /** What {@link BusTestStack#failureCodes} gives for an open that succeeded. */
+  private static final int ADMITTED = -2;
 
   /** A Vert.x with one event loop, so the test can make the verticle's loop lag. */
   private Vertx oneLoop;
@@ -156,6 +159,54 @@ class AdmissionControlTest {
             .compose(v -> stack.open(new JsonObject())))
         .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
           assertTrue(third.getString("sessionId").startsWith("s_"), third.encode());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void opensBeyondTheAdmissionRateAreRefusedWith503WithoutSaturatingTheNode(Vertx vertx, VertxTestContext ctx) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    BusTestStack.deploy(vertx, "counting", o -> o.setMaxAdmissionsPerSecond(1), meters)
+        .compose(stack -> BusTestStack.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()),
+                stack.open(new JsonObject()))
+            .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
+              assertEquals(List.of(BusErrorCode.OVERLOADED, BusErrorCode.OVERLOADED, ADMITTED),
+                  codes.stream().sorted(Comparator.reverseOrder()).toList());
+              JsonObject status = stack.verticle.nodeLoad().status();
+              assertFalse(status.getBoolean("saturated"), status.encode());
+              assertEquals(1, status.getInteger("admittedSessions"));
+              assertEquals(1, status.getInteger("maxAdmissionsPerSecond"));
+              assertEquals(2.0, meters.get(SttMetrics.OPENS_REFUSED).tag("cause", "admission_rate").counter().count());
+              ctx.completeNow();
+            }))));
+  }
+
+  @Test
+  void theAdmissionRateRefusalSaysWhyAndWhatToDo(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setMaxAdmissionsPerSecond(1))
+        .compose(stack -> Future.all(stack.open(new JsonObject()), stack.open(new JsonObject()))
+            .transform(ar -> Future.succeededFuture(ar.cause())))
+        .onComplete(ctx.succeeding(err -> ctx.verify(() -> {
+          ReplyException e = (ReplyException) err;
+          assertEquals(BusErrorCode.OVERLOADED, e.failureCode());
+          assertEquals("overloaded: the node admits at most 1 sessions a second (maxAdmissionsPerSecond) and has"
+              + " admitted its share; open again in a moment or on another node", e.getMessage());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aNodeAdmitsAgainOnceTheAdmissionRateHasRefilled(Vertx vertx, VertxTestContext ctx) {
+    BusTestStack.deploy(vertx, o -> o.setMaxAdmissionsPerSecond(1))
+        .compose(stack -> BusTestStack.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()))
+            .compose(codes -> {
+              ctx.verify(() -> assertTrue(codes.contains(BusErrorCode.OVERLOADED), codes.toString()));
+              // one admission a second
+              return delay(vertx, 1_100);
+            })
+            .compose(v -> stack.open(new JsonObject())))
+        .onComplete(ctx.succeeding(next -> ctx.verify(() -> {
+          assertTrue(next.getString("sessionId").startsWith("s_"), next.encode());
           ctx.completeNow();
         })));
   }

@@ -64,9 +64,10 @@ final class BusTestStack {
           .setClient(clientOptions(gateway.actualPort()))
           .setShutdownTimeoutMs(3_000)
           .setClosedSessionLingerMs(2_000)
-          // these tests are about sessions: a busy shared machine must not refuse their opens
-          // (AdmissionControlTest sets its own mark)
-          .setMaxEventLoopLagMs(30_000);
+          // these tests are about sessions: a busy shared machine must not refuse their opens, nor
+          // the admission rate a test that opens many at once (AdmissionControlTest sets its own)
+          .setMaxEventLoopLagMs(30_000)
+          .setMaxAdmissionsPerSecond(0);
       tweak.accept(options);
       SttVerticle verticle = new SttVerticle(options, registry);
       return vertx.deployVerticle(verticle).map(id -> new BusTestStack(vertx, gateway, verticle, id));

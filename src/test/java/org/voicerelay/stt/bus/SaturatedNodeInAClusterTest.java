@@ -25,8 +25,9 @@ import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 
 /**
- * Two clustered nodes: once node A is saturated (its audio budget holds one session), the opens
- * sent from A's own bus are served by node B instead of being refused.
+ * Two clustered nodes: once node A is saturated (its audio budget holds one session), or has used
+ * up its admission rate, the opens sent from A's own bus are served by node B instead of being
+ * refused.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -45,6 +46,36 @@ class SaturatedNodeInAClusterTest {
 
   @Test
   void opensFromASaturatedNodeAreServedByAnotherNode(VertxTestContext ctx) throws Exception {
+    long oneSession = AdmissionControl.sessionBytes(new SttVerticleOptions());
+    deployTwoNodes(o -> o.setNodeAudioBudgetBytes(oneSession))
+        .compose(onA -> openUntilANodeIsFull(nodes.get(0).vertx(), onA).map(onA))
+        .onFailure(ctx::failNow)
+        .onSuccess(onA -> opensFromA(nodes.get(0).vertx(), onA, ctx));
+  }
+
+  @Test
+  void opensBeyondANodesAdmissionRateAreServedByAnotherNode(VertxTestContext ctx) throws Exception {
+    deployTwoNodes(o -> o.setMaxAdmissionsPerSecond(1))
+        .compose(onA -> openUntilANodeAdmits(nodes.get(0).vertx()).map(onA))
+        .compose(onA -> {
+          List<Future<JsonObject>> opens = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            opens.add(nodes.get(0).vertx().eventBus().<JsonObject>request(BusContract.openAddress("stt"),
+                new JsonObject()).map(Message::body));
+          }
+          return Future.all(opens).map(all -> all.<JsonObject>list());
+        })
+        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
+          // without passing on, the bus would give about half of them to A, which would refuse them
+          long servedByB = replies.stream().filter(r -> "B".equals(r.getString("node"))).count();
+          assertTrue(servedByB >= 5, replies.toString());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Node A (its verticle, options tweaked, is the result) and node B with the gateway. */
+  private Future<SttVerticle> deployTwoNodes(java.util.function.Consumer<SttVerticleOptions> tweakA)
+      throws Exception {
     System.setProperty("hazelcast.wait.seconds.before.join", "0");
     int portA = freePort();
     int portB = freePort();
@@ -58,19 +89,25 @@ class SaturatedNodeInAClusterTest {
     nodes.add(b);
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
         .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
-    long oneSession = AdmissionControl.sessionBytes(new SttVerticleOptions());
     Vertx va = a.vertx();
     Promise<SttVerticle> deployedOnA = Promise.promise();
     b.vertx().deployVerticle(gateway)
         .compose(id -> b.vertx().deployVerticle(new SttVerticle(options("B", gateway.actualPort()))))
         .compose(id -> {
-          SttVerticle verticle = new SttVerticle(options("A", gateway.actualPort()).setNodeAudioBudgetBytes(oneSession));
+          SttVerticleOptions optionsA = options("A", gateway.actualPort());
+          tweakA.accept(optionsA);
+          SttVerticle verticle = new SttVerticle(optionsA);
           return va.deployVerticle(verticle).map(verticle);
         })
         .onComplete(deployedOnA);
-    deployedOnA.future().compose(onA -> openUntilANodeIsFull(va, onA).map(onA))
-        .onFailure(ctx::failNow)
-        .onSuccess(onA -> opensFromA(va, onA, ctx));
+    return deployedOnA.future();
+  }
+
+  /** Opens from A until A itself has admitted one, which empties its bucket of one admission. */
+  private static Future<Void> openUntilANodeAdmits(Vertx va) {
+    return va.eventBus().<JsonObject>request(BusContract.openAddress("stt"), new JsonObject())
+        .compose(reply -> "A".equals(reply.body().getString("node")) ? Future.succeededFuture()
+            : openUntilANodeAdmits(va));
   }
 
   private void opensFromA(Vertx va, SttVerticle onA, VertxTestContext ctx) {

@@ -55,6 +55,30 @@ class SttVerticleConfigTest {
   }
 
   @Test
+  void aValueOfTheWrongJsonTypeIsRefusedWithItsPath() {
+    IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("maxAdmissionsPerSecond", "50")));
+    assertEquals("maxAdmissionsPerSecond must be a number, got \"50\"", flat.getMessage());
+    IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("bridge", new JsonObject().put("port", "7001"))));
+    assertEquals("bridge.port must be a number, got \"7001\"", nested.getMessage());
+    IllegalArgumentException client = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("client", new JsonObject().put("sampleRate", true))));
+    assertTrue(client.getMessage().startsWith("client.sampleRate must be a number"), client.getMessage());
+  }
+
+  @Test
+  void theEventsPrefixesAreCheckedAgainstThePrefixWhateverTheOrderOfTheKeys() {
+    JsonObject json = new JsonObject().put("allowedEventsPrefixes", new JsonArray().add("stt.calls."))
+        .put("prefix", "voice").put("metrics", new JsonObject().put("prometheus", new JsonObject().put("port", 9200)));
+    SttVerticleOptions options = new SttVerticleOptions(json);
+    assertEquals("voice", options.getPrefix());
+    assertEquals(List.of("stt.calls."), options.getAllowedEventsPrefixes());
+    assertEquals(9200, options.getPrometheusPort());
+    assertTrue(options.isMetricsEnabled());
+  }
+
+  @Test
   void theEnvironmentOverridesTheDeploymentConfigWhichOverridesTheFile(Vertx vertx, VertxTestContext ctx,
       @TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");

@@ -72,7 +72,11 @@ final class FaultStack {
                   .setConnectOptions(new ConnectOptions().setTimeoutMs(2_000).setMaxRetry(3)
                       .setRetryIntervalMs(200)))
               .setShutdownTimeoutMs(2_000)
-              .setClosedSessionLingerMs(500);
+              .setClosedSessionLingerMs(500)
+              // these tests are about faults: a busy machine's lag or a burst of opens must not
+              // refuse their opens (admission control has its own tests)
+              .setMaxEventLoopLagMs(30_000)
+              .setMaxAdmissionsPerSecond(0);
           tweak.accept(options);
           SttVerticle verticle = new SttVerticle(options, null);
           return vertx.deployVerticle(verticle).map(id -> new FaultStack(vertx, gateway, proxy, verticle));

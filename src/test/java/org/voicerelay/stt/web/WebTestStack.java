@@ -41,7 +41,11 @@ final class WebTestStack {
               .setFinalQuietMs(200)
               .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
           .setShutdownTimeoutMs(3_000)
-          .setClosedSessionLingerMs(2_000);
+          .setClosedSessionLingerMs(2_000)
+          // these tests are about the browser path: a busy machine's lag or a burst of opens must
+          // not refuse their opens (admission control has its own tests)
+          .setMaxEventLoopLagMs(30_000)
+          .setMaxAdmissionsPerSecond(0);
       return vertx.deployVerticle(new SttVerticle(options));
     }).compose(stt -> {
       WebOptions options = new WebOptions().setEnabled(true).setPort(0);
