@@ -3,7 +3,10 @@
  * a contract of JSON and Buffer messages, so that any verticle in any JVM language, any node of a
  * cluster, or a program behind the TCP bridge can transcribe without a Java dependency. The
  * contract (addresses, messages, {@link org.voicerelay.stt.bus.BusErrorCode failure codes}, limits)
- * is in {@code asyncapi/stt-eventbus.json}, kept true by the tests.
+ * is in {@code asyncapi/stt-eventbus.json}, kept true by the tests; its names are constants in
+ * {@link org.voicerelay.stt.bus.BusContract}. A node admits a session only while it can serve it
+ * in real time ({@code AdmissionControl}; otherwise 503 {@code overloaded}), so the sessions it
+ * has are never slowed down by new ones.
  *
  * <p>What holds with or without a cluster lives here too: {@link org.voicerelay.stt.bus.SessionClaims}
  * makes an open's {@code sessionId} one session on every node, and a {@code "resumable": true} open

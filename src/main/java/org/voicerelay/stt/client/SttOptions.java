@@ -42,7 +42,10 @@ public class SttOptions {
   public static final long DEFAULT_FINALIZATION_TIMEOUT_MS = 30_000;
   /** After the input ended and a final transcript came: quiet time before the stream closes. */
   public static final long DEFAULT_FINAL_QUIET_MS = 3_000;
-  /** Attempts failing with no success in between that open the client's circuit. */
+  /**
+   * Attempts failing with no success in between, within the breaker's {@code failuresRollingWindow}
+   * (10 s by default), that open the client's circuit.
+   */
   public static final int DEFAULT_CIRCUIT_MAX_FAILURES = 5;
   /** How long the circuit stays open before one stream probes the gateway. */
   public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 5_000;

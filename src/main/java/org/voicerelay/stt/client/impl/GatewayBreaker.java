@@ -14,9 +14,9 @@ import org.voicerelay.stt.client.SttException;
 /**
  * The circuit breaker of one client's gateway, shared by all the client's streams
  * (vertx-circuit-breaker). One {@link Attempt} is one connection, from connecting until it proves
- * itself (a final transcript, or {@code healthyAfterMs} up) or fails. When
- * {@code maxFailures} attempts fail with no success in between, the circuit opens: a stream that
- * wants to connect {@link #park parks} instead. After {@code resetTimeout} the parked streams are
+ * itself (a final transcript, or {@code healthyAfterMs} up) or fails. When {@code maxFailures}
+ * attempts fail within {@code failuresRollingWindow} with no success in between, the circuit
+ * opens: a stream that wants to connect {@link #park parks} instead. After {@code resetTimeout} the parked streams are
  * woken and one of them probes (half-open); the probe's failure is the failure of every parked
  * stream's attempt (each spends a retry on it), its success closes the circuit and releases them.
  *
