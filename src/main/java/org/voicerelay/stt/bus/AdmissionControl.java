@@ -169,7 +169,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
     }
     if (options.getNodeAudioBudgetBytes() > maxHeapBytes) {
       return Optional.of("nodeAudioBudgetBytes " + mib(budget) + " is larger than the max heap "
-          + mib(maxHeapBytes) + ": it does not keep the audio inside the heap");
+          + mib(maxHeapBytes) + ": streams keep their audio in direct memory, whose limit is the max heap"
+          + " unless -XX:MaxDirectMemorySize says otherwise");
     }
     long fit = budget / session;
     if (fit < options.getMaxSessions()) {

@@ -206,7 +206,7 @@ public final class ResumableSession {
    * Hands an event of the caller's own (an {@code error} about its input, say) to the handler in
    * line with the others: numbered, after every event before it.
    */
-  public void emit(JsonObject event) {
+  void emit(JsonObject event) {
     onContext(() -> {
       if (state != State.CLOSED) {
         deliver(event.copy());
