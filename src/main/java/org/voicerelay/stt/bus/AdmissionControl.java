@@ -42,6 +42,11 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private static final Object JOINING = new Object();
   /** Buffered audio beyond this share of the budget means the gateway or the node is falling behind. */
   static final double SATURATED_BUFFERED_SHARE = 0.25;
+  /**
+   * Replay audio beyond this share of the budget means the gateway finalizes too slowly: the
+   * sessions hold seconds of sent audio each, and a reconnect of them all would resend it.
+   */
+  static final double SATURATED_REPLAY_SHARE = 0.5;
   /** Weight of the newest lag sample. */
   static final double LAG_SMOOTHING = 0.3;
   /**
@@ -54,6 +59,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   enum Cause {
     EVENT_LOOP_LAG("event_loop_lag"),
     BUFFERED_AUDIO("buffered_audio"),
+    REPLAY_AUDIO("replay_audio"),
     AUDIO_BUDGET("audio_budget"),
     /** Not a saturation: the node admits no faster than {@code maxAdmissionsPerSecond}. */
     ADMISSION_RATE("admission_rate");
@@ -69,6 +75,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private static final class Sample {
     double lagMs;
     long bufferedBytes;
+    long replayBytes;
   }
 
   private final long budgetBytes;
@@ -246,11 +253,15 @@ final class AdmissionControl implements NodeLoad, Shareable {
     admitted--;
   }
 
-  /** One instance's figures: the lateness of its probe timer and the audio its sessions buffer. */
-  synchronized void report(Object instance, long lagMs, long bufferedBytes) {
+  /**
+   * One instance's figures: the lateness of its probe timer, the audio its sessions buffer toward
+   * the gateway and the audio they keep for a replay.
+   */
+  synchronized void report(Object instance, long lagMs, long bufferedBytes, long replayBytes) {
     Sample sample = samples.computeIfAbsent(instance, k -> new Sample());
     sample.lagMs = sample.lagMs * (1 - LAG_SMOOTHING) + lagMs * LAG_SMOOTHING;
     sample.bufferedBytes = bufferedBytes;
+    sample.replayBytes = replayBytes;
     evaluate(System.nanoTime() / 1_000_000, lagMs);
   }
 
@@ -263,6 +274,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     // an idle node has no session to protect, and its lag is not its own doing (GC, other processes)
     double lag = admitted > 0 ? lagMs() : 0;
     long buffered = bufferedBytes();
+    long replay = replayBytes();
     if (lag <= maxLagMs) {
       lateSinceMs = -1;
     } else if (lateSinceMs < 0) {
@@ -271,6 +283,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     boolean lagging = lateSinceMs >= 0 && nowMs - lateSinceMs >= LAG_SATURATES_AFTER_MS;
     Cause over = lagging ? Cause.EVENT_LOOP_LAG
         : buffered > budgetBytes * SATURATED_BUFFERED_SHARE ? Cause.BUFFERED_AUDIO
+        : replay > budgetBytes * SATURATED_REPLAY_SHARE ? Cause.REPLAY_AUDIO
         : reservedBytes + sessionBytes > budgetBytes ? Cause.AUDIO_BUDGET : null;
     if (cause == null) {
       if (over != null) {
@@ -279,6 +292,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
       return;
     }
     boolean calm = lag <= maxLagMs / 2.0 && buffered <= budgetBytes * SATURATED_BUFFERED_SHARE / 2
+        && replay <= budgetBytes * SATURATED_REPLAY_SHARE / 2
         && reservedBytes + sessionBytes <= budgetBytes;
     if (over != null) {
       cause = over;
@@ -313,6 +327,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
           + " ms (maxEventLoopLagMs " + maxLagMs + "); open again later or on another node";
       case BUFFERED_AUDIO -> "overloaded: the node's sessions buffer " + mib(bufferedBytes())
           + " of audio toward the gateway; open again later or on another node";
+      case REPLAY_AUDIO -> "overloaded: the node's sessions keep " + mib(replayBytes())
+          + " of sent audio that the gateway has not finalized; open again later or on another node";
       case AUDIO_BUDGET -> "overloaded: the node's audio budget of " + mib(budgetBytes) + " holds " + admitted
           + " sessions of " + mib(sessionBytes) + " worst case each and no more; open again later or on"
           + " another node";
@@ -335,6 +351,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     }
     return status.put("eventLoopLagMs", Math.round(lagMs()))
         .put("bufferedBytes", bufferedBytes())
+        .put("replayBytes", replayBytes())
         .put("reservedBytes", reservedBytes)
         .put("budgetBytes", budgetBytes)
         .put("sessionBytes", sessionBytes)
@@ -356,6 +373,14 @@ final class AdmissionControl implements NodeLoad, Shareable {
     long sum = 0;
     for (Sample s : samples.values()) {
       sum += s.bufferedBytes;
+    }
+    return sum;
+  }
+
+  synchronized long replayBytes() {
+    long sum = 0;
+    for (Sample s : samples.values()) {
+      sum += s.replayBytes;
     }
     return sum;
   }

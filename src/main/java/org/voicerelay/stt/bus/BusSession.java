@@ -147,6 +147,10 @@ final class BusSession {
     return state == State.CLOSED ? 0 : stream.bufferedBytes();
   }
 
+  long replayBytes() {
+    return state == State.CLOSED ? 0 : stream.replayBytes();
+  }
+
   /** Completes once the {@code closed} event is published. */
   Future<Void> closedFuture() {
     return closed.future();

@@ -14,7 +14,8 @@ public interface NodeLoad {
 
   /**
    * A snapshot: {@code saturated}, {@code cause} (when saturated: {@code event_loop_lag},
-   * {@code buffered_audio} or {@code audio_budget}), {@code eventLoopLagMs}, {@code bufferedBytes},
+   * {@code buffered_audio}, {@code replay_audio} or {@code audio_budget}), {@code eventLoopLagMs},
+   * {@code bufferedBytes}, {@code replayBytes},
    * {@code reservedBytes}, {@code budgetBytes}, {@code sessionBytes} (one session's worst case),
    * {@code admittedSessions}, {@code maxAdmittedSessions}, {@code maxAdmissionsPerSecond} and
    * {@code refusedOpens} (for every cause, the admission rate included).

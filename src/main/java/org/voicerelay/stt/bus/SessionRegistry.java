@@ -81,6 +81,14 @@ final class SessionRegistry {
     return sum;
   }
 
+  long replayBytes() {
+    long sum = 0;
+    for (BusSession session : sessions.values()) {
+      sum += session.replayBytes();
+    }
+    return sum;
+  }
+
   List<BusSession> all() {
     return new ArrayList<>(sessions.values());
   }

@@ -29,6 +29,7 @@ final class SttMetrics {
   static final String NODE_SATURATED = "stt.node.saturated";
   static final String NODE_EVENT_LOOP_LAG = "stt.node.event.loop.lag";
   static final String NODE_AUDIO_BUFFERED = "stt.node.audio.buffered";
+  static final String NODE_AUDIO_REPLAY = "stt.node.audio.replay";
   static final String NODE_AUDIO_RESERVED = "stt.node.audio.reserved";
   static final String NODE_AUDIO_BUDGET = "stt.node.audio.budget";
   static final String OPENS_REFUSED = "stt.opens.refused";
@@ -75,13 +76,15 @@ final class SttMetrics {
         .description("Smoothed lateness of a 100 ms timer on the event loops (the worst instance)").register(registry);
     Gauge.builder(NODE_AUDIO_BUFFERED, admission, AdmissionControl::bufferedBytes).strongReference(true).baseUnit("bytes")
         .description("Audio the node's sessions buffer toward the gateway").register(registry);
+    Gauge.builder(NODE_AUDIO_REPLAY, admission, AdmissionControl::replayBytes).strongReference(true).baseUnit("bytes")
+        .description("Audio the node's sessions sent and keep for a replay until a final covers it").register(registry);
     Gauge.builder(NODE_AUDIO_RESERVED, admission, AdmissionControl::reservedBytes).strongReference(true).baseUnit("bytes")
         .description("The admitted sessions' worst-case buffered and replay audio").register(registry);
     Gauge.builder(NODE_AUDIO_BUDGET, admission, AdmissionControl::budgetBytes).strongReference(true).baseUnit("bytes")
         .description("The node audio budget (nodeAudioBudgetBytes)").register(registry);
   }
 
-  /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio, audio_budget or admission_rate. */
+  /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio, replay_audio, audio_budget or admission_rate. */
   void openRefused(String cause) {
     registry.counter(OPENS_REFUSED, "cause", cause).increment();
   }

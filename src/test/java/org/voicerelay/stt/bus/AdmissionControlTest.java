@@ -232,6 +232,30 @@ class AdmissionControlTest {
   }
 
   @Test
+  void replayAudioTheGatewayDoesNotFinalizeSaturatesTheNodeUntilItIsCovered(Vertx vertx) {
+    long budget = 10 * ONE_SESSION;
+    AdmissionControl node = AdmissionControl.join(vertx, new SttVerticleOptions().setPrefix("replaytest")
+        .setNodeAudioBudgetBytes(budget).setAdmissionRecoveryMs(1));
+    Object instance = new Object();
+    node.report(instance, 0, 0, budget / 4);
+    assertFalse(node.saturated(), "a quarter of the budget in replay is a working gateway");
+    node.report(instance, 0, 0, budget / 2 + 1);
+    assertTrue(node.saturated());
+    assertEquals("replay_audio", node.status().getString("cause"));
+    assertEquals(budget / 2 + 1, node.status().getLong("replayBytes"));
+    assertTrue(node.refusal(AdmissionControl.Cause.REPLAY_AUDIO).contains("not finalized"));
+    node.report(instance, 0, 0, budget / 3);
+    assertTrue(node.saturated(), "recovery needs the replay audio below a quarter of the budget");
+    node.report(instance, 0, 0, budget / 8);
+    long calmSince = System.nanoTime();
+    while (System.nanoTime() - calmSince < 5_000_000) {
+      Thread.onSpinWait(); // admissionRecoveryMs is 1 ms
+    }
+    node.report(instance, 0, 0, budget / 8);
+    assertFalse(node.saturated(), node.status().encode());
+  }
+
+  @Test
   void theDefaultBudgetIsHalfTheHeapAndEachSessionCountsItsBufferAndReplay() {
     SttVerticleOptions options = new SttVerticleOptions().setMaxBufferedBytes(100_000)
         .setClient(new SttOptions().setSampleRate(16_000).setReplayBufferMs(5_000));
