@@ -5,10 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,8 +56,7 @@ public final class SessionClaims {
 
   /** This node's id in the claims: the cluster node id, or {@code local} without a cluster. */
   static String ownerId(Vertx vertx) {
-    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
-    return cm == null ? "local" : cm.getNodeId();
+    return ClusterView.nodeId(vertx);
   }
 
   /**
@@ -174,8 +171,7 @@ public final class SessionClaims {
   }
 
   private boolean ownerAlive(String node) {
-    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
-    return cm == null || node == null || cm.getNodes().contains(node);
+    return node == null || ClusterView.isMember(vertx, node);
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {
