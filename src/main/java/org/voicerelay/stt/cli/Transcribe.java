@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
@@ -133,14 +134,14 @@ public final class Transcribe {
   private Future<Void> stream(WavFile wav) {
     JsonObject open = new JsonObject().put("model", model).put("language", "en")
         .put("sampleRate", wav.sampleRate());
-    return vertx.eventBus().<JsonObject>request("stt.open", open).compose(reply -> {
+    return vertx.eventBus().<JsonObject>request(BusContract.openAddress(BusContract.DEFAULT_PREFIX), open).compose(reply -> {
       JsonObject session = reply.body();
       Promise<Void> closed = Promise.promise();
       MessageConsumer<JsonObject> events = vertx.eventBus().consumer(session.getString("eventsAddress"));
       events.handler(message -> {
         JsonObject event = message.body();
         printer.event(event);
-        if ("closed".equals(event.getString("type"))) {
+        if (BusContract.EVENT_CLOSED.equals(event.getString("type"))) {
           closed.tryComplete();
         }
       });
@@ -149,7 +150,7 @@ public final class Transcribe {
       return events.completion()
           .compose(v -> sender.send())
           .compose(v -> vertx.eventBus().request(session.getString("controlAddress"),
-              new JsonObject().put("action", "end"), new io.vertx.core.eventbus.DeliveryOptions()
+              new JsonObject().put("action", BusContract.ACTION_END), new io.vertx.core.eventbus.DeliveryOptions()
                   .setSendTimeout(120_000)))
           .compose(v -> closed.future())
           .eventually(events::unregister);

@@ -193,7 +193,7 @@ public class NodeLossWatcher extends VerticleBase {
         .onComplete(ar -> {
           verifying.remove(id);
           boolean closedMeanwhile = closedWhileVerifying.remove(id);
-          if (ar.failed() || closedMeanwhile || !"open".equals(ar.result().body().getString("state"))) {
+          if (ar.failed() || closedMeanwhile || !BusContract.STATE_OPEN.equals(ar.result().body().getString("state"))) {
             return;
           }
           JsonObject entry = reply.copy().put("owner", clusterManager.getNodeId())

@@ -142,7 +142,7 @@ final class BridgeSessionOpener {
   }
 
   private void onEvent(BridgeConnection connection, OwnedSession session, Message<Object> event) {
-    if (!(event.body() instanceof JsonObject body) || !"closed".equals(body.getString("type"))) {
+    if (!(event.body() instanceof JsonObject body) || !BusContract.EVENT_CLOSED.equals(body.getString("type"))) {
       return;
     }
     session.closed = true;
@@ -154,7 +154,7 @@ final class BridgeSessionOpener {
 
   /** Aborts a session; completes once it is closed (or known gone). */
   private Future<Void> close(OwnedSession session) {
-    return vertx.eventBus().request(session.controlAddress, new JsonObject().put("action", "close"),
+    return vertx.eventBus().request(session.controlAddress, new JsonObject().put("action", BusContract.ACTION_CLOSE),
             new DeliveryOptions().setSendTimeout(CLOSE_TIMEOUT_MS))
         .transform(ar -> {
           if (ar.failed()) {
