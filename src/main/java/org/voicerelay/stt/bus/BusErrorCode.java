@@ -47,9 +47,10 @@ public final class BusErrorCode {
 
   /**
    * The node takes no new session now: it is saturated (its event loops lag, or its sessions'
-   * buffered audio is high), its audio budget holds no further session, or the verticle is being
-   * undeployed. A saturated node also stops consuming {@code <prefix>.open}, so in a cluster the
-   * open goes to another node; only a caller with no other node gets this. Open again later.
+   * buffered audio is high), its audio budget holds no further session, it has admitted
+   * {@code maxAdmissionsPerSecond} sessions in the last second, or the verticle is being
+   * undeployed. A node that does not admit passes its callers' opens on to another node; only a
+   * caller with no other node gets this. Open again later.
    */
   public static final int OVERLOADED = 503;
 

@@ -109,7 +109,10 @@ final class TestCluster {
             .setFinalQuietMs(200)
             .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
         .setShutdownTimeoutMs(2_000)
-        .setClosedSessionLingerMs(2_000);
+        .setClosedSessionLingerMs(2_000)
+        // these tests are about clustering, not admission (its own tests): a busy machine must not refuse opens
+        .setMaxEventLoopLagMs(30_000)
+        .setMaxAdmissionsPerSecond(0);
   }
 
   /**
