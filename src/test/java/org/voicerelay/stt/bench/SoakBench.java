@@ -83,7 +83,7 @@ public final class SoakBench {
         .setClosedSessionLingerMs(1_000)
         .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
             .setApiKey("benchkey").setApiSecret("bench-secret-0123456789abcdef").setFinalQuietMs(200)
-            .setConnectOptions(new ConnectOptions().setTimeoutMs(10_000).setMaxRetry(5).setRetryIntervalMs(500)));
+            .setConnectOptions(new ConnectOptions().setTimeoutMs(10_000).setMaxRetry(5).setMaxDelayMs(500)));
     join(vertx.deployVerticle(new SttVerticle(options)));
 
     long heap0 = LoadBench.heapAfterGc();

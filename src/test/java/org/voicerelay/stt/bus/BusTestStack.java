@@ -80,7 +80,7 @@ final class BusTestStack {
         .setApiKey(API_KEY)
         .setApiSecret(API_SECRET)
         .setFinalQuietMs(200)
-        .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100));
+        .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100));
   }
 
   Future<JsonObject> open(JsonObject request) {

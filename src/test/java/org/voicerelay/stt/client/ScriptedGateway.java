@@ -104,7 +104,7 @@ final class ScriptedGateway {
 
   SttOptions options() {
     return new SttOptions().setBaseUrl(baseUrl()).setApiKey(KEY).setApiSecret(SECRET)
-        .setConnectOptions(new ConnectOptions().setRetryIntervalMs(50));
+        .setConnectOptions(new ConnectOptions().setMaxDelayMs(50));
   }
 
   Connection connection(int i) {

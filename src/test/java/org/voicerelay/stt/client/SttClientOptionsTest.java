@@ -85,7 +85,7 @@ class SttClientOptionsTest {
         .setProviderOptions(new CartesiaOptions().setMinVolume(0.2))
         .setProviderOptions(new AssemblyAiOptions().setFormatTurns(true))
         .addFallback(new FallbackModel("deepgram/nova-3", new JsonObject().put("punctuate", true)))
-        .setConnectOptions(new ConnectOptions().setMaxRetry(5).setRetryIntervalMs(500))
+        .setConnectOptions(new ConnectOptions().setMaxRetry(5).setMaxDelayMs(500))
         .setReplayBufferMs(10_000);
     SttOptions copy = new SttOptions(options.toJson());
     assertEquals(options.toJson(), copy.toJson());

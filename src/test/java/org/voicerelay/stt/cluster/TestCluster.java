@@ -107,7 +107,7 @@ final class TestCluster {
             .setApiKey(API_KEY)
             .setApiSecret(API_SECRET)
             .setFinalQuietMs(200)
-            .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
+            .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100)))
         .setShutdownTimeoutMs(2_000)
         .setClosedSessionLingerMs(2_000)
         // these tests are about clustering, not admission (its own tests): a busy machine must not refuse opens

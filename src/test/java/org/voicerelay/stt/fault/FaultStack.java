@@ -70,7 +70,7 @@ final class FaultStack {
                   .setApiSecret(API_SECRET)
                   .setFinalQuietMs(200)
                   .setConnectOptions(new ConnectOptions().setTimeoutMs(2_000).setMaxRetry(3)
-                      .setRetryIntervalMs(200)))
+                      .setMaxDelayMs(200)))
               .setShutdownTimeoutMs(2_000)
               .setClosedSessionLingerMs(500)
               // these tests are about faults: a busy machine's lag or a burst of opens must not

@@ -39,7 +39,7 @@ final class WebTestStack {
               .setApiKey(API_KEY)
               .setApiSecret(API_SECRET)
               .setFinalQuietMs(200)
-              .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setRetryIntervalMs(100)))
+              .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100)))
           .setShutdownTimeoutMs(3_000)
           .setClosedSessionLingerMs(2_000)
           // these tests are about the browser path: a busy machine's lag or a burst of opens must
