@@ -10,12 +10,10 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,9 +72,7 @@ public final class ClientBench {
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Buffer tone = Buffer.buffer(TONE);
-  private Process gateway;
-  private PrintWriter gatewayIn;
-  private BufferedReader gatewayOut;
+  private BenchGatewayProcess gateway;
   private int port;
   private Vertx vertx;
   private SttClient client;
@@ -640,21 +636,9 @@ public final class ClientBench {
   // ---------------------------------------------------------------- gateway
 
   private int startGateway() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0",
-        args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"), "false"));
-    File log = new File("target/bench-gateway.log");
-    gateway = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
-    gatewayIn = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
-    gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = gatewayOut.readLine()) != null) {
-      if (line.startsWith("bench gateway listening on ")) {
-        return Integer.parseInt(line.substring("bench gateway listening on ".length()).trim());
-      }
-    }
-    throw new IllegalStateException("the bench gateway did not start; see " + log);
+    gateway = BenchGatewayProcess.start(args.getOrDefault("gateway-instances", "1"),
+        args.getOrDefault("endpoint-seconds", "5"), "false");
+    return gateway.port();
   }
 
   private void shutdown() {
@@ -666,14 +650,7 @@ public final class ClientBench {
       }
     }
     if (gateway != null) {
-      gatewayIn.println("quit");
-      try {
-        if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
-          gateway.destroy();
-        }
-      } catch (InterruptedException e) {
-        gateway.destroy();
-      }
+      gateway.close();
     }
   }
 

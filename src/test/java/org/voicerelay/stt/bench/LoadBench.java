@@ -8,14 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,9 +64,7 @@ public final class LoadBench {
   private final OperatingSystemMXBean os =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-  private Process gateway;
-  private PrintWriter gatewayIn;
-  private BufferedReader gatewayOut;
+  private BenchGatewayProcess gateway;
   private Vertx vertx;
 
   // per session
@@ -128,26 +121,13 @@ public final class LoadBench {
   // ---------------------------------------------------------------- setup
 
   private int startGateway() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0",
-        args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5")));
-    File log = new File("target/bench-gateway.log");
-    gateway = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
-    gatewayIn = new PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8);
-    gatewayOut = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = gatewayOut.readLine()) != null) {
-      if (line.startsWith("bench gateway listening on ")) {
-        return Integer.parseInt(line.substring("bench gateway listening on ".length()).trim());
-      }
-    }
-    throw new IllegalStateException("the bench gateway did not start; see " + log);
+    gateway = BenchGatewayProcess.start(args.getOrDefault("gateway-instances", "1"),
+        args.getOrDefault("endpoint-seconds", "5"));
+    return gateway.port();
   }
 
   private JsonObject gatewayCommand(String command) throws IOException {
-    gatewayIn.println(command);
-    return new JsonObject(gatewayOut.readLine());
+    return gateway.command(command);
   }
 
   private void startVerticle(int port, int maxSessions) {
@@ -182,14 +162,7 @@ public final class LoadBench {
       }
     }
     if (gateway != null) {
-      gatewayIn.println("quit");
-      try {
-        if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
-          gateway.destroy();
-        }
-      } catch (InterruptedException e) {
-        gateway.destroy();
-      }
+      gateway.close();
     }
   }
 
