@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.config.JsonTypes;
 
 /**
  * Typed reads of a request body that fail with {@link BusErrorCode#BAD_REQUEST} and a message
@@ -86,24 +87,14 @@ final class RequestFields {
     if (v == null) {
       return "null";
     }
-    if (v instanceof String) {
-      return "a string";
-    }
-    if (v instanceof Number) {
-      return "a number";
-    }
-    if (v instanceof Boolean) {
-      return "a boolean";
-    }
-    if (v instanceof JsonObject) {
-      return "an object";
-    }
-    if (v instanceof JsonArray) {
-      return "an array";
-    }
     if (v instanceof Buffer) {
       return "binary";
     }
+    if (v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof JsonObject
+        || v instanceof JsonArray) {
+      return JsonTypes.kind(v);
+    }
     return "a " + v.getClass().getSimpleName();
   }
+
 }

@@ -33,7 +33,11 @@ public final class JsonTypes {
     return json;
   }
 
-  private static String kind(Object value) {
+  /**
+   * How a message names the JSON type of a value: {@code a number}, {@code true or false},
+   * {@code an object}, {@code an array}, or {@code a string} for anything else.
+   */
+  public static String kind(Object value) {
     if (value instanceof Number) {
       return "a number";
     }

@@ -83,14 +83,7 @@ public final class ClientBench {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (int i = 0; i < argv.length; i++) {
-      if (argv[i].startsWith("--")) {
-        String key = argv[i].substring(2);
-        String value = i + 1 < argv.length && !argv[i + 1].startsWith("--") ? argv[++i] : "true";
-        args.put(key, value);
-      }
-    }
+    Map<String, String> args = BenchArgs.parse(argv);
     ClientBench bench = new ClientBench(args);
     try {
       bench.run();

@@ -1,0 +1,23 @@
+package org.voicerelay.stt.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The benches' command lines: {@code --key value} pairs, and {@code --flag} alone meaning true. */
+final class BenchArgs {
+
+  private BenchArgs() {
+  }
+
+  static Map<String, String> parse(String[] argv) {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i < argv.length; i++) {
+      if (argv[i].startsWith("--")) {
+        String key = argv[i].substring(2);
+        String value = i + 1 < argv.length && !argv[i + 1].startsWith("--") ? argv[++i] : "true";
+        args.put(key, value);
+      }
+    }
+    return args;
+  }
+}
