@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -102,7 +101,7 @@ class ClusteredTranscriptionTest {
           for (int i = 0; i < heard.size(); i++) {
             assertEquals(i + 1, heard.get(i).getLong("seq"));
           }
-          assertEquals(10L * CHUNK, finalBytes(heard));
+          assertEquals(10L * CHUNK, TestCluster.finalBytes(heard));
           assertEquals("ended", heard.get(heard.size() - 1).getString("reason"));
           testContext.completeNow();
         })));
@@ -228,7 +227,7 @@ class ClusteredTranscriptionTest {
       long replayed = resumed.get(0).getLong("replayedBytes");
       assertTrue(replayed >= 5L * CHUNK && replayed <= 10L * CHUNK, "replayed the kept audio (and any written since): "
           + replayed);
-      assertEquals(20L * CHUNK, finalBytes(events), "every byte transcribed once: " + events);
+      assertEquals(20L * CHUNK, TestCluster.finalBytes(events), "every byte transcribed once: " + events);
       for (int i = 0; i < events.size(); i++) {
         assertEquals(i + 1, events.get(i).getLong("seq"));
       }
@@ -296,7 +295,7 @@ class ClusteredTranscriptionTest {
   private static Future<Void> sendAudio(Vertx from, String address, int chunks) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < chunks; i++) {
-      chain = chain.compose(v -> from.eventBus().request(address, tone(CHUNK)).mapEmpty());
+      chain = chain.compose(v -> from.eventBus().request(address, TestCluster.tone(CHUNK)).mapEmpty());
     }
     return chain;
   }
@@ -304,14 +303,14 @@ class ClusteredTranscriptionTest {
   private static Future<Void> writeAll(ResumableSession session, int chunks) {
     List<Future<Void>> writes = new ArrayList<>();
     for (int i = 0; i < chunks; i++) {
-      writes.add(session.write(tone(CHUNK)));
+      writes.add(session.write(TestCluster.tone(CHUNK)));
     }
     return Future.all(writes).mapEmpty();
   }
 
   /** Sends until the event bus answers NO_HANDLERS (the first send may still time out toward the dead node). */
   private static Future<Void> untilNoHandlers(Vertx from, String address, int attempts) {
-    return from.eventBus().request(address, tone(CHUNK), new DeliveryOptions().setSendTimeout(1_000))
+    return from.eventBus().request(address, TestCluster.tone(CHUNK), new DeliveryOptions().setSendTimeout(1_000))
         .transform(ar -> {
           if (ar.failed() && ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
             return Future.succeededFuture();
@@ -321,19 +320,5 @@ class ClusteredTranscriptionTest {
           }
           return untilNoHandlers(from, address, attempts - 1);
         });
-  }
-
-  private static long finalBytes(List<JsonObject> events) {
-    return events.stream().filter(e -> "final_transcript".equals(e.getString("type")))
-        .mapToLong(e -> e.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata").getLong("bytes"))
-        .sum();
-  }
-
-  private static Buffer tone(int bytes) {
-    Buffer b = Buffer.buffer(bytes);
-    for (int i = 0; i < bytes / 2; i++) {
-      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
-    }
-    return b;
   }
 }

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -165,7 +164,7 @@ class OneSessionPerIdTest {
           .compose(v -> closed.future())
           .compose(v -> consumer.unregister())
           .compose(v -> {
-            long bytes = finalBytes(events);
+            long bytes = TestCluster.finalBytes(events);
             return bytes == (long) CHUNKS * CHUNK ? Future.succeededFuture()
                 : Future.failedFuture(new AssertionError("round " + round + ": the gateway heard " + bytes
                     + " of " + CHUNKS * CHUNK + " bytes: " + events));
@@ -178,7 +177,7 @@ class OneSessionPerIdTest {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < CHUNKS; i++) {
       Vertx from = nodes.get(i % 2).vertx();
-      chain = chain.compose(v -> from.eventBus().request(address, tone(CHUNK)).mapEmpty());
+      chain = chain.compose(v -> from.eventBus().request(address, TestCluster.tone(CHUNK)).mapEmpty());
     }
     return chain;
   }
@@ -188,19 +187,5 @@ class OneSessionPerIdTest {
       Counter c = r.find("stt.sessions.opened").counter();
       return c == null ? 0 : c.count();
     }).sum();
-  }
-
-  private static long finalBytes(List<JsonObject> events) {
-    return events.stream().filter(e -> "final_transcript".equals(e.getString("type")))
-        .mapToLong(e -> e.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata").getLong("bytes"))
-        .sum();
-  }
-
-  private static Buffer tone(int bytes) {
-    Buffer b = Buffer.buffer(bytes);
-    for (int i = 0; i < bytes / 2; i++) {
-      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
-    }
-    return b;
   }
 }

@@ -2,7 +2,9 @@ package org.voicerelay.stt.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.EventBusInternal;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -155,5 +157,21 @@ final class TestCluster {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A 16-bit tone the counting recognizer hears as speech. */
+  static Buffer tone(int bytes) {
+    Buffer b = Buffer.buffer(bytes);
+    for (int i = 0; i < bytes / 2; i++) {
+      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
+    }
+    return b;
+  }
+
+  /** The audio bytes the final transcripts among the events cover. */
+  static long finalBytes(List<JsonObject> events) {
+    return events.stream().filter(e -> "final_transcript".equals(e.getString("type")))
+        .mapToLong(e -> e.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata").getLong("bytes"))
+        .sum();
   }
 }
