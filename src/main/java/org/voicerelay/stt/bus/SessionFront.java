@@ -5,9 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,7 +37,7 @@ final class SessionFront {
 
   private final Vertx vertx;
   private final String id;
-  private final String prefix;
+  private final SessionAddresses addresses;
   private final String eventsAddress;
   private final String frontNode;
   private final int sampleRate;
@@ -52,8 +50,7 @@ final class SessionFront {
   private final List<Message<Object>> endWaiters = new ArrayList<>();
 
   private ResumableSession session;
-  private MessageConsumer<Object> audioConsumer;
-  private MessageConsumer<Object> controlConsumer;
+  private SessionConsumers consumers;
   private State state = State.OPEN;
   private String reason;
   private boolean inputEnded;
@@ -71,8 +68,8 @@ final class SessionFront {
       Consumer<SessionFront> onClosed) {
     this.vertx = vertx;
     this.id = id;
-    this.prefix = prefix;
-    this.eventsAddress = eventsAddress != null ? eventsAddress : BusContract.defaultEventsAddress(prefix, id);
+    this.addresses = SessionAddresses.of(prefix, id);
+    this.eventsAddress = eventsAddress != null ? eventsAddress : addresses.defaultEvents();
     this.frontNode = frontNode;
     this.sampleRate = sampleRate;
     this.holdBytes = holdBytes;
@@ -87,11 +84,10 @@ final class SessionFront {
     return ResumableSession.open(vertx, recognition).compose(opened -> {
       session = opened;
       session.handler(this::onRecognitionEvent);
-      audioConsumer = vertx.eventBus().consumer(BusContract.audioAddress(prefix, id), this::onAudio);
-      controlConsumer = vertx.eventBus().consumer(BusContract.controlAddress(prefix, id), this::onControl);
+      consumers = SessionConsumers.register(vertx.eventBus(), addresses, this::onAudio, this::onControl);
       LOG.info("resumable session {} opened: front on {}, recognition {} on {}", id, frontNode,
           session.sessionId(), session.node());
-      return Future.all(audioConsumer.completion(), controlConsumer.completion()).map(v -> openReply());
+      return consumers.completion().map(v -> openReply());
     });
   }
 
@@ -110,8 +106,8 @@ final class SessionFront {
   JsonObject openReply() {
     return new JsonObject()
         .put("sessionId", id)
-        .put("audioAddress", BusContract.audioAddress(prefix, id))
-        .put("controlAddress", BusContract.controlAddress(prefix, id))
+        .put("audioAddress", addresses.audio())
+        .put("controlAddress", addresses.control())
         .put("eventsAddress", eventsAddress)
         .put("node", session == null ? null : session.node())
         .put("frontNode", frontNode)
@@ -136,14 +132,7 @@ final class SessionFront {
   }
 
   Future<Void> unregister() {
-    List<Future<Void>> done = new ArrayList<>();
-    if (audioConsumer != null) {
-      done.add(audioConsumer.unregister());
-    }
-    if (controlConsumer != null) {
-      done.add(controlConsumer.unregister());
-    }
-    return Future.join(done).mapEmpty();
+    return consumers == null ? Future.succeededFuture() : consumers.unregister();
   }
 
   // ------------------------------------------------------------ audio
@@ -162,7 +151,7 @@ final class SessionFront {
     }
     boolean request = message.replyAddress() != null;
     if (!request && pendingBytes + pcm.length() > holdBytes) {
-      refuse(message, failure(BusErrorCode.BUFFER_FULL, "more than " + holdBytes
+      refuse(message, BusErrorCode.failure(BusErrorCode.BUFFER_FULL, "more than " + holdBytes
           + " bytes wait for recognition (maxBufferedBytes); send audio as request/reply to be paced"));
       return;
     }
@@ -172,7 +161,7 @@ final class SessionFront {
     session.write(pcm).onComplete(ar -> {
       pendingBytes -= length;
       if (ar.failed() && request && heldReplies.remove(message)) {
-        refuse(message, failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is over: "
+        refuse(message, BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is over: "
             + ar.cause().getMessage()));
       }
       releaseHeldReplies();
@@ -192,8 +181,6 @@ final class SessionFront {
     }
   }
 
-
-
   private JsonObject buffered() {
     return new JsonObject().put("buffered", pendingBytes);
   }
@@ -203,7 +190,7 @@ final class SessionFront {
   private void onControl(Message<Object> message) {
     String action = message.body() instanceof JsonObject json ? json.getString("action") : null;
     if (action == null) {
-      refuse(message, failure(BusErrorCode.BAD_REQUEST, "action is required: flush, end, update, close or status"));
+      refuse(message, BusErrorCode.failure(BusErrorCode.BAD_REQUEST, "action is required: flush, end, update, close or status"));
       return;
     }
     switch (action) {
@@ -217,7 +204,7 @@ final class SessionFront {
           if (ar.succeeded()) {
             message.reply(new JsonObject().put("sessionId", id).put("buffered", pendingBytes));
           } else {
-            refuse(message, failure(BusErrorCode.GATEWAY_FAILURE, "flush failed: " + ar.cause().getMessage()));
+            refuse(message, BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "flush failed: " + ar.cause().getMessage()));
           }
         });
       }
@@ -232,7 +219,7 @@ final class SessionFront {
           } else if (ar.cause() instanceof ReplyException e && e.failureCode() > 0) {
             refuse(message, e);
           } else {
-            refuse(message, failure(BusErrorCode.GATEWAY_FAILURE, "update failed: " + ar.cause().getMessage()));
+            refuse(message, BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "update failed: " + ar.cause().getMessage()));
           }
         });
       }
@@ -252,7 +239,7 @@ final class SessionFront {
           }
         }
       }
-      default -> refuse(message, failure(BusErrorCode.BAD_REQUEST, "unknown action '" + action
+      default -> refuse(message, BusErrorCode.failure(BusErrorCode.BAD_REQUEST, "unknown action '" + action
           + "': expected flush, end, update, close or status"));
     }
   }
@@ -276,7 +263,7 @@ final class SessionFront {
       boolean askedToEnd = waiter.body() instanceof JsonObject json
           && BusContract.ACTION_END.equals(json.getString("action"));
       if (askedToEnd && !BusContract.REASON_ENDED.equals(reason)) {
-        refuse(waiter, failure(BusErrorCode.GATEWAY_FAILURE, "the session did not end normally (" + reason + ")"));
+        refuse(waiter, BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "the session did not end normally (" + reason + ")"));
       } else {
         waiter.reply(summary);
       }
@@ -310,26 +297,10 @@ final class SessionFront {
 
   /** A request is answered with the failure; a plain send gets an {@code error} event instead. */
   private void refuse(Message<Object> message, ReplyException failure) {
-    if (message.replyAddress() != null) {
-      message.fail(failure.failureCode(), failure.getMessage());
-    } else if (state != State.CLOSED) {
-      session.emit(new JsonObject().put("type", BusContract.EVENT_ERROR).put("error", new JsonObject()
-              .put("code", BusErrorCode.name(failure.failureCode()))
-              .put("message", failure.getMessage())
-              .put("retryable", true)
-              .put("failureCode", failure.failureCode())));
-    }
+    Refusals.refuse(message, failure, state == State.CLOSED ? null : session::emit);
   }
 
   private ReplyException notOpen(String what) {
-    if (inputEnded) {
-      return failure(BusErrorCode.INPUT_ENDED, what + " after end: the input of session " + id + " is over");
-    }
-    return failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is "
-        + (state == State.CLOSED ? "closed" : "closing") + (reason == null ? "" : " (" + reason + ")"));
-  }
-
-  private static ReplyException failure(int code, String message) {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+    return Refusals.notOpen(what, id, inputEnded, state == State.CLOSED, reason);
   }
 }

@@ -1,0 +1,26 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/** The audio and control consumers a session serves on its addresses, registered and let go together. */
+record SessionConsumers(MessageConsumer<Object> audio, MessageConsumer<Object> control) {
+
+  static SessionConsumers register(EventBus bus, SessionAddresses addresses, Handler<Message<Object>> onAudio,
+      Handler<Message<Object>> onControl) {
+    return new SessionConsumers(bus.consumer(addresses.audio(), onAudio),
+        bus.consumer(addresses.control(), onControl));
+  }
+
+  /** Completes once both are registered (cluster-wide on a clustered event bus). */
+  Future<Void> completion() {
+    return Future.all(audio.completion(), control.completion()).mapEmpty();
+  }
+
+  Future<Void> unregister() {
+    return Future.join(audio.unregister(), control.unregister()).mapEmpty();
+  }
+}
