@@ -248,6 +248,16 @@ public final class ResumableSession {
     return done.future();
   }
 
+  /** Audio taken by {@link #write}, in bytes, whether or not a session has accepted it yet. */
+  long writtenBytes() {
+    return written;
+  }
+
+  /** The {@code seq} of the last event handed to the handler. */
+  long lastSeq() {
+    return seq;
+  }
+
   /** Sent audio dropped from the replay buffer because it exceeded {@code maxReplayBytes}. */
   public long droppedReplayBytes() {
     return droppedReplayBytes;

@@ -55,8 +55,6 @@ final class SessionFront {
   private String reason;
   private boolean inputEnded;
   private long pendingBytes;
-  private long receivedBytes;
-  private long lastSeq;
 
   /**
    * @param recognitionRequest the open request of the recognizing sessions (model, language, ...;
@@ -157,7 +155,6 @@ final class SessionFront {
     }
     int length = pcm.length();
     pendingBytes += length;
-    receivedBytes += length;
     session.write(pcm).onComplete(ar -> {
       pendingBytes -= length;
       if (ar.failed() && request && heldReplies.remove(message)) {
@@ -248,17 +245,21 @@ final class SessionFront {
     return openReply()
         .put("state", state.name().toLowerCase())
         .put("sampleRate", sampleRate)
-        .put("audioSecondsReceived", receivedBytes / 2.0 / sampleRate)
-        .put("lastSeq", lastSeq)
+        .put("audioSecondsReceived", audioSeconds())
+        .put("lastSeq", session.lastSeq())
         .put("heldBytes", pendingBytes)
         .put("recognitionSessionId", session == null ? null : session.sessionId())
         .put("resumes", session == null ? 0 : session.resumes())
         .put("lostBytes", session == null ? 0 : session.lostBytes());
   }
 
+  private double audioSeconds() {
+    return session.writtenBytes() / 2.0 / sampleRate;
+  }
+
   private void answerEndWaiters() {
     JsonObject summary = new JsonObject().put("sessionId", id).put("reason", reason)
-        .put("audioSeconds", receivedBytes / 2.0 / sampleRate).put("lastSeq", lastSeq);
+        .put("audioSeconds", audioSeconds()).put("lastSeq", session.lastSeq());
     for (Message<Object> waiter : endWaiters) {
       boolean askedToEnd = waiter.body() instanceof JsonObject json
           && BusContract.ACTION_END.equals(json.getString("action"));
@@ -275,11 +276,10 @@ final class SessionFront {
 
   private void onRecognitionEvent(JsonObject event) {
     JsonObject out = event.copy().put("sessionId", id);
-    lastSeq = out.getLong("seq", lastSeq);
     if (BusContract.EVENT_CLOSED.equals(out.getString("type"))) {
       state = State.CLOSED;
       reason = out.getString("reason", reason);
-      out.put("audioSeconds", receivedBytes / 2.0 / sampleRate);
+      out.put("audioSeconds", audioSeconds());
       vertx.eventBus().publish(eventsAddress, out);
       releaseHeldReplies();
       answerEndWaiters();
