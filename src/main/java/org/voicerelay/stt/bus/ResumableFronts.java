@@ -140,8 +140,7 @@ final class ResumableFronts {
 
   private Future<JsonObject> create(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
     if (stopping) {
-      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
-          BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
     }
     ResumableSessionOptions recognition = new ResumableSessionOptions().setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS);
     SessionFront front = new SessionFront(vertx, id, options.getPrefix(), eventsAddress, nodeName, sampleRate,
@@ -154,9 +153,8 @@ final class ResumableFronts {
         return Future.failedFuture(e);
       }
       LOG.warn("resumable session {}: no node took its recognition: {}", id, err.getMessage());
-      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
-          BusErrorCode.GATEWAY_FAILURE, "no node took the recognition of session " + id + ": "
-          + err.getMessage()));
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE,
+          "no node took the recognition of session " + id + ": " + err.getMessage()));
     });
   }
 

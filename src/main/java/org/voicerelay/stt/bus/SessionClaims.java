@@ -3,8 +3,6 @@ package org.voicerelay.stt.bus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
@@ -146,12 +144,12 @@ public final class SessionClaims {
         return Future.succeededFuture(claim.getJsonObject("reply"));
       }
       case "closed" -> {
-        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusErrorCode.SESSION_CLOSED,
+        return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED,
             "session " + id + " has ended"));
       }
       default -> {
         if (System.currentTimeMillis() > deadline) {
-          return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusErrorCode.INTERNAL_ERROR,
+          return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
               "session " + id + " is still being opened elsewhere; try again"));
         }
         Promise<Void> later = Promise.promise();
