@@ -55,7 +55,7 @@ final class ResumableFronts {
     this.options = options;
     this.nodeName = nodeName;
     this.claims = claims;
-    this.self = SessionClaims.ownerId(vertx);
+    this.self = ClusterView.nodeId(vertx);
     this.openAddress = BusContract.openAddress(options.getPrefix());
   }
 

@@ -49,12 +49,7 @@ public final class SessionClaims {
     this.vertx = vertx;
     this.prefix = prefix;
     this.waitMs = waitMs;
-    this.owner = ownerId(vertx);
-  }
-
-  /** This node's id in the claims: the cluster node id, or {@code local} without a cluster. */
-  static String ownerId(Vertx vertx) {
-    return ClusterView.nodeId(vertx);
+    this.owner = ClusterView.nodeId(vertx);
   }
 
   /**
