@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,8 +127,7 @@ final class ResumableFronts {
 
   private Future<JsonObject> openHere(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
     if (id == null) {
-      return create("f_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20), eventsAddress, sampleRate,
-          recognitionRequest);
+      return create(SessionIds.random("f"), eventsAddress, sampleRate, recognitionRequest);
     }
     SessionFront existing = fronts.get(id);
     if (existing != null && existing.state() != SessionFront.State.CLOSED) {

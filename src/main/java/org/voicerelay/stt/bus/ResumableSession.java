@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,7 +271,7 @@ public final class ResumableSession {
     state = State.OPENING;
     inFlight = 0;
     String previous = sessionId;
-    String id = "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    String id = SessionIds.random("r");
     String eventsAddress = options.getEventsAddress() != null ? options.getEventsAddress()
         : BusContract.defaultEventsAddress(options.getPrefix(), id);
     MessageConsumer<JsonObject> old = events;
