@@ -355,9 +355,7 @@ public final class ResumableSession {
       return;
     }
     LOG.warn("transcription lost: no node took a new session ({})", cause.getMessage());
-    finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED).put("error", new JsonObject()
-        .put("code", "resume_failed").put("message", "no node took a new session: " + cause.getMessage())
-        .put("retryable", false)), cause);
+    finishFailed("resume_failed", "no node took a new session: " + cause.getMessage(), cause);
   }
 
   /**
@@ -479,9 +477,7 @@ public final class ResumableSession {
           } else if (isEndedOnLiveNode(ar.cause())) {
             sessionLost("end: " + ar.cause().getMessage(), true);
           } else {
-            finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED).put("error", new JsonObject()
-                .put("code", "end_failed").put("message", String.valueOf(ar.cause().getMessage()))
-                .put("retryable", false)), ar.cause());
+            finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
           }
         });
   }
@@ -530,6 +526,12 @@ public final class ResumableSession {
 
   private void deliverClosed(JsonObject event) {
     finish(event, null);
+  }
+
+  /** Ends the transcription with a {@code closed} event ({@code failed}) whose error says why. */
+  private void finishFailed(String code, String message, Throwable cause) {
+    finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED)
+        .put("error", new JsonObject().put("code", code).put("message", message).put("retryable", false)), cause);
   }
 
   private void finish(JsonObject closedEvent, Throwable failure) {
