@@ -367,19 +367,11 @@ final class AdmissionControl implements NodeLoad, Shareable {
   }
 
   synchronized long bufferedBytes() {
-    long sum = 0;
-    for (Sample s : samples.values()) {
-      sum += s.bufferedBytes;
-    }
-    return sum;
+    return samples.values().stream().mapToLong(s -> s.bufferedBytes).sum();
   }
 
   synchronized long replayBytes() {
-    long sum = 0;
-    for (Sample s : samples.values()) {
-      sum += s.replayBytes;
-    }
-    return sum;
+    return samples.values().stream().mapToLong(s -> s.replayBytes).sum();
   }
 
   /** The budget the admitted sessions' worst cases take. */
