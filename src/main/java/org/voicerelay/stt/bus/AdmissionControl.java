@@ -89,7 +89,6 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private long refilledNanos = System.nanoTime();
   private final Map<Object, Sample> samples = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private long reservedBytes;
   private int admitted;
   private long refused;
   private Cause cause;
@@ -206,7 +205,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
       refused++;
       return cause;
     }
-    if (reservedBytes + sessionBytes > budgetBytes) {
+    if (!roomForOneMore()) {
       refused++;
       saturate(Cause.AUDIO_BUDGET);
       return cause;
@@ -215,9 +214,8 @@ final class AdmissionControl implements NodeLoad, Shareable {
       refused++;
       return Cause.ADMISSION_RATE;
     }
-    reservedBytes += sessionBytes;
     admitted++;
-    if (reservedBytes + sessionBytes > budgetBytes) {
+    if (!roomForOneMore()) {
       saturate(Cause.AUDIO_BUDGET);
     }
     return null;
@@ -249,7 +247,6 @@ final class AdmissionControl implements NodeLoad, Shareable {
 
   /** Gives back what {@link #tryAdmit()} took, when the session is over. */
   synchronized void release() {
-    reservedBytes -= sessionBytes;
     admitted--;
   }
 
@@ -284,7 +281,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     Cause over = lagging ? Cause.EVENT_LOOP_LAG
         : buffered > budgetBytes * SATURATED_BUFFERED_SHARE ? Cause.BUFFERED_AUDIO
         : replay > budgetBytes * SATURATED_REPLAY_SHARE ? Cause.REPLAY_AUDIO
-        : reservedBytes + sessionBytes > budgetBytes ? Cause.AUDIO_BUDGET : null;
+        : !roomForOneMore() ? Cause.AUDIO_BUDGET : null;
     if (cause == null) {
       if (over != null) {
         saturate(over);
@@ -293,7 +290,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     }
     boolean calm = lag <= maxLagMs / 2.0 && buffered <= budgetBytes * SATURATED_BUFFERED_SHARE / 2
         && replay <= budgetBytes * SATURATED_REPLAY_SHARE / 2
-        && reservedBytes + sessionBytes <= budgetBytes;
+        && roomForOneMore();
     if (over != null) {
       cause = over;
     }
@@ -316,7 +313,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     calmSinceMs = -1;
     LOG.warn("node saturated ({}): taking no opens until it recovers; event-loop lag {} ms, buffered {},"
         + " reserved {} of {}, {} sessions admitted", why.wireName, Math.round(lagMs()), mib(bufferedBytes()),
-        mib(reservedBytes), mib(budgetBytes), admitted);
+        mib(reservedBytes()), mib(budgetBytes), admitted);
     listeners.forEach(Runnable::run);
   }
 
@@ -352,7 +349,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
     return status.put("eventLoopLagMs", Math.round(lagMs()))
         .put("bufferedBytes", bufferedBytes())
         .put("replayBytes", replayBytes())
-        .put("reservedBytes", reservedBytes)
+        .put("reservedBytes", reservedBytes())
         .put("budgetBytes", budgetBytes)
         .put("sessionBytes", sessionBytes)
         .put("admittedSessions", admitted)
@@ -370,27 +367,24 @@ final class AdmissionControl implements NodeLoad, Shareable {
   }
 
   synchronized long bufferedBytes() {
-    long sum = 0;
-    for (Sample s : samples.values()) {
-      sum += s.bufferedBytes;
-    }
-    return sum;
+    return samples.values().stream().mapToLong(s -> s.bufferedBytes).sum();
   }
 
   synchronized long replayBytes() {
-    long sum = 0;
-    for (Sample s : samples.values()) {
-      sum += s.replayBytes;
-    }
-    return sum;
+    return samples.values().stream().mapToLong(s -> s.replayBytes).sum();
   }
 
+  /** The budget the admitted sessions' worst cases take. */
   synchronized long reservedBytes() {
-    return reservedBytes;
+    return admitted * sessionBytes;
   }
 
   long budgetBytes() {
     return budgetBytes;
+  }
+
+  private boolean roomForOneMore() {
+    return reservedBytes() + sessionBytes <= budgetBytes;
   }
 
   private static String mib(long bytes) {

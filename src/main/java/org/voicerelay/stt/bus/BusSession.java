@@ -61,7 +61,8 @@ final class BusSession {
 
   private final Vertx vertx;
   private final String id;
-  private final SessionAddresses addresses;
+  private final String audioAddress;
+  private final String controlAddress;
   private final String eventsAddress;
   private final String node;
   private final int inputRate;
@@ -94,8 +95,10 @@ final class BusSession {
       Consumer<BusSession> onClosed) {
     this.vertx = vertx;
     this.id = id;
-    this.addresses = SessionAddresses.of(options.getPrefix(), id);
-    this.eventsAddress = eventsAddress == null ? addresses.defaultEvents() : eventsAddress;
+    this.audioAddress = BusContract.audioAddress(options.getPrefix(), id);
+    this.controlAddress = BusContract.controlAddress(options.getPrefix(), id);
+    this.eventsAddress = eventsAddress == null ? BusContract.defaultEventsAddress(options.getPrefix(), id)
+        : eventsAddress;
     this.node = node;
     this.model = model;
     this.language = language;
@@ -117,8 +120,8 @@ final class BusSession {
         : new SttException(SttErrorCode.CONNECTION_FAILED, String.valueOf(err.getMessage()), false, -1, err));
     stream.endHandler(v -> onStreamEnded());
     stream.drainHandler(v -> releaseHeldReplies());
-    audioConsumer = vertx.eventBus().consumer(addresses.audio(), this::onAudio);
-    controlConsumer = vertx.eventBus().consumer(addresses.control(), this::onControl);
+    audioConsumer = vertx.eventBus().consumer(audioAddress, this::onAudio);
+    controlConsumer = vertx.eventBus().consumer(controlAddress, this::onControl);
     armIdleTimer(options.getIdleTimeoutMs());
     LOG.info("session {} opened: model={} language={} inputRate={} events={}", id, model, language,
         inputRate, eventsAddress);
@@ -159,8 +162,8 @@ final class BusSession {
   JsonObject openReply() {
     return new JsonObject()
         .put("sessionId", id)
-        .put("audioAddress", addresses.audio())
-        .put("controlAddress", addresses.control())
+        .put("audioAddress", audioAddress)
+        .put("controlAddress", controlAddress)
         .put("eventsAddress", eventsAddress)
         .put("node", node);
   }

@@ -54,6 +54,7 @@ final class OpenGate {
 
   private final Vertx vertx;
   private final Context context;
+  private final String prefix;
   private final String openAddress;
   private final String admittingAddress;
   private final Handler<Message<Object>> onOpen;
@@ -71,6 +72,7 @@ final class OpenGate {
       AdmissionControl admission, SessionRegistry registry) {
     this.vertx = vertx;
     this.context = context;
+    this.prefix = prefix;
     this.openAddress = BusContract.openAddress(prefix);
     this.admittingAddress = BusContract.admittingOpenAddress(prefix);
     this.onOpen = onOpen;
@@ -88,7 +90,7 @@ final class OpenGate {
   }
 
   /** Unregisters every consumer and stops probing. */
-  Future<Void> stop(String prefix) {
+  Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(probeTimer);
     admission.leave(vertx, prefix, this, listener);
@@ -166,7 +168,7 @@ final class OpenGate {
     if (!vertx.isClustered() || admitting && admission.rateAllowsAdmission()) {
       onOpen.handle(open);
     } else {
-      passOn(open);
+      passOn(open, PASS_ON_ATTEMPTS);
     }
   }
 
@@ -177,10 +179,6 @@ final class OpenGate {
     } else {
       onOpen.handle(open);
     }
-  }
-
-  private void passOn(Message<Object> open) {
-    passOn(open, PASS_ON_ATTEMPTS);
   }
 
   /** An open this node does not admit now: to a node that does, if there is one. */

@@ -74,19 +74,12 @@ final class SessionRegistry {
 
   /** Audio the instance's sessions buffer toward the gateway, in bytes. */
   long bufferedBytes() {
-    long sum = 0;
-    for (BusSession session : sessions.values()) {
-      sum += session.bufferedBytes();
-    }
-    return sum;
+    return sessions.values().stream().mapToLong(BusSession::bufferedBytes).sum();
   }
 
+  /** Sent audio the instance's sessions keep for a replay, in bytes. */
   long replayBytes() {
-    long sum = 0;
-    for (BusSession session : sessions.values()) {
-      sum += session.replayBytes();
-    }
-    return sum;
+    return sessions.values().stream().mapToLong(BusSession::replayBytes).sum();
   }
 
   List<BusSession> all() {

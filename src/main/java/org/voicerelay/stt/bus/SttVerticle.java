@@ -179,7 +179,7 @@ public class SttVerticle extends VerticleBase {
     }
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
-      releasing.add(openGate.stop(options.getPrefix()));
+      releasing.add(openGate.stop());
       releasing.add(claims.releaseAll());
       for (BusSession session : registry.all()) {
         releasing.add(session.unregister());

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -44,8 +45,8 @@ public final class HealthProcedures {
     String host = uri.getHost();
     int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
     JsonObject target = new JsonObject().put("host", host).put("port", port);
-    return promise -> vertx.createNetClient(new NetClientOptions().setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MS))
-        .connect(port, host)
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MS));
+    return promise -> client.connect(port, host)
         .onSuccess(socket -> {
           socket.close();
           promise.tryComplete(Status.OK(target));

@@ -2,14 +2,13 @@ package org.voicerelay.stt.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.voicerelay.stt.health.HealthPages.check;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.health.HealthPages;
 
 /**
  * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as
@@ -37,17 +37,7 @@ class ReadinessTest {
   }
 
   private static Future<HttpResponse<Buffer>> ready(Vertx vertx, SttVerticle verticle) {
-    return WebClient.create(vertx).get(verticle.prometheusPort(), "127.0.0.1", "/ready").send();
-  }
-
-  private static JsonObject check(HttpResponse<Buffer> response, String id) {
-    JsonArray checks = response.bodyAsJsonObject().getJsonArray("checks");
-    for (int i = 0; i < checks.size(); i++) {
-      if (id.equals(checks.getJsonObject(i).getString("id"))) {
-        return checks.getJsonObject(i);
-      }
-    }
-    throw new AssertionError("no check " + id + " in " + response.bodyAsString());
+    return HealthPages.get(vertx, verticle, "/ready");
   }
 
   @Test
@@ -85,9 +75,7 @@ class ReadinessTest {
 
   @Test
   void aNodeWhoseCircuitBreakerIsOpenIsNotReady(Vertx vertx, VertxTestContext ctx) {
-    vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1")
-        .compose(server -> server.close().map(v -> server.actualPort()))
-        .compose(refusingPort -> {
+    HealthPages.closedPort(vertx).compose(refusingPort -> {
           SttOptions client = BusTestStack.clientOptions(refusingPort)
               .setConnectOptions(new ConnectOptions().setTimeoutMs(1_000).setMaxRetry(0))
               .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1)

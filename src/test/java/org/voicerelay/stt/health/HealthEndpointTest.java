@@ -2,14 +2,12 @@ package org.voicerelay.stt.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.voicerelay.stt.health.HealthPages.check;
+import static org.voicerelay.stt.health.HealthPages.get;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -45,20 +43,6 @@ class HealthEndpointTest {
     return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
   }
 
-  private static Future<HttpResponse<Buffer>> get(Vertx vertx, SttVerticle verticle, String path) {
-    return WebClient.create(vertx).get(verticle.prometheusPort(), "127.0.0.1", path).send();
-  }
-
-  private static JsonObject check(HttpResponse<Buffer> response, String id) {
-    JsonArray checks = response.bodyAsJsonObject().getJsonArray("checks");
-    for (int i = 0; i < checks.size(); i++) {
-      if (id.equals(checks.getJsonObject(i).getString("id"))) {
-        return checks.getJsonObject(i);
-      }
-    }
-    throw new AssertionError("no check " + id + " in " + response.bodyAsString());
-  }
-
   @Test
   void aNodeWithAReachableGatewayIsLiveAndReadyAndStillServesMetrics(Vertx vertx, VertxTestContext ctx) {
     gateway(vertx).compose(port -> deploy(vertx, port)).compose(verticle -> get(vertx, verticle, "/health")
@@ -79,9 +63,7 @@ class HealthEndpointTest {
 
   @Test
   void aNodeWhoseGatewayIsDownIsLiveButNotReady(Vertx vertx, VertxTestContext ctx) {
-    vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1")
-        .compose(server -> server.close().map(v -> server.actualPort()))
-        .compose(closedPort -> deploy(vertx, closedPort))
+    HealthPages.closedPort(vertx).compose(closedPort -> deploy(vertx, closedPort))
         .compose(verticle -> get(vertx, verticle, "/health").compose(health -> get(vertx, verticle, "/ready")
             .map(ready -> {
               ctx.verify(() -> {

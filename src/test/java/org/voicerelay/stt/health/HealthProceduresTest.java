@@ -34,9 +34,7 @@ class HealthProceduresTest {
 
   @Test
   void theGatewayIsUnreachableWhenNothingListensThere(Vertx vertx, VertxTestContext ctx) {
-    vertx.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1")
-        .compose(server -> server.close().map(v -> server.actualPort()))
-        .compose(port -> HealthChecks.create(vertx)
+    HealthPages.closedPort(vertx).compose(port -> HealthChecks.create(vertx)
             .register("gateway-reachable", HealthProcedures.gatewayReachable(vertx, "ws://127.0.0.1:" + port))
             .checkStatus("gateway-reachable"))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
