@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -74,8 +73,7 @@ final class BusSession {
   private final List<EndWaiter> endWaiters = new ArrayList<>();
   private final ArrayDeque<Message<Object>> heldAudioReplies = new ArrayDeque<>();
 
-  private MessageConsumer<Object> audioConsumer;
-  private MessageConsumer<Object> controlConsumer;
+  private SessionConsumers consumers;
   private String model;
   private String language;
   private State state = State.OPEN;
@@ -120,12 +118,11 @@ final class BusSession {
         : new SttException(SttErrorCode.CONNECTION_FAILED, String.valueOf(err.getMessage()), false, -1, err));
     stream.endHandler(v -> onStreamEnded());
     stream.drainHandler(v -> releaseHeldReplies());
-    audioConsumer = vertx.eventBus().consumer(audioAddress, this::onAudio);
-    controlConsumer = vertx.eventBus().consumer(controlAddress, this::onControl);
+    consumers = SessionConsumers.register(vertx.eventBus(), options.getPrefix(), id, this::onAudio, this::onControl);
     armIdleTimer(options.getIdleTimeoutMs());
     LOG.info("session {} opened: model={} language={} inputRate={} events={}", id, model, language,
         inputRate, eventsAddress);
-    return Future.all(audioConsumer.completion(), controlConsumer.completion()).mapEmpty();
+    return consumers.completion();
   }
 
   void resumeEvents() {
@@ -214,14 +211,7 @@ final class BusSession {
 
   /** Unregisters the addresses (at undeploy, or once the linger time is over). */
   Future<Void> unregister() {
-    List<Future<Void>> done = new ArrayList<>();
-    if (audioConsumer != null) {
-      done.add(audioConsumer.unregister());
-    }
-    if (controlConsumer != null) {
-      done.add(controlConsumer.unregister());
-    }
-    return Future.join(done).mapEmpty();
+    return consumers == null ? Future.succeededFuture() : consumers.unregister();
   }
 
   // ---------------------------------------------------------------- audio
@@ -371,12 +361,7 @@ final class BusSession {
   }
 
   private ReplyException notOpen(String what) {
-    if (inputEndedByCaller) {
-      return BusErrorCode.failure(BusErrorCode.INPUT_ENDED, what + " after end: the input of session "
-          + id + " is over");
-    }
-    return BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is "
-        + (state == State.CLOSED ? "closed" : "closing") + (reason == null ? "" : " (" + reason + ")"));
+    return Refusals.notOpen(what, id, inputEndedByCaller, state == State.CLOSED, reason);
   }
 
   // ---------------------------------------------------------------- events
@@ -434,15 +419,7 @@ final class BusSession {
   /** A request is answered with the failure; a plain send gets an {@code error} event instead. */
   private void refuse(Message<Object> message, ReplyException failure) {
     metrics.error(BusErrorCode.name(failure.failureCode()));
-    if (message.replyAddress() != null) {
-      message.fail(failure.failureCode(), failure.getMessage());
-    } else if (state != State.CLOSED) {
-      publish(new JsonObject().put("type", BusContract.EVENT_ERROR).put("error", new JsonObject()
-          .put("code", BusErrorCode.name(failure.failureCode()))
-          .put("message", failure.getMessage())
-          .put("retryable", true)
-          .put("failureCode", failure.failureCode())));
-    }
+    Refusals.refuse(message, failure, state == State.CLOSED ? null : this::publish);
   }
 
   // ---------------------------------------------------------------- bookkeeping

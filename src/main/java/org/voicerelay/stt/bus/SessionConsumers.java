@@ -9,10 +9,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 /** The audio and control consumers a session serves on its addresses, registered and let go together. */
 record SessionConsumers(MessageConsumer<Object> audio, MessageConsumer<Object> control) {
 
-  static SessionConsumers register(EventBus bus, SessionAddresses addresses, Handler<Message<Object>> onAudio,
+  /** Registers on {@code <prefix>.session.<id>.audio} and {@code .control}. */
+  static SessionConsumers register(EventBus bus, String prefix, String sessionId, Handler<Message<Object>> onAudio,
       Handler<Message<Object>> onControl) {
-    return new SessionConsumers(bus.consumer(addresses.audio(), onAudio),
-        bus.consumer(addresses.control(), onControl));
+    return new SessionConsumers(bus.consumer(BusContract.audioAddress(prefix, sessionId), onAudio),
+        bus.consumer(BusContract.controlAddress(prefix, sessionId), onControl));
   }
 
   /** Completes once both are registered (cluster-wide on a clustered event bus). */

@@ -37,7 +37,7 @@ final class SessionFront {
 
   private final Vertx vertx;
   private final String id;
-  private final SessionAddresses addresses;
+  private final String prefix;
   private final String eventsAddress;
   private final String frontNode;
   private final int sampleRate;
@@ -66,8 +66,8 @@ final class SessionFront {
       Consumer<SessionFront> onClosed) {
     this.vertx = vertx;
     this.id = id;
-    this.addresses = SessionAddresses.of(prefix, id);
-    this.eventsAddress = eventsAddress != null ? eventsAddress : addresses.defaultEvents();
+    this.prefix = prefix;
+    this.eventsAddress = eventsAddress != null ? eventsAddress : BusContract.defaultEventsAddress(prefix, id);
     this.frontNode = frontNode;
     this.sampleRate = sampleRate;
     this.holdBytes = holdBytes;
@@ -82,7 +82,7 @@ final class SessionFront {
     return ResumableSession.open(vertx, recognition).compose(opened -> {
       session = opened;
       session.handler(this::onRecognitionEvent);
-      consumers = SessionConsumers.register(vertx.eventBus(), addresses, this::onAudio, this::onControl);
+      consumers = SessionConsumers.register(vertx.eventBus(), prefix, id, this::onAudio, this::onControl);
       LOG.info("resumable session {} opened: front on {}, recognition {} on {}", id, frontNode,
           session.sessionId(), session.node());
       return consumers.completion().map(v -> openReply());
@@ -104,8 +104,8 @@ final class SessionFront {
   JsonObject openReply() {
     return new JsonObject()
         .put("sessionId", id)
-        .put("audioAddress", addresses.audio())
-        .put("controlAddress", addresses.control())
+        .put("audioAddress", BusContract.audioAddress(prefix, id))
+        .put("controlAddress", BusContract.controlAddress(prefix, id))
         .put("eventsAddress", eventsAddress)
         .put("node", session == null ? null : session.node())
         .put("frontNode", frontNode)

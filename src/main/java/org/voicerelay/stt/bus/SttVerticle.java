@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.SpeechStream;
@@ -239,7 +238,7 @@ public class SttVerticle extends VerticleBase {
         reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
             ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
       } else {
-        reply = request.sessionId() == null ? create(newSessionId(), request) : openIdempotent(request);
+        reply = request.sessionId() == null ? create(SessionIds.random("s"), request) : openIdempotent(request);
       }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
@@ -375,7 +374,4 @@ public class SttVerticle extends VerticleBase {
     return new SttMetrics(base, registry.nodeLive());
   }
 
-  private static String newSessionId() {
-    return "s_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-  }
 }
