@@ -1,5 +1,7 @@
 package org.voicerelay.stt.bench;
 
+import static org.voicerelay.stt.bench.BenchArgs.intArg;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -93,10 +95,6 @@ public final class ClientBench {
     System.exit(0);
   }
 
-  private int intArg(String name, int def) {
-    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
-  }
-
   private void run() throws Exception {
     System.out.println(CpuCalibration.line());
     port = startGateway();
@@ -105,14 +103,14 @@ public final class ClientBench {
         .setApiKey(KEY).setApiSecret(SECRET)
         .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000)));
     String mode = args.getOrDefault("mode", "both");
-    int streams = intArg("streams", 100);
-    int frameMs = intArg("frame-ms", 20);
+    int streams = intArg(args, "streams", 100);
+    int frameMs = intArg(args, "frame-ms", 20);
     boolean peer = args.containsKey("peer");
     System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz; gateway %s"
         + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
         args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
     if (mode.equals("realtime") || mode.equals("both")) {
-      JsonObject ours = realTime(streams, frameMs, intArg("warmup", 10), intArg("seconds", 20));
+      JsonObject ours = realTime(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 20));
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("realtime", streams, frameMs);
@@ -122,7 +120,7 @@ public final class ClientBench {
       }
     }
     if (mode.equals("fast") || mode.equals("both")) {
-      JsonObject ours = fast(streams, frameMs, intArg("warmup", 10), intArg("audio-seconds", 20));
+      JsonObject ours = fast(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "audio-seconds", 20));
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("fast", streams, frameMs);
