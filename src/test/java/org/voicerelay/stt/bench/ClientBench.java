@@ -90,7 +90,7 @@ public final class ClientBench {
     try {
       bench.run();
     } finally {
-      bench.shutdown();
+      BenchGatewayProcess.stop(bench.vertx, bench.gateway);
     }
     System.exit(0);
   }
@@ -630,19 +630,6 @@ public final class ClientBench {
     gateway = BenchGatewayProcess.start(args.getOrDefault("gateway-instances", "1"),
         args.getOrDefault("endpoint-seconds", "5"), "false");
     return gateway.port();
-  }
-
-  private void shutdown() {
-    if (vertx != null) {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   private static byte[] tone() {

@@ -104,7 +104,7 @@ public final class LoadBench {
         bench.load();
       }
     } finally {
-      bench.shutdown();
+      BenchGatewayProcess.stop(bench.vertx, bench.gateway);
     }
     System.exit(0);
   }
@@ -115,10 +115,6 @@ public final class LoadBench {
     gateway = BenchGatewayProcess.start(args.getOrDefault("gateway-instances", "1"),
         args.getOrDefault("endpoint-seconds", "5"));
     return gateway.port();
-  }
-
-  private JsonObject gatewayCommand(String command) throws IOException {
-    return gateway.command(command);
   }
 
   private void startVerticle(int port, int maxSessions) {
@@ -142,19 +138,6 @@ public final class LoadBench {
       verticle = v;
       return v;
     }, new DeploymentOptions().setInstances(instances)));
-  }
-
-  private void shutdown() {
-    if (vertx != null) {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   private static <T> T join(Future<T> f) {
@@ -407,7 +390,7 @@ public final class LoadBench {
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
           try {
-            gatewayCommand("reset");
+            gateway.command("reset");
           } catch (IOException e) {
             throw new IllegalStateException(e);
           }
@@ -466,7 +449,7 @@ public final class LoadBench {
     }
     sender.join();
     admitted = active;
-    JsonObject gw = gatewayCommand("report");
+    JsonObject gw = gateway.command("report");
     long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (closedEvents.get() < admitted.length && System.nanoTime() < closeDeadline) {
       Thread.sleep(100);
@@ -592,7 +575,7 @@ public final class LoadBench {
     int chunkBytes = RATE * 2 * chunkMs / 1000;
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
-    gatewayCommand("reset");
+    gateway.command("reset");
     if (profiler != null) {
       profiler.start();
     }
@@ -612,7 +595,7 @@ public final class LoadBench {
     if (profiler != null) {
       profiler.stop();
     }
-    JsonObject gw = gatewayCommand("report");
+    JsonObject gw = gateway.command("report");
     int complete = 0;
     for (int i : admitted) {
       if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
