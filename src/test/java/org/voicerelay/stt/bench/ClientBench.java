@@ -114,7 +114,6 @@ public final class ClientBench {
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("realtime", streams, frameMs);
-        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
         ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
             ours.getDouble("cpuMsPerAudioSecond"));
       }
@@ -124,7 +123,6 @@ public final class ClientBench {
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("fast", streams, frameMs);
-        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
         ratio("as fast as possible, x real time", ours.getDouble("xRealTime"),
             theirs.getDouble("xRealTime", 0.0));
         ratio("as fast as possible, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
@@ -537,6 +535,7 @@ public final class ClientBench {
 
   // ---------------------------------------------------------------- peer
 
+  /** Runs the same measurement with the Node peer, prints its figures and returns them. */
   private JsonObject peer(String mode, int streams, int frameMs) throws IOException, InterruptedException {
     String nodeDir = args.getOrDefault("node-dir", "scripts/.node");
     ProcessBuilder pb = new ProcessBuilder("node", "scripts/peer-bench.mjs")
@@ -567,10 +566,10 @@ public final class ClientBench {
     if (!node.waitFor(60, TimeUnit.SECONDS)) {
       node.destroy();
     }
-    if (last == null) {
-      return new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
-    }
-    return new JsonObject(last);
+    JsonObject theirs = last != null ? new JsonObject(last)
+        : new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
+    print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
+    return theirs;
   }
 
   // ---------------------------------------------------------------- report
