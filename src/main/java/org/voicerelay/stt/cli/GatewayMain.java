@@ -1,5 +1,6 @@
 package org.voicerelay.stt.cli;
 
+import static org.voicerelay.stt.config.Variable.bool;
 import static org.voicerelay.stt.config.Variable.number;
 import static org.voicerelay.stt.config.Variable.string;
 
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.config.Variable;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
@@ -39,19 +42,21 @@ public final class GatewayMain {
       Serves the LiveKit Inference STT protocol on ws://HOST:PORT/v1/stt (port 0: any free port).
       Credentials default to LIVEKIT_API_KEY / LIVEKIT_API_SECRET, else devkey / devsecret.""";
 
-  private static final Map<String, String> FLAGS = Map.ofEntries(
-      Map.entry("--host", "host"),
-      Map.entry("--port", "port"),
-      Map.entry("--recognizer", "recognizer"),
-      Map.entry("--recognizer-config", "recognizerConfig"),
-      Map.entry("--api-key", "apiKey"),
-      Map.entry("--api-secret", "apiSecret"),
-      Map.entry("--max-sessions", "maxSessions"),
-      Map.entry("--idle-timeout", "idleTimeout"),
-      Map.entry("--max-pending-bytes", "maxPendingBytes"),
-      Map.entry("--max-message-size", "maxMessageSize"),
-      Map.entry("--language", "language"),
-      Map.entry("--session-closed-reply", "sessionClosedReply"));
+  /** The flags, each read as its type, and the option it sets. */
+  private static final Map<String, Variable> FLAGS = Stream.of(
+      string("--host", "host"),
+      number("--port", "port"),
+      string("--recognizer", "recognizer"),
+      string("--recognizer-config", "recognizerConfig"),
+      string("--api-key", "apiKey"),
+      string("--api-secret", "apiSecret"),
+      number("--max-sessions", "maxSessions"),
+      number("--idle-timeout", "idleTimeout"),
+      number("--max-pending-bytes", "maxPendingBytes"),
+      number("--max-message-size", "maxMessageSize"),
+      string("--language", "language"),
+      bool("--session-closed-reply", "sessionClosedReply"))
+      .collect(Collectors.toMap(Variable::name, flag -> flag));
 
   /**
    * The variables the gateway reads: the credentials the clients read ({@code LIVEKIT_INFERENCE_*}
@@ -66,7 +71,7 @@ public final class GatewayMain {
       number("STT_GATEWAY_PORT", "port"),
       string("STT_GATEWAY_RECOGNIZER", "recognizer"));
 
-  /** The command line: an optional config file and the flags as JSON (text values). */
+  /** The command line: an optional config file and the flags as options JSON. */
   record CommandLine(String configFile, JsonObject flags) {
   }
 
@@ -136,7 +141,12 @@ public final class GatewayMain {
       if (name.equals("--config")) {
         configFile = value;
       } else if (FLAGS.containsKey(name)) {
-        flags.put(FLAGS.get(name), value);
+        Variable flag = FLAGS.get(name);
+        try {
+          flags.put(flag.path(), flag.parse(value.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
       } else {
         throw new UsageException("unknown option " + name);
       }
@@ -153,44 +163,15 @@ public final class GatewayMain {
         .recover(e -> Future.failedFuture(new UsageException(e.getMessage())))
         .map(json -> {
           try {
-            return new LocalGatewayOptions(json.mergeIn(typed(line.flags())));
+            JsonObject flags = line.flags().copy();
+            if (flags.getValue("recognizerConfig") instanceof String text) {
+              flags.put("recognizerConfig", new JsonObject(text));
+            }
+            return new LocalGatewayOptions(json.mergeIn(flags));
           } catch (IllegalArgumentException | DecodeException e) {
             throw new UsageException(e.getMessage());
           }
         });
-  }
-
-  /** Values from the command line arrive as strings. */
-  private static JsonObject typed(JsonObject json) {
-    JsonObject out = json.copy();
-    for (String key : new String[] {"port", "maxSessions", "maxMessageSize"}) {
-      if (out.getValue(key) instanceof String s) {
-        out.put(key, parseNumber(key, s).intValue());
-      }
-    }
-    for (String key : new String[] {"idleTimeout", "maxPendingBytes"}) {
-      if (out.getValue(key) instanceof String s) {
-        out.put(key, parseNumber(key, s));
-      }
-    }
-    if (out.getValue("sessionClosedReply") instanceof String s) {
-      if (!s.equals("true") && !s.equals("false")) {
-        throw new UsageException("sessionClosedReply must be true or false, got " + s);
-      }
-      out.put("sessionClosedReply", Boolean.parseBoolean(s));
-    }
-    if (out.getValue("recognizerConfig") instanceof String s) {
-      out.put("recognizerConfig", new JsonObject(s));
-    }
-    return out;
-  }
-
-  private static Long parseNumber(String key, String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(key + " must be a whole number, got " + value);
-    }
   }
 
   /** A command line that cannot be run; a null message means help was asked for. */

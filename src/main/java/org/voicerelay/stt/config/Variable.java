@@ -1,5 +1,7 @@
 package org.voicerelay.stt.config;
 
+import io.vertx.core.json.JsonArray;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,6 +23,32 @@ public record Variable(String name, String path, Type type) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(type, "type");
+  }
+
+  /**
+   * The JSON value of {@code text} as this variable's type.
+   *
+   * @throws IllegalArgumentException naming the variable, if the text is not of its type
+   */
+  public Object parse(String text) {
+    return switch (type) {
+      case STRING -> text;
+      case LIST -> new JsonArray(Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+      case BOOLEAN -> {
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+          throw new IllegalArgumentException(name + " must be true or false, got '" + text + "'");
+        }
+        yield Boolean.parseBoolean(text);
+      }
+      case NUMBER -> {
+        try {
+          long number = Long.parseLong(text);
+          yield number == (int) number ? (Object) (int) number : (Object) number;
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
+        }
+      }
+    };
   }
 
   public static Variable string(String name, String path) {

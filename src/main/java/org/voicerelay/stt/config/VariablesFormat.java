@@ -4,9 +4,7 @@ import io.vertx.config.spi.ConfigProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Arrays;
 
 /**
  * The vertx-config format {@value #NAME}: reads the flat {@code NAME -> text} JSON of an
@@ -39,35 +37,14 @@ public final class VariablesFormat implements ConfigProcessor {
         if (value == null || value.toString().isBlank()) {
           continue;
         }
-        JsonObject variable = variables.getJsonObject(name);
-        put(out, variable.getString("path"), typed(name, Variable.Type.valueOf(variable.getString("type")),
-            value.toString().trim()));
+        JsonObject entry = variables.getJsonObject(name);
+        Variable variable = new Variable(name, entry.getString("path"), Variable.Type.valueOf(entry.getString("type")));
+        put(out, variable.path(), variable.parse(value.toString().trim()));
       }
       return Future.succeededFuture(out);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-  }
-
-  static Object typed(String name, Variable.Type type, String text) {
-    return switch (type) {
-      case STRING -> text;
-      case LIST -> new JsonArray(Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-      case BOOLEAN -> {
-        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-          throw new IllegalArgumentException(name + " must be true or false, got '" + text + "'");
-        }
-        yield Boolean.parseBoolean(text);
-      }
-      case NUMBER -> {
-        try {
-          long number = Long.parseLong(text);
-          yield number == (int) number ? (Object) (int) number : (Object) number;
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
-        }
-      }
-    };
   }
 
   private static void put(JsonObject root, String path, Object value) {

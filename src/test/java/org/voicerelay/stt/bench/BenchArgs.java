@@ -20,4 +20,9 @@ final class BenchArgs {
     }
     return args;
   }
+
+  /** The whole number given for {@code --name}, or {@code def}. */
+  static int intArg(Map<String, String> args, String name, int def) {
+    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
+  }
 }

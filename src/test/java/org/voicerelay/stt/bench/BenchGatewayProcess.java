@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bench;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.File;
@@ -64,6 +65,23 @@ final class BenchGatewayProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroy();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Ends a bench: closes its Vert.x (at most 20 s), then the gateway it talked to; either may be
+   * null when the bench failed before starting it.
+   */
+  static void stop(Vertx vertx, BenchGatewayProcess gateway) {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort: the gateway is stopped all the same
+      }
+    }
+    if (gateway != null) {
+      gateway.close();
     }
   }
 

@@ -1,5 +1,7 @@
 package org.voicerelay.stt.bench;
 
+import static org.voicerelay.stt.bench.BenchArgs.intArg;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -88,13 +90,9 @@ public final class ClientBench {
     try {
       bench.run();
     } finally {
-      bench.shutdown();
+      BenchGatewayProcess.stop(bench.vertx, bench.gateway);
     }
     System.exit(0);
-  }
-
-  private int intArg(String name, int def) {
-    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
   }
 
   private void run() throws Exception {
@@ -105,28 +103,26 @@ public final class ClientBench {
         .setApiKey(KEY).setApiSecret(SECRET)
         .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000)));
     String mode = args.getOrDefault("mode", "both");
-    int streams = intArg("streams", 100);
-    int frameMs = intArg("frame-ms", 20);
+    int streams = intArg(args, "streams", 100);
+    int frameMs = intArg(args, "frame-ms", 20);
     boolean peer = args.containsKey("peer");
     System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz; gateway %s"
         + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
         args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
     if (mode.equals("realtime") || mode.equals("both")) {
-      JsonObject ours = realTime(streams, frameMs, intArg("warmup", 10), intArg("seconds", 20));
+      JsonObject ours = realTime(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 20));
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("realtime", streams, frameMs);
-        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
         ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
             ours.getDouble("cpuMsPerAudioSecond"));
       }
     }
     if (mode.equals("fast") || mode.equals("both")) {
-      JsonObject ours = fast(streams, frameMs, intArg("warmup", 10), intArg("audio-seconds", 20));
+      JsonObject ours = fast(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "audio-seconds", 20));
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("fast", streams, frameMs);
-        print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
         ratio("as fast as possible, x real time", ours.getDouble("xRealTime"),
             theirs.getDouble("xRealTime", 0.0));
         ratio("as fast as possible, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
@@ -539,6 +535,7 @@ public final class ClientBench {
 
   // ---------------------------------------------------------------- peer
 
+  /** Runs the same measurement with the Node peer, prints its figures and returns them. */
   private JsonObject peer(String mode, int streams, int frameMs) throws IOException, InterruptedException {
     String nodeDir = args.getOrDefault("node-dir", "scripts/.node");
     ProcessBuilder pb = new ProcessBuilder("node", "scripts/peer-bench.mjs")
@@ -569,10 +566,10 @@ public final class ClientBench {
     if (!node.waitFor(60, TimeUnit.SECONDS)) {
       node.destroy();
     }
-    if (last == null) {
-      return new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
-    }
-    return new JsonObject(last);
+    JsonObject theirs = last != null ? new JsonObject(last)
+        : new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
+    print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
+    return theirs;
   }
 
   // ---------------------------------------------------------------- report
@@ -632,19 +629,6 @@ public final class ClientBench {
     gateway = BenchGatewayProcess.start(args.getOrDefault("gateway-instances", "1"),
         args.getOrDefault("endpoint-seconds", "5"), "false");
     return gateway.port();
-  }
-
-  private void shutdown() {
-    if (vertx != null) {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   private static byte[] tone() {

@@ -1,5 +1,7 @@
 package org.voicerelay.stt.bench;
 
+import static org.voicerelay.stt.bench.BenchArgs.intArg;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -102,13 +104,9 @@ public final class LoadBench {
         bench.load();
       }
     } finally {
-      bench.shutdown();
+      BenchGatewayProcess.stop(bench.vertx, bench.gateway);
     }
     System.exit(0);
-  }
-
-  private int intArg(String name, int def) {
-    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
   }
 
   // ---------------------------------------------------------------- setup
@@ -119,15 +117,11 @@ public final class LoadBench {
     return gateway.port();
   }
 
-  private JsonObject gatewayCommand(String command) throws IOException {
-    return gateway.command(command);
-  }
-
   private void startVerticle(int port, int maxSessions) {
     vertx = Vertx.vertx();
-    int instances = intArg("instances", 1);
+    int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
-    int admissionRate = intArg("max-admissions-per-second",
+    int admissionRate = intArg(args, "max-admissions-per-second",
         "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : SttVerticleOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
     SttVerticleOptions options = new SttVerticleOptions()
         .setMaxSessions(maxSessions + 10)
@@ -144,19 +138,6 @@ public final class LoadBench {
       verticle = v;
       return v;
     }, new DeploymentOptions().setInstances(instances)));
-  }
-
-  private void shutdown() {
-    if (vertx != null) {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // best effort
-      }
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   private static <T> T join(Future<T> f) {
@@ -351,11 +332,11 @@ public final class LoadBench {
   // ---------------------------------------------------------------- load
 
   private void load() throws Exception {
-    int count = intArg("sessions", 100);
-    int seconds = intArg("seconds", 30);
-    int ramp = intArg("ramp-seconds", 20);
-    int warmup = intArg("warmup", ramp + 10);
-    int chunkMs = intArg("chunk-ms", 100);
+    int count = intArg(args, "sessions", 100);
+    int seconds = intArg(args, "seconds", 30);
+    int ramp = intArg(args, "ramp-seconds", 20);
+    int warmup = intArg(args, "warmup", ramp + 10);
+    int chunkMs = intArg(args, "chunk-ms", 100);
     if (ramp > 0 && warmup < ramp + 5) {
       throw new IllegalArgumentException("--warmup must be at least --ramp-seconds + 5");
     }
@@ -409,7 +390,7 @@ public final class LoadBench {
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
           try {
-            gatewayCommand("reset");
+            gateway.command("reset");
           } catch (IOException e) {
             throw new IllegalStateException(e);
           }
@@ -468,7 +449,7 @@ public final class LoadBench {
     }
     sender.join();
     admitted = active;
-    JsonObject gw = gatewayCommand("report");
+    JsonObject gw = gateway.command("report");
     long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (closedEvents.get() < admitted.length && System.nanoTime() < closeDeadline) {
       Thread.sleep(100);
@@ -492,7 +473,7 @@ public final class LoadBench {
     Arrays.sort(endToFinal);
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
     System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s)%n",
-        n, seconds, warmup, chunkMs, intArg("instances", 1));
+        n, seconds, warmup, chunkMs, intArg(args, "instances", 1));
     System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
     System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
@@ -564,13 +545,13 @@ public final class LoadBench {
   // ---------------------------------------------------------------- throughput
 
   private void throughput() throws Exception {
-    int count = intArg("sessions", 1);
-    int audioSeconds = intArg("audio-seconds", 60);
-    int window = intArg("window", 16);
-    int chunkMs = intArg("chunk-ms", 100);
+    int count = intArg(args, "sessions", 1);
+    int audioSeconds = intArg(args, "audio-seconds", 60);
+    int window = intArg(args, "window", 16);
+    int chunkMs = intArg(args, "chunk-ms", 100);
     int port = startGateway();
     startVerticle(port, count);
-    int warmup = intArg("warmup-audio-seconds", Math.min(audioSeconds, Math.max(10, 6000 / count)));
+    int warmup = intArg(args, "warmup-audio-seconds", Math.min(audioSeconds, Math.max(10, 6000 / count)));
     if (warmup > 0) {
       // an unmeasured pass first, so the figures are of compiled code, not of the JIT at work
       eventsPrefix = "app.bench.warmup.";
@@ -594,7 +575,7 @@ public final class LoadBench {
     int chunkBytes = RATE * 2 * chunkMs / 1000;
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
-    gatewayCommand("reset");
+    gateway.command("reset");
     if (profiler != null) {
       profiler.start();
     }
@@ -614,7 +595,7 @@ public final class LoadBench {
     if (profiler != null) {
       profiler.stop();
     }
-    JsonObject gw = gatewayCommand("report");
+    JsonObject gw = gateway.command("report");
     int complete = 0;
     for (int i : admitted) {
       if (finalBytes[i] == bytesSent[i] && finalChecksum[i] == crcs[i].getValue()) {
@@ -626,7 +607,7 @@ public final class LoadBench {
       return;
     }
     System.out.printf(Locale.ROOT, "%n== throughput: %d session(s) x %d s of audio, %d ms chunks, window %d, %d verticle instance(s)%n",
-        n, audioSeconds, chunkMs, window, intArg("instances", 1));
+        n, audioSeconds, chunkMs, window, intArg(args, "instances", 1));
     System.out.printf(Locale.ROOT, "admission                      %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "audio seconds per wall second  %.0fx real time (%.0f s of audio in %.2f s)%n",
         (double) admitted.length * audioSeconds / wall, (double) admitted.length * audioSeconds, wall);

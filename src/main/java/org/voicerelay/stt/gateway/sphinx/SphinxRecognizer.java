@@ -58,7 +58,7 @@ public final class SphinxRecognizer implements Recognizer {
     synchronized (ENGINES) {
       engine = ENGINES.get(key);
       if (engine == null) {
-        engine = new SharedEngine(key, new CompletableFuture<>());
+        engine = new SharedEngine(key, options.isWordConfidence());
         ENGINES.put(key, engine);
         SharedEngine starting = engine;
         loadPool(options).whenComplete((pool, failure) -> {
@@ -163,10 +163,10 @@ public final class SphinxRecognizer implements Recognizer {
     final ResultReader reader;
     int users;
 
-    SharedEngine(String key, CompletableFuture<DecoderPool> pool) {
+    SharedEngine(String key, boolean wordConfidence) {
       this.key = key;
-      this.pool = pool;
-      this.reader = new ResultReader(new SphinxOptions(new JsonObject(key)).isWordConfidence());
+      this.pool = new CompletableFuture<>();
+      this.reader = new ResultReader(wordConfidence);
     }
 
     void release() {
