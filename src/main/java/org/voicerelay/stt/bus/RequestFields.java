@@ -96,5 +96,4 @@ final class RequestFields {
     }
     return "a " + v.getClass().getSimpleName();
   }
-
 }
