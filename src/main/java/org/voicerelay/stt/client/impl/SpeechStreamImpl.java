@@ -82,9 +82,8 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   private final WriteQueue writeQueue;
   private Handler<Throwable> exceptionHandler;
-  /** Why the stream failed for good, kept for an exception handler set after the fact. */
-  private SttException terminalFailure;
-  private boolean failureDelivered;
+  /** Why the stream failed for good, until an exception handler (perhaps set after the fact) has it. */
+  private SttException undeliveredFailure;
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
@@ -351,7 +350,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     dropSocket();
     outbox.clear();
     setState(StreamState.CLOSED, failure);
-    terminalFailure = failure;
+    undeliveredFailure = failure;
     deliverFailure();
     events.end();
     onClosed.accept(this);
@@ -613,9 +612,10 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   /** Hands the terminal failure to the exception handler once, whichever of the two came first. */
   private void deliverFailure() {
-    if (terminalFailure != null && exceptionHandler != null && !failureDelivered) {
-      failureDelivered = true;
-      exceptionHandler.handle(terminalFailure);
+    SttException failure = undeliveredFailure;
+    if (failure != null && exceptionHandler != null) {
+      undeliveredFailure = null;
+      exceptionHandler.handle(failure);
     }
   }
 
