@@ -51,7 +51,6 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpeechStreamImpl.class);
 
-  private final Vertx vertx;
   private final Context context;
   private final WebSocketClient webSockets;
   private final AccessToken tokens;
@@ -87,7 +86,6 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
-    this.vertx = vertx;
     this.timer = new TimerSlot(vertx);
     this.context = context;
     this.webSockets = webSockets;
@@ -150,8 +148,6 @@ public final class SpeechStreamImpl implements SpeechStream {
       }
     }
   }
-
-
 
   /** Asks the client's breaker for an attempt; parks when its circuit is open. */
   private void connect() {
@@ -386,8 +382,7 @@ public final class SpeechStreamImpl implements SpeechStream {
       message = ProtocolCodec.decodeServerMessage(text);
     } catch (ProtocolException e) {
       LOG.warn("stream {}: skipped a frame that is not the protocol: {}", id, e.getMessage());
-      events.add(new SpeechEvent(SpeechEventType.ERROR, id, List.of(), 0,
-          new SttException(SttErrorCode.PROTOCOL_ERROR, e.getMessage(), true, -1, null).toError()));
+      emitError(new SttException(SttErrorCode.PROTOCOL_ERROR, e.getMessage(), true, -1, null));
       return;
     }
     switch (message.type()) {
