@@ -244,8 +244,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     });
     ws.drainHandler(v -> sendPending());
     ws.writeTextMessage(SessionMessages.create(options));
-    setState(finishing.started() && outbox.drained() && !outbox.hasUnfinalized()
-        ? StreamState.FINISHING : StreamState.CONNECTED, null);
+    setState(allInputFinalized() ? StreamState.FINISHING : StreamState.CONNECTED, null);
     timer.start(connectOptions.getHealthyAfterMs(), () -> proven(current));
     long offset = outbox.replayFromUnfinalized();
     transcripts.setTimeOffset(offset / (double) outbox.sessionRate());
@@ -273,7 +272,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (state == StreamState.CLOSED) {
       return;
     }
-    if (finishing.closeSent() || (finishing.started() && outbox.drained() && !outbox.hasUnfinalized())) {
+    if (finishing.closeSent() || allInputFinalized()) {
       finish(null);
       return;
     }
@@ -360,6 +359,16 @@ public final class SpeechStreamImpl implements SpeechStream {
         String.format("%.2f", audioSecondsSent()), reconnects,
         outbox.replayTrimmedSeconds() == 0 ? "" : String.format(", %.2f s of audio aged out of the replay buffer",
             outbox.replayTrimmedSeconds()));
+  }
+
+  /** The input ended and the gateway has finalized every byte of it. */
+  private boolean allInputFinalized() {
+    return finishing.started() && outbox.drained() && !outbox.hasUnfinalized();
+  }
+
+  /** No more audio, flush or end is taken: the input ended or the stream closed. */
+  private boolean inputOver() {
+    return finishing.started() || state == StreamState.CLOSED;
   }
 
   private void onFinishingDone(boolean timedOut) {
@@ -492,7 +501,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private SttException accept(Buffer data) {
-    if (finishing.started() || state == StreamState.CLOSED) {
+    if (inputOver()) {
       return new SttException(SttErrorCode.STREAM_CLOSED, "audio written after the stream ended");
     }
     SttException refused = outbox.offer(data, maxBufferedBytes);
@@ -507,7 +516,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public Future<Void> end() {
     onContext(() -> {
-      if (finishing.started() || state == StreamState.CLOSED) {
+      if (inputOver()) {
         return;
       }
       outbox.requestFinalize();
@@ -524,7 +533,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   public Future<Void> flush() {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
-      if (finishing.started() || state == StreamState.CLOSED) {
+      if (inputOver()) {
         done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "flush after the stream ended"));
         return;
       }
