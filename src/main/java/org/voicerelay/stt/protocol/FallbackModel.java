@@ -1,7 +1,6 @@
 package org.voicerelay.stt.protocol;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 
 /**
  * A model the gateway may fall back to, with its own provider options: an entry of the client's
@@ -17,12 +16,8 @@ public record FallbackModel(String model, JsonObject extra) {
     extra = extra == null ? new JsonObject() : extra.copy();
   }
 
-  public FallbackModel(String model, Map<String, Object> extra) {
-    this(model, extra == null ? null : new JsonObject(extra));
-  }
-
   public static FallbackModel of(String model) {
-    return new FallbackModel(model, (JsonObject) null);
+    return new FallbackModel(model, null);
   }
 
   /** Reads a bare model name or {@code {"model": ..., "extra": {...}}}. */

@@ -7,28 +7,16 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The breaker the streams of one client share: it opens, one stream probes, all come back. */
-@ExtendWith(VertxExtension.class)
-class ClientCircuitBreakerTest {
+class ClientCircuitBreakerTest extends OnScriptedGateway {
 
   private static final int STREAMS = 12;
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
 
   @Test
   void streamsWaitingOnAnOpenCircuitReconnectOnceTheProbeProvesTheGatewayBack(Vertx vertx,

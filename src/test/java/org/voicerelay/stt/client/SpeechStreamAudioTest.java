@@ -7,26 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Input audio: resampling to the session rate and piping from files. */
-@ExtendWith(VertxExtension.class)
-class SpeechStreamAudioTest {
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
+class SpeechStreamAudioTest extends OnScriptedGateway {
 
   static byte[] tone(int rate, double hz, double seconds) {
     int n = (int) (rate * seconds);

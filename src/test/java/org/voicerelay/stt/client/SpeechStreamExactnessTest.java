@@ -6,24 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The protocol to the last message: close, a model's language suffix, long recordings. */
-@ExtendWith(VertxExtension.class)
-class SpeechStreamExactnessTest {
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
+class SpeechStreamExactnessTest extends OnScriptedGateway {
 
   @Test
   void closeSendsSessionCloseAsItsLastFrameAndDoesNotWaitForTheAnswer(Vertx vertx, VertxTestContext ctx) {

@@ -8,25 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Failures of the connection: what is retried, how often, and what survives a reconnect. */
-@ExtendWith(VertxExtension.class)
-class SpeechStreamReconnectTest {
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
+class SpeechStreamReconnectTest extends OnScriptedGateway {
 
   private static List<SpeechEventType> types(List<SpeechEvent> events) {
     return events.stream().map(SpeechEvent::type).toList();

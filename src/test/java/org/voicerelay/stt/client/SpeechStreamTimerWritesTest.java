@@ -6,25 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** 20 ms writes from a periodic timer, the way an agent feeds WebRTC frames. */
-@ExtendWith(VertxExtension.class)
-class SpeechStreamTimerWritesTest {
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
+class SpeechStreamTimerWritesTest extends OnScriptedGateway {
 
   @Test
   void aWriteFromATimerOnTheStreamsEventLoopIsTakenAtOnceAndArrivesInOrder(Vertx vertx, VertxTestContext ctx) {

@@ -10,28 +10,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.protocol.AccessTokenVerifier;
 import org.voicerelay.stt.protocol.FallbackModel;
 
 /** What the client puts on the wire, checked by a scripted gateway on loopback. */
-@ExtendWith(VertxExtension.class)
-class SpeechStreamWireTest {
-
-  private ScriptedGateway gateway;
-
-  @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    gateway = new ScriptedGateway(vertx);
-    gateway.start().onComplete(ctx.succeedingThenComplete());
-  }
+class SpeechStreamWireTest extends OnScriptedGateway {
 
   static byte[] ramp(int bytes) {
     byte[] b = new byte[bytes];

@@ -122,6 +122,4 @@ final class FinishingSequence {
       stream.finishingDone(true);
     }
   }
-
-
 }

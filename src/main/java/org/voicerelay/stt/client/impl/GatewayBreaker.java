@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.voicerelay.stt.client.SttException;
 
@@ -122,13 +124,9 @@ final class GatewayBreaker {
     parked.remove(waiter);
   }
 
-  int parkedCount() {
-    return parked.size();
-  }
-
   private void changed(CircuitBreakerState state) {
     SttException cause = state == CircuitBreakerState.OPEN ? lastFailure : null;
-    java.util.List<Waiter> woken = new java.util.ArrayList<>();
+    List<Waiter> woken = new ArrayList<>();
     Waiter w;
     while ((w = parked.poll()) != null) {
       woken.add(w);

@@ -22,7 +22,7 @@ final class SessionMessages {
     SessionCreate.Fallback fallback = null;
     if (!options.getFallback().isEmpty()) {
       fallback = new SessionCreate.Fallback(options.getFallback().stream()
-          .map(f -> new FallbackModel(ModelName.parse(f.model()).model(), f.extra().getMap()))
+          .map(f -> new FallbackModel(ModelName.parse(f.model()).model(), f.extra()))
           .toList());
     }
     return ProtocolCodec.encode(new SessionCreate(ModelName.parse(options.getModel()).wireModel(),

@@ -51,7 +51,6 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpeechStreamImpl.class);
 
-  private final Vertx vertx;
   private final Context context;
   private final WebSocketClient webSockets;
   private final AccessToken tokens;
@@ -82,13 +81,11 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   private final WriteQueue writeQueue;
   private Handler<Throwable> exceptionHandler;
-  /** Why the stream failed for good, kept for an exception handler set after the fact. */
-  private SttException terminalFailure;
-  private boolean failureDelivered;
+  /** Why the stream failed for good, until an exception handler (perhaps set after the fact) has it. */
+  private SttException undeliveredFailure;
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
-    this.vertx = vertx;
     this.timer = new TimerSlot(vertx);
     this.context = context;
     this.webSockets = webSockets;
@@ -151,8 +148,6 @@ public final class SpeechStreamImpl implements SpeechStream {
       }
     }
   }
-
-
 
   /** Asks the client's breaker for an attempt; parks when its circuit is open. */
   private void connect() {
@@ -249,8 +244,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     });
     ws.drainHandler(v -> sendPending());
     ws.writeTextMessage(SessionMessages.create(options));
-    setState(finishing.started() && outbox.drained() && !outbox.hasUnfinalized()
-        ? StreamState.FINISHING : StreamState.CONNECTED, null);
+    setState(allInputFinalized() ? StreamState.FINISHING : StreamState.CONNECTED, null);
     timer.start(connectOptions.getHealthyAfterMs(), () -> proven(current));
     long offset = outbox.replayFromUnfinalized();
     transcripts.setTimeOffset(offset / (double) outbox.sessionRate());
@@ -278,7 +272,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (state == StreamState.CLOSED) {
       return;
     }
-    if (finishing.closeSent() || (finishing.started() && outbox.drained() && !outbox.hasUnfinalized())) {
+    if (finishing.closeSent() || allInputFinalized()) {
       finish(null);
       return;
     }
@@ -351,7 +345,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     dropSocket();
     outbox.clear();
     setState(StreamState.CLOSED, failure);
-    terminalFailure = failure;
+    undeliveredFailure = failure;
     deliverFailure();
     events.end();
     onClosed.accept(this);
@@ -365,6 +359,16 @@ public final class SpeechStreamImpl implements SpeechStream {
         String.format("%.2f", audioSecondsSent()), reconnects,
         outbox.replayTrimmedSeconds() == 0 ? "" : String.format(", %.2f s of audio aged out of the replay buffer",
             outbox.replayTrimmedSeconds()));
+  }
+
+  /** The input ended and the gateway has finalized every byte of it. */
+  private boolean allInputFinalized() {
+    return finishing.started() && outbox.drained() && !outbox.hasUnfinalized();
+  }
+
+  /** No more audio, flush or end is taken: the input ended or the stream closed. */
+  private boolean inputOver() {
+    return finishing.started() || state == StreamState.CLOSED;
   }
 
   private void onFinishingDone(boolean timedOut) {
@@ -387,8 +391,7 @@ public final class SpeechStreamImpl implements SpeechStream {
       message = ProtocolCodec.decodeServerMessage(text);
     } catch (ProtocolException e) {
       LOG.warn("stream {}: skipped a frame that is not the protocol: {}", id, e.getMessage());
-      events.add(new SpeechEvent(SpeechEventType.ERROR, id, List.of(), 0,
-          new SttException(SttErrorCode.PROTOCOL_ERROR, e.getMessage(), true, -1, null).toError()));
+      emitError(new SttException(SttErrorCode.PROTOCOL_ERROR, e.getMessage(), true, -1, null));
       return;
     }
     switch (message.type()) {
@@ -498,7 +501,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private SttException accept(Buffer data) {
-    if (finishing.started() || state == StreamState.CLOSED) {
+    if (inputOver()) {
       return new SttException(SttErrorCode.STREAM_CLOSED, "audio written after the stream ended");
     }
     SttException refused = outbox.offer(data, maxBufferedBytes);
@@ -513,7 +516,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public Future<Void> end() {
     onContext(() -> {
-      if (finishing.started() || state == StreamState.CLOSED) {
+      if (inputOver()) {
         return;
       }
       outbox.requestFinalize();
@@ -530,7 +533,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   public Future<Void> flush() {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
-      if (finishing.started() || state == StreamState.CLOSED) {
+      if (inputOver()) {
         done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "flush after the stream ended"));
         return;
       }
@@ -613,9 +616,10 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   /** Hands the terminal failure to the exception handler once, whichever of the two came first. */
   private void deliverFailure() {
-    if (terminalFailure != null && exceptionHandler != null && !failureDelivered) {
-      failureDelivered = true;
-      exceptionHandler.handle(terminalFailure);
+    SttException failure = undeliveredFailure;
+    if (failure != null && exceptionHandler != null) {
+      undeliveredFailure = null;
+      exceptionHandler.handle(failure);
     }
   }
 

@@ -146,6 +146,7 @@ public final class SttClientImpl implements SttClient {
     private final int sliceBytes;
     private final Promise<SpeechEvent> result;
     private int offset;
+    private boolean ended;
 
     RecordingWriter(SpeechStream stream, Buffer pcm, int sampleRate, Promise<SpeechEvent> result) {
       this.stream = stream;
@@ -161,8 +162,8 @@ public final class SttClientImpl implements SttClient {
         stream.write(pcm.slice(offset, end)).onFailure(result::tryFail);
         offset = end;
       }
-      if (offset >= pcm.length() && !result.future().isComplete()) {
-        offset = Integer.MAX_VALUE; // end once
+      if (!ended && offset >= pcm.length() && !result.future().isComplete()) {
+        ended = true;
         stream.end();
       }
     }
