@@ -76,7 +76,7 @@ class BrowserTranscriptionTest {
     WebTestStack stack = WebTestStack.deploy(vertx, "sphinx4", o -> { })
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     String reference = new JsonObject(Files.readString(SAMPLES.resolve("transcripts.json"))).getString(FILE);
-    profile = Files.createTempDirectory("chromium-profile");
+    profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-profile");
     driver = ChromeDriver.start(vertx, Path.of("target", "chromedriver.log"));
     List<String> args = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
