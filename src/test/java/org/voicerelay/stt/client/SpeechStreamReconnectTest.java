@@ -246,23 +246,26 @@ class SpeechStreamReconnectTest extends OnScriptedGateway {
         ScriptedGateway.cooperative(c, f);
       }
     };
-    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
-    List<StreamStateEvent> changes = new CopyOnWriteArrayList<>();
-    stream.stateHandler(changes::add);
-    stream.handler(e -> {
-      if (e.type() == SpeechEventType.RECONNECTING) {
-        stream.write(Buffer.buffer(new byte[3200]));
-        stream.end();
-      }
+    // on the stream's event loop, so that the first CONNECTED cannot come before the handler is set
+    vertx.runOnContext(start -> {
+      SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+      List<StreamStateEvent> changes = new CopyOnWriteArrayList<>();
+      stream.stateHandler(changes::add);
+      stream.handler(e -> {
+        if (e.type() == SpeechEventType.RECONNECTING) {
+          stream.write(Buffer.buffer(new byte[3200]));
+          stream.end();
+        }
+      });
+      stream.endHandler(v -> ctx.verify(() -> {
+        assertEquals(List.of(StreamState.CONNECTED, StreamState.WAITING_TO_RECONNECT, StreamState.CONNECTING,
+            StreamState.CONNECTED, StreamState.FINISHING, StreamState.CLOSED),
+            changes.stream().map(StreamStateEvent::state).toList());
+        assertEquals(SttErrorCode.CONNECTION_CLOSED, changes.get(1).cause().code());
+        assertNull(changes.get(5).cause(), "ended normally");
+        ctx.completeNow();
+      }));
     });
-    stream.endHandler(v -> ctx.verify(() -> {
-      assertEquals(List.of(StreamState.CONNECTED, StreamState.WAITING_TO_RECONNECT, StreamState.CONNECTING,
-          StreamState.CONNECTED, StreamState.FINISHING, StreamState.CLOSED),
-          changes.stream().map(StreamStateEvent::state).toList());
-      assertEquals(SttErrorCode.CONNECTION_CLOSED, changes.get(1).cause().code());
-      assertNull(changes.get(5).cause(), "ended normally");
-      ctx.completeNow();
-    }));
   }
 
   @Test
