@@ -505,8 +505,13 @@ public final class ClientBench {
     long count = 0;
     long millis = 0;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      count += Math.max(0, gc.getCollectionCount());
-      millis += Math.max(0, gc.getCollectionTime());
+      // ZGC reports its concurrent cycles ("ZGC Cycles", not pauses) apart from its pauses ("ZGC Pauses")
+      if (!gc.getName().endsWith("Pauses")) {
+        count += Math.max(0, gc.getCollectionCount());
+      }
+      if (!gc.getName().endsWith("Cycles")) {
+        millis += Math.max(0, gc.getCollectionTime());
+      }
     }
     return new Snapshot(os.getProcessCpuTime(), loops, others, count, millis, nativeThreadCpu());
   }
