@@ -21,9 +21,10 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  * Clustered Vert.x nodes on loopback Hazelcast (conf/cluster.xml, free ports, fast failure
  * detection), the local gateway with the counting engine, and the verticle and watcher per node.
  *
- * <p>No port is chosen ahead of its bind: a member takes a port that was free a moment ago or,
- * if someone took it meanwhile, the next free one (Hazelcast's auto-increment), and a member
- * lists the others by the ports they really got, so it starts after them.
+ * <p>A port picked free can be taken before it is bound. A member then takes the next free one
+ * (Hazelcast's auto-increment), which is why members start one after the other, each listing the
+ * others by the ports they really got; the TCP bridge is deployed again on another port
+ * ({@link FreePort#bind}).
  */
 final class TestCluster {
 
