@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.client.SttOptions;
 
 /**
  * Gateway faults end to end: bus -> verticle -> client -> {@link FaultProxy} -> local gateway
@@ -73,7 +74,13 @@ class GatewayFaultTest {
   @Test
   void aGatewayDownThenBackWithinTheRetryBudgetLosesNothing(Vertx vertx, VertxTestContext ctx) {
     byte[] pcm = FaultStack.audio(12);
-    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.down")
+    // The gateway comes back once the second reconnecting event has crossed the bus, and the third
+    // retry may come sooner than that on a loaded machine (its pause is random, down to 0 ms). With
+    // the breaker opening at the second refused attempt, that retry waits for the breaker's probe
+    // instead (5 s), so the outage ends within the budget of three retries however slow the machine.
+    FaultStack.deploy(vertx, 2.0, o -> o.getClient().setCircuitBreakerOptions(
+            SttOptions.defaultCircuitBreakerOptions().setMaxFailures(2)))
+        .compose(stack -> FaultStack.Events.on(vertx, "app.fault.down")
         .compose(events -> stack.open("app.fault.down")
             .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
               if (n == 30) {
