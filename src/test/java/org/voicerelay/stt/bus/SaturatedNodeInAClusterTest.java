@@ -11,14 +11,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
@@ -77,15 +76,17 @@ class SaturatedNodeInAClusterTest {
   private Future<SttVerticle> deployTwoNodes(java.util.function.Consumer<SttVerticleOptions> tweakA)
       throws Exception {
     System.setProperty("hazelcast.wait.seconds.before.join", "0");
-    int portA = freePort();
-    int portB = freePort();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+    // each member on a port free a moment ago, or the next free one (Hazelcast's auto-increment);
+    // B lists A at the port A really got
+    int portA = FreePort.pick();
     String cluster = "stt-admission-" + portA;
-    ClusterNode a = ClusterNode.start(member(cluster, portA, members)).toCompletionStage().toCompletableFuture()
-        .get(40, TimeUnit.SECONDS);
+    ClusterNode a = ClusterNode.start(member(cluster, portA, List.of("127.0.0.1:" + portA)))
+        .toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
     nodes.add(a);
-    ClusterNode b = ClusterNode.start(member(cluster, portB, members)).toCompletionStage().toCompletableFuture()
-        .get(40, TimeUnit.SECONDS);
+    int portB = FreePort.pick();
+    String addressOfA = "127.0.0.1:" + a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+    ClusterNode b = ClusterNode.start(member(cluster, portB, List.of(addressOfA, "127.0.0.1:" + portB)))
+        .toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
     nodes.add(b);
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
         .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
@@ -153,12 +154,6 @@ class SaturatedNodeInAClusterTest {
 
   private static ClusterOptions member(String cluster, int port, List<String> members) {
     return new ClusterOptions().setClusterName(cluster).setHost("127.0.0.1").setPort(port)
-        .setPortAutoIncrement(false).setMembers(members).setMaxNoHeartbeatSeconds(4);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+        .setPortAutoIncrement(true).setMembers(members).setMaxNoHeartbeatSeconds(4);
   }
 }

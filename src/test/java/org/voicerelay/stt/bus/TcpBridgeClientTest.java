@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.voicerelay.stt.FreePort;
 
 /**
  * A client that knows nothing but TCP and JSON drives a whole session through the TCP event-bus
@@ -35,14 +35,9 @@ class TcpBridgeClientTest {
 
   @BeforeEach
   void deployWithTheBridge() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    int bridgePort = port;
     vertx = Vertx.vertx();
-    BusTestStack.deploy(vertx, o -> o.setBridgeEnabled(true).setBridgePort(bridgePort))
-        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    int bridgePort = FreePort.bind(port -> BusTestStack.deploy(vertx, o -> o.setBridgeEnabled(true).setBridgePort(port))
+        .map(port)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     socket = new Socket("127.0.0.1", bridgePort);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxTestContext;
@@ -38,19 +39,24 @@ class ClientCircuitBreakerTest extends OnScriptedGateway {
     List<String> finals = new CopyOnWriteArrayList<>();
     List<CircuitBreakerState> circuitWhenConnected = new CopyOnWriteArrayList<>();
     for (int i = 0; i < STREAMS; i++) {
-      SpeechStream stream = client.stream();
-      stream.stateHandler(change -> {
-        if (change.state() == StreamState.CONNECTED) {
-          circuitWhenConnected.add(client.circuitState());
-        }
+      Promise<Void> end = Promise.promise();
+      ended.add(end.future());
+      // on the stream's event loop, so that its first CONNECTED cannot come before the handler is set
+      vertx.runOnContext(start -> {
+        SpeechStream stream = client.stream();
+        stream.stateHandler(change -> {
+          if (change.state() == StreamState.CONNECTED) {
+            circuitWhenConnected.add(client.circuitState());
+          }
+        });
+        stream.handler(e -> {
+          if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+            finals.add(e.text());
+          }
+        });
+        stream.write(Buffer.buffer(new byte[3200]));
+        stream.end().onComplete(end);
       });
-      stream.handler(e -> {
-        if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
-          finals.add(e.text());
-        }
-      });
-      stream.write(Buffer.buffer(new byte[3200]));
-      ended.add(stream.end());
     }
     Future.all(ended).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertEquals(List.of(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED),

@@ -32,8 +32,11 @@ class SpeechStreamExactnessTest extends OnScriptedGateway {
         }
       }
     };
-    stream[0] = SttClient.create(vertx, gateway.options()).stream();
-    stream[0].write(Buffer.buffer(new byte[3200]));
+    // on the stream's event loop, so that the gateway's timer cannot find stream[0] still unset
+    vertx.runOnContext(start -> {
+      stream[0] = SttClient.create(vertx, gateway.options()).stream();
+      stream[0].write(Buffer.buffer(new byte[3200]));
+    });
   }
 
   @Test

@@ -122,34 +122,36 @@ class SpeechStreamReconnectTest extends OnScriptedGateway {
         c.send(new JsonObject().put("type", "session.closed"));
       }
     };
-    SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
     List<SpeechEvent> events = new CopyOnWriteArrayList<>();
-    stream.handler(events::add);
-    byte[] first = new byte[16000];
-    stream.write(Buffer.buffer(first));
-    stream.write(Buffer.buffer(new byte[16000]));
-    stream.endHandler(v -> ctx.verify(() -> {
-      assertEquals(2, gateway.connections.size());
-      assertEquals(32000, gateway.connection(0).audio().length);
-      byte[] resent = gateway.connection(1).audio();
-      assertEquals(16000 + second.length, resent.length,
-          "the unfinalized second 0.5 s is sent again, then the new audio");
-      byte[] tail = java.util.Arrays.copyOfRange(resent, 16000, resent.length);
-      assertArrayEquals(second, tail);
-      List<SpeechEvent> finals = events.stream()
-          .filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT).toList();
-      assertEquals(List.of("first half", "second half"), finals.stream().map(SpeechEvent::text).toList());
-      SpeechData d = finals.get(1).alternatives().get(0);
-      assertEquals(0.75, d.startTime(), 1e-9, "0.5 s offset + 0.25 s");
-      assertEquals(1.25, d.endTime(), 1e-9);
-      assertEquals(0.75, d.words().get(0).startTime(), 1e-9);
-      assertEquals(1, events.stream().filter(e -> e.type() == SpeechEventType.RECONNECTING).count());
-      double usage = events.stream().filter(e -> e.type() == SpeechEventType.RECOGNITION_USAGE)
-          .mapToDouble(SpeechEvent::audioDuration).sum();
-      assertEquals(1.5, usage, 1e-9, "usage counts audio once, not its replay");
-      ctx.completeNow();
-    }));
-    gateway.onFrame = wrapSecondWrite(gateway.onFrame, stream, second);
+    // on the stream's event loop, so that the second connection cannot open before its script is set
+    vertx.runOnContext(start -> {
+      SpeechStream stream = SttClient.create(vertx, gateway.options()).stream();
+      gateway.onFrame = wrapSecondWrite(gateway.onFrame, stream, second);
+      stream.handler(events::add);
+      stream.write(Buffer.buffer(new byte[16000]));
+      stream.write(Buffer.buffer(new byte[16000]));
+      stream.endHandler(v -> ctx.verify(() -> {
+        assertEquals(2, gateway.connections.size());
+        assertEquals(32000, gateway.connection(0).audio().length);
+        byte[] resent = gateway.connection(1).audio();
+        assertEquals(16000 + second.length, resent.length,
+            "the unfinalized second 0.5 s is sent again, then the new audio");
+        byte[] tail = java.util.Arrays.copyOfRange(resent, 16000, resent.length);
+        assertArrayEquals(second, tail);
+        List<SpeechEvent> finals = events.stream()
+            .filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT).toList();
+        assertEquals(List.of("first half", "second half"), finals.stream().map(SpeechEvent::text).toList());
+        SpeechData d = finals.get(1).alternatives().get(0);
+        assertEquals(0.75, d.startTime(), 1e-9, "0.5 s offset + 0.25 s");
+        assertEquals(1.25, d.endTime(), 1e-9);
+        assertEquals(0.75, d.words().get(0).startTime(), 1e-9);
+        assertEquals(1, events.stream().filter(e -> e.type() == SpeechEventType.RECONNECTING).count());
+        double usage = events.stream().filter(e -> e.type() == SpeechEventType.RECOGNITION_USAGE)
+            .mapToDouble(SpeechEvent::audioDuration).sum();
+        assertEquals(1.5, usage, 1e-9, "usage counts audio once, not its replay");
+        ctx.completeNow();
+      }));
+    });
   }
 
   /** After the drop, writes the second block and ends the stream. */

@@ -122,27 +122,30 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   @Test
   void updateOptionsSendsSessionUpdateOnTheLiveSocket(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3"));
-    SpeechStream stream = client.stream();
-    gateway.onFrame = (c, f) -> {
-      ScriptedGateway.cooperative(c, f);
-      if ("session.create".equals(f.getString("type"))) {
-        vertx.setTimer(50, t -> client.updateOptions("cartesia/ink-whisper", "fr",
-            new JsonObject().put("min_volume", 0.1)));
-      }
-      if ("session.update".equals(f.getString("type"))) {
-        stream.end();
-      }
-    };
-    stream.endHandler(v -> ctx.verify(() -> {
-      JsonObject update = gateway.connection(0).framesOfType("session.update").get(0);
-      JsonObject settings = update.getJsonObject("settings");
-      assertEquals("cartesia/ink-whisper", settings.getString("model"));
-      assertEquals("fr", settings.getString("language"));
-      assertEquals(0.1, settings.getJsonObject("extra").getDouble("min_volume"));
-      assertNull(settings.getValue("sample_rate"));
-      assertEquals("cartesia/ink-whisper", client.options().getModel());
-      ctx.completeNow();
-    }));
+    // on the stream's event loop, so that its session.create cannot reach the gateway before the script is set
+    vertx.runOnContext(start -> {
+      SpeechStream stream = client.stream();
+      gateway.onFrame = (c, f) -> {
+        ScriptedGateway.cooperative(c, f);
+        if ("session.create".equals(f.getString("type"))) {
+          vertx.setTimer(50, t -> client.updateOptions("cartesia/ink-whisper", "fr",
+              new JsonObject().put("min_volume", 0.1)));
+        }
+        if ("session.update".equals(f.getString("type"))) {
+          stream.end();
+        }
+      };
+      stream.endHandler(v -> ctx.verify(() -> {
+        JsonObject update = gateway.connection(0).framesOfType("session.update").get(0);
+        JsonObject settings = update.getJsonObject("settings");
+        assertEquals("cartesia/ink-whisper", settings.getString("model"));
+        assertEquals("fr", settings.getString("language"));
+        assertEquals(0.1, settings.getJsonObject("extra").getDouble("min_volume"));
+        assertNull(settings.getValue("sample_rate"));
+        assertEquals("cartesia/ink-whisper", client.options().getModel());
+        ctx.completeNow();
+      }));
+    });
   }
 
   @Test

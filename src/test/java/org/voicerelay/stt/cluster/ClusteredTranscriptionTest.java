@@ -58,15 +58,15 @@ class ClusteredTranscriptionTest {
   @BeforeAll
   static void startCluster() throws Exception {
     System.setProperty("hazelcast.wait.seconds.before.join", "0");
-    nodes = TestCluster.start(TestCluster.loopbackOptions(3)).toCompletionStage().toCompletableFuture()
+    nodes = TestCluster.start(3).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
     gatewayPort = TestCluster.deployGateway(nodes.get(2)).toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS).actualPort();
-    bridgePort = TestCluster.freePort();
-    Future.all(TestCluster.deployStt(nodes.get(0), "A", gatewayPort),
-            TestCluster.deployStt(nodes.get(1), "B", gatewayPort, bridgePort),
+    Future<Integer> bridge = TestCluster.deploySttWithBridge(nodes.get(1), "B", gatewayPort);
+    Future.all(TestCluster.deployStt(nodes.get(0), "A", gatewayPort), bridge,
             nodes.get(2).vertx().deployVerticle(new NodeLossWatcher(nodes.get(2).clusterManager())))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    bridgePort = bridge.result();
   }
 
   @AfterAll

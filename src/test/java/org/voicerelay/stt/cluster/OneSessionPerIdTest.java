@@ -47,7 +47,7 @@ class OneSessionPerIdTest {
   @BeforeAll
   static void startCluster() throws Exception {
     System.setProperty("hazelcast.wait.seconds.before.join", "0");
-    nodes = TestCluster.start(TestCluster.loopbackOptions(2)).toCompletionStage().toCompletableFuture()
+    nodes = TestCluster.start(2).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
     int gatewayPort = TestCluster.deployGateway(nodes.get(0)).toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS).actualPort();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.cli.NodeMain;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
@@ -40,6 +42,8 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 @ExtendWith(VertxExtension.class)
 class ResumableFailoverTest {
 
+  /** The cluster port in a node's ready line: {@code cluster [127.0.0.1]:5701 (1 members)}. */
+  private static final Pattern CLUSTER_ADDRESS = Pattern.compile("cluster \\[?[^\\]\\s]+\\]?:(\\d+)");
   private static final Pattern SESSION_LINE = Pattern.compile("# session (\\S+) on node ([^,\\s]+), front on node ([^,\\s]+)");
   private static final Path WAV = Path.of("scripts", "samples", "alsa-speaker-test-16k-mono.wav");
   private static final long KILL_AFTER_MS = 4_000;
@@ -76,20 +80,38 @@ class ResumableFailoverTest {
         .put("closedSessionLingerMs", 2_000).put("shutdownTimeoutMs", 2_000)
         .put("maxEventLoopLagMs", 30_000) // three JVMs on two cores: this test is not about admission
         .encodePrettily());
-    List<Integer> ports = List.of(TestCluster.freePort(), TestCluster.freePort(), TestCluster.freePort());
-    String members = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
-    int bridgePort = TestCluster.freePort();
     Map<String, String> env = Map.of(
         "LIVEKIT_INFERENCE_URL", "http://127.0.0.1:" + gateway.actualPort() + "/v1",
         "LIVEKIT_INFERENCE_API_KEY", TestCluster.API_KEY,
         "LIVEKIT_INFERENCE_API_SECRET", TestCluster.API_SECRET,
         "STT_CONFIG_FILE", config.toString(),
         "STT_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "4");
-    String cluster = "stt-failover-" + ports.get(0);
-
-    startNode("B", ports.get(0), members, cluster, bridgePort, env, dir).get(90, TimeUnit.SECONDS);
-    CompletableFuture.allOf(startNode("C", ports.get(1), members, cluster, -1, env, dir),
-        startNode("D", ports.get(2), members, cluster, -1, env, dir)).get(90, TimeUnit.SECONDS);
+    // B first, on ports free a moment ago (a bridge port someone took meanwhile: B again on others);
+    // C and D join B at the cluster port it really got (Hazelcast takes the next one if its was taken)
+    int bridgePort = -1;
+    String clusterOfB = null;
+    String cluster = null;
+    for (int attempt = 0; attempt < FreePort.ATTEMPTS && clusterOfB == null; attempt++) {
+      int port = FreePort.pick();
+      bridgePort = FreePort.pick();
+      cluster = "stt-failover-" + port;
+      try {
+        String ready = startNode("B", port, "127.0.0.1:" + port, cluster, bridgePort, env, dir).get(90, TimeUnit.SECONDS);
+        Matcher address = CLUSTER_ADDRESS.matcher(ready);
+        assertTrue(address.find(), ready);
+        clusterOfB = "127.0.0.1:" + address.group(1);
+      } catch (ExecutionException e) {
+        if (!Files.readString(dir.resolve("B.log")).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+    assertTrue(clusterOfB != null, "node B found no free bridge port");
+    int portOfC = FreePort.pick();
+    int portOfD = FreePort.pick();
+    CompletableFuture.allOf(
+        startNode("C", portOfC, clusterOfB + ",127.0.0.1:" + portOfC, cluster, -1, env, dir),
+        startNode("D", portOfD, clusterOfB + ",127.0.0.1:" + portOfD, cluster, -1, env, dir)).get(90, TimeUnit.SECONDS);
 
     // the front is on B; recognition on B as well would die with it, so open again until it is elsewhere
     Client client = null;
@@ -140,7 +162,8 @@ class ResumableFailoverTest {
 
   // ------------------------------------------------------------ processes
 
-  private CompletableFuture<Void> startNode(String name, int port, String members, String cluster, int bridgePort,
+  /** Starts a node; completes with its ready line. */
+  private CompletableFuture<String> startNode(String name, int port, String members, String cluster, int bridgePort,
       Map<String, String> env, Path dir) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -154,14 +177,14 @@ class ResumableFailoverTest {
     builder.environment().putAll(env);
     Process process = builder.start();
     nodes.put(name, process);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture<String> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {
           if (line.contains(" ready: ")) {
-            ready.complete(null);
+            ready.complete(line);
           }
         }
       } catch (IOException e) {

@@ -5,13 +5,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.EventBusInternal;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 import org.voicerelay.stt.client.ConnectOptions;
@@ -22,6 +20,11 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 /**
  * Clustered Vert.x nodes on loopback Hazelcast (conf/cluster.xml, free ports, fast failure
  * detection), the local gateway with the counting engine, and the verticle and watcher per node.
+ *
+ * <p>A port picked free can be taken before it is bound. A member then takes the next free one
+ * (Hazelcast's auto-increment), which is why members start one after the other, each listing the
+ * others by the ports they really got; the TCP bridge is deployed again on another port
+ * ({@link FreePort#bind}).
  */
 final class TestCluster {
 
@@ -31,41 +34,25 @@ final class TestCluster {
   private TestCluster() {
   }
 
-  /** Free ports for {@code n} members, and options for member {@code i} that list them all. */
-  static List<ClusterOptions> loopbackOptions(int n) {
-    List<Integer> ports = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ports.add(freePort());
-    }
-    List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-    String name = "stt-test-" + ports.get(0);
-    List<ClusterOptions> all = new ArrayList<>();
-    for (int port : ports) {
-      all.add(new ClusterOptions().setClusterName(name).setHost("127.0.0.1").setPort(port)
-          .setPortAutoIncrement(false).setMembers(members).setMaxNoHeartbeatSeconds(4));
-    }
-    return all;
-  }
-
-  /** Options for one more member of a running cluster. */
+  /** Options for one more member of a running cluster, or for the first one of a new cluster. */
   static ClusterOptions joining(List<ClusterNode> running) {
-    int port = freePort();
+    int port = FreePort.pick();
     List<String> members = new ArrayList<>();
     for (ClusterNode node : running) {
       members.add("127.0.0.1:" + node.hazelcast().getCluster().getLocalMember().getAddress().getPort());
     }
     members.add("127.0.0.1:" + port);
-    return new ClusterOptions().setClusterName(running.get(0).hazelcast().getConfig().getClusterName())
-        .setHost("127.0.0.1").setPort(port).setPortAutoIncrement(false).setMembers(members)
-        .setMaxNoHeartbeatSeconds(4);
+    String name = running.isEmpty() ? "stt-test-" + port : running.get(0).hazelcast().getConfig().getClusterName();
+    return new ClusterOptions().setClusterName(name).setHost("127.0.0.1").setPort(port).setPortAutoIncrement(true)
+        .setMembers(members).setMaxNoHeartbeatSeconds(4);
   }
 
-  /** Starts the members one after the other (a TCP-IP join is quickest against a running master). */
-  static Future<List<ClusterNode>> start(List<ClusterOptions> options) {
+  /** Starts {@code n} members one after the other (a TCP-IP join is quickest against a running master). */
+  static Future<List<ClusterNode>> start(int n) {
     List<ClusterNode> nodes = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (ClusterOptions o : options) {
-      chain = chain.compose(v -> ClusterNode.start(o)).map(node -> {
+    for (int i = 0; i < n; i++) {
+      chain = chain.compose(v -> ClusterNode.start(joining(nodes))).map(node -> {
         nodes.add(node);
         return null;
       });
@@ -86,18 +73,16 @@ final class TestCluster {
 
   /** The verticle (node name {@code name}) and the watcher. */
   static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort) {
-    return deployStt(node, name, gatewayPort, -1);
+    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
+        .compose(id -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort))))
+        .mapEmpty();
   }
 
-  /** As above, with the TCP bridge on {@code bridgePort} unless it is -1. */
-  static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort, int bridgePort) {
-    SttVerticleOptions options = sttOptions(name, gatewayPort);
-    if (bridgePort != -1) {
-      options.setBridgeEnabled(true).setBridgePort(bridgePort);
-    }
+  /** As above, with the verticle's TCP bridge on a free port; completes with that port. */
+  static Future<Integer> deploySttWithBridge(ClusterNode node, String name, int gatewayPort) {
     return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
-        .compose(id -> node.vertx().deployVerticle(new SttVerticle(options)))
-        .mapEmpty();
+        .compose(id -> FreePort.bind(port -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort)
+            .setBridgeEnabled(true).setBridgePort(port))).map(port)));
   }
 
   /** Verticle options for node {@code name} against the test gateway: quick finals, short linger. */
@@ -149,14 +134,6 @@ final class TestCluster {
       closing.add(node.close().otherwiseEmpty());
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** A 16-bit tone the counting recognizer hears as speech. */

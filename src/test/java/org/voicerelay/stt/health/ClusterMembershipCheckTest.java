@@ -9,12 +9,11 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
 
@@ -24,10 +23,11 @@ import org.voicerelay.stt.cluster.ClusterOptions;
 class ClusterMembershipCheckTest {
 
   @Test
-  void aJoinedNodeIsAMemberAndOneWhoseHazelcastStoppedIsNot(Vertx vertx, VertxTestContext ctx) throws IOException {
-    int port = freePort();
+  void aJoinedNodeIsAMemberAndOneWhoseHazelcastStoppedIsNot(Vertx vertx, VertxTestContext ctx) {
+    // a port free a moment ago, or the next free one if someone took it meanwhile
+    int port = FreePort.pick();
     ClusterOptions options = new ClusterOptions().setClusterName("stt-health-" + port).setHost("127.0.0.1")
-        .setPort(port).setPortAutoIncrement(false).setMembers(List.of("127.0.0.1:" + port));
+        .setPort(port).setPortAutoIncrement(true).setMembers(List.of("127.0.0.1:" + port));
     ClusterNode.start(options)
         .compose(node -> {
           HealthChecks checks = HealthChecks.create(vertx)
@@ -50,11 +50,5 @@ class ClusterMembershipCheckTest {
               .eventually(() -> node.close().otherwiseEmpty());
         })
         .onComplete(ctx.succeedingThenComplete());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -11,15 +11,17 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Debian's chromedriver, driven through the W3C WebDriver protocol with the Vert.x Web Client: a
- * process on a free loopback port, one browser session at a time, and the few commands the page's
- * test needs. Blocking only in {@link #start} (starting the process), which runs on the test's
+ * process on a loopback port it picks itself ({@code --port=0}, so no one can take the port between
+ * a pick and its bind) and names in its log, one browser session at a time, and the few commands
+ * the page's test needs. Blocking only in {@link #start} (starting the process), which runs on the test's
  * thread, never on an event loop.
  */
 final class ChromeDriver {
@@ -29,37 +31,47 @@ final class ChromeDriver {
   /** The W3C name of an element reference in JSON. */
   private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
+  /** The line of chromedriver's log that names its port. */
+  private static final Pattern STARTED = Pattern.compile("started successfully on port (\\d+)");
+
   private final Vertx vertx;
   private final Process process;
-  private final WebClient client;
-  private final int port;
+  private final Path log;
+  /** Set by {@link #ready()}, once chromedriver named its port. */
+  private WebClient client;
   private String session;
 
-  private ChromeDriver(Vertx vertx, Process process, int port) {
+  private ChromeDriver(Vertx vertx, Process process, Path log) {
     this.vertx = vertx;
     this.process = process;
-    this.port = port;
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.log = log;
   }
 
-  /** Starts chromedriver on a free port; its output goes to {@code log}. */
+  /** Starts chromedriver on a port of its choosing; its output goes to {@code log}. */
   static ChromeDriver start(Vertx vertx, Path log) throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    Process process = new ProcessBuilder(BINARY.toString(), "--port=" + port)
+    Process process = new ProcessBuilder(BINARY.toString(), "--port=0")
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    return new ChromeDriver(vertx, process, port);
+    return new ChromeDriver(vertx, process, log);
   }
 
-  /** Completes once chromedriver answers {@code /status} with ready. */
+  /** Completes once chromedriver named its port and answers {@code /status} with ready. */
   Future<Void> ready() {
-    return poll(() -> client.get("/status").send().map(r -> r.statusCode() == 200
-            && r.bodyAsJsonObject().getJsonObject("value").getBoolean("ready", false))
-        .otherwise(false), ok -> ok, 100, 100).mapEmpty();
+    return poll(this::announcedPort, port -> port > 0, 100, 100).compose(port -> {
+      client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+      return poll(() -> client.get("/status").send().map(r -> r.statusCode() == 200
+              && r.bodyAsJsonObject().getJsonObject("value").getBoolean("ready", false))
+          .otherwise(false), ok -> ok, 100, 100).mapEmpty();
+    });
+  }
+
+  /** The port chromedriver's log names, or 0 while it names none. */
+  private Future<Integer> announcedPort() {
+    return vertx.fileSystem().readFile(log.toString()).map(text -> {
+      Matcher started = STARTED.matcher(text.toString());
+      return started.find() ? Integer.parseInt(started.group(1)) : 0;
+    }).otherwise(0);
   }
 
   /** Opens a browser with these command-line arguments. */
@@ -110,7 +122,9 @@ final class ChromeDriver {
     Future<Void> closing = session == null ? Future.succeededFuture()
         : command(client.delete(path("")), null).<Void>mapEmpty().recover(err -> Future.succeededFuture());
     return closing.eventually(() -> {
-      client.close();
+      if (client != null) {
+        client.close();
+      }
       process.destroy();
       return Future.succeededFuture();
     });
