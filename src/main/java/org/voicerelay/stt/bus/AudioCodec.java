@@ -32,7 +32,7 @@ public final class AudioCodec implements MessageCodec<Buffer, Buffer> {
 
   private static final AudioCodec INSTANCE = new AudioCodec();
 
-  private AudioCodec() {
+  AudioCodec() {
   }
 
   /**
