@@ -162,7 +162,8 @@ final class BusSession {
         .put("audioAddress", audioAddress)
         .put("controlAddress", controlAddress)
         .put("eventsAddress", eventsAddress)
-        .put("node", node);
+        .put("node", node)
+        .put("audioCodec", AudioCodec.NAME);
   }
 
   JsonObject status() {

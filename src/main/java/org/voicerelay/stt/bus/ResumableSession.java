@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * context the session was opened on, so nothing is locked. Only sent audio beyond
  * {@code maxReplayBytes} is ever dropped (and counted); audio not yet sent waits, and the futures
  * of {@link #write(Buffer)} complete as sessions accept it, so a caller waiting for them is paced.
+ * The kept audio is never changed, so it goes to a session that names {@link AudioCodec} in its
+ * open reply with that codec, without the bus's copy.
  */
 public final class ResumableSession {
 
@@ -74,6 +76,8 @@ public final class ResumableSession {
   private long generation;
   private String sessionId;
   private JsonObject session;
+  /** How audio goes to the current session: with {@link AudioCodec} if its open reply names it. */
+  private DeliveryOptions audioDelivery;
   private MessageConsumer<JsonObject> events;
   private long sessionBase;
   private long retainedStart;
@@ -98,6 +102,7 @@ public final class ResumableSession {
 
   /** Opens the first session; fails if no node takes it within {@code openAttempts}. */
   public static Future<ResumableSession> open(Vertx vertx, ResumableSessionOptions options) {
+    AudioCodec.register(vertx);
     ResumableSession resumable = new ResumableSession(vertx, options);
     resumable.context.runOnContext(v -> resumable.openSession(null));
     return resumable.firstOpen.future();
@@ -120,9 +125,17 @@ public final class ResumableSession {
 
   /**
    * Queues pcm_s16le mono audio (an even number of bytes at {@code sampleRate}); completes when a
-   * session has accepted it.
+   * session has accepted it. {@code pcm} is copied at once, so the caller may reuse it.
    */
   public Future<Void> write(Buffer pcm) {
+    return writeOwned(pcm.copy());
+  }
+
+  /**
+   * As {@link #write}, for audio that nobody changes any more (the body of a bus message): it is
+   * kept, and sent on, without a copy.
+   */
+  Future<Void> writeOwned(Buffer pcm) {
     if (!AudioFormat.isWholeSamples(pcm.length())) {
       return Future.failedFuture(new IllegalArgumentException(AudioFormat.oddLengthMessage(pcm.length())));
     }
@@ -132,7 +145,7 @@ public final class ResumableSession {
         accepted.fail(new IllegalStateException("the session is " + (endRequested ? "ending" : "closed")));
         return;
       }
-      retained.add(new Chunk(written, pcm.copy(), accepted));
+      retained.add(new Chunk(written, pcm, accepted));
       written += pcm.length();
       pump();
     });
@@ -320,6 +333,8 @@ public final class ResumableSession {
     String previousNode = node();
     session = reply;
     sessionId = reply.getString("sessionId");
+    audioDelivery = AudioCodec.NAME.equals(reply.getString("audioCodec"))
+        ? delivery().setCodecName(AudioCodec.NAME) : delivery();
     sessionBase = retainedStart;
     sendIndex = 0;
     state = State.OPEN;
@@ -395,7 +410,7 @@ public final class ResumableSession {
       Chunk chunk = retained.get(sendIndex++);
       inFlight++;
       long gen = generation;
-      vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), chunk.pcm(), delivery())
+      vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), chunk.pcm(), audioDelivery)
           .onComplete(ar -> onAudioReply(gen, chunk, ar.succeeded() ? null : ar.cause()));
     }
     if (endRequested && inFlight == 0 && sendIndex == retained.size()) {

@@ -109,7 +109,8 @@ final class SessionFront {
         .put("eventsAddress", eventsAddress)
         .put("node", session == null ? null : session.node())
         .put("frontNode", frontNode)
-        .put("resumable", true);
+        .put("resumable", true)
+        .put("audioCodec", AudioCodec.NAME);
   }
 
   /** Finalizes (undeploy): the last final transcript, then {@code closed}. */
@@ -155,7 +156,7 @@ final class SessionFront {
     }
     int length = pcm.length();
     pendingBytes += length;
-    session.write(pcm).onComplete(ar -> {
+    session.writeOwned(pcm).onComplete(ar -> {
       pendingBytes -= length;
       if (ar.failed() && request && heldReplies.remove(message)) {
         refuse(message, BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is over: "

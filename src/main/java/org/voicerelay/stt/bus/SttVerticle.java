@@ -109,6 +109,7 @@ public class SttVerticle extends VerticleBase {
     return loaded.compose(opts -> {
       options = opts;
       BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
+      AudioCodec.register(vertx);
       node = opts.getNode() != null ? opts.getNode()
           : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
       sharedClient = SttClient.create(vertx, clientOptions());

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32;
+import org.voicerelay.stt.bus.AudioCodec;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 import org.voicerelay.stt.client.ConnectOptions;
@@ -41,7 +42,12 @@ import org.voicerelay.stt.client.SttOptions;
  * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1]
  *             [--max-admissions-per-second 50 (the verticle's default; 0: no limit)] [--profile]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
+ * both:       [--codec local|builtin]
  * </pre>
+ *
+ * <p>{@code --codec}: audio goes to the sessions with {@link AudioCodec} ({@code local}, the
+ * default: no copy on delivery) or as plain Buffers with Vert.x's built-in codec ({@code builtin},
+ * one copy per chunk), so a run can compare the two.
  *
  * <p>Load mode: N sessions are opened over the event bus in waves every 500 ms during the first
  * {@code ramp-seconds} (0: all before any audio), each admitted one streaming from the next tick,
@@ -63,6 +69,9 @@ public final class LoadBench {
   private static final String SECRET = "bench-secret-0123456789abcdef";
 
   private final Map<String, String> args;
+  private final String codec;
+  /** How audio is sent: with {@link AudioCodec} or the built-in Buffer codec ({@code --codec}). */
+  private final DeliveryOptions audioDelivery;
   private final OperatingSystemMXBean os =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -92,6 +101,12 @@ public final class LoadBench {
 
   private LoadBench(Map<String, String> args) {
     this.args = args;
+    this.codec = args.getOrDefault("codec", "local");
+    this.audioDelivery = switch (codec) {
+      case "local" -> AudioCodec.deliveryOptions();
+      case "builtin" -> new DeliveryOptions();
+      default -> throw new IllegalArgumentException("--codec must be local or builtin, got " + codec);
+    };
   }
 
   public static void main(String[] argv) throws Exception {
@@ -138,6 +153,7 @@ public final class LoadBench {
       verticle = v;
       return v;
     }, new DeploymentOptions().setInstances(instances)));
+    AudioCodec.register(vertx);
   }
 
   private static <T> T join(Future<T> f) {
@@ -375,6 +391,7 @@ public final class LoadBench {
     Profiler profiler = args.containsKey("profile") ? new Profiler() : null;
     Map<String, Long> threadCpu0 = new HashMap<>();
     Map<String, Long> threadCpu1 = new HashMap<>();
+    long[][] allocated = new long[2][];
     Thread sender = new Thread(() -> {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
       for (long k = 0; k <= totalTicks; k++) {
@@ -386,6 +403,7 @@ public final class LoadBench {
         int[] now = active;
         if (k == warmTicks) {
           threadCpu0.putAll(threadCpu());
+          allocated[0] = allocatedBytes();
           measure[0] = os.getProcessCpuTime();
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
@@ -403,6 +421,7 @@ public final class LoadBench {
           measure[4] = threads.getCurrentThreadCpuTime();
           measure[5] = System.nanoTime();
           threadCpu1.putAll(threadCpu());
+          allocated[1] = allocatedBytes();
           if (profiler != null) {
             profiler.stop();
           }
@@ -437,7 +456,7 @@ public final class LoadBench {
           }
           crcs[i].update(pcm);
           bytesSent[i] += pcm.length;
-          vertx.eventBus().send(sessions[i].getString("audioAddress"), Buffer.buffer(pcm));
+          vertx.eventBus().send(sessions[i].getString("audioAddress"), Buffer.buffer(pcm), audioDelivery);
         }
       }
     }, "bench-sender");
@@ -472,8 +491,8 @@ public final class LoadBench {
     }
     Arrays.sort(endToFinal);
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
-    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s)%n",
-        n, seconds, warmup, chunkMs, intArg(args, "instances", 1));
+    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s), codec %s%n",
+        n, seconds, warmup, chunkMs, intArg(args, "instances", 1), codec);
     System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
     System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
@@ -484,6 +503,10 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "CPU by thread group     %s%n", cpuByGroup(threadCpu0, threadCpu1, cpu));
     System.out.printf(Locale.ROOT, "CPU per audio second    %.2f ms (process), %.2f ms (without the pacing thread)%n",
         cpu * 1000 / audioSeconds, (cpu - senderCpu) * 1000 / audioSeconds);
+    double loopBytes = allocated[1][0] - allocated[0][0];
+    double pacingBytes = allocated[1][1] - allocated[0][1];
+    System.out.printf(Locale.ROOT, "heap allocation         event loops %.1f MB/s = %.1f KiB per audio second; pacing thread %.1f MB/s = %.1f KiB per audio second%n",
+        loopBytes / 1e6 / wall, loopBytes / 1024 / audioSeconds, pacingBytes / 1e6 / wall, pacingBytes / 1024 / audioSeconds);
     System.out.printf(Locale.ROOT, "gateway process CPU     %.2f s = %.2f cores%n", gw.getDouble("cpuSeconds"),
         gw.getDouble("cpuSeconds") / gw.getDouble("wallSeconds"));
     System.out.printf(Locale.ROOT, "bus -> gateway latency  p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (%d frames)%n",
@@ -516,6 +539,27 @@ public final class LoadBench {
       }
     }
     return cpu;
+  }
+
+  /**
+   * Heap bytes allocated so far by the event loops and by the pacing thread. A local event-bus
+   * delivery copies the body on the sending thread ({@code MessageCodec.transform} in Vert.x 5),
+   * so the built-in Buffer codec's copy shows in the pacing thread's figure.
+   */
+  private long[] allocatedBytes() {
+    com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
+    long[] bytes = new long[2];
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long b = Math.max(0, allocation.getThreadAllocatedBytes(info.getThreadId()));
+        if (info.getThreadName().startsWith("vert.x-eventloop")) {
+          bytes[0] += b;
+        } else if (info.getThreadName().startsWith("bench-sender")) {
+          bytes[1] += b;
+        }
+      }
+    }
+    return bytes;
   }
 
   /**
@@ -606,8 +650,8 @@ public final class LoadBench {
       System.out.printf(Locale.ROOT, "(warm-up pass: %d session(s) x %d s of audio in %.2f s)%n", n, audioSeconds, wall);
       return;
     }
-    System.out.printf(Locale.ROOT, "%n== throughput: %d session(s) x %d s of audio, %d ms chunks, window %d, %d verticle instance(s)%n",
-        n, audioSeconds, chunkMs, window, intArg(args, "instances", 1));
+    System.out.printf(Locale.ROOT, "%n== throughput: %d session(s) x %d s of audio, %d ms chunks, window %d, %d verticle instance(s), codec %s%n",
+        n, audioSeconds, chunkMs, window, intArg(args, "instances", 1), codec);
     System.out.printf(Locale.ROOT, "admission                      %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "audio seconds per wall second  %.0fx real time (%.0f s of audio in %.2f s)%n",
         (double) admitted.length * audioSeconds / wall, (double) admitted.length * audioSeconds, wall);
@@ -645,7 +689,7 @@ public final class LoadBench {
         Buffer chunk = Buffer.buffer(end - offset).appendBytes(pcm, offset, end - offset);
         offset = end;
         inFlight++;
-        vertx.eventBus().request(address, chunk, new DeliveryOptions().setSendTimeout(120_000)).onComplete(ar -> {
+        vertx.eventBus().request(address, chunk, new DeliveryOptions(audioDelivery).setSendTimeout(120_000)).onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
             System.err.println("session " + s + ": audio refused: " + ar.cause().getMessage());

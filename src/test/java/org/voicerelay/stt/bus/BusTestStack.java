@@ -105,7 +105,12 @@ final class BusTestStack {
    * unanswered: the way a sender faster than real time is paced by the gateway.
    */
   Future<Void> stream(JsonObject session, byte[] pcm, int chunkBytes, int window) {
-    return new WindowedSender(vertx, session.getString("audioAddress"), pcm, chunkBytes, window).start();
+    return stream(session, pcm, chunkBytes, window, new DeliveryOptions());
+  }
+
+  /** As above, each chunk sent with {@code delivery} (a codec, say). */
+  Future<Void> stream(JsonObject session, byte[] pcm, int chunkBytes, int window, DeliveryOptions delivery) {
+    return new WindowedSender(vertx, session.getString("audioAddress"), pcm, chunkBytes, window, delivery).start();
   }
 
   static WavFile sample(String name) {
@@ -142,16 +147,18 @@ final class BusTestStack {
     private final byte[] pcm;
     private final int chunkBytes;
     private final int window;
+    private final DeliveryOptions delivery;
     private final io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     private int offset;
     private int inFlight;
 
-    WindowedSender(Vertx vertx, String address, byte[] pcm, int chunkBytes, int window) {
+    WindowedSender(Vertx vertx, String address, byte[] pcm, int chunkBytes, int window, DeliveryOptions delivery) {
       this.vertx = vertx;
       this.address = address;
       this.pcm = pcm;
       this.chunkBytes = chunkBytes;
       this.window = window;
+      this.delivery = delivery;
     }
 
     Future<Void> start() {
@@ -165,7 +172,7 @@ final class BusTestStack {
         Buffer chunk = Buffer.buffer().appendBytes(pcm, offset, end - offset);
         offset = end;
         inFlight++;
-        vertx.eventBus().request(address, chunk).onComplete(ar -> {
+        vertx.eventBus().request(address, chunk, delivery).onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
             done.tryFail(ar.cause());
