@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.function.DoubleConsumer;
+import org.voicerelay.stt.bus.AudioCodec;
 
 /**
  * Sends a recording to a session's audio address the way the bus contract's flow control asks
@@ -25,14 +26,19 @@ final class BusAudioSender {
   private final boolean realTime;
   private final DoubleConsumer progress;
   private final Promise<Void> done = Promise.promise();
-  private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(30_000);
+  private final DeliveryOptions delivery;
   private long startNanos;
   private int nextOffset;
   private int inFlight;
 
-  BusAudioSender(Vertx vertx, String address, Buffer pcm, int sampleRate, boolean realTime,
+  /**
+   * @param codec whether to send with {@link AudioCodec} (registered on {@code vertx} already):
+   *     each chunk is a fresh Buffer that nothing changes after it is sent, as the codec asks
+   */
+  BusAudioSender(Vertx vertx, String address, Buffer pcm, int sampleRate, boolean realTime, boolean codec,
       DoubleConsumer progress) {
     this.vertx = vertx;
+    this.delivery = (codec ? AudioCodec.deliveryOptions() : new DeliveryOptions()).setSendTimeout(30_000);
     this.address = address;
     this.pcm = pcm;
     this.chunkBytes = sampleRate * CHUNK_MS / 1000 * 2;

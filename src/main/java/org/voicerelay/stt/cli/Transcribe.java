@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.voicerelay.stt.bus.AudioCodec;
 import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.SttVerticle;
@@ -145,8 +146,13 @@ public final class Transcribe {
           closed.tryComplete();
         }
       });
+      // the session names the codec that spares the bus's copy of each chunk; an older one names none
+      boolean codec = AudioCodec.NAME.equals(session.getString("audioCodec"));
+      if (codec) {
+        AudioCodec.register(vertx);
+      }
       BusAudioSender sender = new BusAudioSender(vertx, session.getString("audioAddress"),
-          Buffer.buffer(wav.pcm()), wav.sampleRate(), !fast, printer::progress);
+          Buffer.buffer(wav.pcm()), wav.sampleRate(), !fast, codec, printer::progress);
       return events.completion()
           .compose(v -> sender.send())
           .compose(v -> vertx.eventBus().request(session.getString("controlAddress"),

@@ -43,7 +43,7 @@ class AudioCodecClusterTest {
   @BeforeAll
   static void startCluster() throws Exception {
     System.setProperty("hazelcast.wait.seconds.before.join", "0");
-    nodes = TestCluster.start(TestCluster.loopbackOptions(2)).toCompletionStage().toCompletableFuture()
+    nodes = TestCluster.start(2).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
     ClusterNode b = nodes.get(1);
     TestCluster.deployGateway(b)
