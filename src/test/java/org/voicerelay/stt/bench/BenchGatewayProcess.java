@@ -33,11 +33,16 @@ final class BenchGatewayProcess implements AutoCloseable {
     this.port = awaitPort(log);
   }
 
+  /** The gateway JVM's options unless {@code GATEWAY_JAVA_OPTS} gives others. */
+  static final List<String> DEFAULT_JAVA_OPTS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseZGC");
+
   /** Starts the gateway with {@link BenchGatewayMain}'s arguments after the port; logs to target/. */
   static BenchGatewayProcess start(String... mainArgs) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0"));
+    List<String> cmd = new ArrayList<>(List.of(java));
+    String opts = System.getenv("GATEWAY_JAVA_OPTS");
+    cmd.addAll(opts == null || opts.isBlank() ? DEFAULT_JAVA_OPTS : List.of(opts.trim().split("\\s+")));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGatewayMain.class.getName(), "0"));
     cmd.addAll(List.of(mainArgs));
     File log = new File("target/bench-gateway.log");
     Process process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
