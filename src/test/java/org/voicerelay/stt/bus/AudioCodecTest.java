@@ -77,9 +77,7 @@ class AudioCodecTest {
             .compose(end -> events.closed())
             .map(closed -> events))
         .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
-          JsonObject last = lastFinalMetadata(events);
-          assertEquals(pcm.length, last.getLong("totalBytes"));
-          assertEquals(crc(pcm), last.getLong("totalChecksum"));
+          assertTranscribedExactly(pcm, events);
           ctx.completeNow();
         })));
   }
@@ -100,9 +98,7 @@ class AudioCodecTest {
             .compose(end -> events.closed())
             .map(closed -> events))
         .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
-          JsonObject last = lastFinalMetadata(events);
-          assertEquals(pcm.length, last.getLong("totalBytes"));
-          assertEquals(crc(pcm), last.getLong("totalChecksum"));
+          assertTranscribedExactly(pcm, events);
           ctx.completeNow();
         })));
   }
@@ -133,15 +129,20 @@ class AudioCodecTest {
           assertEquals("ended", closed.getString("reason"));
           assertEquals(List.of(AudioCodec.NAME), audioCodecs.stream().distinct().toList());
           assertEquals(10, audioCodecs.size());
-          JsonObject last = lastFinalMetadata(events);
-          assertEquals(pcm.length, last.getLong("totalBytes"));
-          assertEquals(crc(pcm), last.getLong("totalChecksum"));
+          assertTranscribedExactly(pcm, events);
           ctx.completeNow();
         })));
   }
 
-  private static JsonObject lastFinalMetadata(EventRecorder events) {
-    return lastFinalMetadata(events.events);
+  /** The session's last final counts exactly {@code pcm}: its bytes and their CRC32. */
+  private static void assertTranscribedExactly(byte[] pcm, EventRecorder events) {
+    assertTranscribedExactly(pcm, events.events);
+  }
+
+  private static void assertTranscribedExactly(byte[] pcm, List<JsonObject> events) {
+    JsonObject last = lastFinalMetadata(events);
+    assertEquals(pcm.length, last.getLong("totalBytes"));
+    assertEquals(crc(pcm), last.getLong("totalChecksum"));
   }
 
   private static JsonObject lastFinalMetadata(List<JsonObject> events) {
