@@ -140,7 +140,8 @@ final class ResumableFronts {
     if (stopping) {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
     }
-    ResumableSessionOptions recognition = new ResumableSessionOptions().setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS);
+    ResumableSessionOptions recognition = new ResumableSessionOptions().setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS)
+        .setMaxReplayBytes(options.getFrontMaxReplayBytes());
     SessionFront front = new SessionFront(vertx, id, options.getPrefix(), eventsAddress, nodeName, sampleRate,
         recognitionRequest, options.getMaxBufferedBytes(), options.getMaxAudioMessageBytes(), recognition,
         this::onClosed);

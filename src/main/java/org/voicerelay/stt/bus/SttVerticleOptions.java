@@ -20,7 +20,7 @@ import org.voicerelay.stt.config.JsonTypes;
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
  *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":200, "admissionRecoveryMs":3000,
- *  "maxAdmissionsPerSecond":50, "resumableByDefault":false,
+ *  "maxAdmissionsPerSecond":50, "resumableByDefault":false, "frontMaxReplayBytes":1920000,
  *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
  *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
  * </pre>
@@ -67,6 +67,8 @@ public class SttVerticleOptions {
   public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = 50;
   /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
   public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
+  /** Audio a resumable session's front keeps for a replay: 60 s at 16 kHz, as a {@link ResumableSession}. */
+  public static final int DEFAULT_FRONT_MAX_REPLAY_BYTES = ResumableSessionOptions.DEFAULT_MAX_REPLAY_BYTES;
   public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final boolean DEFAULT_PROMETHEUS_ENABLED = false;
   public static final String DEFAULT_PROMETHEUS_HOST = "0.0.0.0";
@@ -92,6 +94,7 @@ public class SttVerticleOptions {
   private long admissionRecoveryMs = DEFAULT_ADMISSION_RECOVERY_MS;
   private int maxAdmissionsPerSecond = DEFAULT_MAX_ADMISSIONS_PER_SECOND;
   private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
+  private int frontMaxReplayBytes = DEFAULT_FRONT_MAX_REPLAY_BYTES;
   private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
   private boolean prometheusEnabled = DEFAULT_PROMETHEUS_ENABLED;
   private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
@@ -128,6 +131,7 @@ public class SttVerticleOptions {
     this.bridgeHost = other.bridgeHost;
     this.bridgePort = other.bridgePort;
     this.resumableByDefault = other.resumableByDefault;
+    this.frontMaxReplayBytes = other.frontMaxReplayBytes;
   }
 
   /**
@@ -382,6 +386,23 @@ public class SttVerticleOptions {
   /** Whether an open that does not say {@code resumable} is resumable. */
   public SttVerticleOptions setResumableByDefault(boolean resumableByDefault) {
     this.resumableByDefault = resumableByDefault;
+    return this;
+  }
+
+  public int getFrontMaxReplayBytes() {
+    return frontMaxReplayBytes;
+  }
+
+  /**
+   * Sent audio without a final transcript that each resumable session's front keeps to replay when
+   * recognition moves; older audio is then lost (counted in {@code lostBytes}). Every front may
+   * hold this much, outside the node audio budget. 0 keeps none.
+   */
+  public SttVerticleOptions setFrontMaxReplayBytes(int frontMaxReplayBytes) {
+    if (frontMaxReplayBytes < 0) {
+      throw new IllegalArgumentException("frontMaxReplayBytes must be >= 0, got " + frontMaxReplayBytes);
+    }
+    this.frontMaxReplayBytes = frontMaxReplayBytes;
     return this;
   }
 

@@ -52,6 +52,7 @@ public final class NodeConfig {
       number("STT_ADMISSION_RECOVERY_MS", "admissionRecoveryMs"),
       number("STT_MAX_ADMISSIONS_PER_SECOND", "maxAdmissionsPerSecond"),
       bool("STT_RESUMABLE_BY_DEFAULT", "resumableByDefault"),
+      number("STT_FRONT_MAX_REPLAY_BYTES", "frontMaxReplayBytes"),
       bool("STT_METRICS_ENABLED", "metrics.enabled"),
       bool("STT_PROMETHEUS_ENABLED", "metrics.prometheus.enabled"),
       number("STT_PROMETHEUS_PORT", "metrics.prometheus.port"),

@@ -13,15 +13,14 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What a resumable session loses when recognition moves while more sent audio than
- * {@code maxReplayBytes} has no final transcript. The counting gateway of {@link BusTestStack}
- * never finalizes on its own ({@code endpointSeconds} 0), so every byte stays unfinalized until
- * {@code end}.
+ * What a resumable session loses when recognition moves while more sent audio than its front's
+ * replay limit ({@code frontMaxReplayBytes}) has no final transcript. The counting gateway of
+ * {@link BusTestStack} never finalizes on its own ({@code endpointSeconds} 0), so every byte stays
+ * unfinalized until {@code end}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -34,53 +33,12 @@ class ResumableReplayLossTest {
   private static final int SENT = MAX_REPLAY + 10 * BYTES_PER_SECOND;
   private static final long POLL_MS = 20;
 
-  private BusTestStack stack;
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext testContext) {
-    BusTestStack.deploy(vertx, options -> options.setNode("solo"))
-        .onComplete(testContext.succeeding(deployed -> {
-          stack = deployed;
-          testContext.completeNow();
-        }));
-  }
-
   @Test
   void aMoveWithMoreUnfinalizedAudioThanTheReplayLimitReportsTheDroppedBytesAndTranscribesTheRest(Vertx vertx,
       VertxTestContext testContext) {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
-    Promise<JsonObject> moved = Promise.promise();
-    Promise<Void> closed = Promise.promise();
-    stack.open(new JsonObject().put("resumable", true))
-        .compose(session -> {
-          vertx.eventBus().<JsonObject>consumer(session.getString("eventsAddress"), m -> {
-            events.add(m.body());
-            switch (m.body().getString("type")) {
-              case BusContract.EVENT_RECOGNITION_MOVED -> moved.tryComplete(m.body());
-              case BusContract.EVENT_CLOSED -> closed.tryComplete();
-              default -> { }
-            }
-          });
-          return stack.stream(session, BusTestStack.tone(SENT).getBytes(), CHUNK, 4)
-              .compose(v -> untilRecognitionAcceptedAll(vertx, session))
-              .compose(status -> {
-                String recognitionId = status.getString("recognitionSessionId");
-                // what cluster/NodeLossWatcher publishes when the recognizing session's node dies
-                vertx.eventBus().publish(BusContract.defaultEventsAddress("stt", recognitionId), new JsonObject()
-                    .put("sessionId", recognitionId)
-                    .put("seq", status.getLong("lastSeq") + 1)
-                    .put("type", BusContract.EVENT_CLOSED)
-                    .put("reason", BusContract.REASON_NODE_LOST)
-                    .put("error", new JsonObject().put("code", BusContract.REASON_NODE_LOST)
-                        .put("message", "node gone left the cluster; the session is lost, open a new one")
-                        .put("retryable", false)));
-                return moved.future();
-              })
-              .compose(move -> stack.control(session, BusContract.ACTION_STATUS)
-                  .compose(status -> stack.control(session, BusContract.ACTION_END)
-                      .compose(end -> closed.future())
-                      .map(v -> List.of(move, status))));
-        })
+    BusTestStack.deploy(vertx, options -> options.setNode("solo"))
+        .compose(stack -> moveAfterSending(vertx, stack, SENT, events))
         .onComplete(testContext.succeeding(moveAndStatus -> testContext.verify(() -> {
           JsonObject move = moveAndStatus.get(0);
           JsonObject status = moveAndStatus.get(1);
@@ -110,20 +68,76 @@ class ResumableReplayLossTest {
         })));
   }
 
+  @Test
+  void aFrontKeepsForAReplayNoMoreThanTheVerticlesFrontMaxReplayBytes(Vertx vertx, VertxTestContext testContext) {
+    int limit = BYTES_PER_SECOND;
+    int sent = 3 * BYTES_PER_SECOND;
+    BusTestStack.deploy(vertx, options -> options.setNode("solo").setFrontMaxReplayBytes(limit))
+        .compose(stack -> moveAfterSending(vertx, stack, sent, new CopyOnWriteArrayList<>()))
+        .onComplete(testContext.succeeding(moveAndStatus -> testContext.verify(() -> {
+          JsonObject move = moveAndStatus.get(0);
+          assertEquals(sent - limit, move.getLong("lostBytes"), move.encode());
+          assertEquals(limit, move.getLong("replayedBytes"), move.encode());
+          assertEquals(sent - limit, moveAndStatus.get(1).getLong("lostBytes"), moveAndStatus.get(1).encode());
+          testContext.completeNow();
+        })));
+  }
+
+  /**
+   * Streams {@code sent} bytes into a new resumable session, loses its recognizing node once all of
+   * them are accepted there, then ends it: the {@code recognition_moved} event and the status after it.
+   */
+  private Future<List<JsonObject>> moveAfterSending(Vertx vertx, BusTestStack stack, int sent,
+      List<JsonObject> events) {
+    Promise<JsonObject> moved = Promise.promise();
+    Promise<Void> closed = Promise.promise();
+    return stack.open(new JsonObject().put("resumable", true))
+        .compose(session -> {
+          vertx.eventBus().<JsonObject>consumer(session.getString("eventsAddress"), m -> {
+            events.add(m.body());
+            switch (m.body().getString("type")) {
+              case BusContract.EVENT_RECOGNITION_MOVED -> moved.tryComplete(m.body());
+              case BusContract.EVENT_CLOSED -> closed.tryComplete();
+              default -> { }
+            }
+          });
+          return stack.stream(session, BusTestStack.tone(sent).getBytes(), CHUNK, 4)
+              .compose(v -> untilRecognitionAcceptedAll(vertx, stack, session, sent))
+              .compose(status -> {
+                String recognitionId = status.getString("recognitionSessionId");
+                // what cluster/NodeLossWatcher publishes when the recognizing session's node dies
+                vertx.eventBus().publish(BusContract.defaultEventsAddress("stt", recognitionId), new JsonObject()
+                    .put("sessionId", recognitionId)
+                    .put("seq", status.getLong("lastSeq") + 1)
+                    .put("type", BusContract.EVENT_CLOSED)
+                    .put("reason", BusContract.REASON_NODE_LOST)
+                    .put("error", new JsonObject().put("code", BusContract.REASON_NODE_LOST)
+                        .put("message", "node gone left the cluster; the session is lost, open a new one")
+                        .put("retryable", false)));
+                return moved.future();
+              })
+              .compose(move -> stack.control(session, BusContract.ACTION_STATUS)
+                  .compose(status -> stack.control(session, BusContract.ACTION_END)
+                      .compose(end -> closed.future())
+                      .map(v -> List.of(move, status))));
+        });
+  }
+
   private static boolean isFinal(JsonObject event) {
     return BusContract.EVENT_FINAL_TRANSCRIPT.equals(event.getString("type"));
   }
 
   /** The front's status once every byte sent is accepted by the recognizing session (none held at the front). */
-  private Future<JsonObject> untilRecognitionAcceptedAll(Vertx vertx, JsonObject session) {
+  private Future<JsonObject> untilRecognitionAcceptedAll(Vertx vertx, BusTestStack stack, JsonObject session,
+      int sent) {
     return stack.control(session, BusContract.ACTION_STATUS).compose(status -> {
-      boolean allReceived = status.getDouble("audioSecondsReceived") * BYTES_PER_SECOND >= SENT;
+      boolean allReceived = status.getDouble("audioSecondsReceived") * BYTES_PER_SECOND >= sent;
       if (allReceived && status.getLong("heldBytes") == 0) {
         return Future.succeededFuture(status);
       }
       Promise<Void> later = Promise.promise();
       vertx.setTimer(POLL_MS, t -> later.complete());
-      return later.future().compose(v -> untilRecognitionAcceptedAll(vertx, session));
+      return later.future().compose(v -> untilRecognitionAcceptedAll(vertx, stack, session, sent));
     });
   }
 }

@@ -47,6 +47,22 @@ class SttVerticleConfigTest {
   }
 
   @Test
+  void theFrontReplayLimitSurvivesItsJsonFormAndIsTheResumableSessionsWhenAbsent() {
+    assertEquals(ResumableSessionOptions.DEFAULT_MAX_REPLAY_BYTES,
+        new SttVerticleOptions(new JsonObject()).getFrontMaxReplayBytes());
+    SttVerticleOptions options = new SttVerticleOptions().setFrontMaxReplayBytes(32_000);
+    assertEquals(32_000, options.toJson().getInteger("frontMaxReplayBytes"));
+    assertEquals(32_000, new SttVerticleOptions(options.toJson()).getFrontMaxReplayBytes());
+  }
+
+  @Test
+  void aNegativeFrontReplayLimitIsRefusedWithItsKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("frontMaxReplayBytes", -1)));
+    assertEquals("frontMaxReplayBytes must be >= 0, got -1", e.getMessage());
+  }
+
+  @Test
   void anOutOfRangeValueIsRefusedWithTheOptionsName() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new SttVerticleOptions(new JsonObject().put("maxSessions", 0)));

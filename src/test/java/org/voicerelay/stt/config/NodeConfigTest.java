@@ -57,11 +57,13 @@ class NodeConfigTest {
   @Test
   void variablesAreTypedListsSplitAndBooleansChecked(Vertx vertx, VertxTestContext ctx) {
     NodeConfig.load(vertx, new JsonObject(), Map.of("STT_ALLOWED_EVENTS_PREFIXES", "a., b.,",
-        "STT_PROMETHEUS_ENABLED", "TRUE", "STT_MAX_BUFFERED_BYTES", "4096", "LIVEKIT_INFERENCE_URL", "http://gw/v1"))
+        "STT_PROMETHEUS_ENABLED", "TRUE", "STT_MAX_BUFFERED_BYTES", "4096", "LIVEKIT_INFERENCE_URL", "http://gw/v1",
+        "STT_FRONT_MAX_REPLAY_BYTES", "32000"))
         .onComplete(ctx.succeeding(config -> ctx.verify(() -> {
           assertEquals(new JsonArray().add("a.").add("b."), config.getJsonArray("allowedEventsPrefixes"));
           assertEquals(true, config.getJsonObject("metrics").getJsonObject("prometheus").getBoolean("enabled"));
           assertEquals(4096, config.getInteger("maxBufferedBytes"));
+          assertEquals(32000, config.getInteger("frontMaxReplayBytes"));
           assertEquals("http://gw/v1", config.getJsonObject("client").getString("baseUrl"));
           ctx.completeNow();
         })));
