@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
 
 /**
  * An event-bus codec for session audio that hands the sender's {@link Buffer} to a consumer in
@@ -47,6 +48,14 @@ public final class AudioCodec implements MessageCodec<Buffer, Buffer> {
     } catch (IllegalStateException alreadyRegistered) {
       // Vert.x has no lookup by name; the name is ours, so the codec is this one
     }
+  }
+
+  /**
+   * Whether a session's open reply (or status) names this codec, i.e. its node registered it: only
+   * then may a sender use it (a node of an older release would not deliver the message).
+   */
+  public static boolean namedIn(JsonObject openReply) {
+    return NAME.equals(openReply.getString("audioCodec"));
   }
 
   /** Delivery options that send a Buffer with this codec; register it on the sender's Vert.x first. */

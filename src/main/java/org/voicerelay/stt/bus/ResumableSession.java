@@ -333,8 +333,7 @@ public final class ResumableSession {
     String previousNode = node();
     session = reply;
     sessionId = reply.getString("sessionId");
-    audioDelivery = AudioCodec.NAME.equals(reply.getString("audioCodec"))
-        ? delivery().setCodecName(AudioCodec.NAME) : delivery();
+    audioDelivery = AudioCodec.namedIn(reply) ? delivery().setCodecName(AudioCodec.NAME) : delivery();
     sessionBase = retainedStart;
     sendIndex = 0;
     state = State.OPEN;

@@ -146,8 +146,7 @@ public final class Transcribe {
           closed.tryComplete();
         }
       });
-      // the session names the codec that spares the bus's copy of each chunk; an older one names none
-      boolean codec = AudioCodec.NAME.equals(session.getString("audioCodec"));
+      boolean codec = AudioCodec.namedIn(session);
       if (codec) {
         AudioCodec.register(vertx);
       }

@@ -176,11 +176,8 @@ public final class LoadBench {
     }
   }
 
-  /**
-   * Registers the events consumer of each session, then opens the sessions, 200 at a time; the
-   * sessions the verticle refuses (503 overloaded, 429) are counted and left out of the run.
-   */
-  private void openSessions() {
+  /** Registers the events consumer of each session, before any is opened. */
+  private void listenToEvents() {
     List<Future<?>> consumers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int s = i;
@@ -188,6 +185,14 @@ public final class LoadBench {
           .completion());
     }
     join(Future.all(consumers));
+  }
+
+  /**
+   * Registers the events consumer of each session, then opens the sessions, 200 at a time; the
+   * sessions the verticle refuses (503 overloaded, 429) are counted and left out of the run.
+   */
+  private void openSessions() {
+    listenToEvents();
     for (int from = 0; from < n; from += 200) {
       List<Future<?>> opened = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + 200); i++) {
@@ -210,13 +215,7 @@ public final class LoadBench {
    * next tick.
    */
   private Thread rampOpens(int seconds) {
-    List<Future<?>> consumers = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int s = i;
-      consumers.add(vertx.eventBus().<JsonObject>consumer(eventsPrefix + i, m -> onEvent(s, m.body()))
-          .completion());
-    }
-    join(Future.all(consumers));
+    listenToEvents();
     int waves = Math.max(1, seconds * 2);
     Thread opener = new Thread(() -> {
       long start = System.nanoTime();

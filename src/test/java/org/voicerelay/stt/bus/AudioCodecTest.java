@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,6 +64,8 @@ class AudioCodecTest {
   void anOpenReplyNamesTheCodecItsAudioAddressTakes(VertxTestContext ctx) {
     stack.open(new JsonObject()).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
       assertEquals(AudioCodec.NAME, reply.getString("audioCodec"));
+      assertTrue(AudioCodec.namedIn(reply));
+      assertFalse(AudioCodec.namedIn(reply.copy().put("audioCodec", null)), "a node of an older release names none");
       ctx.completeNow();
     })));
   }
