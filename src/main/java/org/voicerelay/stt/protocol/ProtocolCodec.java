@@ -131,6 +131,22 @@ public final class ProtocolCodec {
     return out;
   }
 
+  /**
+   * Writes the {@code input_audio} frame of {@code length} bytes of {@code pcm} from {@code index}
+   * into {@code out} from index 0 ({@link #audioFrameLength} bytes; {@code out} at least that
+   * long), without moving {@code pcm}'s indexes.
+   */
+  public static void writeAudioFrame(ByteBuf pcm, int index, int length, byte[] out) {
+    Scratch scratch = SCRATCH.get();
+    byte[] src = scratch.src(length);
+    pcm.getBytes(index, src, 0, length);
+    byte[] b64 = scratch.dst(length);
+    int n = BASE64.encode(src, b64);
+    System.arraycopy(AUDIO_PREFIX, 0, out, 0, AUDIO_PREFIX.length);
+    System.arraycopy(b64, 0, out, AUDIO_PREFIX.length, n);
+    System.arraycopy(AUDIO_SUFFIX, 0, out, AUDIO_PREFIX.length + n, AUDIO_SUFFIX.length);
+  }
+
   private static int base64Length(int length) {
     return (length + 2) / 3 * 4;
   }

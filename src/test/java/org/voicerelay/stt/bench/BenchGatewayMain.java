@@ -52,7 +52,13 @@ public final class BenchGatewayMain {
     Histogram latency = new Histogram();
     Recognizer counting = new CountingRecognizer(new JsonObject().put("endpointSeconds", endpointSeconds));
     Recognizer marked = new MarkerRecognizer(counting, latency);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, instances)));
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(1, instances));
+    if (Boolean.getBoolean("bench.stalls")) {
+      vertxOptions.setBlockedThreadCheckInterval(2).setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+          .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+          .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    Vertx vertx = Vertx.vertx(vertxOptions);
     LocalGatewayOptions options = new LocalGatewayOptions().setRecognizer("counting").setPort(port)
         .setMaxSessions(100_000).setIdleTimeout(600_000).setMaxPendingBytes(64L * 1024 * 1024)
         .setSessionClosedReply(sessionClosedReply)
@@ -66,6 +72,8 @@ public final class BenchGatewayMain {
       }
       return v;
     }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().join();
+    LagTimeline lag = new LagTimeline("gateway");
+    lag.start(vertx);
     System.out.println("bench gateway listening on " + first[0].actualPort());
     System.out.flush();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -77,11 +85,14 @@ public final class BenchGatewayMain {
       switch (line.trim()) {
         case "reset" -> {
           latency.reset();
+          Timeline.reset();
           cpuStart = os.getProcessCpuTime();
           wallStart = System.nanoTime();
           System.out.println(new JsonObject().put("ok", true).encode());
         }
         case "report" -> {
+          Timeline.print();
+          lag.print(Timeline.originMicros());
           JsonObject report = latency.toJson()
               .put("cpuSeconds", (os.getProcessCpuTime() - cpuStart) / 1e9)
               .put("wallSeconds", (System.nanoTime() - wallStart) / 1e9);
@@ -130,7 +141,9 @@ public final class BenchGatewayMain {
         @Override
         public void accept(byte[] pcm) {
           if (pcm.length >= 12 && intLe(pcm, 8) == MAGIC) {
-            latency.record(nowMicros() - longLe(pcm, 0));
+            long now = nowMicros();
+            latency.record(now - longLe(pcm, 0));
+            Timeline.record(now, now - longLe(pcm, 0));
           }
           inner.accept(pcm);
         }
@@ -168,5 +181,47 @@ public final class BenchGatewayMain {
 
   static int intLe(byte[] b, int at) {
     return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+  }
+
+  /** Diagnostic: per 100 ms of arrival, frames, frames over 10 ms and the worst latency (stderr). */
+  static final class Timeline {
+    static final int BUCKETS = 2000;
+    static final long[] frames = new long[BUCKETS];
+    static final long[] slow = new long[BUCKETS];
+    static final long[] worst = new long[BUCKETS];
+    static volatile long origin = nowMicros();
+
+    static synchronized void record(long now, long latency) {
+      int b = (int) ((now - origin) / 100_000);
+      if (b < 0 || b >= BUCKETS) {
+        return;
+      }
+      frames[b]++;
+      if (latency > 10_000) {
+        slow[b]++;
+      }
+      worst[b] = Math.max(worst[b], latency);
+    }
+
+    static long originMicros() {
+      return origin;
+    }
+
+    static synchronized void reset() {
+      java.util.Arrays.fill(frames, 0);
+      java.util.Arrays.fill(slow, 0);
+      java.util.Arrays.fill(worst, 0);
+      origin = nowMicros();
+    }
+
+    static synchronized void print() {
+      StringBuilder out = new StringBuilder("timeline (100 ms buckets with frames over 10 ms): ");
+      for (int b = 0; b < BUCKETS; b++) {
+        if (slow[b] > 0) {
+          out.append(String.format("%n  wall=%.1f frames=%d slow=%d worst=%.1fms", ((origin / 100_000 + b) % 100_000) / 10.0, frames[b], slow[b], worst[b] / 1000.0));
+        }
+      }
+      System.err.println(out);
+    }
   }
 }

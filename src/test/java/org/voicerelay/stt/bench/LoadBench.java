@@ -69,6 +69,7 @@ public final class LoadBench {
   private static final String SECRET = "bench-secret-0123456789abcdef";
 
   private final Map<String, String> args;
+  private final LagTimeline nodeLag = new LagTimeline("verticle");
   private final String codec;
   /** How audio is sent: with {@link AudioCodec} or the built-in Buffer codec ({@code --codec}). */
   private final DeliveryOptions audioDelivery;
@@ -133,7 +134,13 @@ public final class LoadBench {
   }
 
   private void startVerticle(int port, int maxSessions) {
-    vertx = Vertx.vertx();
+    vertx = args.containsKey("stalls")
+        // every event-loop task over 10 ms is logged with its stack (target/bench.log)
+        ? Vertx.vertx(new io.vertx.core.VertxOptions()
+            .setBlockedThreadCheckInterval(2).setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+            .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+            .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        : Vertx.vertx();
     int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
     int admissionRate = intArg(args, "max-admissions-per-second",
@@ -149,7 +156,16 @@ public final class LoadBench {
             .setFinalQuietMs(100)
             .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000).setMaxRetry(3)));
     join(vertx.deployVerticle(() -> {
-      SttVerticle v = new SttVerticle(options);
+      boolean probe = verticle == null;
+      SttVerticle v = new SttVerticle(options) {
+        @Override
+        public Future<?> start() {
+          if (probe) {
+            nodeLag.start(vertx); // on this instance's event loop
+          }
+          return super.start();
+        }
+      };
       verticle = v;
       return v;
     }, new DeploymentOptions().setInstances(instances)));
@@ -406,6 +422,7 @@ public final class LoadBench {
           measure[0] = os.getProcessCpuTime();
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
+          System.err.println("bench: measured window starts");
           try {
             gateway.command("reset");
           } catch (IOException e) {
@@ -419,6 +436,8 @@ public final class LoadBench {
           measure[3] = os.getProcessCpuTime();
           measure[4] = threads.getCurrentThreadCpuTime();
           measure[5] = System.nanoTime();
+          System.err.println("bench: measured window ends");
+          nodeLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
           threadCpu1.putAll(threadCpu());
           allocated[1] = allocatedBytes();
           if (profiler != null) {

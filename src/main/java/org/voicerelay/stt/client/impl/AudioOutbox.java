@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleConsumer;
 import org.voicerelay.stt.audio.AudioChunker;
 import org.voicerelay.stt.audio.AudioFormat;
@@ -27,9 +28,9 @@ import org.voicerelay.stt.protocol.ProtocolCodec;
  * once, into the chunk being filled; a chunk is released when a final transcript covers it, when
  * it ages out of the replay buffer, or when the stream ends ({@link #clear()}). The replay buffer
  * holds seconds of audio per stream; on the heap, that audio was what young collections copied
- * around. A frame is still one short-lived array: Vert.x's {@code writeFrame} wraps a pooled
- * buffer as unreleasable and copies it to the heap, so a pooled frame would leak. Every buffer of
- * audio and every frame is allocated here and nowhere else in the client. Confined to the stream's context; the counters the stream
+ * around. Frames are pooled direct buffers too, whole WebSocket frames ({@link MaskedAudioFrame})
+ * that Netty writes as they are and releases once written. Every buffer of audio and every frame
+ * is allocated here and nowhere else in the client. Confined to the stream's context; the counters the stream
  * reports are volatile so that {@code bufferedBytes()} and {@code status()} may read them from
  * any thread.
  */
@@ -57,6 +58,9 @@ final class AudioOutbox {
   private final long replayLimitSamples;
   private final DoubleConsumer newAudioSeconds;
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
+  /** How frames reach {@code framesOf}, the socket of the last {@link #sendTo}; null: as {@code WebSocketFrame}s. */
+  private WebSocket framesOf;
+  private WebSocketInternals.EncodedFrames frames;
   private final ArrayDeque<Chunk> unfinalized = new ArrayDeque<>();
   /** Stream positions (samples) before which a finalize was asked for and not yet sent. */
   private final ArrayDeque<Long> finalizeRequested = new ArrayDeque<>();
@@ -133,6 +137,10 @@ final class AudioOutbox {
 
   /** Writes chunks and finalizes in order until the socket's write queue is full or nothing is left. */
   void sendTo(WebSocket ws) {
+    if (ws != framesOf) {
+      framesOf = ws;
+      frames = WebSocketInternals.encodedFrames(ws);
+    }
     while (!ws.writeQueueFull()) {
       Long finalizeAt = finalizeRequested.peekFirst();
       Chunk next = pending.peekFirst();
@@ -148,7 +156,11 @@ final class AudioOutbox {
       pending.pollFirst();
       pendingBytes -= next.bytes();
       framesSent++;
-      ws.writeFrame(WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
+      if (frames != null) {
+        frames.write(MaskedAudioFrame.encode(next.pcm, 0, next.bytes(), ThreadLocalRandom.current().nextInt(), alloc));
+      } else {
+        ws.writeFrame(WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
+      }
       long end = next.endSample();
       if (end > highestSampleSent) {
         newAudioSeconds.accept((end - Math.max(highestSampleSent, next.startSample)) / (double) sessionRate);
@@ -234,6 +246,8 @@ final class AudioOutbox {
 
   /** Lets go of every chunk: the stream is over. */
   void clear() {
+    framesOf = null;
+    frames = null;
     pending.forEach(c -> c.pcm.release());
     pending.clear();
     unfinalized.forEach(c -> c.pcm.release());

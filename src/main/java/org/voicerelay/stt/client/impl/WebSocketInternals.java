@@ -11,6 +11,9 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.MessageWrite;
+import io.vertx.core.net.impl.VertxConnection;
+import io.vertx.core.net.impl.VertxHandler;
 
 /**
  * The only place the client uses Vert.x internals, for savings on the audio path that the
@@ -23,6 +26,11 @@ import io.vertx.core.internal.http.WebSocketInternal;
  *       Vert.x encodes back to bytes (a second); at 2000 sessions that was 40 000 extra arrays a
  *       second and a quarter of the process's CPU in GC. Uses {@code WebSocketFrameImpl}'s
  *       {@code (type, byte[], final)} constructor, which wraps the array.
+ *   <li>{@link #encodedFrames(WebSocket)}: whole frames encoded by the client
+ *       ({@link MaskedAudioFrame}) written through the socket's Vert.x connection, in order with
+ *       the frames Vert.x writes and under its write-queue accounting, past Netty's frame encoder,
+ *       which passes bytes through. Saves an array, a buffer and the encoder's masking loop per
+ *       audio frame.
  *   <li>{@link #coalesceFlushes(WebSocket)}: one {@code write(2)} per event-loop turn instead of
  *       one per frame ({@link FlushCoalescer}), through {@code WebSocketInternal}'s Netty
  *       pipeline. At 2000 sessions half of the event loop's time was {@code write(2)}.
@@ -45,6 +53,45 @@ final class WebSocketInternals {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
   }
 
+
+  /** Writes whole encoded WebSocket frames to one socket; owns each frame it is given. */
+  interface EncodedFrames {
+    void write(ByteBuf frame);
+  }
+
+  /**
+   * A writer of whole encoded frames to {@code ws}, or null when {@code ws} is not a Vert.x
+   * internal socket (the caller then writes {@link WebSocketFrame}s). Like {@code writeFrame},
+   * it writes nothing once the socket is closed. A frame that never reaches Netty (the socket
+   * closed, or the connection closed with it queued) is released here; Netty releases the others.
+   */
+  static EncodedFrames encodedFrames(WebSocket ws) {
+    if (!(ws instanceof WebSocketInternal internal)
+        || !(internal.channelHandlerContext().handler() instanceof VertxHandler<?> handler)) {
+      return null;
+    }
+    VertxConnection connection = handler.getConnection();
+    return frame -> {
+      if (ws.isClosed()) { // as writeFrame: nothing after a close frame
+        frame.release();
+      } else {
+        connection.writeToChannel(new FrameWrite(connection, frame));
+      }
+    };
+  }
+
+  /** One frame in Vert.x's outbound queue: written in turn, or released if the queue is dropped. */
+  private record FrameWrite(VertxConnection connection, ByteBuf frame) implements MessageWrite {
+    @Override
+    public void write() {
+      connection.write(frame, false, connection.voidPromise);
+    }
+
+    @Override
+    public void cancel(Throwable cause) {
+      frame.release();
+    }
+  }
 
   /**
    * Installs the flush coalescer on the socket's pipeline once.

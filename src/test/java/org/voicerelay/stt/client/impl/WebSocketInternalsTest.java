@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.protocol.ProtocolCodec;
 
 /**
  * The Vert.x internals the client relies on, on a real socket. If a Vert.x upgrade moves
@@ -55,5 +59,62 @@ class WebSocketInternalsTest {
           ws.writeFrame(WebSocketInternals.textFrame("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
           ws.writeFrame(WebSocketInternals.textFrame("{\"b\":2}".getBytes(StandardCharsets.UTF_8)));
         })));
+  }
+
+  @Test
+  void encodedAudioFramesArriveInOrderWithTheFramesVertxWrites(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = new byte[1600];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) (i * 7);
+    }
+    String audio = ProtocolCodec.encodeAudio(pcm, 0, pcm.length);
+    List<String> received = new CopyOnWriteArrayList<>();
+    client = vertx.createWebSocketClient();
+    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> {
+          received.add(text);
+          if (received.size() == 3) {
+            ctx.verify(() -> {
+              assertEquals(List.of(audio, ProtocolCodec.FINALIZE_FRAME, audio), received);
+              ctx.completeNow();
+            });
+          }
+        })))
+        .listen()
+        .compose(server -> client.connect(new WebSocketConnectOptions()
+            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")))
+        .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
+          WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
+          assertNotNull(frames, "a Vert.x client socket takes encoded frames");
+          ByteBuf chunk = Unpooled.wrappedBuffer(pcm);
+          frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 0x1234abcd, PooledByteBufAllocator.DEFAULT));
+          ws.writeTextMessage(ProtocolCodec.FINALIZE_FRAME);
+          frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 0xcafe0042, PooledByteBufAllocator.DEFAULT));
+        })));
+  }
+
+  @Test
+  void anEncodedFrameWrittenAfterTheSocketClosedIsReleasedNotSent(Vertx vertx, VertxTestContext ctx) {
+    List<String> received = new CopyOnWriteArrayList<>();
+    client = vertx.createWebSocketClient();
+    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(received::add)))
+        .listen()
+        .compose(server -> client.connect(new WebSocketConnectOptions()
+            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")))
+        .compose(ws -> {
+          WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
+          return ws.close().map(frames);
+        })
+        .onComplete(ctx.succeeding(frames -> {
+          ByteBuf frame = MaskedAudioFrame.encode(Unpooled.wrappedBuffer(new byte[320]), 0, 320, 7,
+              PooledByteBufAllocator.DEFAULT);
+          frames.write(frame);
+          vertx.setTimer(200, t -> ctx.verify(() -> {
+            assertEquals(0, frame.refCnt(), "released");
+            assertEquals(List.of(), received);
+            ctx.completeNow();
+          }));
+        }));
   }
 }
