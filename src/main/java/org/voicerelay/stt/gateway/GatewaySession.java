@@ -6,7 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -114,9 +117,9 @@ final class GatewaySession {
       return;
     }
     lastActivity = System.nanoTime();
-    String audio = audioPayload(text);
-    if (audio != null) {
-      onAudio(audio);
+    byte[] plain = plainAudio(text);
+    if (plain != null) {
+      onAudio(plain);
       return;
     }
     JsonNode frame;
@@ -216,6 +219,14 @@ final class GatewaySession {
       pcm = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       sendError(GatewayErrorCode.INVALID_BASE64, "input_audio \"audio\" is not valid base64");
+      return;
+    }
+    onAudio(pcm);
+  }
+
+  private void onAudio(byte[] pcm) {
+    if (state == State.AWAITING_CREATE) {
+      sendError(GatewayErrorCode.SESSION_NOT_CREATED, "input_audio before session.create");
       return;
     }
     if (!AudioFormat.isWholeSamples(pcm.length)) {
@@ -443,22 +454,27 @@ final class GatewaySession {
   // ---- parsing
 
   /**
-   * The base64 of an {@code input_audio} frame written the way clients write it, without a JSON
-   * parse; null for any other frame, which then takes the general path.
+   * The decoded audio of an {@code input_audio} frame written the way clients write it, without a
+   * JSON parse, a substring or a scan; null for any other frame (an escape, another field, bad
+   * base64), which then takes the general path, where it is read or gets its error code.
    */
-  static String audioPayload(String text) {
-    if (!text.startsWith(AUDIO_PREFIX) || !text.endsWith(AUDIO_SUFFIX)
-        || text.length() < AUDIO_PREFIX.length() + AUDIO_SUFFIX.length()) {
+  static byte[] plainAudio(String text) {
+    int start = AUDIO_PREFIX.length();
+    int end = text.length() - AUDIO_SUFFIX.length();
+    if (end < start || !text.startsWith(AUDIO_PREFIX) || !text.endsWith(AUDIO_SUFFIX)) {
       return null;
     }
-    int end = text.length() - AUDIO_SUFFIX.length();
-    for (int i = AUDIO_PREFIX.length(); i < end; i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\') {
-        return null;
-      }
+    // a character outside ISO-8859-1 becomes '?', which is not base64 either
+    byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuffer pcm;
+    try {
+      pcm = Base64.getDecoder().decode(ByteBuffer.wrap(latin1, start, end - start));
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return text.substring(AUDIO_PREFIX.length(), end);
+    byte[] array = pcm.array();
+    int from = pcm.arrayOffset() + pcm.position();
+    return from == 0 && pcm.remaining() == array.length ? array : Arrays.copyOfRange(array, from, from + pcm.remaining());
   }
 
   /** The rate in Hz, or -1 if it is not a whole number in range; absent means the default. */
