@@ -6,6 +6,7 @@ import static org.voicerelay.stt.config.Variable.string;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -79,7 +80,7 @@ public final class GatewayMain {
   }
 
   public static void main(String[] args) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll where it loads
     LocalGatewayOptions options;
     try {
       options = options(vertx, parse(args), null).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -147,7 +147,7 @@ public final class NodeMain {
       });
     }
     return chain.map(v -> "node " + (settings.node() != null ? settings.node() : node.nodeId()) + " ready: "
-        + String.join(", ", parts));
+        + String.join(", ", parts) + "; transport " + (node.vertx().isNativeTransportEnabled() ? "epoll" : "NIO"));
   }
 
   /** The configuration ({@link NodeConfig}'s JSON), then the arguments. */

@@ -3,6 +3,7 @@ package org.voicerelay.stt.cli;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -67,7 +68,7 @@ public final class Transcribe {
       files.add(DEFAULT_RECORDING);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll where it loads
     TranscriptPrinter printer = new TranscriptPrinter(vertx, out, json);
     Transcribe job = new Transcribe(vertx, printer, fast, model);
     int exit = 0;

@@ -23,9 +23,13 @@ public final class ClusterNode {
     this.clusterManager = clusterManager;
   }
 
-  /** Joins the cluster; reads the Hazelcast config file first, so call it off any event loop. */
+  /**
+   * Joins the cluster; reads the Hazelcast config file first, so call it off any event loop. On
+   * Linux with {@code netty-transport-native-epoll} on the class path the node runs on epoll
+   * (docs/operations.md, "Transport").
+   */
   public static Future<ClusterNode> start(ClusterOptions options) {
-    return start(options, new VertxOptions());
+    return start(options, new VertxOptions().setPreferNativeTransport(true));
   }
 
   /** As {@link #start(ClusterOptions)}, with these Vert.x options (their event-bus host and port are replaced). */

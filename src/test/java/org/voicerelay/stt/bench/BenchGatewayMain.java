@@ -52,7 +52,8 @@ public final class BenchGatewayMain {
     Histogram latency = new Histogram();
     Recognizer counting = new CountingRecognizer(new JsonObject().put("endpointSeconds", endpointSeconds));
     Recognizer marked = new MarkerRecognizer(counting, latency);
-    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(1, instances));
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(1, instances))
+        .setPreferNativeTransport(nativeTransport());
     if (Boolean.getBoolean("bench.stalls")) {
       vertxOptions.setBlockedThreadCheckInterval(2).setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -107,6 +108,14 @@ public final class BenchGatewayMain {
       System.out.flush();
     }
     vertx.close();
+  }
+
+  /**
+   * Epoll, as the project's programs use it, unless {@code BENCH_TRANSPORT=nio} (both JVMs of a
+   * bench read it): Java NIO's selector, the default before 27 Nov 17:40.
+   */
+  static boolean nativeTransport() {
+    return !"nio".equals(System.getenv("BENCH_TRANSPORT"));
   }
 
   static long nowMicros() {

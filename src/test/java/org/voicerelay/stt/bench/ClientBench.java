@@ -98,7 +98,7 @@ public final class ClientBench {
   private void run() throws Exception {
     System.out.println(CpuCalibration.line());
     port = startGateway();
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(BenchGatewayMain.nativeTransport()));
     client = SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1")
         .setApiKey(KEY).setApiSecret(SECRET)
         .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000)));

@@ -41,6 +41,7 @@ import org.voicerelay.stt.client.SttOptions;
  * <pre>
  * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1]
  *             [--max-admissions-per-second 50 (the verticle's default; 0: no limit)] [--profile]
+ *             [--stalls (every event-loop task over 10 ms logged with its stack)]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * both:       [--codec local|builtin]
  * </pre>
@@ -134,13 +135,16 @@ public final class LoadBench {
   }
 
   private void startVerticle(int port, int maxSessions) {
+    io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
+        .setPreferNativeTransport(BenchGatewayMain.nativeTransport());
     vertx = args.containsKey("stalls")
         // every event-loop task over 10 ms is logged with its stack (target/bench.log)
-        ? Vertx.vertx(new io.vertx.core.VertxOptions()
+        ? Vertx.vertx(vertxOptions
             .setBlockedThreadCheckInterval(2).setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
             .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-        : Vertx.vertx();
+        : Vertx.vertx(vertxOptions);
+    System.err.println("bench: verticle's transport " + (vertx.isNativeTransportEnabled() ? "native" : "NIO"));
     int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
     int admissionRate = intArg(args, "max-admissions-per-second",
