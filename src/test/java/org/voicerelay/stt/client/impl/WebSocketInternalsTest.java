@@ -8,7 +8,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -32,24 +34,31 @@ class WebSocketInternalsTest {
   /** Held: a client nobody refers to may be collected, closing its connections. */
   private io.vertx.core.http.WebSocketClient client;
 
+  /** A local server whose sockets add every text message to {@code received}, and a client socket to it. */
+  private Future<WebSocket> connectToServer(Vertx vertx, List<String> received, Runnable onMessage) {
+    client = vertx.createWebSocketClient();
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> {
+          received.add(text);
+          onMessage.run();
+        })))
+        .listen()
+        .compose(server -> client.connect(new WebSocketConnectOptions()
+            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")));
+  }
+
   @Test
   void aClientSocketTakesTheFlushCoalescerOnceAndAPrebuiltTextFrameArrivesAsText(Vertx vertx,
       VertxTestContext ctx) {
     List<String> received = new CopyOnWriteArrayList<>();
-    client = vertx.createWebSocketClient();
-    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> {
-          received.add(text);
-          if (received.size() == 2) {
-            ctx.verify(() -> {
-              assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), received);
-              ctx.completeNow();
-            });
-          }
-        })))
-        .listen()
-        .compose(server -> client.connect(new WebSocketConnectOptions()
-            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")))
+    connectToServer(vertx, received, () -> {
+      if (received.size() == 2) {
+        ctx.verify(() -> {
+          assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), received);
+          ctx.completeNow();
+        });
+      }
+    })
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
           assertTrue(WebSocketInternals.coalesceFlushes(ws), "a Vert.x client socket is a WebSocketInternal");
           assertTrue(WebSocketInternals.coalesceFlushes(ws), "installing again is harmless");
@@ -69,20 +78,14 @@ class WebSocketInternalsTest {
     }
     String audio = ProtocolCodec.encodeAudio(pcm, 0, pcm.length);
     List<String> received = new CopyOnWriteArrayList<>();
-    client = vertx.createWebSocketClient();
-    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> {
-          received.add(text);
-          if (received.size() == 3) {
-            ctx.verify(() -> {
-              assertEquals(List.of(audio, ProtocolCodec.FINALIZE_FRAME, audio), received);
-              ctx.completeNow();
-            });
-          }
-        })))
-        .listen()
-        .compose(server -> client.connect(new WebSocketConnectOptions()
-            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")))
+    connectToServer(vertx, received, () -> {
+      if (received.size() == 3) {
+        ctx.verify(() -> {
+          assertEquals(List.of(audio, ProtocolCodec.FINALIZE_FRAME, audio), received);
+          ctx.completeNow();
+        });
+      }
+    })
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
           WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
           assertNotNull(frames, "a Vert.x client socket takes encoded frames");
@@ -96,12 +99,7 @@ class WebSocketInternalsTest {
   @Test
   void anEncodedFrameWrittenAfterTheSocketClosedIsReleasedNotSent(Vertx vertx, VertxTestContext ctx) {
     List<String> received = new CopyOnWriteArrayList<>();
-    client = vertx.createWebSocketClient();
-    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(received::add)))
-        .listen()
-        .compose(server -> client.connect(new WebSocketConnectOptions()
-            .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/")))
+    connectToServer(vertx, received, () -> { })
         .compose(ws -> {
           WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
           return ws.close().map(frames);
