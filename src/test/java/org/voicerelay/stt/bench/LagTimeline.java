@@ -32,6 +32,28 @@ final class LagTimeline {
     });
   }
 
+  /**
+   * The same on a plain thread that sleeps 1 ms at a time: late with the event loop, the whole
+   * process waited (for a core, a safepoint); on time while the event loop lags, the loop was busy.
+   */
+  void startThread() {
+    Thread watchdog = new Thread(() -> {
+      long last = System.nanoTime();
+      while (true) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        long now = System.nanoTime();
+        long lag = now - last - 1_000_000;
+        last = now;
+        int b = (int) (BenchGatewayMain.nowMicros() / 100_000 - origin);
+        if (b >= 0 && b < BUCKETS && lag > worst[b]) {
+          worst[b] = lag;
+        }
+      }
+    }, name + "-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
   synchronized void print(long fromWallMicros) {
     StringBuilder out = new StringBuilder(name + " event-loop lag over 5 ms (100 ms buckets, wall-clock s):");
     for (int b = 0; b < BUCKETS; b++) {

@@ -71,6 +71,7 @@ public final class LoadBench {
 
   private final Map<String, String> args;
   private final LagTimeline nodeLag = new LagTimeline("verticle");
+  private final LagTimeline threadLag = new LagTimeline("plain thread (verticle's JVM)");
   private final String codec;
   /** How audio is sent: with {@link AudioCodec} or the built-in Buffer codec ({@code --codec}). */
   private final DeliveryOptions audioDelivery;
@@ -144,6 +145,7 @@ public final class LoadBench {
             .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         : Vertx.vertx(vertxOptions);
+    threadLag.startThread();
     System.err.println("bench: verticle's transport " + (vertx.isNativeTransportEnabled() ? "native" : "NIO"));
     int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
@@ -442,6 +444,7 @@ public final class LoadBench {
           measure[5] = System.nanoTime();
           System.err.println("bench: measured window ends");
           nodeLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
+          threadLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
           threadCpu1.putAll(threadCpu());
           allocated[1] = allocatedBytes();
           if (profiler != null) {
