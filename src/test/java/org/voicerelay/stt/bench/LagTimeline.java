@@ -10,8 +10,12 @@ import io.vertx.core.Vertx;
 final class LagTimeline {
   private static final int BUCKETS = 3000;
   private final long[] worst = new long[BUCKETS];
+  /** The most tasks waiting in the event loop's queue, seen by the watchdog, per bucket. */
+  private final int[] pending = new int[BUCKETS];
+  private volatile io.netty.util.concurrent.SingleThreadEventExecutor loop;
   private final long origin = BenchGatewayMain.nowMicros() / 100_000;
   private final String name;
+  private LagTimeline watched;
 
   LagTimeline(String name) {
     this.name = name;
@@ -19,6 +23,10 @@ final class LagTimeline {
 
   void start(Vertx vertx) {
     vertx.runOnContext(v -> {
+      if (((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).nettyEventLoop()
+          instanceof io.netty.util.concurrent.SingleThreadEventExecutor executor) {
+        loop = executor;
+      }
       long[] last = {System.nanoTime()};
       vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
@@ -36,7 +44,8 @@ final class LagTimeline {
    * The same on a plain thread that sleeps 1 ms at a time: late with the event loop, the whole
    * process waited (for a core, a safepoint); on time while the event loop lags, the loop was busy.
    */
-  void startThread() {
+  void startThread(LagTimeline watched) {
+    this.watched = watched;
     Thread watchdog = new Thread(() -> {
       long last = System.nanoTime();
       while (true) {
@@ -48,6 +57,9 @@ final class LagTimeline {
         if (b >= 0 && b < BUCKETS && lag > worst[b]) {
           worst[b] = lag;
         }
+        if (b >= 0 && b < BUCKETS && watched != null && watched.loop != null) {
+          pending[b] = Math.max(pending[b], watched.loop.pendingTasks());
+        }
       }
     }, name + "-watchdog");
     watchdog.setDaemon(true);
@@ -55,10 +67,15 @@ final class LagTimeline {
   }
 
   synchronized void print(long fromWallMicros) {
-    StringBuilder out = new StringBuilder(name + " event-loop lag over 5 ms (100 ms buckets, wall-clock s):");
+    StringBuilder out = new StringBuilder(name + (watched == null ? " event-loop" : "") + " lag over 5 ms"
+        + (watched == null ? "" : " or over 200 tasks queued on the verticle's event loop") + " (100 ms buckets, wall-clock s):");
     for (int b = 0; b < BUCKETS; b++) {
-      if (worst[b] > 5_000_000 && (origin + b) * 100_000 >= fromWallMicros) {
+      boolean queued = watched != null && pending[b] > 200;
+      if ((worst[b] > 5_000_000 || queued) && (origin + b) * 100_000 >= fromWallMicros) {
         out.append(String.format("%n  wall=%.1f lag=%.1fms", ((origin + b) % 100_000) / 10.0, worst[b] / 1e6));
+        if (watched != null) {
+          out.append(" (the watched event loop's queue: up to ").append(pending[b]).append(" tasks)");
+        }
       }
     }
     System.err.println(out);

@@ -145,7 +145,7 @@ public final class LoadBench {
             .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         : Vertx.vertx(vertxOptions);
-    threadLag.startThread();
+    threadLag.startThread(nodeLag);
     System.err.println("bench: verticle's transport " + (vertx.isNativeTransportEnabled() ? "native" : "NIO"));
     int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
