@@ -1,130 +1,143 @@
 package org.voicerelay.stt.bench;
 
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
- * Diagnostic: how late a 1 ms periodic timer fires on one event loop, per 100 ms of wall-clock
- * time, so that stalls of the verticle's and the gateway's event loops can be laid side by side
- * with the latency timeline (both print wall-clock seconds).
+ * Diagnostic: per 100 ms of wall-clock time, how late a 1 ms timer fires on one event loop, so
+ * that stalls of the verticle's and the gateway's event loops line up with the gateway's latency
+ * timeline (all print wall-clock seconds). {@link #startThread} adds a watchdog thread that also
+ * reads, every millisecond, how many tasks wait in a watched event loop's queue and how long the
+ * JVM's busiest event-loop thread was runnable without a core (Linux {@code schedstat}). The
+ * watchdog's own lateness says little: the scheduler serves a thread that slept first.
  */
 final class LagTimeline {
   private static final int BUCKETS = 3000;
-  private final long[] worst = new long[BUCKETS];
-  /** The most tasks waiting in the event loop's queue, seen by the watchdog, per bucket. */
-  private final int[] pending = new int[BUCKETS];
-  /** Time the busiest event-loop thread of this JVM spent runnable but not running (Linux schedstat), per bucket. */
-  private final long[] runQueueWait = new long[BUCKETS];
-  private volatile io.netty.util.concurrent.SingleThreadEventExecutor loop;
+  private static final long PICK_THREAD_AFTER_NS = 20_000_000_000L;
+
   private final long origin = BenchGatewayMain.nowMicros() / 100_000;
   private final String name;
+  private final long[] worst = new long[BUCKETS];
+  private final int[] pending = new int[BUCKETS];
+  private final long[] runQueueWait = new long[BUCKETS];
+  private volatile SingleThreadEventExecutor loop;
   private LagTimeline watched;
 
   LagTimeline(String name) {
     this.name = name;
   }
 
+  /** The 1 ms timer on the calling context's event loop (or a new context's). */
   void start(Vertx vertx) {
     vertx.runOnContext(v -> {
-      if (((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).nettyEventLoop()
-          instanceof io.netty.util.concurrent.SingleThreadEventExecutor executor) {
+      if (((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop() instanceof SingleThreadEventExecutor executor) {
         loop = executor;
       }
       long[] last = {System.nanoTime()};
       vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
-        long lag = now - last[0] - 1_000_000;
+        recordLag(now - last[0] - 1_000_000);
         last[0] = now;
-        int b = (int) (BenchGatewayMain.nowMicros() / 100_000 - origin);
-        if (b >= 0 && b < BUCKETS && lag > worst[b]) {
-          worst[b] = lag;
-        }
       });
     });
   }
 
-  /**
-   * The same on a plain thread that sleeps 1 ms at a time: late with the event loop, the whole
-   * process waited (for a core, a safepoint); on time while the event loop lags, the loop was busy.
-   */
+  /** The watchdog thread, reading {@code watched}'s queue and this JVM's busiest event loop. */
   void startThread(LagTimeline watched) {
     this.watched = watched;
     Thread watchdog = new Thread(() -> {
-      long last = System.nanoTime();
-      java.nio.file.Path schedstat = null;
+      long started = System.nanoTime();
+      long last = started;
+      Path schedstat = null;
       long lastWait = -1;
-      long pickAt = System.nanoTime() + 20_000_000_000L;
       while (true) {
-        if (schedstat == null && System.nanoTime() > pickAt) {
-          schedstat = busiestEventLoopSchedstat();
-          pickAt = Long.MAX_VALUE;
+        if (schedstat == null && System.nanoTime() - started > PICK_THREAD_AFTER_NS) {
+          schedstat = busiestEventLoopSchedstat(); // by then the verticle's loop has done the most
         }
+        int b = bucket();
         if (schedstat != null) {
           long wait = waitNanos(schedstat);
-          int b = (int) (BenchGatewayMain.nowMicros() / 100_000 - origin);
-          if (lastWait >= 0 && wait >= lastWait && b >= 0 && b < BUCKETS) {
+          if (lastWait >= 0 && wait >= lastWait && b >= 0) {
             runQueueWait[b] += wait - lastWait;
           }
           lastWait = wait;
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        long now = System.nanoTime();
-        long lag = now - last - 1_000_000;
-        last = now;
-        int b = (int) (BenchGatewayMain.nowMicros() / 100_000 - origin);
-        if (b >= 0 && b < BUCKETS && lag > worst[b]) {
-          worst[b] = lag;
-        }
-        if (b >= 0 && b < BUCKETS && watched != null && watched.loop != null) {
+        if (b >= 0 && watched.loop != null) {
           pending[b] = Math.max(pending[b], watched.loop.pendingTasks());
         }
+        LockSupport.parkNanos(1_000_000);
+        long now = System.nanoTime();
+        recordLag(now - last - 1_000_000);
+        last = now;
       }
     }, name + "-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
   }
 
-  private static java.nio.file.Path busiestEventLoopSchedstat() {
-    java.nio.file.Path best = null;
+  private int bucket() {
+    int b = (int) (BenchGatewayMain.nowMicros() / 100_000 - origin);
+    return b < BUCKETS ? b : -1;
+  }
+
+  private void recordLag(long lagNanos) {
+    int b = bucket();
+    if (b >= 0 && lagNanos > worst[b]) {
+      worst[b] = lagNanos;
+    }
+  }
+
+  /** The {@code schedstat} file of the event-loop thread that has run the most, or null off Linux. */
+  private static Path busiestEventLoopSchedstat() {
+    Path best = null;
     long bestRun = -1;
-    try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
-          if (!java.nio.file.Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
-            continue;
+          if (Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
+            long run = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+            if (run > bestRun) {
+              bestRun = run;
+              best = task.resolve("schedstat");
+            }
           }
-          long run = Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
-          if (run > bestRun) {
-            bestRun = run;
-            best = task.resolve("schedstat");
-          }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
           // a thread that ended meanwhile
         }
       }
-    } catch (java.io.IOException e) {
-      return null; // not Linux
+    } catch (IOException e) {
+      return null;
     }
     return best;
   }
 
-  private static long waitNanos(java.nio.file.Path schedstat) {
+  /** Nanoseconds the thread has waited on a run queue (the second field), or -1. */
+  private static long waitNanos(Path schedstat) {
     try {
-      return Long.parseLong(java.nio.file.Files.readString(schedstat).trim().split(" ")[1]);
-    } catch (java.io.IOException | RuntimeException e) {
+      return Long.parseLong(Files.readString(schedstat).trim().split(" ")[1]);
+    } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
 
+  /** To stderr: the buckets since {@code fromWallMicros} with a lag over 5 ms (or, for a watchdog, a queue or a wait). */
   synchronized void print(long fromWallMicros) {
-    StringBuilder out = new StringBuilder(name + (watched == null ? " event-loop" : "") + " lag over 5 ms"
-        + (watched == null ? "" : " or over 200 tasks queued on the verticle's event loop") + " (100 ms buckets, wall-clock s):");
+    StringBuilder out = new StringBuilder(name + (watched == null ? " event-loop lag over 5 ms"
+        : " lag over 5 ms, or over 200 tasks queued on the watched event loop, or over 10 ms without a core")
+        + " (100 ms buckets, wall-clock s):");
     for (int b = 0; b < BUCKETS; b++) {
       boolean queued = watched != null && (pending[b] > 200 || runQueueWait[b] > 10_000_000);
       if ((worst[b] > 5_000_000 || queued) && (origin + b) * 100_000 >= fromWallMicros) {
         out.append(String.format("%n  wall=%.1f lag=%.1fms", ((origin + b) % 100_000) / 10.0, worst[b] / 1e6));
         if (watched != null) {
-          out.append(" (the watched event loop's queue: up to ").append(pending[b]).append(" tasks; the busiest")
-              .append(" event loop waited ").append(String.format("%.1f", runQueueWait[b] / 1e6)).append(" ms for a core)");
+          out.append(String.format(" (the watched event loop's queue: up to %d tasks; the busiest event loop"
+              + " waited %.1f ms for a core)", pending[b], runQueueWait[b] / 1e6));
         }
       }
     }
