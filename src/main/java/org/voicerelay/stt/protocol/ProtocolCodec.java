@@ -97,37 +97,14 @@ public final class ProtocolCodec {
    * UTF-8 bytes, without moving {@code pcm}'s indexes: for audio kept off the Java heap.
    */
   public static byte[] encodeAudioFrame(ByteBuf pcm, int index, int length) {
-    Scratch scratch = SCRATCH.get();
-    byte[] src = scratch.src(length);
-    pcm.getBytes(index, src, 0, length);
-    return frame(src, scratch);
-  }
-
-  private static byte[] frame(byte[] src, Scratch scratch) {
-    byte[] b64 = scratch.dst(src.length);
-    int n = BASE64.encode(src, b64);
-    byte[] out = new byte[AUDIO_PREFIX.length + n + AUDIO_SUFFIX.length];
-    System.arraycopy(AUDIO_PREFIX, 0, out, 0, AUDIO_PREFIX.length);
-    System.arraycopy(b64, 0, out, AUDIO_PREFIX.length, n);
-    System.arraycopy(AUDIO_SUFFIX, 0, out, AUDIO_PREFIX.length + n, AUDIO_SUFFIX.length);
+    byte[] out = new byte[audioFrameLength(length)];
+    writeAudioFrame(pcm, index, length, out);
     return out;
   }
 
-  /**
-   * Appends the {@code input_audio} frame of {@code length} bytes of {@code pcm} from
-   * {@code index} to {@code out} (growing it once, to the exact size), without moving
-   * {@code pcm}'s indexes. For pooled and direct buffers: no array per frame.
-   *
-   * @return {@code out}
-   */
-  public static ByteBuf writeAudioFrame(ByteBuf pcm, int index, int length, ByteBuf out) {
-    Scratch scratch = SCRATCH.get();
-    byte[] src = scratch.src(length);
-    pcm.getBytes(index, src, 0, length);
-    byte[] b64 = scratch.dst(length);
-    int n = BASE64.encode(src, b64);
-    out.ensureWritable(AUDIO_PREFIX.length + n + AUDIO_SUFFIX.length);
-    out.writeBytes(AUDIO_PREFIX).writeBytes(b64, 0, n).writeBytes(AUDIO_SUFFIX);
+  private static byte[] frame(byte[] src, Scratch scratch) {
+    byte[] out = new byte[audioFrameLength(src.length)];
+    assemble(src, scratch, out);
     return out;
   }
 
@@ -140,7 +117,12 @@ public final class ProtocolCodec {
     Scratch scratch = SCRATCH.get();
     byte[] src = scratch.src(length);
     pcm.getBytes(index, src, 0, length);
-    byte[] b64 = scratch.dst(length);
+    assemble(src, scratch, out);
+  }
+
+  /** Prefix, the standard padded base64 of the whole of {@code src}, suffix, into {@code out} from 0. */
+  private static void assemble(byte[] src, Scratch scratch, byte[] out) {
+    byte[] b64 = scratch.dst(src.length);
     int n = BASE64.encode(src, b64);
     System.arraycopy(AUDIO_PREFIX, 0, out, 0, AUDIO_PREFIX.length);
     System.arraycopy(b64, 0, out, AUDIO_PREFIX.length, n);

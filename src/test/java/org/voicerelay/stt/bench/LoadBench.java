@@ -41,7 +41,8 @@ import org.voicerelay.stt.client.SttOptions;
  * <pre>
  * load:       --mode load --sessions N --seconds S [--ramp-seconds 20] [--warmup R+10] [--chunk-ms 100] [--instances 1]
  *             [--max-admissions-per-second 50 (the verticle's default; 0: no limit)] [--profile]
- *             [--stalls (every event-loop task over 10 ms logged with its stack)]
+ *             [--stalls (every event-loop task over 10 ms logged with its stack, and the watchdog of
+ *             LagTimeline: the event loop's queue and run-queue wait)]
  * throughput: --mode throughput --sessions N --audio-seconds A [--window 16] [--chunk-ms 100]
  * both:       [--codec local|builtin]
  * </pre>
@@ -145,7 +146,9 @@ public final class LoadBench {
             .setMaxEventLoopExecuteTime(10).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(10).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         : Vertx.vertx(vertxOptions);
-    threadLag.startThread(nodeLag);
+    if (args.containsKey("stalls")) {
+      threadLag.startThread(nodeLag); // reads /proc every millisecond: only when asked
+    }
     System.err.println("bench: verticle's transport " + (vertx.isNativeTransportEnabled() ? "native" : "NIO"));
     int instances = intArg(args, "instances", 1);
     // the throughput mode opens every session at once: the admission rate is not what it measures
@@ -444,7 +447,9 @@ public final class LoadBench {
           measure[5] = System.nanoTime();
           System.err.println("bench: measured window ends");
           nodeLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
-          threadLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
+          if (args.containsKey("stalls")) {
+            threadLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
+          }
           threadCpu1.putAll(threadCpu());
           allocated[1] = allocatedBytes();
           if (profiler != null) {

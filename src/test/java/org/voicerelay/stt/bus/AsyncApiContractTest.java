@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SpeechEventType;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /**
  * The AsyncAPI document tells the truth: what the verticle really sends and accepts matches its

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.CodecManager;
@@ -15,12 +16,14 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** Session audio with {@link AudioCodec}: handed over without a copy, and the contract unchanged beside it. */
 @ExtendWith(VertxExtension.class)
@@ -37,6 +40,15 @@ class AudioCodecTest {
       stack = s;
       ctx.completeNow();
     }));
+  }
+
+  /** Opens a 16 kHz session with events on {@code eventsAddress}, feeds it, ends it; its events once closed. */
+  private Future<EventRecorder> transcribe(String eventsAddress, Function<JsonObject, Future<?>> feed) {
+    return EventRecorder.on(stack.vertx, eventsAddress).compose(events ->
+        stack.open(new JsonObject().put("sampleRate", 16000).put("eventsAddress", eventsAddress))
+            .compose(session -> feed.apply(session).compose(v -> stack.control(session, "end")))
+            .compose(end -> events.closed())
+            .map(closed -> events));
   }
 
   @Test
@@ -73,12 +85,8 @@ class AudioCodecTest {
   @Test
   void aSessionFedWithTheCodecTranscribesEveryByteInOrder(Vertx vertx, VertxTestContext ctx) {
     byte[] pcm = BusTestStack.tone(20 * CHUNK).getBytes();
-    EventRecorder.on(vertx, "app.test.codec.session").compose(events ->
-        stack.open(new JsonObject().put("sampleRate", 16000).put("eventsAddress", "app.test.codec.session"))
-            .compose(session -> stack.stream(session, pcm, CHUNK, 4, AudioCodec.deliveryOptions())
-                .compose(v -> stack.control(session, "end")))
-            .compose(end -> events.closed())
-            .map(closed -> events))
+    transcribe("app.test.codec.session",
+        session -> stack.stream(session, pcm, CHUNK, 4, AudioCodec.deliveryOptions()))
         .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
           assertTranscribedExactly(pcm, events);
           ctx.completeNow();
@@ -89,17 +97,12 @@ class AudioCodecTest {
   void plainBuffersByteArraysAndBase64StillWorkInOneSessionWithCodecAudio(Vertx vertx, VertxTestContext ctx) {
     byte[] pcm = BusTestStack.tone(4 * CHUNK).getBytes();
     Buffer all = Buffer.buffer(pcm);
-    EventRecorder.on(vertx, "app.test.codec.mixed").compose(events ->
-        stack.open(new JsonObject().put("sampleRate", 16000).put("eventsAddress", "app.test.codec.mixed"))
-            .compose(session -> stack.audio(session, all.getBuffer(0, CHUNK))
-                .compose(r -> vertx.eventBus().request(session.getString("audioAddress"),
-                    all.getBuffer(CHUNK, 2 * CHUNK), AudioCodec.deliveryOptions()))
-                .compose(r -> stack.audio(session, all.getBytes(2 * CHUNK, 3 * CHUNK)))
-                .compose(r -> stack.audio(session, new JsonObject().put("audio",
-                    Base64.getEncoder().encodeToString(all.getBytes(3 * CHUNK, 4 * CHUNK)))))
-                .compose(r -> stack.control(session, "end")))
-            .compose(end -> events.closed())
-            .map(closed -> events))
+    transcribe("app.test.codec.mixed", session -> stack.audio(session, all.getBuffer(0, CHUNK))
+        .compose(r -> vertx.eventBus().request(session.getString("audioAddress"),
+            all.getBuffer(CHUNK, 2 * CHUNK), AudioCodec.deliveryOptions()))
+        .compose(r -> stack.audio(session, all.getBytes(2 * CHUNK, 3 * CHUNK)))
+        .compose(r -> stack.audio(session, new JsonObject().put("audio",
+            Base64.getEncoder().encodeToString(all.getBytes(3 * CHUNK, 4 * CHUNK))))))
         .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
           assertTranscribedExactly(pcm, events);
           ctx.completeNow();

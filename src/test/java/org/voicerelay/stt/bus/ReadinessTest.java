@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.health.HealthPages;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /**
  * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.audio.WordErrorRate;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** A real recording, through the bus and the local gateway's real engine, comes back as its words. */
 @ExtendWith(VertxExtension.class)

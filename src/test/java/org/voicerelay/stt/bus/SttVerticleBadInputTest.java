@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** Every kind of bad input gets its documented failure code, and hurts nothing else. */
 @ExtendWith(VertxExtension.class)

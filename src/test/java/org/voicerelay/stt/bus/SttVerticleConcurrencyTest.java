@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** Many sessions at once on one node: each gets its own transcripts and nothing crosses. */
 @ExtendWith(VertxExtension.class)

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** A session's life through the bus only: open, audio, transcripts, flush, update, end, close, status. */
 @ExtendWith(VertxExtension.class)

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /** Undeploying ends sessions cleanly; a session's resources go when it ends. */
 @ExtendWith(VertxExtension.class)

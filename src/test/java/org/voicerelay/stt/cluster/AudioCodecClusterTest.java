@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.bus.AudioCodec;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /**
  * {@link AudioCodec} between two clustered Vert.x instances: A only sends (it registers the codec
@@ -58,19 +58,12 @@ class AudioCodecClusterTest {
   }
 
   @Test
-  void audioSentWithTheCodecToASessionOnAnotherNodeArrivesIntact(VertxTestContext ctx) {
+  void audioSentWithTheCodecToASessionOnAnotherNodeArrivesIntact(VertxTestContext ctx) throws Exception {
     Vertx a = nodes.get(0).vertx();
     String events = "app.codec." + UUID.randomUUID();
     Buffer pcm = TestCluster.tone(10 * CHUNK);
-    List<JsonObject> heard = new CopyOnWriteArrayList<>();
-    Promise<Void> closed = Promise.promise();
-    a.eventBus().<JsonObject>consumer(events, m -> {
-      heard.add(m.body());
-      if ("closed".equals(m.body().getString("type"))) {
-        closed.tryComplete();
-      }
-    }).completion()
-        .compose(v -> a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("eventsAddress", events)))
+    EventRecorder heard = EventRecorder.on(a, events).await(10, TimeUnit.SECONDS);
+    a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("eventsAddress", events))
         .map(Message::body)
         .compose(session -> {
           Future<Void> chain = Future.succeededFuture();
@@ -81,14 +74,14 @@ class AudioCodecClusterTest {
           }
           return chain.compose(v -> a.eventBus().request(session.getString("controlAddress"),
                   new JsonObject().put("action", "end"), new DeliveryOptions().setSendTimeout(20_000)))
-              .compose(end -> closed.future())
+              .compose(end -> heard.closed())
               .map(session);
         })
         .onComplete(ctx.succeeding(session -> ctx.verify(() -> {
           assertEquals("B", session.getString("node"));
           assertEquals(AudioCodec.NAME, session.getString("audioCodec"));
-          JsonObject last = heard.stream().filter(e -> "final_transcript".equals(e.getString("type")))
-              .reduce((first, second) -> second).orElseThrow()
+          List<JsonObject> finals = heard.ofType("final_transcript");
+          JsonObject last = finals.get(finals.size() - 1)
               .getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata");
           CRC32 crc = new CRC32();
           crc.update(pcm.getBytes());

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.bus.ResumableSessionOptions;
+import org.voicerelay.stt.testing.EventRecorder;
 
 /**
  * Three clustered Vert.x instances in one JVM, Hazelcast on loopback: A and B run the verticle,
@@ -76,19 +77,13 @@ class ClusteredTranscriptionTest {
 
   @Test
   @Order(1)
-  void aSessionOpenedFromANodeIsFedFromAnotherAndHeardOnAThird(VertxTestContext testContext) {
+  void aSessionOpenedFromANodeIsFedFromAnotherAndHeardOnAThird(VertxTestContext testContext) throws Exception {
     Vertx a = nodes.get(0).vertx();
     Vertx c = nodes.get(2).vertx();
     String events = "app.cluster." + UUID.randomUUID();
-    List<JsonObject> heard = new CopyOnWriteArrayList<>();
-    Promise<Void> closed = Promise.promise();
-    c.eventBus().<JsonObject>consumer(events, m -> {
-      heard.add(m.body());
-      if ("closed".equals(m.body().getString("type"))) {
-        closed.tryComplete();
-      }
-    }).completion()
-        .compose(v -> a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("eventsAddress", events)))
+    EventRecorder recorder = EventRecorder.on(c, events).await(10, TimeUnit.SECONDS);
+    List<JsonObject> heard = recorder.events;
+    a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("eventsAddress", events))
         .map(Message::body)
         .compose(session -> {
           Vertx feeder = "A".equals(session.getString("node")) ? nodes.get(1).vertx() : a;
@@ -96,7 +91,7 @@ class ClusteredTranscriptionTest {
               .compose(v -> a.eventBus().request(session.getString("controlAddress"),
                   new JsonObject().put("action", "end"), new DeliveryOptions().setSendTimeout(20_000)));
         })
-        .compose(end -> closed.future())
+        .compose(end -> recorder.closed())
         .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
           for (int i = 0; i < heard.size(); i++) {
             assertEquals(i + 1, heard.get(i).getLong("seq"));

@@ -1,20 +1,23 @@
-package org.voicerelay.stt.bus;
+package org.voicerelay.stt.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** Collects the events published on one address, and tells when a chosen one arrives. */
-final class EventRecorder {
+/**
+ * Collects the events published on one address, and tells when a chosen one arrives. Events
+ * arrive on the consumer's event loop and may be read from any thread.
+ */
+public final class EventRecorder {
 
-  final List<JsonObject> events = new ArrayList<>();
+  public final List<JsonObject> events = new CopyOnWriteArrayList<>();
   private final MessageConsumer<JsonObject> consumer;
-  private final List<Waiter> waiters = new ArrayList<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
   private record Waiter(Predicate<JsonObject> match, Promise<JsonObject> promise) {
   }
@@ -22,18 +25,20 @@ final class EventRecorder {
   private EventRecorder(Vertx vertx, String address) {
     consumer = vertx.eventBus().consumer(address, m -> {
       JsonObject event = m.body();
-      events.add(event);
-      waiters.removeIf(w -> w.match.test(event) && w.promise.tryComplete(event));
+      synchronized (this) {
+        events.add(event);
+        waiters.removeIf(w -> w.match.test(event) && w.promise.tryComplete(event));
+      }
     });
   }
 
-  static Future<EventRecorder> on(Vertx vertx, String address) {
+  public static Future<EventRecorder> on(Vertx vertx, String address) {
     EventRecorder recorder = new EventRecorder(vertx, address);
     return recorder.consumer.completion().map(recorder);
   }
 
   /** The first event (past or future) matching. */
-  Future<JsonObject> first(Predicate<JsonObject> match) {
+  public synchronized Future<JsonObject> first(Predicate<JsonObject> match) {
     for (JsonObject e : events) {
       if (match.test(e)) {
         return Future.succeededFuture(e);
@@ -44,23 +49,23 @@ final class EventRecorder {
     return p.future();
   }
 
-  Future<JsonObject> firstOfType(String type) {
+  public Future<JsonObject> firstOfType(String type) {
     return first(e -> type.equals(e.getString("type")));
   }
 
-  Future<JsonObject> closed() {
+  public Future<JsonObject> closed() {
     return firstOfType("closed");
   }
 
-  List<JsonObject> ofType(String type) {
+  public List<JsonObject> ofType(String type) {
     return events.stream().filter(e -> type.equals(e.getString("type"))).toList();
   }
 
-  List<String> types() {
+  public List<String> types() {
     return events.stream().map(e -> e.getString("type")).toList();
   }
 
-  Future<Void> stop() {
+  public Future<Void> stop() {
     return consumer.unregister();
   }
 }
