@@ -1,11 +1,13 @@
 package org.voicerelay.stt.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,11 +49,13 @@ final class GatewaySession {
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_POLICY_VIOLATION = 1008;
+  static final short CLOSE_MESSAGE_TOO_BIG = 1009;
   static final short CLOSE_INTERNAL_ERROR = 1011;
   static final short CLOSE_TRY_AGAIN_LATER = 1013;
 
-  private static final String AUDIO_PREFIX = "{\"type\":\"input_audio\",\"audio\":\"";
-  private static final String AUDIO_SUFFIX = "\"}";
+  private static final byte[] AUDIO_PREFIX =
+      "{\"type\":\"input_audio\",\"audio\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUDIO_SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
 
   enum State { AWAITING_CREATE, OPEN, CLOSING, CLOSED }
 
@@ -93,8 +97,8 @@ final class GatewaySession {
 
   /** Installs the socket handlers and the idle timer. */
   void start() {
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(this::onBinary);
+    socket.frameHandler(new ClientFrames(options.getMaxMessageSize(), this::onText, this::onBinary,
+        this::onTooLarge));
     socket.exceptionHandler(err -> LOG.debug("session {}: socket error: {}", sessionId, err.toString()));
     socket.closeHandler(v -> release("client closed the socket"));
     armTimer(options.getIdleTimeout());
@@ -112,16 +116,17 @@ final class GatewaySession {
 
   // ---- client frames
 
-  private void onText(String text) {
+  private void onText(Buffer utf8) {
     if (state == State.CLOSED || state == State.CLOSING) {
       return;
     }
     lastActivity = System.nanoTime();
-    byte[] plain = plainAudio(text);
+    byte[] plain = plainAudio(utf8);
     if (plain != null) {
       onAudio(plain);
       return;
     }
+    String text = utf8.toString(StandardCharsets.UTF_8);
     JsonNode frame;
     try {
       frame = ProtocolCodec.readObject(text);
@@ -148,13 +153,21 @@ final class GatewaySession {
     }
   }
 
-  private void onBinary(Buffer data) {
+  private void onBinary() {
     if (state == State.CLOSED || state == State.CLOSING) {
       return;
     }
     lastActivity = System.nanoTime();
     sendError(GatewayErrorCode.BINARY_FRAME,
         "binary frames are not supported; send audio as input_audio text frames");
+  }
+
+  private void onTooLarge(int bytes) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    fail(GatewayErrorCode.INVALID_MESSAGE, "a message of " + bytes + " bytes or more; maxMessageSize is "
+        + options.getMaxMessageSize(), CLOSE_MESSAGE_TOO_BIG);
   }
 
   private void onCreate(JsonNode frame) {
@@ -454,27 +467,37 @@ final class GatewaySession {
   // ---- parsing
 
   /**
-   * The decoded audio of an {@code input_audio} frame written the way clients write it, without a
-   * JSON parse, a substring or a scan; null for any other frame (an escape, another field, bad
-   * base64), which then takes the general path, where it is read or gets its error code.
+   * The decoded audio of an {@code input_audio} message written the way clients write it, read from
+   * its UTF-8 bytes without a String, a JSON parse or a scan; null for any other message (an
+   * escape, another field, bad base64, a byte outside ASCII), which then takes the general path,
+   * where it is read or gets its error code.
    */
-  static byte[] plainAudio(String text) {
-    int start = AUDIO_PREFIX.length();
-    int end = text.length() - AUDIO_SUFFIX.length();
-    if (end < start || !text.startsWith(AUDIO_PREFIX) || !text.endsWith(AUDIO_SUFFIX)) {
+  static byte[] plainAudio(Buffer utf8) {
+    int start = AUDIO_PREFIX.length;
+    int end = utf8.length() - AUDIO_SUFFIX.length;
+    if (end < start || !hasAt(utf8, 0, AUDIO_PREFIX) || !hasAt(utf8, end, AUDIO_SUFFIX)) {
       return null;
     }
-    // a character outside ISO-8859-1 becomes '?', which is not base64 either
-    byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuf bytes = ((BufferInternal) utf8).getByteBuf();
     ByteBuffer pcm;
     try {
-      pcm = Base64.getDecoder().decode(ByteBuffer.wrap(latin1, start, end - start));
+      // a heap buffer (Vert.x copies frames to the heap) is decoded in place
+      pcm = Base64.getDecoder().decode(bytes.nioBuffer(bytes.readerIndex() + start, end - start));
     } catch (IllegalArgumentException e) {
       return null;
     }
     byte[] array = pcm.array();
     int from = pcm.arrayOffset() + pcm.position();
     return from == 0 && pcm.remaining() == array.length ? array : Arrays.copyOfRange(array, from, from + pcm.remaining());
+  }
+
+  private static boolean hasAt(Buffer buffer, int at, byte[] expected) {
+    for (int i = 0; i < expected.length; i++) {
+      if (buffer.getByte(at + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The rate in Hz, or -1 if it is not a whole number in range; absent means the default. */

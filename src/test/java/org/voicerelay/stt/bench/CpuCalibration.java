@@ -6,7 +6,8 @@ import java.security.NoSuchAlgorithmException;
 /**
  * A fixed single-threaded workload (SHA-256 over 32 MiB, best of three), printed with every bench
  * run. Shared machines drift by a factor of two between hours; a figure is only comparable with
- * another taken at a similar calibration, so every bench prints both.
+ * another taken at a similar calibration, so every bench prints both, with what the hypervisor
+ * took from this virtual machine meanwhile ({@link MachineCpu}).
  */
 public final class CpuCalibration {
 
@@ -33,7 +34,11 @@ public final class CpuCalibration {
 
   /** One line for a bench report. */
   public static String line() {
-    return String.format("calibration: %.1f ms (SHA-256 of 32 MiB, best of 3; lower is a faster moment)", millis());
+    MachineCpu start = MachineCpu.now();
+    double millis = millis();
+    return String.format(java.util.Locale.ROOT,
+        "calibration: %.1f ms (SHA-256 of 32 MiB, best of 3; lower is a faster moment); machine meanwhile: %s",
+        millis, MachineCpu.now().since(start));
   }
 
   private static void digest(byte[] block) {

@@ -3,12 +3,14 @@ package org.voicerelay.stt.bench;
 import static org.voicerelay.stt.bench.BenchArgs.intArg;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -86,6 +88,8 @@ public final class LoadBench {
   private int n;
   private String eventsPrefix = "app.bench.";
   private JsonObject[] sessions;
+  /** Each session's audio address, read once from its open reply. */
+  private String[] audioAddresses;
   private long[] bytesSent;
   private CRC32[] crcs;
   private volatile long[] endSentAt;
@@ -188,6 +192,7 @@ public final class LoadBench {
   private void prepareSessions(int count) {
     n = count;
     sessions = new JsonObject[n];
+    audioAddresses = new String[n];
     bytesSent = new long[n];
     crcs = new CRC32[n];
     endSentAt = new long[n];
@@ -224,7 +229,10 @@ public final class LoadBench {
         int s = i;
         opened.add(vertx.eventBus().<JsonObject>request("stt.open", new JsonObject().put("sampleRate", RATE)
                 .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
-            .onSuccess(m -> sessions[s] = m.body())
+            .onSuccess(m -> {
+              sessions[s] = m.body();
+              audioAddresses[s] = m.body().getString("audioAddress");
+            })
             .onFailure(this::countRefusal));
       }
       join(Future.join(opened).otherwiseEmpty());
@@ -257,6 +265,7 @@ public final class LoadBench {
                   .put("eventsAddress", eventsPrefix + i), new DeliveryOptions().setSendTimeout(60_000))
               .onSuccess(m -> {
                 sessions[s] = m.body();
+                audioAddresses[s] = m.body().getString("audioAddress");
                 synchronized (this) {
                   int[] grown = Arrays.copyOf(active, active.length + 1);
                   grown[grown.length - 1] = s;
@@ -416,6 +425,7 @@ public final class LoadBench {
     Map<String, Long> threadCpu0 = new HashMap<>();
     Map<String, Long> threadCpu1 = new HashMap<>();
     long[][] allocated = new long[2][];
+    MachineCpu[] machine = new MachineCpu[2];
     Thread sender = new Thread(() -> {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
       for (long k = 0; k <= totalTicks; k++) {
@@ -431,6 +441,7 @@ public final class LoadBench {
           measure[0] = os.getProcessCpuTime();
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
+          machine[0] = MachineCpu.now();
           System.err.println("bench: measured window starts");
           try {
             gateway.command("reset");
@@ -445,6 +456,7 @@ public final class LoadBench {
           measure[3] = os.getProcessCpuTime();
           measure[4] = threads.getCurrentThreadCpuTime();
           measure[5] = System.nanoTime();
+          machine[1] = MachineCpu.now();
           System.err.println("bench: measured window ends");
           nodeLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
           if (args.containsKey("stalls")) {
@@ -486,7 +498,8 @@ public final class LoadBench {
           }
           crcs[i].update(pcm);
           bytesSent[i] += pcm.length;
-          vertx.eventBus().send(sessions[i].getString("audioAddress"), Buffer.buffer(pcm), audioDelivery);
+          // wrapped, not Buffer.buffer(pcm), which copies the array once more (Vert.x 5)
+          vertx.eventBus().send(audioAddresses[i], BufferInternal.buffer(Unpooled.wrappedBuffer(pcm)), audioDelivery);
         }
       }
     }, "bench-sender");
@@ -537,8 +550,10 @@ public final class LoadBench {
     double pacingBytes = allocated[1][1] - allocated[0][1];
     System.out.printf(Locale.ROOT, "heap allocation         event loops %.1f MB/s = %.1f KiB per audio second; pacing thread %.1f MB/s = %.1f KiB per audio second%n",
         loopBytes / 1e6 / wall, loopBytes / 1024 / audioSeconds, pacingBytes / 1e6 / wall, pacingBytes / 1024 / audioSeconds);
-    System.out.printf(Locale.ROOT, "gateway process CPU     %.2f s = %.2f cores%n", gw.getDouble("cpuSeconds"),
-        gw.getDouble("cpuSeconds") / gw.getDouble("wallSeconds"));
+    System.out.printf(Locale.ROOT, "gateway process CPU     %.2f s = %.2f cores; its event loops allocated %.1f MB/s = %.0f bytes per frame%n",
+        gw.getDouble("cpuSeconds"), gw.getDouble("cpuSeconds") / gw.getDouble("wallSeconds"),
+        gw.getLong("eventLoopAllocatedBytes") / 1e6 / gw.getDouble("wallSeconds"),
+        (double) gw.getLong("eventLoopAllocatedBytes") / Math.max(1, gw.getLong("count")));
     System.out.printf(Locale.ROOT, "bus -> gateway latency  p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (%d frames)%n",
         gw.getLong("p50us") / 1000.0, gw.getLong("p99us") / 1000.0, gw.getLong("p999us") / 1000.0,
         gw.getLong("maxUs") / 1000.0, gw.getLong("count"));
@@ -551,6 +566,7 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "pacing                  max lateness of a send %.2f ms%n", maxLateNs[0] / 1e6);
     System.out.printf(Locale.ROOT, "every byte arrived      %d of %d admitted sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
         complete, admitted.length, allClosed, errorEvents.get(), reconnectEvents.get());
+    System.out.printf(Locale.ROOT, "machine CPU             %s%n", machine[1].since(machine[0]));
     System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
     if (profiler != null) {
       profiler.print();

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -102,6 +103,27 @@ final class GatewayTestSocket {
 
   GatewayTestSocket sendBinary(byte[] data) {
     socket.writeBinaryMessage(Buffer.buffer(data));
+    return this;
+  }
+
+  /** Sends {@code text} as one message in {@code pieces} frames (a text frame, then continuations). */
+  GatewayTestSocket sendTextInFragments(String text, int pieces) {
+    return sendInFragments(Buffer.buffer(text), pieces, true);
+  }
+
+  /** Sends {@code data} as one binary message in {@code pieces} frames. */
+  GatewayTestSocket sendBinaryInFragments(byte[] data, int pieces) {
+    return sendInFragments(Buffer.buffer(data), pieces, false);
+  }
+
+  private GatewayTestSocket sendInFragments(Buffer message, int pieces, boolean text) {
+    int step = (message.length() + pieces - 1) / pieces;
+    for (int from = 0; from < message.length(); from += step) {
+      Buffer piece = message.getBuffer(from, Math.min(message.length(), from + step));
+      boolean last = from + step >= message.length();
+      socket.writeFrame(from > 0 ? WebSocketFrame.continuationFrame(piece, last)
+          : text ? WebSocketFrame.textFrame(piece.toString(), last) : WebSocketFrame.binaryFrame(piece, last));
+    }
     return this;
   }
 

@@ -1,0 +1,98 @@
+package org.voicerelay.stt.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
+
+/**
+ * Whole client messages from a gateway socket's WebSocket frames, as bytes.
+ *
+ * <p>Vert.x's {@code textMessageHandler} turns every text message into a {@code String}: a UTF-16
+ * decode and two arrays per audio frame, which the gateway then turned back into bytes to decode
+ * the base64. Here a text message of one frame (every message the project's client writes) is
+ * handed on as that frame's own bytes, so audio is decoded from them directly; a message sent in
+ * fragments is assembled first, up to {@code maxMessageSize}. Past that size the message is
+ * dropped and {@code tooLarge} told, instead of the silent drop of Vert.x's aggregator. Binary
+ * messages are only reported (the protocol has none). Ping, pong and close frames are Vert.x's.
+ */
+final class ClientFrames implements Handler<WebSocketFrame> {
+
+  private enum Message { NONE, TEXT, BINARY }
+
+  private final int maxMessageSize;
+  private final Handler<Buffer> text;
+  private final Runnable binary;
+  private final Handler<Integer> tooLarge;
+
+  private Message inProgress = Message.NONE;
+  private Buffer fragments;
+
+  /**
+   * @param text     a whole text message, as its UTF-8 bytes
+   * @param binary   a whole binary message arrived
+   * @param tooLarge a message grew past {@code maxMessageSize}; given the bytes seen so far
+   */
+  ClientFrames(int maxMessageSize, Handler<Buffer> text, Runnable binary, Handler<Integer> tooLarge) {
+    this.maxMessageSize = maxMessageSize;
+    this.text = text;
+    this.binary = binary;
+    this.tooLarge = tooLarge;
+  }
+
+  @Override
+  public void handle(WebSocketFrame frame) {
+    if (frame.isText()) {
+      fragments = null;
+      if (frame.isFinal()) {
+        inProgress = Message.NONE;
+        text.handle(frame.binaryData());
+      } else {
+        inProgress = Message.TEXT;
+        fragments = Buffer.buffer(Math.max(256, frame.binaryData().length() * 2));
+        append(frame);
+      }
+    } else if (frame.isBinary()) {
+      fragments = null;
+      inProgress = frame.isFinal() ? Message.NONE : Message.BINARY;
+      if (frame.isFinal()) {
+        binary.run();
+      }
+    } else if (frame.isContinuation()) {
+      continued(frame);
+    }
+  }
+
+  private void continued(WebSocketFrame frame) {
+    switch (inProgress) {
+      case TEXT -> {
+        append(frame);
+        if (inProgress == Message.TEXT && frame.isFinal()) {
+          Buffer message = fragments;
+          fragments = null;
+          inProgress = Message.NONE;
+          text.handle(message);
+        }
+      }
+      case BINARY -> {
+        if (frame.isFinal()) {
+          inProgress = Message.NONE;
+          binary.run();
+        }
+      }
+      case NONE -> {
+        // the rest of a message already refused as too large
+      }
+    }
+  }
+
+  private void append(WebSocketFrame frame) {
+    int size = fragments.length() + frame.binaryData().length();
+    if (size > maxMessageSize) {
+      fragments = null;
+      inProgress = Message.NONE;
+      tooLarge.handle(size);
+      return;
+    }
+    fragments.appendBuffer(frame.binaryData());
+  }
+}
