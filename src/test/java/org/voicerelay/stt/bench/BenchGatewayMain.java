@@ -99,7 +99,8 @@ public final class BenchGatewayMain {
           JsonObject report = latency.toJson()
               .put("cpuSeconds", (os.getProcessCpuTime() - cpuStart) / 1e9)
               .put("wallSeconds", (System.nanoTime() - wallStart) / 1e9)
-              .put("eventLoopAllocatedBytes", eventLoopAllocatedBytes() - allocatedStart);
+              .put("eventLoopAllocatedBytes", eventLoopAllocatedBytes() - allocatedStart)
+              .put("timeline", Timeline.toJson());
           System.out.println(report.encode());
         }
         case "quit" -> {
@@ -229,6 +230,21 @@ public final class BenchGatewayMain {
 
     static long originMicros() {
       return origin;
+    }
+
+    /** {@code {"originMicros", "frames": [...], "slow": [...]}}, up to the last bucket with a frame. */
+    static synchronized JsonObject toJson() {
+      int last = BUCKETS - 1;
+      while (last >= 0 && frames[last] == 0) {
+        last--;
+      }
+      io.vertx.core.json.JsonArray f = new io.vertx.core.json.JsonArray();
+      io.vertx.core.json.JsonArray sl = new io.vertx.core.json.JsonArray();
+      for (int b = 0; b <= last; b++) {
+        f.add(frames[b]);
+        sl.add(slow[b]);
+      }
+      return new JsonObject().put("originMicros", origin).put("frames", f).put("slow", sl);
     }
 
     static synchronized void reset() {

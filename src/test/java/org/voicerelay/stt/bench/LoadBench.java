@@ -426,6 +426,7 @@ public final class LoadBench {
     Map<String, Long> threadCpu1 = new HashMap<>();
     long[][] allocated = new long[2][];
     MachineCpu[] machine = new MachineCpu[2];
+    StealTimeline steal = new StealTimeline();
     Thread sender = new Thread(() -> {
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
       for (long k = 0; k <= totalTicks; k++) {
@@ -442,6 +443,7 @@ public final class LoadBench {
           measure[1] = threads.getCurrentThreadCpuTime();
           measure[2] = System.nanoTime();
           machine[0] = MachineCpu.now();
+          steal.start();
           System.err.println("bench: measured window starts");
           try {
             gateway.command("reset");
@@ -457,6 +459,11 @@ public final class LoadBench {
           measure[4] = threads.getCurrentThreadCpuTime();
           measure[5] = System.nanoTime();
           machine[1] = MachineCpu.now();
+          try {
+            steal.stop();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           System.err.println("bench: measured window ends");
           nodeLag.print(BenchGatewayMain.nowMicros() - (measure[5] - measure[2]) / 1000);
           if (args.containsKey("stalls")) {
@@ -567,6 +574,7 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "every byte arrived      %d of %d admitted sessions (final totalBytes and CRC32 = sent); all closed: %s; error events %d, reconnects %d%n",
         complete, admitted.length, allClosed, errorEvents.get(), reconnectEvents.get());
     System.out.printf(Locale.ROOT, "machine CPU             %s%n", machine[1].since(machine[0]));
+    System.out.printf(Locale.ROOT, "late frames and steal   %s%n", steal.report(gw.getJsonObject("timeline")));
     System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
     if (profiler != null) {
       profiler.print();
