@@ -541,8 +541,9 @@ public final class LoadBench {
     }
     Arrays.sort(endToFinal);
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
-    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s), codec %s%n",
-        n, seconds, warmup, chunkMs, intArg(args, "instances", 1), codec);
+    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s), codec %s; window ended %s%n",
+        n, seconds, warmup, chunkMs, intArg(args, "instances", 1), codec,
+        java.time.LocalTime.now(java.time.ZoneOffset.UTC).minusNanos(System.nanoTime() - measure[5]).withNano(0) + " UTC");
     System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
     System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
