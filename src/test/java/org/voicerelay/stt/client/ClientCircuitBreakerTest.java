@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The breaker the streams of one client share: it opens, one stream probes, all come back. */
@@ -22,17 +23,21 @@ class ClientCircuitBreakerTest extends OnScriptedGateway {
   @Test
   void streamsWaitingOnAnOpenCircuitReconnectOnceTheProbeProvesTheGatewayBack(Vertx vertx,
       VertxTestContext ctx) {
-    boolean[] failing = {true};
-    gateway.upgradeStatus = n -> failing[0] ? 503 : 101;
+    AtomicBoolean opened = new AtomicBoolean();
+    SttClient[] created = new SttClient[1];
+    // the gateway is down until the circuit has opened and left OPEN: an attempt already on its way
+    // when the circuit opened is refused too, so that only the probe and the streams after it connect
+    gateway.upgradeStatus = n -> opened.get() && created[0].circuitState() != CircuitBreakerState.OPEN ? 101 : 503;
     SttOptions options = gateway.options()
         .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(5).setResetTimeout(300));
     options.getConnectOptions().setMaxRetry(3).setHealthyAfterMs(200);
     SttClient client = SttClient.create(vertx, options);
+    created[0] = client;
     List<CircuitBreakerState> circuit = new CopyOnWriteArrayList<>();
     client.circuitStateHandler(state -> {
       circuit.add(state);
       if (state == CircuitBreakerState.OPEN) {
-        failing[0] = false; // the gateway recovers while the circuit is open
+        opened.set(true); // the gateway recovers while the circuit is open
       }
     });
     List<Future<Void>> ended = new ArrayList<>();
