@@ -49,7 +49,12 @@ final class GatewayTestSocket {
 
   /** Deploys a gateway with the counting engine on a free port; completes with the port. */
   static Future<Integer> deployCountingGateway(Vertx vertx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(countingOptions());
+    return deployGateway(vertx, countingOptions());
+  }
+
+  /** Deploys a gateway with these options; completes with its port. */
+  static Future<Integer> deployGateway(Vertx vertx, LocalGatewayOptions options) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(options);
     return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
   }
 

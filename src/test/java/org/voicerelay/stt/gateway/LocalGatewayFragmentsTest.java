@@ -29,12 +29,11 @@ class LocalGatewayFragmentsTest {
 
   @BeforeEach
   void deployGateway(Vertx vertx, VertxTestContext ctx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(
-        GatewayTestSocket.countingOptions().setMaxMessageSize(MAX_MESSAGE_SIZE));
-    vertx.deployVerticle(gateway).onComplete(ctx.succeeding(id -> {
-      port = gateway.actualPort();
-      ctx.completeNow();
-    }));
+    GatewayTestSocket.deployGateway(vertx, GatewayTestSocket.countingOptions().setMaxMessageSize(MAX_MESSAGE_SIZE))
+        .onComplete(ctx.succeeding(p -> {
+          port = p;
+          ctx.completeNow();
+        }));
   }
 
   @Test
