@@ -11,8 +11,9 @@ import io.vertx.core.http.WebSocketFrame;
  * decode and two arrays per audio frame, which the gateway then turned back into bytes to decode
  * the base64. Here a text message of one frame (every message the project's client writes) is
  * handed on as that frame's own bytes, so audio is decoded from them directly; a message sent in
- * fragments is assembled first, up to {@code maxMessageSize}. Past that size the message is
- * dropped and {@code tooLarge} told, instead of the silent drop of Vert.x's aggregator. Binary
+ * fragments is assembled first, up to {@code maxMessageSize}. A message past that size, in one
+ * frame or several, is dropped and {@code tooLarge} told (Vert.x's aggregator dropped fragments
+ * silently, and its decoder closes on a large frame without saying why). Binary
  * messages are only reported (the protocol has none). Ping, pong and close frames are Vert.x's.
  */
 final class ClientFrames implements Handler<WebSocketFrame> {
@@ -41,6 +42,15 @@ final class ClientFrames implements Handler<WebSocketFrame> {
 
   @Override
   public void handle(WebSocketFrame frame) {
+    if (frame.isText() || frame.isBinary()) {
+      int size = frame.binaryData().length();
+      if (size > maxMessageSize) {
+        fragments = null;
+        inProgress = Message.NONE;
+        tooLarge.handle(size);
+        return;
+      }
+    }
     if (frame.isText()) {
       fragments = null;
       if (frame.isFinal()) {

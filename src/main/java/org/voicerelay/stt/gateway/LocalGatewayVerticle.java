@@ -94,7 +94,9 @@ public class LocalGatewayVerticle extends VerticleBase {
       server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(options.getHost())
               .setPort(options.getPort())
-              .setMaxWebSocketFrameSize(options.getMaxMessageSize())
+              // frames a little past the limit reach ClientFrames, which answers them with a clear
+              // error; only a frame past twice the limit is dropped by the WebSocket decoder itself
+              .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, 2L * options.getMaxMessageSize()))
               .setMaxWebSocketMessageSize(options.getMaxMessageSize()))
           .webSocketHandshakeHandler(this::onHandshake)
           .requestHandler(this::onPlainRequest);

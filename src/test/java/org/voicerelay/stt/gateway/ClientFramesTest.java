@@ -52,6 +52,14 @@ class ClientFramesTest {
   }
 
   @Test
+  void oneFramePastTheLimitIsReportedNotHandedOn() {
+    frames.handle(WebSocketFrame.textFrame("12345678901", true));
+    frames.handle(WebSocketFrame.textFrame("ok", true));
+    assertEquals(List.of(11), tooLarge);
+    assertEquals(List.of("ok"), texts);
+  }
+
+  @Test
   void aBinaryMessageIsReportedOnceWhateverItsFragments() {
     frames.handle(WebSocketFrame.binaryFrame(Buffer.buffer("ab"), false));
     frames.handle(WebSocketFrame.continuationFrame(Buffer.buffer("cd"), false));

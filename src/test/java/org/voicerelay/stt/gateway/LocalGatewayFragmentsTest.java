@@ -11,6 +11,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,14 +66,37 @@ class LocalGatewayFragmentsTest {
 
   @Test
   void fragmentsPastMaxMessageSizeGetInvalidMessageAndClose1009(Vertx vertx, VertxTestContext ctx) {
+    tooLarge(vertx, ctx, s -> s.sendTextInFragments(audio(4000), 4));
+  }
+
+  @Test
+  void oneFramePastMaxMessageSizeGetsInvalidMessageAndClose1009(Vertx vertx, VertxTestContext ctx) {
+    tooLarge(vertx, ctx, s -> s.sendText(audio(4000)));
+  }
+
+  @Test
+  void aFramePastTwiceTheLimitIsCutOffByTheDecoder(Vertx vertx, VertxTestContext ctx) {
     GatewayTestSocket.session(vertx, port)
-        .compose(s -> s.sendTextInFragments(audio(4000), 4).next().compose(error -> {
-          ctx.verify(() -> {
-            assertEquals("error", error.getString("type"));
-            assertEquals(GatewayErrorCode.INVALID_MESSAGE, error.getInteger("code"));
+        .compose(s -> s.sendText(audio(2 * MAX_MESSAGE_SIZE)).closed())
+        .onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+          assertEquals((short) 1006, code, "closed without a close frame");
+          ctx.completeNow();
+        })));
+  }
+
+  /** The message {@code send} writes is over the limit: error 4004, then close 1009. */
+  private void tooLarge(Vertx vertx, VertxTestContext ctx, Consumer<GatewayTestSocket> send) {
+    GatewayTestSocket.session(vertx, port)
+        .compose(s -> {
+          send.accept(s);
+          return s.next().compose(error -> {
+            ctx.verify(() -> {
+              assertEquals("error", error.getString("type"));
+              assertEquals(GatewayErrorCode.INVALID_MESSAGE, error.getInteger("code"));
+            });
+            return s.closed();
           });
-          return s.closed();
-        }))
+        })
         .onComplete(ctx.succeeding(code -> ctx.verify(() -> {
           assertEquals((short) 1009, code);
           ctx.completeNow();
