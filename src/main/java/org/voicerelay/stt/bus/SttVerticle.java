@@ -56,8 +56,12 @@ import org.voicerelay.stt.protocol.GatewayUrl;
 public class SttVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SttVerticle.class);
-  /** How long an idempotent open waits for another node that is opening the same id. */
-  private static final long CLAIM_WAIT_MS = 5_000;
+  /**
+   * How long an idempotent open waits for another node that is opening the same id: the winner's
+   * consumers must be registered cluster-wide first, which took over 5 s on a loaded 2-core node;
+   * under the event bus's default send timeout (30 s), so a caller still gets an answer.
+   */
+  private static final long CLAIM_WAIT_MS = 20_000;
 
   private final SttVerticleOptions givenOptions;
   private final MeterRegistry givenRegistry;
