@@ -13,8 +13,8 @@ import io.vertx.core.http.WebSocketFrame;
  * handed on as that frame's own bytes, so audio is decoded from them directly; a message sent in
  * fragments is assembled first, up to {@code maxMessageSize}. A message past that size, in one
  * frame or several, is dropped and {@code tooLarge} told (Vert.x's aggregator dropped fragments
- * silently, and its decoder closes on a large frame without saying why). Binary
- * messages are only reported (the protocol has none). Ping, pong and close frames are Vert.x's.
+ * silently, and its decoder closes on a large frame without saying why). Binary messages are only
+ * reported (the protocol has none). Ping, pong and close frames are Vert.x's.
  */
 final class ClientFrames implements Handler<WebSocketFrame> {
 
@@ -26,6 +26,7 @@ final class ClientFrames implements Handler<WebSocketFrame> {
   private final Handler<Integer> tooLarge;
 
   private Message inProgress = Message.NONE;
+  /** The text fragments so far; null until a text message comes in more than one frame. */
   private Buffer fragments;
 
   /**
@@ -43,66 +44,40 @@ final class ClientFrames implements Handler<WebSocketFrame> {
   @Override
   public void handle(WebSocketFrame frame) {
     if (frame.isText() || frame.isBinary()) {
-      int size = frame.binaryData().length();
-      if (size > maxMessageSize) {
-        fragments = null;
-        inProgress = Message.NONE;
-        tooLarge.handle(size);
-        return;
-      }
-    }
-    if (frame.isText()) {
+      inProgress = frame.isText() ? Message.TEXT : Message.BINARY;
       fragments = null;
-      if (frame.isFinal()) {
-        inProgress = Message.NONE;
-        text.handle(frame.binaryData());
-      } else {
-        inProgress = Message.TEXT;
-        fragments = Buffer.buffer(Math.max(256, frame.binaryData().length() * 2));
-        append(frame);
-      }
-    } else if (frame.isBinary()) {
-      fragments = null;
-      inProgress = frame.isFinal() ? Message.NONE : Message.BINARY;
-      if (frame.isFinal()) {
-        binary.run();
-      }
-    } else if (frame.isContinuation()) {
-      continued(frame);
+    } else if (!frame.isContinuation() || inProgress == Message.NONE) {
+      return; // ping, pong or close, or the rest of a message already refused as too large
     }
-  }
-
-  private void continued(WebSocketFrame frame) {
-    switch (inProgress) {
-      case TEXT -> {
-        append(frame);
-        if (inProgress == Message.TEXT && frame.isFinal()) {
-          Buffer message = fragments;
-          fragments = null;
-          inProgress = Message.NONE;
-          text.handle(message);
-        }
-      }
-      case BINARY -> {
-        if (frame.isFinal()) {
-          inProgress = Message.NONE;
-          binary.run();
-        }
-      }
-      case NONE -> {
-        // the rest of a message already refused as too large
-      }
-    }
-  }
-
-  private void append(WebSocketFrame frame) {
-    int size = fragments.length() + frame.binaryData().length();
+    Buffer data = frame.binaryData();
+    int size = (fragments == null ? 0 : fragments.length()) + data.length();
     if (size > maxMessageSize) {
-      fragments = null;
-      inProgress = Message.NONE;
+      end();
       tooLarge.handle(size);
       return;
     }
-    fragments.appendBuffer(frame.binaryData());
+    if (inProgress == Message.TEXT) {
+      if (fragments == null && frame.isFinal()) {
+        end();
+        text.handle(data);
+        return;
+      }
+      fragments = (fragments == null ? Buffer.buffer(Math.max(256, data.length() * 2)) : fragments).appendBuffer(data);
+    }
+    if (frame.isFinal()) {
+      Message done = inProgress;
+      Buffer message = fragments;
+      end();
+      if (done == Message.TEXT) {
+        text.handle(message);
+      } else {
+        binary.run();
+      }
+    }
+  }
+
+  private void end() {
+    inProgress = Message.NONE;
+    fragments = null;
   }
 }

@@ -80,7 +80,7 @@ public final class BenchGatewayMain {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
     long wallStart = System.nanoTime();
-    long allocatedStart = eventLoopAllocatedBytes();
+    long allocatedStart = HeapAllocation.byThreads("vert.x-eventloop");
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
@@ -90,7 +90,7 @@ public final class BenchGatewayMain {
           Timeline.reset();
           cpuStart = os.getProcessCpuTime();
           wallStart = System.nanoTime();
-          allocatedStart = eventLoopAllocatedBytes();
+          allocatedStart = HeapAllocation.byThreads("vert.x-eventloop");
           System.out.println(new JsonObject().put("ok", true).encode());
         }
         case "report" -> {
@@ -99,7 +99,7 @@ public final class BenchGatewayMain {
           JsonObject report = latency.toJson()
               .put("cpuSeconds", (os.getProcessCpuTime() - cpuStart) / 1e9)
               .put("wallSeconds", (System.nanoTime() - wallStart) / 1e9)
-              .put("eventLoopAllocatedBytes", eventLoopAllocatedBytes() - allocatedStart)
+              .put("eventLoopAllocatedBytes", HeapAllocation.byThreads("vert.x-eventloop") - allocatedStart)
               .put("timeline", Timeline.toJson());
           System.out.println(report.encode());
         }
@@ -120,18 +120,6 @@ public final class BenchGatewayMain {
    */
   static boolean nativeTransport() {
     return !"nio".equals(System.getenv("BENCH_TRANSPORT"));
-  }
-
-  /** Heap bytes the event loops of this JVM have allocated so far. */
-  static long eventLoopAllocatedBytes() {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long bytes = 0;
-    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().startsWith("vert.x-eventloop")) {
-        bytes += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
-      }
-    }
-    return bytes;
   }
 
   static long nowMicros() {

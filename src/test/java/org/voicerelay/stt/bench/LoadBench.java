@@ -602,20 +602,9 @@ public final class LoadBench {
    * so the built-in Buffer codec's copy shows in the pacing thread's figure.
    */
   private long[] allocatedBytes() {
-    com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
-    long[] bytes = new long[2];
-    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null) {
-        long b = Math.max(0, allocation.getThreadAllocatedBytes(info.getThreadId()));
-        if (info.getThreadName().startsWith("vert.x-eventloop")) {
-          bytes[0] += b;
-        } else if (info.getThreadName().startsWith("bench-sender")) {
-          bytes[1] += b;
-        }
-      }
-    }
-    return bytes;
+    return new long[] {HeapAllocation.byThreads("vert.x-eventloop"), HeapAllocation.byThreads("bench-sender")};
   }
+
 
   /**
    * The measured window's CPU seconds by group: event loops, the pacing thread, other Java threads

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +28,16 @@ final class MachineCpu {
 
   /** The counter now; zero where {@code /proc/stat} cannot be read (not Linux). */
   static MachineCpu now() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      // cpu user nice system idle iowait irq softirq steal ...
-      return new MachineCpu(Long.parseLong(f[8]));
+    return new MachineCpu(Math.max(0, stealTicks()));
+  }
+
+  /** The machine's steal so far, in ticks of 10 ms (both virtual CPUs); -1 where there is no {@code /proc/stat}. */
+  static long stealTicks() {
+    try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc/stat"))) {
+      // cpu user nice system idle iowait irq softirq steal ...: the first line only
+      return Long.parseLong(stat.readLine().trim().split("\\s+")[8]);
     } catch (IOException | RuntimeException e) {
-      return new MachineCpu(0);
+      return -1;
     }
   }
 

@@ -2,9 +2,7 @@ package org.voicerelay.stt.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -31,7 +29,7 @@ final class StealTimeline {
     running = true;
     thread = new Thread(() -> {
       while (running && count < MAX_SAMPLES) {
-        long steal = steal();
+        long steal = MachineCpu.stealTicks();
         if (steal < 0) {
           return;
         }
@@ -99,20 +97,7 @@ final class StealTimeline {
 
   /** The steal counter at {@code micros}, from the sample at or before it. */
   private long stealAt(long micros) {
-    int n = count;
-    int i = 0;
-    while (i + 1 < n && atMicros[i + 1] <= micros) {
-      i++;
-    }
-    return stealTicks[i];
-  }
-
-  private static long steal() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      return Long.parseLong(f[8]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    int at = Arrays.binarySearch(atMicros, 0, count, micros);
+    return stealTicks[Math.max(0, at >= 0 ? at : -at - 2)];
   }
 }
