@@ -37,7 +37,8 @@ public final class GatewayMain {
   private static final String USAGE = """
       usage: gateway [--config FILE] [--host HOST] [--port PORT] [--recognizer sphinx4|counting]
                      [--recognizer-config JSON] [--api-key KEY] [--api-secret SECRET]
-                     [--max-sessions N] [--idle-timeout MS] [--max-pending-bytes N]
+                     [--max-sessions N] [--idle-timeout MS] [--ping-interval MS]
+                     [--liveness-timeout MS] [--max-pending-bytes N]
                      [--max-message-size N] [--language LANG]
                      [--session-closed-reply true|false]
       Serves the LiveKit Inference STT protocol on ws://HOST:PORT/v1/stt (port 0: any free port).
@@ -53,6 +54,8 @@ public final class GatewayMain {
       string("--api-secret", "apiSecret"),
       number("--max-sessions", "maxSessions"),
       number("--idle-timeout", "idleTimeout"),
+      number("--ping-interval", "pingInterval"),
+      number("--liveness-timeout", "livenessTimeout"),
       number("--max-pending-bytes", "maxPendingBytes"),
       number("--max-message-size", "maxMessageSize"),
       string("--language", "language"),

@@ -1,23 +1,34 @@
 package org.voicerelay.stt.client;
 
 import io.vertx.codegen.annotations.DataObject;
-import io.vertx.codegen.annotations.GenIgnore;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import org.voicerelay.stt.config.JsonTypes;
 
 /**
- * How hard a stream tries to stay connected: the upgrade timeout, how many retries a run of
- * failures may use, and the pause before each retry.
+ * How a stream keeps its connection: the upgrade timeout, how it notices a connection that went
+ * silent, and how long and how often it tries again after a failure.
  *
- * <p>The pause is exponential backoff with full jitter: before retry {@code n} (from 0) the
- * stream waits a random time in {@code [0, min(maxDelayMs, initialDelayMs * multiplier^n)]}, so
- * the first retry is fast (within 100 ms by default, like LiveKit's clients) and a fleet of
- * streams dropped at the same moment does not come back at the same moment.
+ * <p><b>Liveness.</b> Every {@code pingIntervalMs} a connection from which nothing was heard for
+ * that long gets a WebSocket ping; a connection from which nothing at all (a message or a pong) was
+ * heard for {@code livenessTimeoutMs} is dead and is handled like a dropped one. With the defaults
+ * a gateway that stops answering without closing is noticed within 5 to 7 s.
  *
- * <p>The budget resets only when a connection proves itself: it carried a final transcript, or
- * it stayed up {@code healthyAfterMs}. An accepted upgrade or {@code session.created} proves
- * nothing, so a gateway that accepts every session and drops it soon after exhausts the budget.
+ * <p><b>Retry budget.</b> A run of failures may last {@code reconnectWindowMs}: the stream keeps
+ * trying until a failure comes after the window, so an outage shorter than the window always sees
+ * an attempt after it ended. Within the window, at most {@code maxRetry} connections that opened
+ * and then failed before proving themselves are retried (a gateway that accepts every session and
+ * drops it gets {@code maxRetry + 1} connections); connections that could not be opened at all
+ * (refused, timed out, an HTTP error) are limited by the window only.
+ *
+ * <p><b>Pause.</b> Before retry {@code n} (from 0) of a run the stream waits a random time in
+ * {@code [b/2, b]} with {@code b = min(maxDelayMs, initialDelayMs * multiplier^n)}: the first retry
+ * is fast (50 to 100 ms by default), no pause is near zero, and streams dropped together do not
+ * come back together.
+ *
+ * <p>The run ends, and both budgets reset, only when a connection proves itself: it carried a
+ * final transcript, or it stayed up and alive {@code healthyAfterMs}. An accepted upgrade or
+ * {@code session.created} proves nothing.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -26,9 +37,13 @@ public class ConnectOptions {
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_MAX_RETRY = 3;
   public static final long DEFAULT_INITIAL_DELAY_MS = 100;
-  public static final long DEFAULT_MAX_DELAY_MS = 10_000;
+  public static final long DEFAULT_MAX_DELAY_MS = 2_000;
   public static final double DEFAULT_MULTIPLIER = 4.0;
   public static final long DEFAULT_HEALTHY_AFTER_MS = 10_000;
+  /** As long as the replay window: an outage the replay can cover costs no stream. */
+  public static final long DEFAULT_RECONNECT_WINDOW_MS = 10_000;
+  public static final long DEFAULT_PING_INTERVAL_MS = 2_000;
+  public static final long DEFAULT_LIVENESS_TIMEOUT_MS = 5_000;
 
   private long timeoutMs = DEFAULT_TIMEOUT_MS;
   private int maxRetry = DEFAULT_MAX_RETRY;
@@ -36,6 +51,9 @@ public class ConnectOptions {
   private long maxDelayMs = DEFAULT_MAX_DELAY_MS;
   private double multiplier = DEFAULT_MULTIPLIER;
   private long healthyAfterMs = DEFAULT_HEALTHY_AFTER_MS;
+  private long reconnectWindowMs = DEFAULT_RECONNECT_WINDOW_MS;
+  private long pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
+  private long livenessTimeoutMs = DEFAULT_LIVENESS_TIMEOUT_MS;
 
   public ConnectOptions() {
   }
@@ -47,14 +65,13 @@ public class ConnectOptions {
     this.maxDelayMs = other.maxDelayMs;
     this.multiplier = other.multiplier;
     this.healthyAfterMs = other.healthyAfterMs;
+    this.reconnectWindowMs = other.reconnectWindowMs;
+    this.pingIntervalMs = other.pingIntervalMs;
+    this.livenessTimeoutMs = other.livenessTimeoutMs;
   }
 
-  /** Reads the options; {@code retryIntervalMs} is accepted as the older name of {@code maxDelayMs}. */
   public ConnectOptions(JsonObject json) {
     ConnectOptionsConverter.fromJson(JsonTypes.checked(json, toJson(), "client.connectOptions."), this);
-    if (!json.containsKey("maxDelayMs") && json.getValue("retryIntervalMs") instanceof Number older) {
-      setMaxDelayMs(older.longValue());
-    }
   }
 
   public long getTimeoutMs() {
@@ -73,7 +90,10 @@ public class ConnectOptions {
     return maxRetry;
   }
 
-  /** Retries a run of failures may use before the stream gives up with {@code retries_exhausted}. */
+  /**
+   * Connections that opened and then failed before proving themselves that a run of failures may
+   * retry before the stream gives up with {@code retries_exhausted}.
+   */
   public ConnectOptions setMaxRetry(int maxRetry) {
     if (maxRetry < 0) {
       throw new IllegalArgumentException("connectOptions.maxRetry must be >= 0, got " + maxRetry);
@@ -86,7 +106,7 @@ public class ConnectOptions {
     return initialDelayMs;
   }
 
-  /** Upper bound of the random pause before the first retry. */
+  /** Upper bound of the pause before the first retry (the pause is at least half of it). */
   public ConnectOptions setInitialDelayMs(long initialDelayMs) {
     if (initialDelayMs < 0) {
       throw new IllegalArgumentException("connectOptions.initialDelayMs must be >= 0, got " + initialDelayMs);
@@ -135,27 +155,51 @@ public class ConnectOptions {
     return this;
   }
 
-  /**
-   * The older name of {@link #getMaxDelayMs()}.
-   *
-   * @deprecated use {@link #getMaxDelayMs()}
-   */
-  @Deprecated
-  @GenIgnore
-  public long getRetryIntervalMs() {
-    return maxDelayMs;
+  public long getReconnectWindowMs() {
+    return reconnectWindowMs;
   }
 
   /**
-   * The older name of {@link #setMaxDelayMs(long)}: before backoff, every retry but the first
-   * waited exactly this long; now it bounds the random pause.
-   *
-   * @deprecated use {@link #setMaxDelayMs(long)}
+   * How long a run of failures may last: a failure after it ends the stream with
+   * {@code retries_exhausted}. Retrying goes on until then, so an outage shorter than this costs no
+   * stream.
    */
-  @Deprecated
-  @GenIgnore
-  public ConnectOptions setRetryIntervalMs(long retryIntervalMs) {
-    return setMaxDelayMs(retryIntervalMs);
+  public ConnectOptions setReconnectWindowMs(long reconnectWindowMs) {
+    if (reconnectWindowMs < 0) {
+      throw new IllegalArgumentException("connectOptions.reconnectWindowMs must be >= 0, got " + reconnectWindowMs);
+    }
+    this.reconnectWindowMs = reconnectWindowMs;
+    return this;
+  }
+
+  public long getPingIntervalMs() {
+    return pingIntervalMs;
+  }
+
+  /**
+   * How often a connection's liveness is checked; a connection quiet for this long gets a
+   * WebSocket ping. {@code 0} turns liveness checks off (a silent gateway is then noticed only by
+   * TCP or when the input ends).
+   */
+  public ConnectOptions setPingIntervalMs(long pingIntervalMs) {
+    if (pingIntervalMs < 0) {
+      throw new IllegalArgumentException("connectOptions.pingIntervalMs must be >= 0, got " + pingIntervalMs);
+    }
+    this.pingIntervalMs = pingIntervalMs;
+    return this;
+  }
+
+  public long getLivenessTimeoutMs() {
+    return livenessTimeoutMs;
+  }
+
+  /** A connection from which nothing (a message or a pong) was heard for this long is dead. */
+  public ConnectOptions setLivenessTimeoutMs(long livenessTimeoutMs) {
+    if (livenessTimeoutMs <= 0) {
+      throw new IllegalArgumentException("connectOptions.livenessTimeoutMs must be > 0, got " + livenessTimeoutMs);
+    }
+    this.livenessTimeoutMs = livenessTimeoutMs;
+    return this;
   }
 
   public JsonObject toJson() {

@@ -15,6 +15,11 @@ public enum SttErrorCode {
   QUOTA_EXCEEDED("quota_exceeded", true),
   /** The socket closed without the client asking. */
   CONNECTION_CLOSED("connection_closed", true),
+  /**
+   * Nothing (no message, no pong to the client's pings) came from the gateway for
+   * {@code connectOptions.livenessTimeoutMs}: the connection is treated as dropped.
+   */
+  GATEWAY_SILENT("gateway_silent", true),
   /** The gateway sent {@code session.closed} before the input ended. */
   SESSION_CLOSED("session_closed", true),
   /** The gateway sent an {@code error} frame. */
@@ -25,7 +30,7 @@ public enum SttErrorCode {
   PROTOCOL_ERROR("protocol_error", true),
   /** No final transcript within the finalization timeout after the input ended. */
   FINALIZATION_TIMEOUT("finalization_timeout", false),
-  /** Every retry of the budget failed. */
+  /** The retry budget is spent: the reconnect window passed, or too many connections were dropped. */
   RETRIES_EXHAUSTED("retries_exhausted", false),
   /** A write the stream refused: odd length, not PCM. */
   INVALID_AUDIO("invalid_audio", false),

@@ -38,7 +38,9 @@ import org.voicerelay.stt.protocol.WireWord;
  * <p>Everything runs on the verticle's event loop; engine callbacks, which may come from the
  * engine's own threads, hop onto it first. So the state below needs no locks, and a reader can
  * follow a session as a small state machine: {@code AWAITING_CREATE -> OPEN -> (CLOSING) -> CLOSED}.
- * One timer at a time: the idle timer while open, the close deadline while closing.
+ * One timer at a time: the idle and liveness check while open (a client quiet for the ping
+ * interval gets a ping, one silent for the liveness timeout is taken for gone), the close deadline
+ * while closing.
  */
 final class GatewaySession {
 
@@ -71,6 +73,8 @@ final class GatewaySession {
   private State state = State.AWAITING_CREATE;
   private long timerId = -1;
   private long lastActivity = System.nanoTime();
+  /** Any frame, pongs included: the client is still there. */
+  private long lastHeard = System.nanoTime();
   private int pendingFinalizes;
   private long audioBytesIn;
   private int clientSampleRate;
@@ -97,11 +101,15 @@ final class GatewaySession {
 
   /** Installs the socket handlers and the idle timer. */
   void start() {
-    socket.frameHandler(new ClientFrames(options.getMaxMessageSize(), this::onText, this::onBinary,
-        this::onTooLarge));
+    ClientFrames frames = new ClientFrames(options.getMaxMessageSize(), this::onText, this::onBinary,
+        this::onTooLarge);
+    socket.frameHandler(frame -> {
+      lastHeard = System.nanoTime();
+      frames.handle(frame);
+    });
     socket.exceptionHandler(err -> LOG.debug("session {}: socket error: {}", sessionId, err.toString()));
     socket.closeHandler(v -> release("client closed the socket"));
-    armTimer(options.getIdleTimeout());
+    armTimer(nextCheck(options.getIdleTimeout()));
   }
 
   /** The gateway is stopping: tell the client the session is over and close the socket. */
@@ -385,6 +393,11 @@ final class GatewaySession {
 
   // ---- timers and ending
 
+  /** The idle deadline, or the next liveness check if that comes first. */
+  private long nextCheck(long idleRemaining) {
+    return Math.min(idleRemaining, options.getPingInterval());
+  }
+
   private void armTimer(long delayMillis) {
     if (timerId >= 0) {
       context.owner().cancelTimer(timerId);
@@ -399,12 +412,21 @@ final class GatewaySession {
       }
       case CLOSING -> finishClose("engine did not finish the last finalize in time");
       case AWAITING_CREATE, OPEN -> {
-        long idleFor = pendingFinalizes > 0 ? 0 : (System.nanoTime() - lastActivity) / 1_000_000;
-        if (idleFor >= options.getIdleTimeout()) {
+        long now = System.nanoTime();
+        long silentFor = (now - lastHeard) / 1_000_000;
+        long idleFor = pendingFinalizes > 0 ? 0 : (now - lastActivity) / 1_000_000;
+        if (silentFor >= options.getLivenessTimeout()) {
+          LOG.info("session {}: nothing from the client for {} ms; closing it", sessionId, silentFor);
+          release("client silent for " + silentFor + " ms");
+          socket.close(CLOSE_GOING_AWAY, "client silent");
+        } else if (idleFor >= options.getIdleTimeout()) {
           fail(GatewayErrorCode.INACTIVE_SESSION, "session inactive for " + idleFor
               + " ms; the idle timeout is " + options.getIdleTimeout() + " ms", CLOSE_NORMAL);
         } else {
-          armTimer(options.getIdleTimeout() - idleFor);
+          if (silentFor >= options.getPingInterval()) {
+            socket.writePing(Buffer.buffer());
+          }
+          armTimer(nextCheck(options.getIdleTimeout() - idleFor));
         }
       }
     }

@@ -38,6 +38,15 @@ public class LocalGatewayOptions {
   /** A session that sends nothing for 30 s is closed with {@link GatewayErrorCode#INACTIVE_SESSION}. */
   public static final long DEFAULT_IDLE_TIMEOUT = 30_000;
 
+  /** A client quiet for 5 s gets a WebSocket ping. */
+  public static final long DEFAULT_PING_INTERVAL = 5_000;
+
+  /**
+   * A client from which nothing at all (a frame, a pong) came for 15 s is gone: its socket is
+   * closed and its engine freed, sooner than the idle timeout and also while a finalize is pending.
+   */
+  public static final long DEFAULT_LIVENESS_TIMEOUT = 15_000;
+
   /** 30 s of 16 kHz pcm_s16le waiting for the engine; beyond it {@link GatewayErrorCode#AUDIO_BUFFER_OVERFLOW}. */
   public static final long DEFAULT_MAX_PENDING_BYTES = 960_000;
 
@@ -67,6 +76,8 @@ public class LocalGatewayOptions {
   private JsonObject recognizerConfig;
   private int maxSessions;
   private long idleTimeout;
+  private long pingInterval;
+  private long livenessTimeout;
   private long maxPendingBytes;
   private int maxMessageSize;
   private String language;
@@ -81,6 +92,8 @@ public class LocalGatewayOptions {
     recognizerConfig = new JsonObject();
     maxSessions = DEFAULT_MAX_SESSIONS;
     idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    pingInterval = DEFAULT_PING_INTERVAL;
+    livenessTimeout = DEFAULT_LIVENESS_TIMEOUT;
     maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     language = DEFAULT_LANGUAGE;
@@ -96,6 +109,8 @@ public class LocalGatewayOptions {
     recognizerConfig = other.recognizerConfig.copy();
     maxSessions = other.maxSessions;
     idleTimeout = other.idleTimeout;
+    pingInterval = other.pingInterval;
+    livenessTimeout = other.livenessTimeout;
     maxPendingBytes = other.maxPendingBytes;
     maxMessageSize = other.maxMessageSize;
     language = other.language;
@@ -206,12 +221,38 @@ public class LocalGatewayOptions {
     return idleTimeout;
   }
 
-  /** Milliseconds without any frame from the client after which the session is closed. */
+  /** Milliseconds without a text or binary frame from the client after which the session is closed. */
   public LocalGatewayOptions setIdleTimeout(long idleTimeout) {
     if (idleTimeout < 1) {
       throw new IllegalArgumentException("idleTimeout must be at least 1 ms, got " + idleTimeout);
     }
     this.idleTimeout = idleTimeout;
+    return this;
+  }
+
+  public long getPingInterval() {
+    return pingInterval;
+  }
+
+  /** Milliseconds of quiet from a client after which it gets a WebSocket ping. */
+  public LocalGatewayOptions setPingInterval(long pingInterval) {
+    if (pingInterval < 1) {
+      throw new IllegalArgumentException("pingInterval must be at least 1 ms, got " + pingInterval);
+    }
+    this.pingInterval = pingInterval;
+    return this;
+  }
+
+  public long getLivenessTimeout() {
+    return livenessTimeout;
+  }
+
+  /** Milliseconds without anything from a client (not even a pong) after which it is taken for gone. */
+  public LocalGatewayOptions setLivenessTimeout(long livenessTimeout) {
+    if (livenessTimeout < 1) {
+      throw new IllegalArgumentException("livenessTimeout must be at least 1 ms, got " + livenessTimeout);
+    }
+    this.livenessTimeout = livenessTimeout;
     return this;
   }
 

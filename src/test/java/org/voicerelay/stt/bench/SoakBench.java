@@ -29,14 +29,18 @@ import org.voicerelay.stt.fault.FaultProxy;
 
 /**
  * The soak run (not part of CI; {@code scripts/soak}): N sessions streaming at real time for a
- * long time through a {@link FaultProxy} that cuts every connection periodically, in front of the
+ * long time through a {@link FaultProxy} that injects a fault periodically, in front of the
  * bench gateway (counting engine, an utterance every 5 s) in its own JVM. At the end every session
  * is ended and checked: its final transcripts must tile the whole stream without gap or overlap,
  * and the engine's CRC32 of each utterance must equal the CRC32 of that span of what was sent (the
  * audio is a pure function of session and position, so the span can be regenerated). Prints the
  * figures: drops, reconnects, lost or duplicated audio, heap and RSS before and after, CPU.
  *
- * <p>Usage: {@code SoakBench [--sessions 200] [--minutes 10] [--drop-every 30]}.
+ * <p>The faults, every {@code --drop-every} seconds: {@code drop} cuts every connection at the TCP
+ * level; {@code restart} also refuses connections for {@code --outage-seconds}, as a gateway
+ * restart does; {@code silent} makes every open connection pass nothing either way without
+ * closing, as a hung gateway or a NAT that lost the flow does. The client runs with its default
+ * connect options.
  */
 public final class SoakBench {
 
@@ -46,17 +50,45 @@ public final class SoakBench {
   private SoakBench() {
   }
 
+  static final String USAGE = "usage: SoakBench [--sessions 200] [--minutes 10] [--drop-every 30]"
+      + " [--fault drop|restart|silent] [--outage-seconds 5]";
+
   public static void main(String[] argv) throws Exception {
     int sessions = 200;
     double minutes = 10;
     int dropEvery = 30;
-    for (int i = 0; i + 1 < argv.length; i += 2) {
-      switch (argv[i]) {
-        case "--sessions" -> sessions = Integer.parseInt(argv[i + 1]);
-        case "--minutes" -> minutes = Double.parseDouble(argv[i + 1]);
-        case "--drop-every" -> dropEvery = Integer.parseInt(argv[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+    String fault = "drop";
+    int outageSeconds = 5;
+    try {
+      if (argv.length % 2 != 0) {
+        throw new IllegalArgumentException("every option takes a value");
       }
+      for (int i = 0; i < argv.length; i += 2) {
+        switch (argv[i]) {
+          case "--sessions" -> sessions = Integer.parseInt(argv[i + 1]);
+          case "--minutes" -> minutes = Double.parseDouble(argv[i + 1]);
+          case "--drop-every" -> dropEvery = Integer.parseInt(argv[i + 1]);
+          case "--fault" -> fault = argv[i + 1];
+          case "--outage-seconds" -> outageSeconds = Integer.parseInt(argv[i + 1]);
+          default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+        }
+      }
+      if (!List.of("drop", "restart", "silent").contains(fault)) {
+        throw new IllegalArgumentException("--fault must be drop, restart or silent, got " + fault);
+      }
+      if (sessions < 1 || minutes <= 0 || dropEvery < 1 || outageSeconds < 0) {
+        throw new IllegalArgumentException("--sessions, --minutes and --drop-every must be positive,"
+            + " --outage-seconds not negative");
+      }
+      if (fault.equals("restart") && dropEvery <= outageSeconds + 10) {
+        throw new IllegalArgumentException("--drop-every must exceed --outage-seconds + 10 for restarts, so the"
+            + " sessions are back before the next one");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("soak: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process gateway = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
@@ -83,7 +115,7 @@ public final class SoakBench {
         .setClosedSessionLingerMs(1_000)
         .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
             .setApiKey("benchkey").setApiSecret("bench-secret-0123456789abcdef").setFinalQuietMs(200)
-            .setConnectOptions(new ConnectOptions().setTimeoutMs(10_000).setMaxRetry(5).setMaxDelayMs(500)));
+            .setConnectOptions(new ConnectOptions()));
     join(vertx.deployVerticle(new SttVerticle(options)));
 
     long heap0 = LoadBench.heapAfterGc();
@@ -122,6 +154,8 @@ public final class SoakBench {
     long[] tick = {0};
     Promise<Void> streamed = Promise.promise();
     long dropTicks = dropEvery * 10L;
+    String injected = fault;
+    long outageMs = outageSeconds * 1_000L;
     // every 100 ms each session sends 100 ms of audio (fire-and-forget, as live audio does)
     control.runOnContext(v -> vertx.setPeriodic(100, id -> {
       if (tick[0] >= totalTicks) {
@@ -138,10 +172,14 @@ public final class SoakBench {
       tick[0]++;
       if (tick[0] % dropTicks == 0) {
         drops[0]++;
-        proxy.dropAll();
+        switch (injected) {
+          case "restart" -> proxy.goDown().onSuccess(down -> vertx.setTimer(outageMs, t -> proxy.comeBack()));
+          case "silent" -> proxy.silenceAll();
+          default -> proxy.dropAll();
+        }
       }
       if (tick[0] % 600 == 0) {
-        System.out.printf(Locale.ROOT, "%4d s: %d drops so far, reconnects %d%n", tick[0] / 10, drops[0], sum(reconnecting));
+        System.out.printf(Locale.ROOT, "%4d s: %d faults so far, reconnects %d%n", tick[0] / 10, drops[0], sum(reconnecting));
       }
     }));
     join(streamed.future());
@@ -172,9 +210,14 @@ public final class SoakBench {
     long heap1 = LoadBench.heapAfterGc();
     long rss1 = LoadBench.rssBytes();
     gatewayIn.println("quit");
-    System.out.printf(Locale.ROOT, "%n== soak: %d sessions x %.1f min at real time, every connection cut every %d s%n",
-        n, minutes, dropEvery);
-    System.out.printf(Locale.ROOT, "drops %d, reconnecting events %d (expected %d = drops x sessions), error events %d%n",
+    String what = switch (fault) {
+      case "restart" -> "the gateway restarted (" + outageSeconds + " s refusing connections)";
+      case "silent" -> "every connection went silent without closing";
+      default -> "every connection cut";
+    };
+    System.out.printf(Locale.ROOT, "%n== soak: %d sessions x %.1f min at real time, %s every %d s, default connect options%n",
+        n, minutes, what, dropEvery);
+    System.out.printf(Locale.ROOT, "faults %d, reconnecting events %d (at least %d = faults x sessions), error events %d%n",
         drops[0], sum(reconnecting), drops[0] * n, sum(errors));
     System.out.printf(Locale.ROOT, "every byte transcribed exactly once: %d of %d sessions (%d final transcripts)%s%n",
         complete, n, finalCount, problems.isEmpty() ? "" : "; " + problems);

@@ -78,7 +78,7 @@ class ReadinessTest {
   void aNodeWhoseCircuitBreakerIsOpenIsNotReady(Vertx vertx, VertxTestContext ctx) {
     HealthPages.closedPort(vertx).compose(refusingPort -> {
           SttOptions client = BusTestStack.clientOptions(refusingPort)
-              .setConnectOptions(new ConnectOptions().setTimeoutMs(1_000).setMaxRetry(0))
+              .setConnectOptions(new ConnectOptions().setTimeoutMs(1_000).setReconnectWindowMs(0))
               .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1)
                   .setResetTimeout(60_000));
           SttVerticle verticle = new SttVerticle(servingHealth(new SttVerticleOptions().setClient(client)));

@@ -1,7 +1,6 @@
 package org.voicerelay.stt.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,19 +12,21 @@ class ConnectOptionsTest {
   @Test
   void optionsSurviveTheirJsonForm() {
     ConnectOptions options = new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(5).setInitialDelayMs(50)
-        .setMaxDelayMs(4_000).setMultiplier(2.5).setHealthyAfterMs(7_000);
+        .setMaxDelayMs(4_000).setMultiplier(2.5).setHealthyAfterMs(7_000).setReconnectWindowMs(3_000)
+        .setPingIntervalMs(500).setLivenessTimeoutMs(1_500);
     JsonObject json = options.toJson();
     assertEquals(json, new ConnectOptions(json).toJson());
     assertEquals(2.5, new ConnectOptions(json).getMultiplier());
   }
 
   @Test
-  void theOlderRetryIntervalNameStillSetsTheMaximumDelayButIsNotWritten() {
-    ConnectOptions options = new ConnectOptions(new JsonObject().put("retryIntervalMs", 700));
-    assertEquals(700, options.getMaxDelayMs());
-    assertFalse(options.toJson().containsKey("retryIntervalMs"));
-    assertEquals(900, new ConnectOptions(new JsonObject().put("retryIntervalMs", 700).put("maxDelayMs", 900))
-        .getMaxDelayMs());
+  void theDefaultsRideOutATenSecondOutageAndNoticeASilentGatewayWithinSevenSeconds() {
+    ConnectOptions options = new ConnectOptions();
+    assertEquals(10_000, options.getReconnectWindowMs());
+    assertEquals(2_000, options.getPingIntervalMs());
+    assertEquals(5_000, options.getLivenessTimeoutMs());
+    assertTrue(options.getLivenessTimeoutMs() + options.getPingIntervalMs() < options.getHealthyAfterMs(),
+        "a dead connection is noticed before it could count as proven");
   }
 
   @Test

@@ -98,6 +98,10 @@ final class ScriptedGateway {
     });
   }
 
+  int port() {
+    return server.actualPort();
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort() + "/v1";
   }

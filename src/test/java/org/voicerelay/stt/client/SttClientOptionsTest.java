@@ -113,7 +113,7 @@ class SttClientOptionsTest {
     assertEquals(3, options.getConnectOptions().getMaxRetry());
     assertEquals(100, options.getConnectOptions().getInitialDelayMs(), "LiveKit's fast first retry, jittered");
     assertEquals(4.0, options.getConnectOptions().getMultiplier());
-    assertEquals(10_000, options.getConnectOptions().getMaxDelayMs());
+    assertEquals(2_000, options.getConnectOptions().getMaxDelayMs(), "LiveKit's retry interval, as an upper bound");
     assertEquals(10_000, options.getConnectOptions().getHealthyAfterMs());
     assertEquals(5, options.getCircuitBreakerOptions().getMaxFailures());
   }

@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       gateway;</li>
  *   <li>{@link #stall(boolean)}: the proxy stops reading from the client, so TCP back-pressure
  *       reaches the client's WebSocket as from a slow gateway;</li>
+ *   <li>{@link #silenceAll()}: the open connections go silent both ways and are never closed, as
+ *       behind a hung gateway or a NAT that dropped the flow; new connections pass;</li>
  *   <li>{@link #injectToClients(String)} / {@link #injectBinaryToClients(Buffer)}: a WebSocket frame
  *       is written to every client between two of the gateway's frames.</li>
  * </ul>
@@ -112,6 +114,16 @@ public final class FaultProxy {
     }
   }
 
+  /**
+   * The open connections stop passing anything in either direction (pings and pongs included),
+   * and stay open; connections made afterwards are served normally.
+   */
+  public void silenceAll() {
+    for (Link link : new ArrayList<>(links)) {
+      link.silence();
+    }
+  }
+
   /** Cuts every connection at the TCP level. */
   public void dropAll() {
     for (Link link : new ArrayList<>(links)) {
@@ -173,6 +185,7 @@ public final class FaultProxy {
     final List<Buffer> injections = new ArrayList<>();
     final List<Buffer> toGateway = new ArrayList<>();
     boolean closed;
+    boolean silent;
 
     Link(NetSocket downstream) {
       this.downstream = downstream;
@@ -181,8 +194,16 @@ public final class FaultProxy {
       downstream.exceptionHandler(err -> close());
     }
 
+    void silence() {
+      silent = true;
+      downstream.pause();
+      if (upstream != null) {
+        upstream.pause();
+      }
+    }
+
     void fromClient(Buffer data) {
-      if (closed) {
+      if (closed || silent) {
         return;
       }
       if (!requestSent) {
@@ -203,7 +224,7 @@ public final class FaultProxy {
         if (upstream.writeQueueFull()) {
           downstream.pause();
           upstream.drainHandler(v -> {
-            if (!stalled) {
+            if (!stalled && !silent) {
               downstream.resume();
             }
           });
@@ -250,7 +271,7 @@ public final class FaultProxy {
     }
 
     void fromGatewayData(Buffer data) {
-      if (closed) {
+      if (closed || silent) {
         return;
       }
       if (raw) {
@@ -287,7 +308,11 @@ public final class FaultProxy {
       fromGateway = fromGateway.getBuffer(at, fromGateway.length());
       if (downstream.writeQueueFull()) {
         upstream.pause();
-        downstream.drainHandler(v -> upstream.resume());
+        downstream.drainHandler(v -> {
+          if (!silent) {
+            upstream.resume();
+          }
+        });
       }
     }
 

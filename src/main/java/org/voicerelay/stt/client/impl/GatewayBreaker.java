@@ -18,9 +18,11 @@ import org.voicerelay.stt.client.SttException;
  * (vertx-circuit-breaker). One {@link Attempt} is one connection, from connecting until it proves
  * itself (a final transcript, or {@code healthyAfterMs} up) or fails. When {@code maxFailures}
  * attempts fail within {@code failuresRollingWindow} with no success in between, the circuit
- * opens: a stream that wants to connect {@link #park parks} instead. After {@code resetTimeout} the parked streams are
- * woken and one of them probes (half-open); the probe's failure is the failure of every parked
- * stream's attempt (each spends a retry on it), its success closes the circuit and releases them.
+ * opens: a stream that wants to connect {@link #park parks} instead. After {@code resetTimeout} one
+ * parked stream is woken to probe (half-open) while the others stay parked, so that every one of
+ * them hears the verdict: the probe's failure is the failure of every parked stream's attempt
+ * (each counts it against its budget), its success closes the circuit and releases them. A woken
+ * stream that ends before probing {@link #declineProbe passes its turn on}.
  *
  * <p>Thread-safe: streams live on different contexts; the library's breaker synchronizes itself.
  */
@@ -124,11 +126,21 @@ final class GatewayBreaker {
     parked.remove(waiter);
   }
 
+  /** A stream woken to probe ends without probing: the next parked stream probes instead. */
+  void declineProbe() {
+    if (breaker.state() == CircuitBreakerState.HALF_OPEN && !probing) {
+      Waiter next = parked.poll();
+      if (next != null) {
+        next.circuitChanged(CircuitBreakerState.HALF_OPEN, null, 1);
+      }
+    }
+  }
+
   private void changed(CircuitBreakerState state) {
     SttException cause = state == CircuitBreakerState.OPEN ? lastFailure : null;
     List<Waiter> woken = new ArrayList<>();
     Waiter w;
-    while ((w = parked.poll()) != null) {
+    while ((state != CircuitBreakerState.HALF_OPEN || woken.isEmpty()) && (w = parked.poll()) != null) {
       woken.add(w);
     }
     for (Waiter each : woken) {

@@ -51,6 +51,7 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpeechStreamImpl.class);
 
+  private final Vertx vertx;
   private final Context context;
   private final WebSocketClient webSockets;
   private final AccessToken tokens;
@@ -74,8 +75,12 @@ public final class SpeechStreamImpl implements SpeechStream {
   /** The connection attempt under way; callbacks of any other attempt are stale and ignored. */
   private GatewayBreaker.Attempt attempt;
   private WebSocket socket;
+  /** The liveness watch of {@link #socket}; read by {@link #status()} from any thread. */
+  private volatile ConnectionLiveness liveness;
   /** Waiting in the breaker for its circuit to change, instead of connecting. */
   private boolean parked;
+  /** Woken by the half-open breaker to probe, and not yet asked for the probe's admission. */
+  private boolean probeTurn;
   private volatile int reconnects;
   private Handler<StreamStateEvent> stateHandler;
 
@@ -87,6 +92,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.timer = new TimerSlot(vertx);
+    this.vertx = vertx;
     this.context = context;
     this.webSockets = webSockets;
     this.tokens = tokens;
@@ -155,6 +161,7 @@ public final class SpeechStreamImpl implements SpeechStream {
       return;
     }
     setState(StreamState.CONNECTING, null);
+    probeTurn = false;
     breaker.admit().onComplete(ar -> {
       if (state != StreamState.CONNECTING || attempt != null || parked) {
         if (ar.succeeded()) {
@@ -186,7 +193,10 @@ public final class SpeechStreamImpl implements SpeechStream {
       parked = false;
       switch (circuit) {
         case OPEN -> fail(ConnectFailures.probeFailed(probeFailure));
-        case HALF_OPEN -> timer.start(jitter(connectOptions.getInitialDelayMs()), this::connect);
+        case HALF_OPEN -> {
+          probeTurn = true;
+          timer.start(jitter(connectOptions.getInitialDelayMs()), this::connect);
+        }
         // released together: spread them out, about 5 ms apart on average, at most maxDelay
         case CLOSED -> timer.start(jitter(Math.min(connectOptions.getMaxDelayMs(),
             Math.max(connectOptions.getInitialDelayMs(), woken * 10L))), this::connect);
@@ -229,13 +239,18 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (!WebSocketInternals.coalesceFlushes(ws)) {
       LOG.debug("stream {}: the socket is not a Vert.x internal one; flushes are not coalesced", id);
     }
+    ConnectionLiveness watch = ConnectionLiveness.watch(vertx, ws, connectOptions, () -> onSilent(ws));
+    liveness = watch;
     ws.textMessageHandler(text -> {
+      watch.heard();
       if (current == attempt) {
         onText(text);
       }
     });
-    ws.binaryMessageHandler(b -> LOG.warn("stream {}: skipped a binary frame of {} bytes from the gateway",
-        id, b.length()));
+    ws.binaryMessageHandler(b -> {
+      watch.heard();
+      LOG.warn("stream {}: skipped a binary frame of {} bytes from the gateway", id, b.length());
+    });
     ws.exceptionHandler(err -> LOG.debug("stream {}: socket error: {}", id, err.toString()));
     ws.closeHandler(v -> {
       if (current == attempt) {
@@ -280,6 +295,15 @@ public final class SpeechStreamImpl implements SpeechStream {
         true, ws.closeStatusCode() == null ? -1 : ws.closeStatusCode(), null));
   }
 
+  /** Nothing came from the gateway for the liveness timeout: the connection is as good as dropped. */
+  private void onSilent(WebSocket ws) {
+    if (ws != socket || state == StreamState.CLOSED) {
+      return;
+    }
+    fail(new SttException(SttErrorCode.GATEWAY_SILENT, "nothing heard from the gateway for "
+        + connectOptions.getLivenessTimeoutMs() + " ms (no message, no pong)", true, -1, null));
+  }
+
   /** A failure of the current connection (or of the breaker's probe): retry within the budget, or give up. */
   private void fail(SttException failure) {
     if (state == StreamState.CLOSED) {
@@ -296,9 +320,10 @@ public final class SpeechStreamImpl implements SpeechStream {
       finish(failure);
       return;
     }
-    if (!retries.canRetry()) {
+    String spent = retries.exhaustedBy(failure);
+    if (spent != null) {
       SttException exhausted = new SttException(SttErrorCode.RETRIES_EXHAUSTED,
-          "gave up after " + retries.used() + " retries: " + failure.getMessage(), false,
+          "gave up: " + spent + "; last failure: " + failure.getMessage(), false,
           failure.statusCode(), failure);
       emitError(exhausted);
       finish(exhausted);
@@ -307,8 +332,8 @@ public final class SpeechStreamImpl implements SpeechStream {
     emitError(failure);
     long delay = retries.nextDelay();
     reconnects++;
-    LOG.info("stream {}: {}; reconnecting in {} ms (retry {} of {})", id, failure.getMessage(), delay,
-        retries.used(), connectOptions.getMaxRetry());
+    LOG.info("stream {}: {}; reconnecting in {} ms (retry {} of this run)", id, failure.getMessage(), delay,
+        retries.used());
     setState(StreamState.WAITING_TO_RECONNECT, failure);
     events.add(new SpeechEvent(SpeechEventType.RECONNECTING, id, List.of(), 0, failure.toError()));
     timer.start(delay, this::connect);
@@ -321,6 +346,11 @@ public final class SpeechStreamImpl implements SpeechStream {
   private void dropSocket() {
     WebSocket ws = socket;
     socket = null;
+    ConnectionLiveness watch = liveness;
+    liveness = null;
+    if (watch != null) {
+      watch.stop();
+    }
     if (ws != null && !ws.isClosed()) {
       ws.close();
     }
@@ -340,6 +370,10 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (parked) {
       parked = false;
       breaker.unpark(waiter);
+    }
+    if (probeTurn) {
+      probeTurn = false;
+      breaker.declineProbe();
     }
     finishing.stop();
     dropSocket();
@@ -681,7 +715,7 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public JsonObject status() {
-    return new JsonObject()
+    JsonObject status = new JsonObject()
         .put("state", state.name())
         .put("inputEnded", finishing.started())
         .put("finishing", finishing.step().name())
@@ -692,6 +726,11 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("framesSent", outbox.framesSent())
         .put("replayTrimmedSeconds", outbox.replayTrimmedSeconds())
         .put("sessionSampleRate", outbox.sessionRate());
+    ConnectionLiveness watch = liveness;
+    if (watch != null) {
+      status.put("sinceLastHeardMs", watch.silentForMs());
+    }
+    return status;
   }
 
   @Override

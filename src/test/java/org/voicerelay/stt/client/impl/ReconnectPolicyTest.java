@@ -1,14 +1,28 @@
 package org.voicerelay.stt.client.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SttErrorCode;
+import org.voicerelay.stt.client.SttException;
 
-/** Exponential backoff with full jitter, and a budget that only a proven connection refills. */
+/** Backoff with a floor under each pause, and a budget of time (and of dropped connections). */
 class ReconnectPolicyTest {
+
+  private final AtomicLong nowMs = new AtomicLong(1_000);
+
+  private static SttException refused() {
+    return new SttException(SttErrorCode.CONNECTION_FAILED, "refused", true, -1, null);
+  }
+
+  private static SttException dropped() {
+    return new SttException(SttErrorCode.CONNECTION_CLOSED, "dropped", true, -1, null);
+  }
 
   @Test
   void theBoundGrowsByTheMultiplierUpToTheMaximum() {
@@ -22,27 +36,59 @@ class ReconnectPolicyTest {
   }
 
   @Test
-  void delaysAreSpreadOverTheWholeRangeFromZeroToTheBound() {
-    int[] buckets = new int[4];
+  void everyPauseLiesBetweenHalfItsBoundAndItsBoundAndCoversThatRange() {
+    int[] buckets = new int[2];
     for (int i = 0; i < 4_000; i++) {
       ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setInitialDelayMs(400));
       long delay = policy.nextDelay();
-      assertTrue(delay >= 0 && delay <= 400, "delay " + delay);
-      buckets[(int) Math.min(3, delay / 100)]++;
+      assertTrue(delay >= 200 && delay <= 400, "delay " + delay);
+      buckets[delay < 300 ? 0 : 1]++;
     }
-    for (int n : buckets) {
-      assertTrue(n > 800 && n < 1_200, "each quarter of the range gets about a quarter: " + java.util.Arrays.toString(buckets));
-    }
+    assertTrue(buckets[0] > 1_800 && buckets[1] > 1_800, "both halves of the range: " + buckets[0] + "/" + buckets[1]);
   }
 
   @Test
-  void theBudgetIsSpentRetryByRetryAndRefilledByReset() {
-    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(2));
+  void refusedConnectionsAreRetriedUntilTheWindowHasPassedWhateverTheirNumber() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(3).setReconnectWindowMs(10_000),
+        nowMs::get);
+    for (int i = 0; i < 50; i++) {
+      assertNull(policy.exhaustedBy(refused()), "refusal " + i + " inside the window");
+      policy.nextDelay();
+      nowMs.addAndGet(199);
+    }
+    nowMs.set(1_000 + 10_000);
+    String why = policy.exhaustedBy(refused());
+    assertNotNull(why);
+    assertTrue(why.contains("reconnectWindowMs 10000"), why);
+  }
+
+  @Test
+  void connectionsThatOpenAndDropAreRetriedMaxRetryTimes() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(3), nowMs::get);
+    for (int i = 0; i < 3; i++) {
+      assertNull(policy.exhaustedBy(dropped()));
+      nowMs.addAndGet(500);
+    }
+    String why = policy.exhaustedBy(dropped());
+    assertNotNull(why);
+    assertTrue(why.contains("dropped 4 connections"), why);
+  }
+
+  @Test
+  void aProvenConnectionStartsANewRunWithAFullBudget() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(1).setReconnectWindowMs(1_000),
+        nowMs::get);
+    assertNull(policy.exhaustedBy(dropped()));
     policy.nextDelay();
-    policy.nextDelay();
-    assertFalse(policy.canRetry());
+    nowMs.addAndGet(5_000);
     policy.reset();
-    assertTrue(policy.canRetry());
     assertEquals(0, policy.used());
+    assertNull(policy.exhaustedBy(dropped()), "a new run: the window and the drops start again");
+  }
+
+  @Test
+  void aZeroWindowRetriesNothing() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setReconnectWindowMs(0), nowMs::get);
+    assertNotNull(policy.exhaustedBy(refused()));
   }
 }

@@ -1,0 +1,86 @@
+package org.voicerelay.stt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.voicerelay.stt.fault.FaultProxy;
+
+/**
+ * A gateway that goes silent without closing (a hung process, a NAT or load balancer that drops
+ * the flow): 3 s into the call its connections pass nothing either way and never close. With the
+ * default connect options every stream must notice within the liveness deadline, reconnect, and
+ * send the new connection exactly the audio after its last final transcript.
+ */
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class SilentGatewayTest extends OnScriptedGateway {
+
+  private static final long FLUSH_AT_MS = 2_000;
+  private static final long SILENT_AT_MS = 3_000;
+  private static final long END_AT_MS = 13_000;
+
+  @Test
+  void aGatewayThatGoesSilentIsNoticedWithinTheDeadlineAndGetsTheAudioAfterTheLastFinalInFull(Vertx vertx,
+      VertxTestContext ctx) {
+    ConnectOptions defaults = new ConnectOptions();
+    // the last sign of life (a pong, the final) came up to one check interval before the silence
+    long earliest = defaults.getLivenessTimeoutMs() - defaults.getPingIntervalMs();
+    long latest = defaults.getLivenessTimeoutMs() + defaults.getPingIntervalMs() + 1_000;
+    FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
+      SttOptions options = new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
+          .setApiKey(ScriptedGateway.KEY).setApiSecret(ScriptedGateway.SECRET);
+      RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, options), 1);
+      RealTimeSpeakers ten = new RealTimeSpeakers(vertx, SttClient.create(vertx, new SttOptions(options)), 10);
+      Map<SpeechStream, Long> noticedAt = new ConcurrentHashMap<>();
+      long[] silentAt = new long[1];
+      for (RealTimeSpeakers speakers : new RealTimeSpeakers[] {one, ten}) {
+        for (RealTimeSpeakers.Speaker s : speakers.speakers) {
+          s.stream.stateHandler(change -> {
+            if (change.cause() != null && change.cause().code() == SttErrorCode.GATEWAY_SILENT) {
+              noticedAt.putIfAbsent(s.stream, System.nanoTime());
+            }
+          });
+        }
+      }
+      vertx.setTimer(FLUSH_AT_MS, t -> {
+        one.speakers.forEach(s -> s.stream.flush());
+        ten.speakers.forEach(s -> s.stream.flush());
+      });
+      vertx.setTimer(SILENT_AT_MS, t -> {
+        silentAt[0] = System.nanoTime();
+        proxy.silenceAll();
+      });
+      vertx.setTimer(END_AT_MS, t -> Future.join(one.end(), ten.end()).onComplete(ended -> ctx.verify(() -> {
+        for (RealTimeSpeakers speakers : new RealTimeSpeakers[] {one, ten}) {
+          for (RealTimeSpeakers.Speaker s : speakers.speakers) {
+            assertTrue(s.ended.succeeded(), "the stream ended normally: " + s.ended.cause());
+            Long at = noticedAt.get(s.stream);
+            assertTrue(at != null, "the stream noticed the silence");
+            long afterMs = (at - silentAt[0]) / 1_000_000;
+            assertTrue(afterMs >= earliest && afterMs <= latest,
+                "noticed " + afterMs + " ms after the gateway went silent, expected " + earliest + ".." + latest);
+            SpeechEvent first = s.events.stream().filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT)
+                .findFirst().orElseThrow();
+            int finalized = Integer.parseInt(first.text().replaceAll("\\D", ""));
+            byte[] written = s.written();
+            assertTrue(finalized > 0 && finalized < written.length, "the flush finalized " + finalized + " bytes");
+            byte[] afterLastFinal = Arrays.copyOfRange(written, finalized, written.length);
+            assertTrue(gateway.connections.stream().anyMatch(c -> Arrays.equals(c.audio(), afterLastFinal)),
+                "a new connection carried exactly the " + afterLastFinal.length
+                    + " bytes after the last final, in order");
+            assertEquals(1, s.count(SpeechEventType.RECONNECTING), "one reconnect");
+          }
+        }
+        ctx.completeNow();
+      })));
+    }));
+  }
+}
