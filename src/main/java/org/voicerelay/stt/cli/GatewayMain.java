@@ -34,14 +34,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  */
 public final class GatewayMain {
 
-  private static final String USAGE = """
-      usage: gateway [--config FILE] [--host HOST] [--port PORT] [--recognizer sphinx4|counting]
-                     [--recognizer-config JSON] [--api-key KEY] [--api-secret SECRET]
-                     [--max-sessions N] [--idle-timeout MS] [--max-pending-bytes N]
-                     [--max-message-size N] [--language LANG]
-                     [--session-closed-reply true|false]
-      Serves the LiveKit Inference STT protocol on ws://HOST:PORT/v1/stt (port 0: any free port).
-      Credentials default to LIVEKIT_API_KEY / LIVEKIT_API_SECRET, else devkey / devsecret.""";
+  private static final String USAGE = Usage.of("gateway");
 
   /** The flags, each read as its type, and the option it sets. */
   private static final Map<String, Variable> FLAGS = Stream.of(

@@ -26,7 +26,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  * The main job: transcribes WAV files through the whole path (event bus → {@code SttVerticle}
  * → client → gateway) and prints transcripts as they arrive. Uses LiveKit Cloud when
  * {@code LIVEKIT_INFERENCE_URL} and credentials are set, else starts the local gateway with the
- * offline engine. Usage: {@code scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]}.
+ * offline engine. Usage: {@code scripts/transcribe --help}.
  */
 public final class Transcribe {
 
@@ -53,15 +53,22 @@ public final class Transcribe {
       switch (args[i]) {
         case "--fast" -> fast = true;
         case "--json" -> json = true;
-        case "--model" -> model = args[++i];
+        case "--model" -> {
+          if (i + 1 == args.length) {
+            refuse("--model needs a value");
+          }
+          model = args[++i];
+        }
         case "-h", "--help" -> {
-          System.out.println("usage: scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]");
-          System.out.println("  --fast   stream as fast as the gateway takes it (default: real time)");
-          System.out.println("  --json   print every event as one JSON line");
-          System.out.println("  no file: " + DEFAULT_RECORDING);
+          System.out.println(Usage.of("transcribe"));
           return;
         }
-        default -> files.add(args[i]);
+        default -> {
+          if (args[i].startsWith("-")) {
+            refuse("unknown option " + args[i]);
+          }
+          files.add(args[i]);
+        }
       }
     }
     if (files.isEmpty()) {
@@ -81,6 +88,12 @@ public final class Transcribe {
     printer.drain().await();
     vertx.close().await();
     System.exit(exit);
+  }
+
+  private static void refuse(String reason) {
+    System.err.println("transcribe: " + reason);
+    System.err.println(Usage.of("transcribe"));
+    System.exit(2);
   }
 
   /** Deploys the local gateway unless the cloud is configured, then the verticle. */
