@@ -76,8 +76,8 @@ cli_check_against_usage() {
         ;;
       --*=*)
         name="${1%%=*}"
-        [[ "$usage" == *"--name=value"* ]] || cli_refuse "unknown option $1 (write $name VALUE)"
         [[ "$with_value" == *" $name "* ]] || cli_refuse "unknown option $name (or it takes no value)"
+        [[ "$usage" == *"--name=value"* ]] || cli_refuse "write $name VALUE, not $1"
         shift
         ;;
       -*)
