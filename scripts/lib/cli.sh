@@ -25,6 +25,14 @@ cli_refuse() {
   exit 2
 }
 
+# cli_no_arguments ARGUMENT...: refuses the first argument, for programs that take none.
+cli_no_arguments() {
+  if (( $# > 0 )); then
+    [[ "$1" == -* ]] && cli_refuse "unknown option $1"
+    cli_refuse "unexpected argument $1"
+  fi
+}
+
 # cli_value OPTION ARGUMENT_COUNT: refuses OPTION when no value follows it.
 cli_value() {
   (( $2 >= 2 )) || cli_refuse "$1 needs a value"
@@ -115,6 +123,17 @@ cli_build() {
   cli_need_tool java openjdk-17-jdk-headless
   echo "$program: building $why ..." >&2
   mvn -q -B -Dstyle.color=never "$@" >&2
+}
+
+# cli_build_main_if_stale ROOT: builds the main classes and target/classpath.txt unless they are
+# newer than src/main and pom.xml (one stamp for every script that runs a main program).
+cli_build_main_if_stale() {
+  local root="$1" stamp="$1/target/.main-build"
+  if [[ ! -f "$stamp" || ! -f "$root/target/classpath.txt" || ! -d "$root/target/classes" ]] \
+      || [[ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+    cli_build "(the first run downloads dependencies)" -f "$root/pom.xml" -Dmaven.test.skip=true package
+    touch "$stamp"
+  fi
 }
 
 # cli_progress PID SECONDS WHAT: while PID runs, shows the elapsed time, the share of SECONDS and
