@@ -49,8 +49,14 @@ public final class Transcribe {
     boolean json = false;
     String model = "deepgram/nova-3";
     List<String> files = new ArrayList<>();
+    boolean readingOptions = true;
     for (int i = 0; i < args.length; i++) {
+      if (!readingOptions) {
+        files.add(args[i]);
+        continue;
+      }
       switch (args[i]) {
+        case "--" -> readingOptions = false;
         case "--fast" -> fast = true;
         case "--json" -> json = true;
         case "--model" -> {
