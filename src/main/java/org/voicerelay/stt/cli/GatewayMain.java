@@ -121,11 +121,13 @@ public final class GatewayMain {
       if (arg.equals("--help") || arg.equals("-h")) {
         throw new UsageException(null);
       }
-      String name = arg;
+      int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
+      String name = eq > 0 ? arg.substring(0, eq) : arg;
+      if (!name.equals("--config") && !FLAGS.containsKey(name)) {
+        throw new UsageException(name.startsWith("-") ? "unknown option " + name : "unexpected argument " + name);
+      }
       String value;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
+      if (eq > 0) {
         value = arg.substring(eq + 1);
       } else if (i + 1 < args.length) {
         value = args[++i];
@@ -134,15 +136,13 @@ public final class GatewayMain {
       }
       if (name.equals("--config")) {
         configFile = value;
-      } else if (FLAGS.containsKey(name)) {
+      } else {
         Variable flag = FLAGS.get(name);
         try {
           flags.put(flag.path(), flag.parse(value.trim()));
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }
-      } else {
-        throw new UsageException("unknown option " + name);
       }
     }
     return new CommandLine(configFile, flags);

@@ -44,7 +44,42 @@ public final class Transcribe {
     this.model = model;
   }
 
+  /** What the command line asks for; null {@code files} means help was asked for. */
+  record CommandLine(boolean fast, boolean json, String model, List<String> files) {
+  }
+
   public static void main(String[] args) {
+    CommandLine line;
+    try {
+      line = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("transcribe: " + e.getMessage());
+      System.err.println(Usage.of("transcribe"));
+      System.exit(2);
+      return;
+    }
+    if (line.files() == null) {
+      System.out.println(Usage.of("transcribe"));
+      return;
+    }
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll where it loads
+    TranscriptPrinter printer = new TranscriptPrinter(vertx, out, line.json());
+    Transcribe job = new Transcribe(vertx, printer, line.fast(), line.model());
+    int exit = 0;
+    try {
+      job.deploy(System.getenv()).compose(v -> job.transcribeAll(line.files())).await();
+    } catch (Exception e) {
+      System.err.println("transcribe: " + e.getMessage());
+      exit = 1;
+    }
+    printer.drain().await();
+    vertx.close().await();
+    System.exit(exit);
+  }
+
+  /** Reads the command line; a malformed one is an {@link IllegalArgumentException} with the reason. */
+  static CommandLine parse(String[] args) {
     boolean fast = false;
     boolean json = false;
     String model = "deepgram/nova-3";
@@ -61,17 +96,16 @@ public final class Transcribe {
         case "--json" -> json = true;
         case "--model" -> {
           if (i + 1 == args.length) {
-            refuse("--model needs a value");
+            throw new IllegalArgumentException("--model needs a value");
           }
           model = args[++i];
         }
         case "-h", "--help" -> {
-          System.out.println(Usage.of("transcribe"));
-          return;
+          return new CommandLine(fast, json, model, null);
         }
         default -> {
           if (args[i].startsWith("-")) {
-            refuse("unknown option " + args[i]);
+            throw new IllegalArgumentException("unknown option " + args[i]);
           }
           files.add(args[i]);
         }
@@ -80,26 +114,7 @@ public final class Transcribe {
     if (files.isEmpty()) {
       files.add(DEFAULT_RECORDING);
     }
-    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll where it loads
-    TranscriptPrinter printer = new TranscriptPrinter(vertx, out, json);
-    Transcribe job = new Transcribe(vertx, printer, fast, model);
-    int exit = 0;
-    try {
-      job.deploy(System.getenv()).compose(v -> job.transcribeAll(files)).await();
-    } catch (Exception e) {
-      System.err.println("transcribe: " + e.getMessage());
-      exit = 1;
-    }
-    printer.drain().await();
-    vertx.close().await();
-    System.exit(exit);
-  }
-
-  private static void refuse(String reason) {
-    System.err.println("transcribe: " + reason);
-    System.err.println(Usage.of("transcribe"));
-    System.exit(2);
+    return new CommandLine(fast, json, model, files);
   }
 
   /** Deploys the local gateway unless the cloud is configured, then the verticle. */
