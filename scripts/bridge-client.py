@@ -168,20 +168,31 @@ def fail_of(reply):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description="Transcribe a WAV through the TCP event-bus bridge.")
-    parser.add_argument("wav", nargs="?", default=os.path.join(here, "samples", "slt-16k-mono.wav"))
-    parser.add_argument("--host", default=os.environ.get("STT_BRIDGE_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("STT_BRIDGE_PORT", "7000")))
-    parser.add_argument("--prefix", default="stt")
-    parser.add_argument("--model")
-    parser.add_argument("--language")
-    parser.add_argument("--fast", action="store_true", help="send as fast as the node takes it")
+    parser = argparse.ArgumentParser(
+        prog="scripts/bridge-client.py",
+        description="Transcribes a WAV file (16-bit PCM, any rate, mono or stereo) from outside the JVM, through the "
+                    "TCP event-bus bridge of a node (scripts/node --bridge-port PORT), printing the final transcripts; "
+                    "exits 0 once the session ended normally.")
+    parser.add_argument("wav", nargs="?", default=os.path.join(here, "samples", "slt-16k-mono.wav"),
+                        help="the recording (default scripts/samples/slt-16k-mono.wav)")
+    parser.add_argument("--host", default=os.environ.get("STT_BRIDGE_HOST", "127.0.0.1"),
+                        help="the bridge's address (default STT_BRIDGE_HOST, else 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STT_BRIDGE_PORT", "7000")),
+                        help="the bridge's port (default STT_BRIDGE_PORT, else 7000)")
+    parser.add_argument("--prefix", default="stt", help="the stt verticle's address prefix (default stt)")
+    parser.add_argument("--model", help="the model, provider/model[:language] (default: the node's)")
+    parser.add_argument("--language", help="the language (default: the node's)")
+    parser.add_argument("--fast", action="store_true", help="send as fast as the node takes it (default: real time)")
     parser.add_argument("--interim", action="store_true", help="also print interim transcripts")
     parser.add_argument("--json", action="store_true", help="print every event as JSON")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any reply")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any reply (default 60)")
     parser.add_argument("--resumable", action="store_true",
                         help="keep the session when the node recognizing it dies (front on this bridge's node)")
     args = parser.parse_args()
+    if not os.path.isfile(args.wav):
+        parser.error("no such file: %s" % args.wav)
+    if args.timeout <= 0:
+        parser.error("--timeout needs a number above 0, not %s" % args.timeout)
 
     pcm, rate = read_wav(args.wav)
     bridge = Bridge(args.host, args.port, args.timeout)

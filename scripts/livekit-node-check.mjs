@@ -8,6 +8,17 @@ import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { answerCommandLine } from './lib/cli.mjs';
+
+answerCommandLine('livekit-node-check.mjs', `usage: node scripts/livekit-node-check.mjs
+Streams a recording through LiveKit's own Node client (@livekit/agents inference.STT) to a running
+gateway and checks the final transcript; prints PASS or FAIL. Run by scripts/livekit-node-check,
+which installs the packages and starts the gateway. Takes no options; the environment:
+  LK_NODE_DIR          the directory holding node_modules/@livekit/agents and @livekit/rtc-node
+  GATEWAY_BASE_URL     the gateway, http://127.0.0.1:PORT/v1
+  LIVEKIT_API_KEY, LIVEKIT_API_SECRET   the gateway's credentials
+  CHECK_ENGINE         counting (exact frames, bytes and checksum) or sphinx4 (the words)
+  CHECK_WAV            a 16 kHz mono 16-bit WAV (default: 2 s of a 440 Hz tone)`);
 
 const require = createRequire(join(process.env.LK_NODE_DIR, 'package.json'));
 const { inference, stt, initializeLogger } = require('@livekit/agents');

@@ -8,6 +8,15 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { answerCommandLine } from './lib/cli.mjs';
+
+answerCommandLine('peer-bench.mjs', `usage: node scripts/peer-bench.mjs
+The client benchmark's work done by LiveKit's own Node client (@livekit/agents inference.STT)
+against a running gateway; prints one JSON line of results. Run by ClientBench (scripts/bench
+peer). Takes no options; the environment:
+  LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET   as for livekit-node-check.mjs
+  MODE realtime|fast, STREAMS (100), FRAME_MS (20), WARMUP (10 s), SECONDS (20 s measured, real
+  time), AUDIO_SECONDS (20, per stream, fast)`);
 
 const require = createRequire(join(process.env.LK_NODE_DIR, 'package.json'));
 const { inference, stt, initializeLogger } = require('@livekit/agents');

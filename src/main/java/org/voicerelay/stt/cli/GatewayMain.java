@@ -34,15 +34,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  */
 public final class GatewayMain {
 
-  private static final String USAGE = """
-      usage: gateway [--config FILE] [--host HOST] [--port PORT] [--recognizer sphinx4|counting]
-                     [--recognizer-config JSON] [--api-key KEY] [--api-secret SECRET]
-                     [--max-sessions N] [--idle-timeout MS] [--ping-interval MS]
-                     [--liveness-timeout MS] [--max-pending-bytes N]
-                     [--max-message-size N] [--language LANG]
-                     [--session-closed-reply true|false]
-      Serves the LiveKit Inference STT protocol on ws://HOST:PORT/v1/stt (port 0: any free port).
-      Credentials default to LIVEKIT_API_KEY / LIVEKIT_API_SECRET, else devkey / devsecret.""";
+  private static final String USAGE = Usage.of("gateway");
 
   /** The flags, each read as its type, and the option it sets. */
   private static final Map<String, Variable> FLAGS = Stream.of(
@@ -131,11 +123,13 @@ public final class GatewayMain {
       if (arg.equals("--help") || arg.equals("-h")) {
         throw new UsageException(null);
       }
-      String name = arg;
+      int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
+      String name = eq > 0 ? arg.substring(0, eq) : arg;
+      if (!name.equals("--config") && !FLAGS.containsKey(name)) {
+        throw new UsageException(name.startsWith("-") ? "unknown option " + name : "unexpected argument " + name);
+      }
       String value;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
+      if (eq > 0) {
         value = arg.substring(eq + 1);
       } else if (i + 1 < args.length) {
         value = args[++i];
@@ -144,15 +138,13 @@ public final class GatewayMain {
       }
       if (name.equals("--config")) {
         configFile = value;
-      } else if (FLAGS.containsKey(name)) {
+      } else {
         Variable flag = FLAGS.get(name);
         try {
           flags.put(flag.path(), flag.parse(value.trim()));
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }
-      } else {
-        throw new UsageException("unknown option " + name);
       }
     }
     return new CommandLine(configFile, flags);

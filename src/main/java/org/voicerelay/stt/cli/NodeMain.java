@@ -32,20 +32,7 @@ import org.voicerelay.stt.web.WebVerticle;
  */
 public final class NodeMain {
 
-  private static final String USAGE = """
-      usage: node [--node NAME] [--cluster-host HOST] [--port PORT] [--members H[:P],H[:P]...]
-                  [--cluster-name NAME] [--cluster-config FILE] [--gateway] [--engine sphinx4|counting]
-                  [--gateway-port PORT] [--bridge-port PORT] [--bridge-host HOST] [--no-stt]
-                  [--web] [--web-port PORT] [--web-host HOST]
-      Joins the cluster (TCP-IP, default 127.0.0.1:5701.., members 127.0.0.1) and runs the stt verticle.
-        --gateway         also run the local gateway (offline transcription) and use it
-        --bridge-port P   open the TCP event-bus bridge (contract addresses only) on P
-        --no-stt          take no sessions (e.g. a node that only runs the gateway)
-        --web             serve the browser page and its SockJS bridge (default 127.0.0.1:7080)
-      Configuration: conf/config.json (or STT_CONFIG_FILE), then the environment (STT_CLUSTER_HOST,
-      STT_CLUSTER_PORT, STT_CLUSTER_MEMBERS, STT_CLUSTER_NAME, STT_CLUSTER_CONFIG, STT_NODE,
-      STT_NODE_GATEWAY=true, STT_GATEWAY_ENGINE, STT_GATEWAY_PORT, STT_WEB_ENABLED, STT_WEB_HOST,
-      STT_WEB_PORT, ...: docs/operations.md), then system properties of the same names, then the flags.""";
+  private static final String USAGE = Usage.of("node");
 
   /** What the command line asks for, over the configuration. */
   record Settings(ClusterOptions cluster, String node, boolean gateway, LocalGatewayOptions gatewayOptions,
@@ -56,6 +43,10 @@ public final class NodeMain {
   }
 
   public static void main(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
     Settings settings;
     try {
       settings = parse(args, configuration());

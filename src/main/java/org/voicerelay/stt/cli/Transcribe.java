@@ -26,7 +26,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  * The main job: transcribes WAV files through the whole path (event bus → {@code SttVerticle}
  * → client → gateway) and prints transcripts as they arrive. Uses LiveKit Cloud when
  * {@code LIVEKIT_INFERENCE_URL} and credentials are set, else starts the local gateway with the
- * offline engine. Usage: {@code scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]}.
+ * offline engine. Usage: {@code scripts/transcribe --help}.
  */
 public final class Transcribe {
 
@@ -44,36 +44,31 @@ public final class Transcribe {
     this.model = model;
   }
 
+  /** What the command line asks for; null {@code files} means help was asked for. */
+  record CommandLine(boolean fast, boolean json, String model, List<String> files) {
+  }
+
   public static void main(String[] args) {
-    boolean fast = false;
-    boolean json = false;
-    String model = "deepgram/nova-3";
-    List<String> files = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--fast" -> fast = true;
-        case "--json" -> json = true;
-        case "--model" -> model = args[++i];
-        case "-h", "--help" -> {
-          System.out.println("usage: scripts/transcribe [--fast] [--json] [--model M] [file.wav ...]");
-          System.out.println("  --fast   stream as fast as the gateway takes it (default: real time)");
-          System.out.println("  --json   print every event as one JSON line");
-          System.out.println("  no file: " + DEFAULT_RECORDING);
-          return;
-        }
-        default -> files.add(args[i]);
-      }
+    CommandLine line;
+    try {
+      line = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("transcribe: " + e.getMessage());
+      System.err.println(Usage.of("transcribe"));
+      System.exit(2);
+      return;
     }
-    if (files.isEmpty()) {
-      files.add(DEFAULT_RECORDING);
+    if (line.files() == null) {
+      System.out.println(Usage.of("transcribe"));
+      return;
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll where it loads
-    TranscriptPrinter printer = new TranscriptPrinter(vertx, out, json);
-    Transcribe job = new Transcribe(vertx, printer, fast, model);
+    TranscriptPrinter printer = new TranscriptPrinter(vertx, out, line.json());
+    Transcribe job = new Transcribe(vertx, printer, line.fast(), line.model());
     int exit = 0;
     try {
-      job.deploy(System.getenv()).compose(v -> job.transcribeAll(files)).await();
+      job.deploy(System.getenv()).compose(v -> job.transcribeAll(line.files())).await();
     } catch (Exception e) {
       System.err.println("transcribe: " + e.getMessage());
       exit = 1;
@@ -81,6 +76,45 @@ public final class Transcribe {
     printer.drain().await();
     vertx.close().await();
     System.exit(exit);
+  }
+
+  /** Reads the command line; a malformed one is an {@link IllegalArgumentException} with the reason. */
+  static CommandLine parse(String[] args) {
+    boolean fast = false;
+    boolean json = false;
+    String model = "deepgram/nova-3";
+    List<String> files = new ArrayList<>();
+    boolean readingOptions = true;
+    for (int i = 0; i < args.length; i++) {
+      if (!readingOptions) {
+        files.add(args[i]);
+        continue;
+      }
+      switch (args[i]) {
+        case "--" -> readingOptions = false;
+        case "--fast" -> fast = true;
+        case "--json" -> json = true;
+        case "--model" -> {
+          if (i + 1 == args.length) {
+            throw new IllegalArgumentException("--model needs a value");
+          }
+          model = args[++i];
+        }
+        case "-h", "--help" -> {
+          return new CommandLine(fast, json, model, null);
+        }
+        default -> {
+          if (args[i].startsWith("-")) {
+            throw new IllegalArgumentException("unknown option " + args[i]);
+          }
+          files.add(args[i]);
+        }
+      }
+    }
+    if (files.isEmpty()) {
+      files.add(DEFAULT_RECORDING);
+    }
+    return new CommandLine(fast, json, model, files);
   }
 
   /** Deploys the local gateway unless the cloud is configured, then the verticle. */

@@ -2,6 +2,7 @@ package org.voicerelay.stt.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -43,6 +44,16 @@ class GatewayMainTest {
           assertEquals("plain-secret", options.getApiSecret());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void anUnknownOptionIsNamedBeforeAnyValueIsAskedFor() {
+    assertEquals("unknown option --verbose", assertThrows(GatewayMain.UsageException.class,
+        () -> GatewayMain.parse(new String[] {"--verbose"})).getMessage());
+    assertEquals("unknown option --verbose", assertThrows(GatewayMain.UsageException.class,
+        () -> GatewayMain.parse(new String[] {"--port=0", "--verbose=yes"})).getMessage());
+    assertEquals("--port needs a value", assertThrows(GatewayMain.UsageException.class,
+        () -> GatewayMain.parse(new String[] {"--port"})).getMessage());
   }
 
   @Test
