@@ -24,6 +24,7 @@ import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
 import org.voicerelay.stt.gateway.engine.Recognizer;
+import org.voicerelay.stt.internal.TimerSlot;
 import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ModelName;
 import org.voicerelay.stt.protocol.ProtocolCodec;
@@ -71,7 +72,7 @@ final class GatewaySession {
   private final long connectedAt = System.nanoTime();
 
   private State state = State.AWAITING_CREATE;
-  private long timerId = -1;
+  private final TimerSlot timer;
   private long lastActivity = System.nanoTime();
   /** Any frame, pongs included: the client is still there. */
   private long lastHeard = System.nanoTime();
@@ -87,6 +88,7 @@ final class GatewaySession {
   GatewaySession(Context context, ServerWebSocket socket, String sessionId, String defaultModel,
       Recognizer recognizer, LocalGatewayOptions options, Handler<GatewaySession> onEnd) {
     this.context = context;
+    this.timer = new TimerSlot(context.owner());
     this.socket = socket;
     this.sessionId = sessionId;
     this.defaultModel = defaultModel;
@@ -399,14 +401,10 @@ final class GatewaySession {
   }
 
   private void armTimer(long delayMillis) {
-    if (timerId >= 0) {
-      context.owner().cancelTimer(timerId);
-    }
-    timerId = context.owner().setTimer(Math.max(1, delayMillis), id -> onTimer());
+    timer.start(delayMillis, this::onTimer);
   }
 
   private void onTimer() {
-    timerId = -1;
     switch (state) {
       case CLOSED -> {
       }
@@ -453,10 +451,7 @@ final class GatewaySession {
     }
     boolean wasCreated = recognition != null;
     state = State.CLOSED;
-    if (timerId >= 0) {
-      context.owner().cancelTimer(timerId);
-      timerId = -1;
-    }
+    timer.cancel();
     if (recognition != null) {
       recognition.close();
       recognition = null;

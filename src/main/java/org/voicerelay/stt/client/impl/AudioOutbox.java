@@ -291,11 +291,6 @@ final class AudioOutbox {
     return sessionRate;
   }
 
-  /** Buffers (pooled chunks) the outbox holds now: pending, unfinalized and the one being filled. */
-  int buffersHeld() {
-    return pending.size() + unfinalized.size() + (filling == null ? 0 : 1);
-  }
-
   /** Copies session-rate audio into the chunk being filled, which goes to {@code pending} when full. */
   private void append(ByteBuf pcm, int index, int length) {
     int at = index;

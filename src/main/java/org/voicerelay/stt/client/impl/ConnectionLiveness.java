@@ -7,13 +7,19 @@ import org.voicerelay.stt.client.ConnectOptions;
 
 /**
  * Whether the gateway at the other end of one connection is still there, in the manner of gRPC's
- * keepalive. Any message or pong is a sign of life, so a connection that carries transcripts is
- * never pinged; one that has been quiet for half the interval gets a WebSocket ping at the next
- * check; one from which nothing at all was heard for {@code livenessTimeoutMs} is dead. TCP alone
- * takes minutes to notice a peer that went away without closing (a hung process, a NAT or load
- * balancer that dropped the flow).
+ * keepalive, and whether the connection has proved itself by staying up. Any message or pong is
+ * a sign of life, so a connection that carries transcripts is never pinged; one quiet for half the
+ * ping interval gets a WebSocket ping at the next check; one from which nothing at all was heard
+ * for {@code livenessTimeoutMs} is dead. TCP alone takes minutes to notice a peer that went away
+ * without closing (a hung process, a NAT or load balancer that dropped the flow).
  *
- * <p>Checks run on the stream's context; {@link #silentForMs()} may be read from any thread.
+ * <p>A connection quiet for half the liveness timeout is <em>suspect</em>: the stream stops sending
+ * audio into it until it is heard from again, so what a dead connection swallows before it is
+ * declared dead is bounded, and the replay buffer is not filled with audio sent into the void.
+ *
+ * <p>Checks run on the stream's context every {@code pingIntervalMs} (more often while the
+ * connection is on probation, when {@code healthyAfterMs} is shorter); {@link #silentForMs()} may
+ * be read from any thread.
  */
 final class ConnectionLiveness {
 
@@ -21,33 +27,58 @@ final class ConnectionLiveness {
 
   private final Vertx vertx;
   private final WebSocket socket;
-  private final long intervalMs;
-  private final long timeoutMs;
+  private final ConnectOptions options;
   private final Runnable onDead;
-  private volatile long lastHeardNanos = System.nanoTime();
-  private long timerId = -1;
+  private final Runnable onProven;
+  private final Runnable onRevived;
+  private final long openedNanos = System.nanoTime();
+  private volatile long lastHeardNanos = openedNanos;
+  private boolean proven;
+  private long timerId;
 
-  private ConnectionLiveness(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead) {
+  private ConnectionLiveness(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
+      Runnable onProven, Runnable onRevived) {
     this.vertx = vertx;
     this.socket = socket;
-    this.intervalMs = options.getPingIntervalMs();
-    this.timeoutMs = options.getLivenessTimeoutMs();
+    this.options = options;
     this.onDead = onDead;
+    this.onProven = onProven;
+    this.onRevived = onRevived;
   }
 
-  /** Starts watching {@code socket}; {@code onDead} runs once, on the caller's context. */
-  static ConnectionLiveness watch(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead) {
-    ConnectionLiveness liveness = new ConnectionLiveness(vertx, socket, options, onDead);
-    socket.pongHandler(pong -> liveness.heard());
-    if (options.getPingIntervalMs() > 0) {
-      liveness.timerId = vertx.setPeriodic(options.getPingIntervalMs(), t -> liveness.check());
-    }
+  /**
+   * Starts watching {@code socket}; on the caller's context, {@code onDead} runs once when it went
+   * silent, {@code onProven} once when it stayed up and alive {@code healthyAfterMs}, and
+   * {@code onRevived} when a pong ends a suspect spell.
+   */
+  static ConnectionLiveness watch(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
+      Runnable onProven, Runnable onRevived) {
+    ConnectionLiveness liveness = new ConnectionLiveness(vertx, socket, options, onDead, onProven, onRevived);
+    socket.pongHandler(pong -> {
+      if (liveness.heard()) {
+        onRevived.run();
+      }
+    });
+    long ping = options.getPingIntervalMs();
+    long period = ping > 0 ? Math.min(ping, options.getHealthyAfterMs()) : options.getHealthyAfterMs();
+    liveness.timerId = vertx.setPeriodic(period, t -> liveness.check());
     return liveness;
   }
 
-  /** The gateway sent something. */
-  void heard() {
+  /**
+   * The gateway sent something.
+   *
+   * @return whether the connection was suspect until now
+   */
+  boolean heard() {
+    boolean wasSuspect = suspect();
     lastHeardNanos = System.nanoTime();
+    return wasSuspect;
+  }
+
+  /** Quiet for half the liveness timeout: audio should wait until the gateway is heard again. */
+  boolean suspect() {
+    return options.getPingIntervalMs() > 0 && silentForMs() >= options.getLivenessTimeoutMs() / 2;
   }
 
   /** Milliseconds since the gateway was last heard on this connection. */
@@ -56,18 +87,25 @@ final class ConnectionLiveness {
   }
 
   void stop() {
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
+    vertx.cancelTimer(timerId);
   }
 
   private void check() {
+    long ping = options.getPingIntervalMs();
     long silent = silentForMs();
-    if (silent >= timeoutMs) {
+    if (ping > 0 && silent >= options.getLivenessTimeoutMs()) {
       stop();
       onDead.run();
-    } else if (silent >= intervalMs / 2) {
+      return;
+    }
+    if (!proven && (System.nanoTime() - openedNanos) / 1_000_000 >= options.getHealthyAfterMs()) {
+      proven = true;
+      onProven.run();
+      if (ping == 0) {
+        stop();
+      }
+    }
+    if (ping > 0 && silent >= ping / 2) {
       socket.writePing(PING);
     }
   }

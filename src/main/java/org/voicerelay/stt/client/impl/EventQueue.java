@@ -69,10 +69,6 @@ final class EventQueue<T> {
     drain();
   }
 
-  int size() {
-    return pending.size();
-  }
-
   private void drain() {
     if (delivering) {
       return;

@@ -1,8 +1,10 @@
 /**
- * The client's implementation; nothing here is needed by users. {@code SpeechStreamImpl} is the
- * connection's state machine; {@code AudioOutbox} holds the audio and the replay buffer,
- * {@code MaskedAudioFrame} makes a chunk the bytes of a whole WebSocket frame,
- * {@code FinishingSequence} what happens after {@code end()}, {@code GatewayBreaker} the circuit
- * breaker a client's streams share, {@code WebSocketInternals} the only use of Vert.x internals.
+ * The client's implementation; nothing here is needed by users. {@code SpeechStreamImpl} is a
+ * stream as its caller sees it, {@code StreamConnection} its connection's state machine (a phase,
+ * one intent flag, one timer), {@code FinishingStep} what happens after {@code end()},
+ * {@code ConnectionLiveness} whether the gateway is still there, {@code ReconnectPolicy} the
+ * retry budget, {@code AudioOutbox} the audio and the replay buffer, {@code MaskedAudioFrame} a
+ * chunk as the bytes of a whole WebSocket frame, {@code GatewayBreaker} the circuit breaker a
+ * client's streams share, {@code WebSocketInternals} the only use of Vert.x internals.
  */
 package org.voicerelay.stt.client.impl;
