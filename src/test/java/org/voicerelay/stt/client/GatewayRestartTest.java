@@ -51,8 +51,7 @@ class GatewayRestartTest extends OnScriptedGateway {
     long windowMs = ConnectOptions.DEFAULT_RECONNECT_WINDOW_MS;
     long boundMs = windowMs + SttOptions.DEFAULT_CIRCUIT_RESET_TIMEOUT_MS + 2_000;
     FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
-      SttOptions defaults = new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
-          .setApiKey(ScriptedGateway.KEY).setApiSecret(ScriptedGateway.SECRET);
+      SttOptions defaults = ScriptedGateway.defaultsThrough(proxy.port());
       RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, defaults), 1);
       RealTimeSpeakers many = new RealTimeSpeakers(vertx, SttClient.create(vertx, new SttOptions(defaults)), MANY);
       long[] downAt = new long[1];
@@ -77,8 +76,7 @@ class GatewayRestartTest extends OnScriptedGateway {
 
   private void restart(Vertx vertx, VertxTestContext ctx, long outageMs) {
     FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
-      SttOptions defaults = new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
-          .setApiKey(ScriptedGateway.KEY).setApiSecret(ScriptedGateway.SECRET);
+      SttOptions defaults = ScriptedGateway.defaultsThrough(proxy.port());
       RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, defaults), 1);
       RealTimeSpeakers many = new RealTimeSpeakers(vertx, SttClient.create(vertx, new SttOptions(defaults)), MANY);
       vertx.setTimer(CUT_AT_MS, t -> proxy.goDown()

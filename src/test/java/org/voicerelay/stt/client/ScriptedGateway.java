@@ -106,6 +106,11 @@ final class ScriptedGateway {
     return "http://127.0.0.1:" + server.actualPort() + "/v1";
   }
 
+  /** The client's defaults (connect options included) for a gateway reached through {@code port}, e.g. a proxy. */
+  static SttOptions defaultsThrough(int port) {
+    return new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1").setApiKey(KEY).setApiSecret(SECRET);
+  }
+
   SttOptions options() {
     return new SttOptions().setBaseUrl(baseUrl()).setApiKey(KEY).setApiSecret(SECRET)
         .setConnectOptions(new ConnectOptions().setMaxDelayMs(50));

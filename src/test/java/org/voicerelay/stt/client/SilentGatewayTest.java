@@ -35,8 +35,7 @@ class SilentGatewayTest extends OnScriptedGateway {
     long earliest = defaults.getLivenessTimeoutMs() - defaults.getPingIntervalMs();
     long latest = defaults.getLivenessTimeoutMs() + defaults.getPingIntervalMs() + 1_000;
     FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
-      SttOptions options = new SttOptions().setBaseUrl("http://127.0.0.1:" + proxy.port() + "/v1")
-          .setApiKey(ScriptedGateway.KEY).setApiSecret(ScriptedGateway.SECRET);
+      SttOptions options = ScriptedGateway.defaultsThrough(proxy.port());
       RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, options), 1);
       RealTimeSpeakers ten = new RealTimeSpeakers(vertx, SttClient.create(vertx, new SttOptions(options)), 10);
       Map<SpeechStream, Long> noticedAt = new ConcurrentHashMap<>();
