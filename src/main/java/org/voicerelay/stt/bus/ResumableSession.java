@@ -214,18 +214,6 @@ public final class ResumableSession {
     return resumes;
   }
 
-  /**
-   * Hands an event of the caller's own (an {@code error} about its input, say) to the handler in
-   * line with the others: numbered, after every event before it.
-   */
-  void emit(JsonObject event) {
-    onContext(() -> {
-      if (state != State.CLOSED) {
-        deliver(event.copy());
-      }
-    });
-  }
-
   /** Audio lost to the transcript on a resume: dropped beyond {@code maxReplayBytes} before it was final. */
   public long lostBytes() {
     return lostBytes;
@@ -258,16 +246,6 @@ public final class ResumableSession {
           .onComplete(done);
     });
     return done.future();
-  }
-
-  /** Audio taken by {@link #write}, in bytes, whether or not a session has accepted it yet. */
-  long writtenBytes() {
-    return written;
-  }
-
-  /** The {@code seq} of the last event handed to the handler. */
-  long lastSeq() {
-    return seq;
   }
 
   /** Sent audio dropped from the replay buffer because it exceeded {@code maxReplayBytes}. */

@@ -24,7 +24,7 @@ final class SessionRegistry {
     final AtomicInteger live = new AtomicInteger();
   }
 
-  private final Map<String, BusSession> sessions = new HashMap<>();
+  private final Map<String, SessionEndpoint> sessions = new HashMap<>();
   private final AtomicInteger nodeLive;
   private final int maxSessions;
 
@@ -59,35 +59,35 @@ final class SessionRegistry {
     return nodeLive;
   }
 
-  BusSession get(String id) {
+  SessionEndpoint get(String id) {
     return sessions.get(id);
   }
 
-  void add(BusSession session) {
+  void add(SessionEndpoint session) {
     sessions.put(session.id(), session);
   }
 
   /** Forgets a session for good (its addresses are unregistered). */
-  void remove(BusSession session) {
+  void remove(SessionEndpoint session) {
     sessions.remove(session.id(), session);
   }
 
   /** Audio the instance's sessions buffer toward the gateway, in bytes. */
   long bufferedBytes() {
-    return sessions.values().stream().mapToLong(BusSession::bufferedBytes).sum();
+    return sessions.values().stream().mapToLong(SessionEndpoint::bufferedBytes).sum();
   }
 
   /** Sent audio the instance's sessions keep for a replay, in bytes. */
   long replayBytes() {
-    return sessions.values().stream().mapToLong(BusSession::replayBytes).sum();
+    return sessions.values().stream().mapToLong(SessionEndpoint::replayBytes).sum();
   }
 
-  List<BusSession> all() {
+  List<SessionEndpoint> all() {
     return new ArrayList<>(sessions.values());
   }
 
   /** Sessions of this instance that are not closed yet. */
-  List<BusSession> live() {
-    return sessions.values().stream().filter(s -> s.state() != BusSession.State.CLOSED).toList();
+  List<SessionEndpoint> live() {
+    return sessions.values().stream().filter(s -> s.state() != SessionEndpoint.State.CLOSED).toList();
   }
 }

@@ -120,7 +120,7 @@ public class SttVerticle extends VerticleBase {
       registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
       metrics = createMetrics();
       claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
-      fronts = new ResumableFronts(vertx, opts, node, claims);
+      fronts = new ResumableFronts(vertx, opts, node, claims, metrics);
       admission = AdmissionControl.join(vertx, opts);
       metrics.nodeLoad(admission);
       openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
@@ -164,7 +164,7 @@ public class SttVerticle extends VerticleBase {
     openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(fronts.stop(options.getShutdownTimeoutMs()));
-    for (BusSession session : registry.live()) {
+    for (SessionEndpoint session : registry.live()) {
       session.end(BusContract.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
     }
@@ -173,7 +173,7 @@ public class SttVerticle extends VerticleBase {
     if (!closing.isEmpty()) {
       LOG.info("undeploying: ending {} sessions", closing.size());
       long timer = vertx.setTimer(Math.max(1, options.getShutdownTimeoutMs()), t -> {
-        for (BusSession session : registry.live()) {
+        for (SessionEndpoint session : registry.live()) {
           LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
               options.getShutdownTimeoutMs());
           session.close(BusContract.REASON_SHUTDOWN);
@@ -185,7 +185,7 @@ public class SttVerticle extends VerticleBase {
       List<Future<?>> releasing = new ArrayList<>();
       releasing.add(openGate.stop());
       releasing.add(claims.releaseAll());
-      for (BusSession session : registry.all()) {
+      for (SessionEndpoint session : registry.all()) {
         releasing.add(session.unregister());
         registry.remove(session);
       }
@@ -240,8 +240,7 @@ public class SttVerticle extends VerticleBase {
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
       if (request.resumable()) {
-        reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
-            ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
+        reply = fronts.open(message, request);
       } else {
         reply = request.sessionId() == null ? create(SessionIds.random("s"), request) : openIdempotent(request);
       }
@@ -254,7 +253,7 @@ public class SttVerticle extends VerticleBase {
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
-        BusSession session = registry.get(ar.result().getString("sessionId"));
+        SessionEndpoint session = registry.get(ar.result().getString("sessionId"));
         if (session != null) {
           vertx.runOnContext(v -> session.resumeEvents());
         }
@@ -273,9 +272,9 @@ public class SttVerticle extends VerticleBase {
    */
   private Future<JsonObject> openIdempotent(OpenRequest request) {
     String id = request.sessionId();
-    BusSession existing = registry.get(id);
+    SessionEndpoint existing = registry.get(id);
     if (existing != null) {
-      return existing.state() == BusSession.State.CLOSED
+      return existing.state() == SessionEndpoint.State.CLOSED
           ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
           : Future.succeededFuture(existing.openReply());
     }
@@ -284,7 +283,7 @@ public class SttVerticle extends VerticleBase {
       return pending;
     }
     Future<JsonObject> opened = claims.open(id, () -> create(id, request).onSuccess(reply -> {
-      BusSession created = registry.get(id);
+      SessionEndpoint created = registry.get(id);
       created.closedFuture().onComplete(ar -> claims.closed(id, options.getClosedSessionLingerMs()));
     }));
     opening.put(id, opened);
@@ -307,7 +306,7 @@ public class SttVerticle extends VerticleBase {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
           "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
     }
-    BusSession session;
+    SessionEndpoint session;
     try {
       int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
       SpeechStream stream = sharedClient.stream(new StreamOptions().setLanguage(request.language())
@@ -317,8 +316,12 @@ public class SttVerticle extends VerticleBase {
           .setInputSampleRate(inputRate));
       String model = request.model() != null ? request.model() : options.getClient().getModel();
       String language = request.language() != null ? request.language() : options.getClient().getLanguage();
-      session = new BusSession(vertx, id, request.eventsAddress(), node, model, language, inputRate, options,
-          metrics, stream, this::onSessionClosed);
+      StreamBackend backend = new StreamBackend(vertx, node, inputRate, options.getIdleTimeoutMs(), metrics, stream);
+      session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), inputRate, model, language,
+          backend)
+          .closedHandler(this::onSessionClosed)
+          .goneHandler(registry::remove);
+      LOG.info("session {} opened: model={} language={} inputRate={}", id, model, language, inputRate);
     } catch (IllegalArgumentException e) {
       registry.release();
       admission.release();
@@ -331,29 +334,17 @@ public class SttVerticle extends VerticleBase {
     }
     registry.add(session);
     metrics.sessionOpened();
-    return session.start().map(v -> session.openReply()).recover(err -> {
+    return session.start().recover(err -> {
       session.close(BusContract.REASON_FAILED);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
           "cannot register the addresses of session " + id + ": " + err.getMessage()));
     });
   }
 
-  private void onSessionClosed(BusSession session) {
+  private void onSessionClosed(SessionEndpoint session) {
     registry.release();
     admission.release();
     metrics.sessionClosed(session.reason());
-    if (stopping) {
-      return;
-    }
-    if (options.getClosedSessionLingerMs() == 0) {
-      session.unregister().onComplete(ar -> registry.remove(session));
-    } else {
-      vertx.setTimer(options.getClosedSessionLingerMs(), t -> {
-        if (!stopping) {
-          session.unregister().onComplete(ar -> registry.remove(session));
-        }
-      });
-    }
   }
 
   /** The verticle's client options; sessions add their own model, language, extra and fallback. */
