@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ResumableFronts {
 
-  /** Header naming the node an open was sent from; set by the sending node's interceptor. */
+  /** Header naming the node an open was sent from; set by the sending node's interceptor ({@link SttNode}). */
   static final String CALLER_NODE_HEADER = "x-stt-caller-node";
   private static final Logger LOG = LoggerFactory.getLogger(ResumableFronts.class);
   private static final int RECOGNITION_OPEN_ATTEMPTS = 20;
@@ -44,20 +43,17 @@ final class ResumableFronts {
   private final SessionClaims claims;
   private final SttMetrics metrics;
   private final String self;
-  private final String openAddress;
   private final Map<String, SessionEndpoint> fronts = new HashMap<>();
   private MessageConsumer<Object> nodeOpens;
-  private Handler<DeliveryContext<Object>> interceptor;
   private boolean stopping;
 
-  ResumableFronts(Vertx vertx, SttVerticleOptions options, String nodeName, SessionClaims claims, SttMetrics metrics) {
+  ResumableFronts(Vertx vertx, SttVerticleOptions options, SttNode node, SessionClaims claims) {
     this.vertx = vertx;
-    this.metrics = metrics;
+    this.metrics = node.metrics();
     this.options = options;
-    this.nodeName = nodeName;
+    this.nodeName = node.name();
     this.claims = claims;
-    this.self = ClusterView.nodeId(vertx);
-    this.openAddress = BusContract.openAddress(options.getPrefix());
+    this.self = node.id();
   }
 
   /** The address on which node {@code nodeId} takes the resumable opens of its own callers. */
@@ -65,10 +61,8 @@ final class ResumableFronts {
     return prefix + ".node." + nodeId + ".open";
   }
 
-  /** Marks this node's opens and takes the opens passed on to it, with {@code onOpen}. */
+  /** Takes the opens passed on to this node (marked by {@link SttNode}'s interceptor), with {@code onOpen}. */
   Future<Void> start(Handler<Message<Object>> onOpen) {
-    interceptor = this::markCaller;
-    vertx.eventBus().addOutboundInterceptor(interceptor);
     nodeOpens = vertx.eventBus().consumer(nodeOpenAddress(options.getPrefix(), self), onOpen);
     return nodeOpens.completion();
   }
@@ -76,9 +70,6 @@ final class ResumableFronts {
   /** Ends every front (its last final transcript, then {@code closed}), aborting those not done in time. */
   Future<Void> stop(long timeoutMs) {
     stopping = true;
-    if (interceptor != null) {
-      vertx.eventBus().removeOutboundInterceptor(interceptor);
-    }
     List<Future<Void>> closing = new ArrayList<>();
     for (SessionEndpoint front : fronts.values()) {
       front.end(BusContract.REASON_SHUTDOWN);
@@ -173,17 +164,5 @@ final class ResumableFronts {
 
   private void onClosed(SessionEndpoint front) {
     claims.closed(front.id(), options.getClosedSessionLingerMs());
-  }
-
-  /** Runs on the sender's thread: names this node on every open it sends (whatever a bridge client claimed). */
-  private void markCaller(DeliveryContext<Object> delivery) {
-    try {
-      Message<Object> message = delivery.message();
-      if (delivery.send() && openAddress.equals(message.address())) {
-        message.headers().set(CALLER_NODE_HEADER, self);
-      }
-    } finally {
-      delivery.next();
-    }
   }
 }

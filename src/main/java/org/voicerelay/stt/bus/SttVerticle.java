@@ -1,21 +1,12 @@
 package org.voicerelay.stt.bus;
 
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +18,7 @@ import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.config.NodeConfig;
-import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.health.NodeHealth;
-import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -69,7 +58,7 @@ public class SttVerticle extends VerticleBase {
   private final Map<String, Future<JsonObject>> opening = new HashMap<>();
 
   private SttVerticleOptions options;
-  private String node;
+  private SttNode node;
   private SttClient sharedClient;
   private SessionRegistry registry;
   private SttMetrics metrics;
@@ -77,9 +66,6 @@ public class SttVerticle extends VerticleBase {
   private AdmissionControl admission;
   private OpenGate openGate;
   private ResumableFronts fronts;
-  private HttpServer prometheusServer;
-  private NodeHealth health;
-  private TcpEventBusBridge bridge;
   private boolean stopping;
 
   /** Reads {@code conf/config.json}, the deployment config and the environment. */
@@ -114,52 +100,25 @@ public class SttVerticle extends VerticleBase {
       options = opts;
       BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
       AudioCodec.register(vertx);
-      node = opts.getNode() != null ? opts.getNode()
-          : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
       sharedClient = SttClient.create(vertx, clientOptions());
-      registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
-      metrics = createMetrics();
-      claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
-      fronts = new ResumableFronts(vertx, opts, node, claims, metrics);
-      admission = AdmissionControl.join(vertx, opts);
-      metrics.nodeLoad(admission);
-      openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
-          registry);
-      List<Future<?>> starting = new ArrayList<>();
-      starting.add(openGate.start());
-      starting.add(fronts.start(this::onOpen));
-      PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
-      health = NodeHealth.create(vertx);
-      health.readiness().register("gateway-reachable",
-          HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
-      HealthProcedures.register(health.readiness(), "circuit-breaker", () -> {
-        CircuitBreakerState state = sharedClient.circuitState();
-        return new JsonObject().put("ok", state != CircuitBreakerState.OPEN).put("state", state.name());
-      });
-      HealthProcedures.register(health.readiness(), "node-saturation", () -> {
-        JsonObject status = admission.status();
-        return status.put("ok", !status.getBoolean("saturated"));
-      });
-      if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
-        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
-            .onSuccess(s -> prometheusServer = s));
-      }
-      if (opts.isBridgeEnabled()) {
-        starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
-      }
-      return Future.all(starting);
-    }).onSuccess(v -> LOG.info("stt bus ready on {} (node {}, maxSessions {}{}{})",
-        BusContract.openAddress(options.getPrefix()), node, options.getMaxSessions(),
-        prometheusServer == null ? "" : ", metrics on :" + prometheusServer.actualPort()
-            + options.getPrometheusPath(),
-        bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + bridgePort()));
+      return SttNode.join(vertx, opts, givenRegistry, env, sharedClient);
+    }).compose(joined -> {
+      node = joined;
+      admission = node.admission();
+      metrics = node.metrics();
+      registry = new SessionRegistry();
+      claims = new SessionClaims(vertx, options.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, options, node, claims);
+      openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, registry);
+      return Future.all(openGate.start(), fronts.start(this::onOpen));
+    });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
     if (registry == null || openGate == null) {
-      return Future.succeededFuture();
+      return node == null ? Future.succeededFuture() : node.leave(sharedClient);
     }
     openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
@@ -190,12 +149,7 @@ public class SttVerticle extends VerticleBase {
         registry.remove(session);
       }
       releasing.add(sharedClient.close());
-      if (prometheusServer != null) {
-        releasing.add(prometheusServer.close());
-      }
-      if (bridge != null) {
-        releasing.add(bridge.close());
-      }
+      releasing.add(node.leave(sharedClient));
       return Future.join(releasing);
     });
   }
@@ -207,22 +161,27 @@ public class SttVerticle extends VerticleBase {
 
   /** The node's liveness and readiness checks, served beside {@code /metrics}; null until started. */
   public NodeHealth health() {
-    return health;
+    return node == null ? null : node.health();
   }
 
-  /** The port of the Prometheus endpoint, or -1 if it is not running. */
+  /** The port of the node's Prometheus and health endpoint, or -1 if it is not running. */
   public int prometheusPort() {
-    return prometheusServer == null ? -1 : prometheusServer.actualPort();
+    return node == null ? -1 : node.httpPort();
   }
 
-  /** The configured port of the TCP bridge, or -1 if it is not running. */
+  /** The configured port of the node's TCP bridge, or -1 if it is not running. */
   public int bridgePort() {
-    return bridge == null ? -1 : options.getBridgePort();
+    return node == null || !node.bridgeRunning() ? -1 : options.getBridgePort();
   }
 
   /** The load of this node (shared by every instance of the verticle with the same prefix), or null before start. */
   public NodeLoad nodeLoad() {
     return admission;
+  }
+
+  /** The ids of the sessions this instance serves (live or lingering); on the instance's context. */
+  List<String> sessionIds() {
+    return registry == null ? List.of() : registry.all().stream().map(SessionEndpoint::id).toList();
   }
 
   /** The registry the verticle's meters are in. */
@@ -297,14 +256,12 @@ public class SttVerticle extends VerticleBase {
           "the stt verticle is being undeployed"));
     }
     AdmissionControl.Cause refused = admission.tryAdmit();
+    if (refused == AdmissionControl.Cause.MAX_SESSIONS) {
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS, admission.refusal(refused)));
+    }
     if (refused != null) {
       metrics.openRefused(refused.wireName);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
-    }
-    if (!registry.tryReserve()) {
-      admission.release();
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
-          "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
     }
     SessionEndpoint session;
     try {
@@ -316,18 +273,16 @@ public class SttVerticle extends VerticleBase {
           .setInputSampleRate(inputRate));
       String model = request.model() != null ? request.model() : options.getClient().getModel();
       String language = request.language() != null ? request.language() : options.getClient().getLanguage();
-      StreamBackend backend = new StreamBackend(vertx, node, inputRate, options.getIdleTimeoutMs(), metrics, stream);
+      StreamBackend backend = new StreamBackend(vertx, node.name(), inputRate, options.getIdleTimeoutMs(), metrics, stream);
       session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), inputRate, model, language,
           backend)
           .closedHandler(this::onSessionClosed)
           .goneHandler(registry::remove);
       LOG.info("session {} opened: model={} language={} inputRate={}", id, model, language, inputRate);
     } catch (IllegalArgumentException e) {
-      registry.release();
       admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (RuntimeException e) {
-      registry.release();
       admission.release();
       LOG.warn("cannot open session {}", id, e);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
@@ -342,7 +297,6 @@ public class SttVerticle extends VerticleBase {
   }
 
   private void onSessionClosed(SessionEndpoint session) {
-    registry.release();
     admission.release();
     metrics.sessionClosed(session.reason());
   }
@@ -351,23 +305,4 @@ public class SttVerticle extends VerticleBase {
   private SttOptions clientOptions() {
     return new SttOptions(options.getClient()).setMaxBufferedBytes(options.getMaxBufferedBytes());
   }
-
-  private SttMetrics createMetrics() {
-    if (!options.isMetricsEnabled()) {
-      return SttMetrics.disabled();
-    }
-    MeterRegistry base = givenRegistry != null ? givenRegistry : BackendRegistries.getDefaultNow();
-    if (base == null) {
-      base = options.isPrometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
-          : new SimpleMeterRegistry();
-    }
-    if (options.isPrometheusEnabled() && PrometheusEndpoint.find(base) == null) {
-      CompositeMeterRegistry both = new CompositeMeterRegistry(Clock.SYSTEM);
-      both.add(base);
-      both.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      base = both;
-    }
-    return new SttMetrics(base, registry.nodeLive());
-  }
-
 }

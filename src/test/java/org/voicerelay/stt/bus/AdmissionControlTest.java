@@ -234,7 +234,7 @@ class AdmissionControlTest {
   @Test
   void replayAudioTheGatewayDoesNotFinalizeSaturatesTheNodeUntilItIsCovered(Vertx vertx) {
     long budget = 10 * ONE_SESSION;
-    AdmissionControl node = AdmissionControl.join(vertx, new SttVerticleOptions().setPrefix("replaytest")
+    AdmissionControl node = AdmissionControl.create(new SttVerticleOptions().setPrefix("replaytest")
         .setNodeAudioBudgetBytes(budget).setAdmissionRecoveryMs(1));
     Object instance = new Object();
     node.report(instance, 0, 0, budget / 4);

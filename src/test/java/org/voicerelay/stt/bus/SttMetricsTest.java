@@ -17,7 +17,14 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import org.voicerelay.stt.gateway.LocalGatewayOptions;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,6 +72,53 @@ class SttMetricsTest {
           String text = body.toString();
           assertTrue(text.contains("stt_sessions_opened_total 1.0"), text);
           assertTrue(text.contains("stt_sessions_open 1.0"), text);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void twoInstancesWithoutMicrometerShareOneNodeAndEveryScrapeCountsTheSessionsOfBoth(Vertx vertx,
+      VertxTestContext ctx) {
+    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
+        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    List<SttVerticle> instances = new CopyOnWriteArrayList<>();
+    vertx.deployVerticle(gateway)
+        .compose(id -> vertx.deployVerticle(() -> {
+          SttVerticle instance = new SttVerticle(new SttVerticleOptions()
+              .setClient(BusTestStack.clientOptions(gateway.actualPort()))
+              .setMaxEventLoopLagMs(30_000).setMaxAdmissionsPerSecond(0)
+              .setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0));
+          instances.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(2)))
+        .compose(id -> {
+          List<Future<?>> opens = new ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            opens.add(vertx.eventBus().request("stt.open", new JsonObject()));
+          }
+          return Future.all(opens);
+        })
+        .compose(opened -> {
+          ctx.verify(() -> {
+            assertEquals(2, instances.size());
+            assertEquals(instances.get(0).prometheusPort(), instances.get(1).prometheusPort(), "one server");
+          });
+          List<Future<String>> scrapes = new ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            scrapes.add(vertx.createHttpClient()
+                .request(HttpMethod.GET, instances.get(0).prometheusPort(), "127.0.0.1", "/metrics")
+                .compose(request -> request.send()).compose(response -> response.body()).map(Buffer::toString));
+          }
+          return Future.all(scrapes).map(all -> all.<String>list());
+        })
+        .onComplete(ctx.succeeding(scrapes -> ctx.verify(() -> {
+          for (SttVerticle instance : instances) {
+            assertEquals(2, instance.sessionIds().size(), "the bus spreads the opens over both instances");
+          }
+          for (String text : scrapes) {
+            assertTrue(text.contains("stt_sessions_opened_total 4.0"), text);
+            assertTrue(text.contains("stt_sessions_open 4.0"), text);
+          }
           ctx.completeNow();
         })));
   }
