@@ -109,8 +109,8 @@ final class AdmissionControl implements NodeLoad {
    */
   static AdmissionControl create(SttVerticleOptions options) {
     budgetWarning(options, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
-    return new AdmissionControl(budgetBytes(options), sessionBytes(options), options.getMaxEventLoopLagMs(),
-        options.getAdmissionRecoveryMs(), options.getMaxAdmissionsPerSecond(), options.getMaxSessions());
+    return new AdmissionControl(budgetBytes(options), sessionBytes(options), options.getAdmission().getMaxEventLoopLagMs(),
+        options.getAdmission().getAdmissionRecoveryMs(), options.getAdmission().getMaxAdmissionsPerSecond(), options.getMaxSessions());
   }
 
   /** An instance stops: its figures no longer count, and its listener is told nothing more. */
@@ -121,8 +121,8 @@ final class AdmissionControl implements NodeLoad {
 
   /** The node audio budget: the option, or a share of the max heap. */
   static long budgetBytes(SttVerticleOptions options) {
-    return options.getNodeAudioBudgetBytes() > 0 ? options.getNodeAudioBudgetBytes()
-        : (long) (Runtime.getRuntime().maxMemory() * SttVerticleOptions.DEFAULT_AUDIO_BUDGET_HEAP_SHARE);
+    return options.getAdmission().getNodeAudioBudgetBytes() > 0 ? options.getAdmission().getNodeAudioBudgetBytes()
+        : (long) (Runtime.getRuntime().maxMemory() * AdmissionOptions.DEFAULT_AUDIO_BUDGET_HEAP_SHARE);
   }
 
   /** One session's worst case: {@code maxBufferedBytes} plus a full replay buffer, at the session rate. */
@@ -142,13 +142,13 @@ final class AdmissionControl implements NodeLoad {
     long session = sessionBytes(options);
     String perSession = mib(session) + " per session (maxBufferedBytes " + mib(options.getMaxBufferedBytes())
         + " + a replay buffer of " + options.getClient().getReplayBufferMs() + " ms)";
-    String budgetName = options.getNodeAudioBudgetBytes() > 0 ? "nodeAudioBudgetBytes " + mib(budget)
+    String budgetName = options.getAdmission().getNodeAudioBudgetBytes() > 0 ? "nodeAudioBudgetBytes " + mib(budget)
         : "the node audio budget " + mib(budget) + " (half of the max heap " + mib(maxHeapBytes) + ")";
     if (session > budget) {
       throw new IllegalArgumentException(budgetName + " cannot hold a single session of " + perSession
           + ": raise nodeAudioBudgetBytes or the heap, or lower maxBufferedBytes or client.replayBufferMs");
     }
-    if (options.getNodeAudioBudgetBytes() > maxHeapBytes) {
+    if (options.getAdmission().getNodeAudioBudgetBytes() > maxHeapBytes) {
       return Optional.of("nodeAudioBudgetBytes " + mib(budget) + " is larger than the max heap "
           + mib(maxHeapBytes) + ": streams keep their audio in direct memory, whose limit is the max heap"
           + " unless -XX:MaxDirectMemorySize says otherwise");

@@ -135,18 +135,18 @@ final class SttNode implements Shareable {
     vertx.eventBus().addOutboundInterceptor(callerMark);
     List<Future<?>> starting = new ArrayList<>();
     PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
-    if (options.isMetricsEnabled() && options.isPrometheusEnabled() && prometheus != null) {
+    if (options.getMetrics().isEnabled() && options.getMetrics().getPrometheus().isEnabled() && prometheus != null) {
       starting.add(PrometheusEndpoint.start(vertx, prometheus, options, health.router(vertx))
           .onSuccess(server -> httpServer = server));
     }
-    if (options.isBridgeEnabled()) {
+    if (options.getBridge().isEnabled()) {
       starting.add(ContractBridge.start(vertx, options).onSuccess(b -> bridge = b));
     }
     Future.all(starting).<Void>mapEmpty().onComplete(started);
     started.future().onSuccess(v -> LOG.info("node {} ({}) for {}: maxSessions {}{}{}", name, id,
         BusContract.openAddress(prefix), options.getMaxSessions(),
-        httpServer == null ? "" : ", metrics on :" + httpServer.actualPort() + options.getPrometheusPath(),
-        bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + options.getBridgePort()));
+        httpServer == null ? "" : ", metrics on :" + httpServer.actualPort() + options.getMetrics().getPrometheus().getPath(),
+        bridge == null ? "" : ", bridge on " + options.getBridge().getHost() + ":" + options.getBridge().getPort()));
   }
 
   /** The node's id in the cluster (or {@link ClusterView#LOCAL}): claims, passed-on opens, caller marks. */
@@ -215,15 +215,15 @@ final class SttNode implements Shareable {
    * with it, else one of the node's own; with a Prometheus registry beside it if Prometheus is on.
    */
   private static SttMetrics createMetrics(SttVerticleOptions options, MeterRegistry given, AdmissionControl admission) {
-    if (!options.isMetricsEnabled()) {
+    if (!options.getMetrics().isEnabled()) {
       return SttMetrics.disabled(admission);
     }
     MeterRegistry base = given != null ? given : BackendRegistries.getDefaultNow();
     if (base == null) {
-      base = options.isPrometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+      base = options.getMetrics().getPrometheus().isEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
           : new SimpleMeterRegistry();
     }
-    if (options.isPrometheusEnabled() && PrometheusEndpoint.find(base) == null) {
+    if (options.getMetrics().getPrometheus().isEnabled() && PrometheusEndpoint.find(base) == null) {
       CompositeMeterRegistry both = new CompositeMeterRegistry(Clock.SYSTEM);
       both.add(base);
       both.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -171,7 +171,7 @@ public class SttVerticle extends VerticleBase {
 
   /** The configured port of the node's TCP bridge, or -1 if it is not running. */
   public int bridgePort() {
-    return node == null || !node.bridgeRunning() ? -1 : options.getBridgePort();
+    return node == null || !node.bridgeRunning() ? -1 : options.getBridge().getPort();
   }
 
   /** The load of this node (shared by every instance of the verticle with the same prefix), or null before start. */

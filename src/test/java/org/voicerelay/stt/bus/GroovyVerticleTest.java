@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.DeploymentOptions;
@@ -24,7 +25,7 @@ class GroovyVerticleTest {
   @Test
   void aGroovyVerticleTranscribesThroughTheBusWithJsonAlone(Vertx vertx, VertxTestContext ctx,
       @TempDir Path dir) throws Exception {
-    byte[] pcm = BusTestStack.tone(32_000 * 2).getBytes();
+    byte[] pcm = Fixtures.tone(32_000 * 2).getBytes();
     Path file = dir.resolve("tone.pcm");
     Files.write(file, pcm);
     BusTestStack.deploy(vertx).onComplete(ctx.succeeding(stack -> {

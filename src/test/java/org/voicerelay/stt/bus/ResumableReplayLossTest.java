@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,7 +102,7 @@ class ResumableReplayLossTest {
               default -> { }
             }
           });
-          return stack.stream(session, BusTestStack.tone(sent).getBytes(), CHUNK, 4)
+          return stack.stream(session, Fixtures.tone(sent).getBytes(), CHUNK, 4)
               .compose(v -> untilRecognitionAcceptedAll(vertx, stack, session, sent))
               .compose(status -> {
                 String recognitionId = status.getString("recognitionSessionId");

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
@@ -168,7 +169,7 @@ class SessionContractTest {
 
   @Test
   void audioInEveryEncodingAndShapeGetsTheSameAnswers(VertxTestContext ctx) {
-    Buffer tone = BusTestStack.tone(3_200);
+    Buffer tone = Fixtures.tone(3_200);
     bothKindsAnswer(List.of(
             new Probe("pcm", s -> audio(s, tone)),
             new Probe("pcm as a byte array", s -> audio(s, tone.getBytes())),
@@ -206,9 +207,9 @@ class SessionContractTest {
   void afterEndEveryActionGetsTheSameAnswers(VertxTestContext ctx) {
     List<Probe> probes = new ArrayList<>(List.of(
         new Probe("flush", s -> control(s, action("flush"))),
-        new Probe("audio", s -> audio(s, BusTestStack.tone(3_200))),
+        new Probe("audio", s -> audio(s, Fixtures.tone(3_200))),
         new Probe("end", s -> control(s, action("end"))),
-        new Probe("audio after end", s -> audio(s, BusTestStack.tone(320))),
+        new Probe("audio after end", s -> audio(s, Fixtures.tone(320))),
         new Probe("flush after end", s -> control(s, action("flush"))),
         new Probe("update after end", s -> control(s, action("update").put("language", "en"))),
         new Probe("status after end", s -> control(s, action("status"))),
@@ -234,7 +235,7 @@ class SessionContractTest {
   void afterCloseEveryActionGetsTheSameAnswers(VertxTestContext ctx) {
     bothKindsAnswer(List.of(
             new Probe("close", s -> control(s, action("close"))),
-            new Probe("audio after close", s -> audio(s, BusTestStack.tone(320))),
+            new Probe("audio after close", s -> audio(s, Fixtures.tone(320))),
             new Probe("flush after close", s -> control(s, action("flush"))),
             new Probe("update after close", s -> control(s, action("update").put("model", "m"))),
             new Probe("status after close", s -> control(s, action("status"))),
@@ -258,7 +259,7 @@ class SessionContractTest {
     bothKindsAnswer(List.of(
             new Probe("close", s -> control(s, action("close"))),
             new Probe("wait", later),
-            new Probe("audio", s -> audio(s, BusTestStack.tone(320))),
+            new Probe("audio", s -> audio(s, Fixtures.tone(320))),
             new Probe("status", s -> control(s, action("status")))),
         List.of(
             "close -> " + SUMMARY_FIELDS + " closed",

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class SttMetricsTest {
         .compose(session -> {
           ctx.verify(() -> assertEquals(1.0, registry.get(SttMetrics.SESSIONS_OPEN).gauge().value()));
           vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer(new byte[3]));
-          return stack.audio(session, BusTestStack.tone(32000))
+          return stack.audio(session, Fixtures.tone(32000))
               .compose(r -> stack.control(session, "end"));
         }))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
@@ -59,7 +59,7 @@ class SttMetricsTest {
 
   @Test
   void thePrometheusEndpointServesTheMeters(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0))
+    BusTestStack.deploy(vertx, o -> o.setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0))))
         .compose(stack -> stack.open(new JsonObject()).map(stack))
         .compose(stack -> vertx.createHttpClient()
             .request(HttpMethod.GET, stack.verticle.prometheusPort(), "127.0.0.1", "/metrics")
@@ -79,15 +79,14 @@ class SttMetricsTest {
   @Test
   void twoInstancesWithoutMicrometerShareOneNodeAndEveryScrapeCountsTheSessionsOfBoth(Vertx vertx,
       VertxTestContext ctx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
-        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     List<SttVerticle> instances = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(gateway)
         .compose(id -> vertx.deployVerticle(() -> {
           SttVerticle instance = new SttVerticle(new SttVerticleOptions()
-              .setClient(BusTestStack.clientOptions(gateway.actualPort()))
-              .setMaxEventLoopLagMs(30_000).setMaxAdmissionsPerSecond(0)
-              .setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0));
+              .setClient(Fixtures.clientOptions(gateway.actualPort()))
+              .setAdmission(Fixtures.relaxedAdmission())
+              .setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0))));
           instances.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(2)))

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bus;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ class SttVerticleConcurrencyTest {
   }
 
   private Future<Void> runSession(BusTestStack stack, String id, int bytes, VertxTestContext ctx) {
-    byte[] pcm = BusTestStack.tone(bytes).getBytes();
+    byte[] pcm = Fixtures.tone(bytes).getBytes();
     return EventRecorder.on(stack.vertx, "stt.session." + id + ".events").compose(events ->
         stack.open(new JsonObject().put("sessionId", id).put("sampleRate", 16000))
             .compose(session -> stack.stream(session, pcm, 3200, 4)

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.cluster;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -290,7 +291,7 @@ class ClusteredTranscriptionTest {
   private static Future<Void> sendAudio(Vertx from, String address, int chunks) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < chunks; i++) {
-      chain = chain.compose(v -> from.eventBus().request(address, TestCluster.tone(CHUNK)).mapEmpty());
+      chain = chain.compose(v -> from.eventBus().request(address, Fixtures.tone(CHUNK)).mapEmpty());
     }
     return chain;
   }
@@ -298,14 +299,14 @@ class ClusteredTranscriptionTest {
   private static Future<Void> writeAll(ResumableSession session, int chunks) {
     List<Future<Void>> writes = new ArrayList<>();
     for (int i = 0; i < chunks; i++) {
-      writes.add(session.write(TestCluster.tone(CHUNK)));
+      writes.add(session.write(Fixtures.tone(CHUNK)));
     }
     return Future.all(writes).mapEmpty();
   }
 
   /** Sends until the event bus answers NO_HANDLERS (the first send may still time out toward the dead node). */
   private static Future<Void> untilNoHandlers(Vertx from, String address, int attempts) {
-    return from.eventBus().request(address, TestCluster.tone(CHUNK), new DeliveryOptions().setSendTimeout(1_000))
+    return from.eventBus().request(address, Fixtures.tone(CHUNK), new DeliveryOptions().setSendTimeout(1_000))
         .transform(ar -> {
           if (ar.failed() && ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
             return Future.succeededFuture();

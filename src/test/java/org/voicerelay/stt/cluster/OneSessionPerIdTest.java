@@ -1,5 +1,6 @@
 package org.voicerelay.stt.cluster;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -177,7 +178,7 @@ class OneSessionPerIdTest {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < CHUNKS; i++) {
       Vertx from = nodes.get(i % 2).vertx();
-      chain = chain.compose(v -> from.eventBus().request(address, TestCluster.tone(CHUNK)).mapEmpty());
+      chain = chain.compose(v -> from.eventBus().request(address, Fixtures.tone(CHUNK)).mapEmpty());
     }
     return chain;
   }

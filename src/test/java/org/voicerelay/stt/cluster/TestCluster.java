@@ -1,8 +1,9 @@
 package org.voicerelay.stt.cluster;
 
+import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.bus.TcpBridgeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.EventBusInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class TestCluster {
   static Future<Integer> deploySttWithBridge(ClusterNode node, String name, int gatewayPort) {
     return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
         .compose(id -> FreePort.bind(port -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort)
-            .setBridgeEnabled(true).setBridgePort(port))).map(port)));
+            .setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))).map(port)));
   }
 
   /** Verticle options for node {@code name} against the test gateway: quick finals, short linger. */
@@ -98,8 +99,7 @@ final class TestCluster {
         .setShutdownTimeoutMs(2_000)
         .setClosedSessionLingerMs(2_000)
         // these tests are about clustering, not admission (its own tests): a busy machine must not refuse opens
-        .setMaxEventLoopLagMs(30_000)
-        .setMaxAdmissionsPerSecond(0);
+        .setAdmission(Fixtures.relaxedAdmission());
   }
 
   /**
@@ -134,15 +134,6 @@ final class TestCluster {
       closing.add(node.close().otherwiseEmpty());
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  /** A 16-bit tone the counting recognizer hears as speech. */
-  static Buffer tone(int bytes) {
-    Buffer b = Buffer.buffer(bytes);
-    for (int i = 0; i < bytes / 2; i++) {
-      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
-    }
-    return b;
   }
 
   /** The audio bytes the final transcripts among the events cover. */

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.fault;
 
+import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,8 +79,7 @@ final class FaultStack {
               .setClosedSessionLingerMs(500)
               // these tests are about faults: a busy machine's lag or a burst of opens must not
               // refuse their opens (admission control has its own tests)
-              .setMaxEventLoopLagMs(30_000)
-              .setMaxAdmissionsPerSecond(0);
+              .setAdmission(Fixtures.relaxedAdmission());
           tweak.accept(options);
           SttVerticle verticle = new SttVerticle(options, null);
           return vertx.deployVerticle(verticle).map(id -> new FaultStack(vertx, gateway, proxy, verticle));

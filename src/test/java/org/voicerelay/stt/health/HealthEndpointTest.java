@@ -1,5 +1,7 @@
 package org.voicerelay.stt.health;
 
+import org.voicerelay.stt.bus.MetricsOptions;
+import org.voicerelay.stt.bus.PrometheusOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.voicerelay.stt.health.HealthPages.check;
@@ -30,8 +32,7 @@ class HealthEndpointTest {
 
   /** A verticle with the Prometheus endpoint on a free port, its client pointed at {@code gatewayPort}. */
   private static Future<SttVerticle> deploy(Vertx vertx, int gatewayPort) {
-    SttVerticle verticle = new SttVerticle(new SttVerticleOptions().setPrometheusEnabled(true)
-        .setPrometheusHost("127.0.0.1").setPrometheusPort(0)
+    SttVerticle verticle = new SttVerticle(new SttVerticleOptions().setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0)))
         .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
             .setApiKey(KEY).setApiSecret(SECRET)));
     return vertx.deployVerticle(verticle).map(id -> verticle);

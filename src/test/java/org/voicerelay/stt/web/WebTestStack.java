@@ -1,5 +1,6 @@
 package org.voicerelay.stt.web;
 
+import org.voicerelay.stt.testing.Fixtures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -44,8 +45,7 @@ final class WebTestStack {
           .setClosedSessionLingerMs(2_000)
           // these tests are about the browser path: a busy machine's lag or a burst of opens must
           // not refuse their opens (admission control has its own tests)
-          .setMaxEventLoopLagMs(30_000)
-          .setMaxAdmissionsPerSecond(0);
+          .setAdmission(Fixtures.relaxedAdmission());
       return vertx.deployVerticle(new SttVerticle(options));
     }).compose(stt -> {
       WebOptions options = new WebOptions().setEnabled(true).setPort(0);
