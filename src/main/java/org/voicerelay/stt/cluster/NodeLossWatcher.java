@@ -134,11 +134,6 @@ public class NodeLossWatcher extends VerticleBase {
     return Future.join(removing);
   }
 
-  /** Sessions this node owns and has recorded in the cluster map, for tests and status pages. */
-  public Set<String> ownedSessions() {
-    return Set.copyOf(owned.keySet());
-  }
-
   // ------------------------------------------------------------ what this node sends
 
   /**
