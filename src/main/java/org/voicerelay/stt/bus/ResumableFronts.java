@@ -40,19 +40,19 @@ final class ResumableFronts {
   private final Vertx vertx;
   private final SttVerticleOptions options;
   private final String nodeName;
-  private final SessionClaims claims;
+  private final SessionDirectory directory;
   private final SttMetrics metrics;
   private final String self;
   private final Map<String, SessionEndpoint> fronts = new HashMap<>();
   private MessageConsumer<Object> nodeOpens;
   private boolean stopping;
 
-  ResumableFronts(Vertx vertx, SttVerticleOptions options, SttNode node, SessionClaims claims) {
+  ResumableFronts(Vertx vertx, SttVerticleOptions options, SttNode node, SessionDirectory directory) {
     this.vertx = vertx;
     this.metrics = node.metrics();
     this.options = options;
     this.nodeName = node.name();
-    this.claims = claims;
+    this.directory = directory;
     this.self = node.id();
   }
 
@@ -119,13 +119,14 @@ final class ResumableFronts {
   private Future<JsonObject> openHere(OpenRequest request) {
     String id = request.sessionId();
     if (id == null) {
-      return create(SessionIds.random("f"), request);
+      String fresh = SessionIds.random("f");
+      return create(fresh, request).onSuccess(reply -> directory.record(fresh, reply));
     }
     SessionEndpoint existing = fronts.get(id);
     if (existing != null && existing.state() != SessionEndpoint.State.CLOSED) {
       return Future.succeededFuture(existing.openReply());
     }
-    return claims.open(id, () -> create(id, request));
+    return directory.open(id, () -> create(id, request));
   }
 
   private Future<JsonObject> create(String id, OpenRequest request) {
@@ -139,7 +140,8 @@ final class ResumableFronts {
         request.model() != null ? request.model() : options.getClient().getModel(),
         request.language() != null ? request.language() : options.getClient().getLanguage(), backend)
         .closedHandler(this::onClosed)
-        .goneHandler(gone -> fronts.remove(gone.id(), gone));
+        .goneHandler(gone -> fronts.remove(gone.id(), gone))
+        .seqReservations(seq -> directory.reserveSeq(id, seq));
     return front.start().onSuccess(reply -> fronts.put(id, front)).recover(err -> {
       front.close(BusContract.REASON_FAILED);
       front.unregister();
@@ -163,6 +165,6 @@ final class ResumableFronts {
   }
 
   private void onClosed(SessionEndpoint front) {
-    claims.closed(front.id(), options.getClosedSessionLingerMs());
+    directory.closed(front.id(), options.getClosedSessionLingerMs());
   }
 }

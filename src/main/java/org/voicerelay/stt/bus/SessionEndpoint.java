@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.AudioFormat;
@@ -74,6 +75,8 @@ final class SessionEndpoint {
 
   private Handler<SessionEndpoint> closedHandler = s -> { };
   private Handler<SessionEndpoint> goneHandler = s -> { };
+  private LongConsumer seqReservations = n -> { };
+  private long seqReserved = SessionDirectory.SEQ_RESERVE;
   private MessageConsumer<Object> audioConsumer;
   private MessageConsumer<Object> controlConsumer;
   private String model;
@@ -121,6 +124,15 @@ final class SessionEndpoint {
   /** Told once the addresses are unregistered after the linger time (not after {@link #unregister()}). */
   SessionEndpoint goneHandler(Handler<SessionEndpoint> handler) {
     this.goneHandler = handler;
+    return this;
+  }
+
+  /**
+   * Told each time the session needs more event numbers than it reserved in the
+   * {@link SessionDirectory}: the new bound, {@value SessionDirectory#SEQ_RESERVE} ahead.
+   */
+  SessionEndpoint seqReservations(LongConsumer reservations) {
+    this.seqReservations = reservations;
     return this;
   }
 
@@ -243,6 +255,10 @@ final class SessionEndpoint {
   void publish(JsonObject event) {
     JsonObject numbered = new JsonObject().put("sessionId", id).put("seq", 0L).mergeIn(event);
     numbered.put("sessionId", id).put("seq", ++seq);
+    if (seq > seqReserved - SessionDirectory.SEQ_RESERVE_HALF) {
+      seqReserved = seq + SessionDirectory.SEQ_RESERVE;
+      seqReservations.accept(seqReserved);
+    }
     vertx.eventBus().publish(eventsAddress, numbered);
   }
 

@@ -35,8 +35,9 @@ import org.voicerelay.stt.health.NodeHealth;
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link NodeConfig}); given {@link SttVerticleOptions} it uses exactly those.
- * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
- * for the whole node. A session lives on the instance (and node) that opened it.
+ * Several instances may be deployed: opens are spread over them, and they share one
+ * {@link SttNode} (admission with {@code maxSessions} for the whole node, meters, the metrics and
+ * health server, the bridge). A session lives on the instance (and node) that opened it.
  *
  * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly:
  * finalize, the last final transcript, the {@code closed} event; sessions still busy after
@@ -62,7 +63,7 @@ public class SttVerticle extends VerticleBase {
   private SttClient sharedClient;
   private SessionRegistry registry;
   private SttMetrics metrics;
-  private SessionClaims claims;
+  private SessionDirectory directory;
   private AdmissionControl admission;
   private OpenGate openGate;
   private ResumableFronts fronts;
@@ -107,8 +108,8 @@ public class SttVerticle extends VerticleBase {
       admission = node.admission();
       metrics = node.metrics();
       registry = new SessionRegistry();
-      claims = new SessionClaims(vertx, options.getPrefix(), CLAIM_WAIT_MS);
-      fronts = new ResumableFronts(vertx, options, node, claims);
+      directory = new SessionDirectory(vertx, options.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, options, node, directory);
       openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, registry);
       return Future.all(openGate.start(), fronts.start(this::onOpen));
     });
@@ -143,7 +144,7 @@ public class SttVerticle extends VerticleBase {
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
       releasing.add(openGate.stop());
-      releasing.add(claims.releaseAll());
+      releasing.add(directory.releaseAll());
       for (SessionEndpoint session : registry.all()) {
         releasing.add(session.unregister());
         registry.remove(session);
@@ -201,7 +202,7 @@ public class SttVerticle extends VerticleBase {
       if (request.resumable()) {
         reply = fronts.open(message, request);
       } else {
-        reply = request.sessionId() == null ? create(SessionIds.random("s"), request) : openIdempotent(request);
+        reply = request.sessionId() == null ? openNew(SessionIds.random("s"), request) : openIdempotent(request);
       }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
@@ -227,7 +228,7 @@ public class SttVerticle extends VerticleBase {
 
   /**
    * The same id opens the same session: here, by the registry; anywhere in the cluster, by the
-   * id's claim ({@link SessionClaims}), which only one open wins.
+   * id's claim in the {@link SessionDirectory}, which only one open wins.
    */
   private Future<JsonObject> openIdempotent(OpenRequest request) {
     String id = request.sessionId();
@@ -241,13 +242,15 @@ public class SttVerticle extends VerticleBase {
     if (pending != null) {
       return pending;
     }
-    Future<JsonObject> opened = claims.open(id, () -> create(id, request).onSuccess(reply -> {
-      SessionEndpoint created = registry.get(id);
-      created.closedFuture().onComplete(ar -> claims.closed(id, options.getClosedSessionLingerMs()));
-    }));
+    Future<JsonObject> opened = directory.open(id, () -> create(id, request));
     opening.put(id, opened);
     opened.onComplete(ar -> opening.remove(id));
     return opened;
+  }
+
+  /** A session without the caller's id: recorded in the directory once it is open. */
+  private Future<JsonObject> openNew(String id, OpenRequest request) {
+    return create(id, request).onSuccess(reply -> directory.record(id, reply));
   }
 
   private Future<JsonObject> create(String id, OpenRequest request) {
@@ -277,7 +280,8 @@ public class SttVerticle extends VerticleBase {
       session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), inputRate, model, language,
           backend)
           .closedHandler(this::onSessionClosed)
-          .goneHandler(registry::remove);
+          .goneHandler(registry::remove)
+          .seqReservations(seq -> directory.reserveSeq(id, seq));
       LOG.info("session {} opened: model={} language={} inputRate={}", id, model, language, inputRate);
     } catch (IllegalArgumentException e) {
       admission.release();
@@ -298,6 +302,7 @@ public class SttVerticle extends VerticleBase {
 
   private void onSessionClosed(SessionEndpoint session) {
     admission.release();
+    directory.closed(session.id(), options.getClosedSessionLingerMs());
     metrics.sessionClosed(session.reason());
   }
 
