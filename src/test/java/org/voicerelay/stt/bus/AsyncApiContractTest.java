@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The AsyncAPI document tells the truth: what the verticle really sends and accepts matches its

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Every instance and deployment of the verticle registers {@link AudioCodec}; Vert.x holds it once. */
 @ExtendWith(VertxExtension.class)

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * A local gateway on a free port and an {@link SttVerticle} pointed at it, deployed into the test's

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.DeploymentOptions;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * A Groovy script verticle ({@code src/test/resources/polyglot/transcribe.groovy}) opens a

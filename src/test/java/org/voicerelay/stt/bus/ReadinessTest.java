@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.voicerelay.stt.health.HealthPages.check;
@@ -20,6 +19,7 @@ import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.health.HealthPages;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as
@@ -30,7 +30,7 @@ import org.voicerelay.stt.testing.EventRecorder;
 class ReadinessTest {
 
   private static SttVerticleOptions servingHealth(SttVerticleOptions options) {
-    return options.setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0)));
+    return options.setMetrics(Fixtures.prometheusOnLoopback());
   }
 
   /** A budget of exactly {@code sessions} worst cases of these options. */

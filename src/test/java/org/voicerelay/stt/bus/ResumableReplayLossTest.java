@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * What a resumable session loses when recognition moves while more sent audio than its front's

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +21,7 @@ import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Two clustered nodes: once node A is saturated (its audio budget holds one session), or has used

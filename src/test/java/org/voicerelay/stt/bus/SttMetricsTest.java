@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +27,7 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** The verticle's meters count what happens on the bus, and Prometheus can scrape them. */
 @ExtendWith(VertxExtension.class)
@@ -59,7 +59,7 @@ class SttMetricsTest {
 
   @Test
   void thePrometheusEndpointServesTheMeters(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0))))
+    BusTestStack.deploy(vertx, o -> o.setMetrics(Fixtures.prometheusOnLoopback()))
         .compose(stack -> stack.open(new JsonObject()).map(stack))
         .compose(stack -> vertx.createHttpClient()
             .request(HttpMethod.GET, stack.verticle.prometheusPort(), "127.0.0.1", "/metrics")
@@ -86,7 +86,7 @@ class SttMetricsTest {
           SttVerticle instance = new SttVerticle(new SttVerticleOptions()
               .setClient(Fixtures.clientOptions(gateway.actualPort()))
               .setAdmission(Fixtures.relaxedAdmission())
-              .setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0))));
+              .setMetrics(Fixtures.prometheusOnLoopback()));
           instances.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(2)))

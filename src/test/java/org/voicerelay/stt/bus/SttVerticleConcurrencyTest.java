@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Many sessions at once on one node: each gets its own transcripts and nothing crosses. */
 @ExtendWith(VertxExtension.class)

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Options and their layers: file, deployment config, environment; secrets never shown. */
 @ExtendWith(VertxExtension.class)

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** A session's life through the bus only: open, audio, transcripts, flush, update, end, close, status. */
 @ExtendWith(VertxExtension.class)

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Undeploying ends sessions cleanly; a session's resources go when it ends. */
 @ExtendWith(VertxExtension.class)

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.cluster;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +37,7 @@ import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.bus.ResumableSessionOptions;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Three clustered Vert.x instances in one JVM, Hazelcast on loopback: A and B run the verticle,

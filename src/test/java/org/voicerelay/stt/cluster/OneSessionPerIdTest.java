@@ -1,6 +1,5 @@
 package org.voicerelay.stt.cluster;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.bus.SessionDirectory;
 import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Two clustered Vert.x instances in one JVM, each with two instances of the verticle (and the

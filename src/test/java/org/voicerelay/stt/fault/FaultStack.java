@@ -1,6 +1,5 @@
 package org.voicerelay.stt.fault;
 
-import org.voicerelay.stt.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +24,7 @@ import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The whole path for fault tests, in the test's Vert.x: the local gateway with the counting

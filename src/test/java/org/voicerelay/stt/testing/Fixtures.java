@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.List;
 import org.voicerelay.stt.bus.AdmissionOptions;
+import org.voicerelay.stt.bus.MetricsOptions;
+import org.voicerelay.stt.bus.PrometheusOptions;
 import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
@@ -47,6 +49,11 @@ public final class Fixtures {
    */
   public static AdmissionOptions relaxedAdmission() {
     return new AdmissionOptions().setMaxEventLoopLagMs(30_000).setMaxAdmissionsPerSecond(0);
+  }
+
+  /** Metrics with the Prometheus (and health) endpoint on a free loopback port. */
+  public static MetricsOptions prometheusOnLoopback() {
+    return new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setHost("127.0.0.1").setPort(0));
   }
 
   /** {@code bytes} of a deterministic 16-bit tone, which the counting recognizer hears as speech. */
