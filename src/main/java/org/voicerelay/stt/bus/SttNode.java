@@ -39,7 +39,9 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  * interceptor that marks the opens sent from this node with its id.
  *
  * <p>The first instance to join creates it with its options and starts its servers (on its own
- * context); the last one to leave closes them. Safe to use from any thread: what it holds is
+ * context, so Vert.x also closes them when that instance's deployment is undeployed: deploy the
+ * instances of a prefix as one deployment, {@code instances > 1}); the last one to leave closes
+ * them. Safe to use from any thread: what it holds is
  * either immutable or thread-safe.
  */
 final class SttNode implements Shareable {

@@ -111,7 +111,8 @@ public class SttVerticle extends VerticleBase {
       directory = new SessionDirectory(vertx, options.getPrefix(), CLAIM_WAIT_MS);
       fronts = new ResumableFronts(vertx, options, node, directory);
       openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, registry);
-      return Future.all(openGate.start(), fronts.start(this::onOpen));
+      return Future.all(openGate.start(), fronts.start(this::onOpen))
+          .recover(err -> node.leave(sharedClient).transform(ar -> Future.failedFuture(err)));
     });
   }
 
