@@ -1,23 +1,20 @@
 package org.voicerelay.stt.bus;
 
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the node takes new sessions: one per node and prefix, shared by every instance of the
- * verticle through a local shared map.
+ * Whether the node takes new sessions: one per node and prefix ({@link SttNode}), shared by every
+ * instance of the verticle. It holds the node's one count of admitted (live) sessions, which
+ * {@code maxSessions} limits ({@link Cause#MAX_SESSIONS}, answered 429, not a saturation).
  *
  * <p>Memory is bounded by construction: a session is admitted only while its worst case (its
  * {@code maxBufferedBytes} plus the client's replay buffer) fits in the node audio budget beside
@@ -35,11 +32,9 @@ import org.slf4j.LoggerFactory;
  * bounds how fast it admits; an open beyond it is refused (or passed on to another node) without
  * saturating the node.
  */
-final class AdmissionControl implements NodeLoad, Shareable {
+final class AdmissionControl implements NodeLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionControl.class);
-  private static final String SHARED_MAP = AdmissionControl.class.getName();
-  private static final Object JOINING = new Object();
   /** Buffered audio beyond this share of the budget means the gateway or the node is falling behind. */
   static final double SATURATED_BUFFERED_SHARE = 0.25;
   /**
@@ -62,7 +57,9 @@ final class AdmissionControl implements NodeLoad, Shareable {
     REPLAY_AUDIO("replay_audio"),
     AUDIO_BUDGET("audio_budget"),
     /** Not a saturation: the node admits no faster than {@code maxAdmissionsPerSecond}. */
-    ADMISSION_RATE("admission_rate");
+    ADMISSION_RATE("admission_rate"),
+    /** Not a saturation: the node serves {@code maxSessions} already (429 {@code too_many_sessions}). */
+    MAX_SESSIONS("max_sessions");
 
     final String wireName;
 
@@ -83,8 +80,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private final long maxLagMs;
   private final long recoveryMs;
   private final int admissionsPerSecond;
-  /** Tells this node's own passed-on opens apart from other nodes'. */
-  final String nodeId = UUID.randomUUID().toString();
+  private final int maxSessions;
   private double tokens;
   private long refilledNanos = System.nanoTime();
   private final Map<Object, Sample> samples = new HashMap<>();
@@ -94,10 +90,10 @@ final class AdmissionControl implements NodeLoad, Shareable {
   private Cause cause;
   private long calmSinceMs = -1;
   private long lateSinceMs = -1;
-  private int instances;
 
   private AdmissionControl(long budgetBytes, long sessionBytes, long maxLagMs, long recoveryMs,
-      int admissionsPerSecond) {
+      int admissionsPerSecond, int maxSessions) {
+    this.maxSessions = maxSessions;
     this.budgetBytes = budgetBytes;
     this.sessionBytes = sessionBytes;
     this.maxLagMs = maxLagMs;
@@ -107,47 +103,26 @@ final class AdmissionControl implements NodeLoad, Shareable {
   }
 
   /**
-   * The node's admission control for the options' prefix, created by the first instance.
+   * The admission control of a node with these options (one per {@link SttNode}).
    *
    * @throws IllegalArgumentException if the budget cannot hold a single session
    */
-  static AdmissionControl join(Vertx vertx, SttVerticleOptions options) {
-    LocalMap<String, AdmissionControl> nodes = vertx.sharedData().getLocalMap(SHARED_MAP);
-    synchronized (JOINING) {
-      AdmissionControl node = nodes.get(options.getPrefix());
-      if (node == null) {
-        long budget = budgetBytes(options);
-        long session = sessionBytes(options);
-        budgetWarning(options, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
-        node = new AdmissionControl(budget, session, options.getMaxEventLoopLagMs(), options.getAdmissionRecoveryMs(),
-            options.getMaxAdmissionsPerSecond());
-        nodes.put(options.getPrefix(), node);
-      }
-      synchronized (node) {
-        node.instances++;
-      }
-      return node;
-    }
+  static AdmissionControl create(SttVerticleOptions options) {
+    budgetWarning(options, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+    return new AdmissionControl(budgetBytes(options), sessionBytes(options), options.getAdmission().getMaxEventLoopLagMs(),
+        options.getAdmission().getAdmissionRecoveryMs(), options.getAdmission().getMaxAdmissionsPerSecond(), options.getMaxSessions());
   }
 
-  /** An instance stops: its figures no longer count, and the last one removes the node's entry. */
-  void leave(Vertx vertx, String prefix, Object instance, Runnable listener) {
-    LocalMap<String, AdmissionControl> nodes = vertx.sharedData().getLocalMap(SHARED_MAP);
+  /** An instance stops: its figures no longer count, and its listener is told nothing more. */
+  synchronized void forget(Object instance, Runnable listener) {
     listeners.remove(listener);
-    synchronized (JOINING) {
-      synchronized (this) {
-        samples.remove(instance);
-        if (--instances == 0) {
-          nodes.removeIfPresent(prefix, this);
-        }
-      }
-    }
+    samples.remove(instance);
   }
 
   /** The node audio budget: the option, or a share of the max heap. */
   static long budgetBytes(SttVerticleOptions options) {
-    return options.getNodeAudioBudgetBytes() > 0 ? options.getNodeAudioBudgetBytes()
-        : (long) (Runtime.getRuntime().maxMemory() * SttVerticleOptions.DEFAULT_AUDIO_BUDGET_HEAP_SHARE);
+    return options.getAdmission().getNodeAudioBudgetBytes() > 0 ? options.getAdmission().getNodeAudioBudgetBytes()
+        : (long) (Runtime.getRuntime().maxMemory() * AdmissionOptions.DEFAULT_AUDIO_BUDGET_HEAP_SHARE);
   }
 
   /** One session's worst case: {@code maxBufferedBytes} plus a full replay buffer, at the session rate. */
@@ -167,13 +142,13 @@ final class AdmissionControl implements NodeLoad, Shareable {
     long session = sessionBytes(options);
     String perSession = mib(session) + " per session (maxBufferedBytes " + mib(options.getMaxBufferedBytes())
         + " + a replay buffer of " + options.getClient().getReplayBufferMs() + " ms)";
-    String budgetName = options.getNodeAudioBudgetBytes() > 0 ? "nodeAudioBudgetBytes " + mib(budget)
+    String budgetName = options.getAdmission().getNodeAudioBudgetBytes() > 0 ? "nodeAudioBudgetBytes " + mib(budget)
         : "the node audio budget " + mib(budget) + " (half of the max heap " + mib(maxHeapBytes) + ")";
     if (session > budget) {
       throw new IllegalArgumentException(budgetName + " cannot hold a single session of " + perSession
           + ": raise nodeAudioBudgetBytes or the heap, or lower maxBufferedBytes or client.replayBufferMs");
     }
-    if (options.getNodeAudioBudgetBytes() > maxHeapBytes) {
+    if (options.getAdmission().getNodeAudioBudgetBytes() > maxHeapBytes) {
       return Optional.of("nodeAudioBudgetBytes " + mib(budget) + " is larger than the max heap "
           + mib(maxHeapBytes) + ": streams keep their audio in direct memory, whose limit is the max heap"
           + " unless -XX:MaxDirectMemorySize says otherwise");
@@ -209,6 +184,9 @@ final class AdmissionControl implements NodeLoad, Shareable {
       refused++;
       saturate(Cause.AUDIO_BUDGET);
       return cause;
+    }
+    if (admitted >= maxSessions) {
+      return Cause.MAX_SESSIONS;
     }
     if (!takeToken()) {
       refused++;
@@ -332,6 +310,7 @@ final class AdmissionControl implements NodeLoad, Shareable {
       case ADMISSION_RATE -> "overloaded: the node admits at most " + admissionsPerSecond
           + " sessions a second (maxAdmissionsPerSecond) and has admitted its share; open again in a moment"
           + " or on another node";
+      case MAX_SESSIONS -> "this node serves " + maxSessions + " sessions already (maxSessions)";
     };
   }
 
@@ -375,6 +354,10 @@ final class AdmissionControl implements NodeLoad, Shareable {
   }
 
   /** The budget the admitted sessions' worst cases take. */
+  synchronized int admittedSessions() {
+    return admitted;
+  }
+
   synchronized long reservedBytes() {
     return admitted * sessionBytes;
   }

@@ -2,19 +2,35 @@ package org.voicerelay.stt.bus;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 /**
- * The bus layer's one look at Vert.x internals: which cluster node this is and who the members
- * are. Vert.x 5 gives a verticle no public handle on its cluster manager; claims of session ids
- * need both facts. {@code ClusterViewTest} fails loudly if an upgrade moves them.
+ * Which cluster node this is and who the members are: the project's one adapter to Vert.x
+ * internals outside the client. Vert.x 5 gives a verticle no public handle on its cluster manager,
+ * and claims of session ids need both facts. The public path comes first: a node started by
+ * {@code cluster.ClusterNode} {@linkplain #register registers} its manager, and a Vert.x that is
+ * not clustered needs none; only a clustered Vert.x built elsewhere is asked through
+ * {@code VertxInternal}. {@code ClusterViewTest} fails loudly if an upgrade moves that.
  */
-final class ClusterView {
+public final class ClusterView {
 
   /** The node id in claims and addresses when Vert.x is not clustered. */
-  static final String LOCAL = "local";
+  public static final String LOCAL = "local";
+  private static final String SHARED_MAP = ClusterView.class.getName();
+  private static final String KEY = "clusterManager";
+
+  /** The registered manager, in a local shared map. */
+  private record Registered(ClusterManager manager) implements Shareable {
+  }
 
   private ClusterView() {
+  }
+
+  /** Tells the bus layer the cluster manager of {@code vertx} (the public path). */
+  public static void register(Vertx vertx, ClusterManager manager) {
+    vertx.sharedData().<String, Registered>getLocalMap(SHARED_MAP).put(KEY, new Registered(manager));
   }
 
   /** This node's cluster id, or {@link #LOCAL}. */
@@ -30,6 +46,16 @@ final class ClusterView {
   }
 
   private static ClusterManager clusterManager(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      return null;
+    }
+    LocalMap<String, Registered> registered = vertx.sharedData().getLocalMap(SHARED_MAP);
+    Registered found = registered.get(KEY);
+    return found != null ? found.manager() : internalClusterManager(vertx);
+  }
+
+  /** The internal path, for a clustered Vert.x whose manager nobody registered. */
+  static ClusterManager internalClusterManager(Vertx vertx) {
     return ((VertxInternal) vertx).clusterManager();
   }
 }

@@ -37,7 +37,7 @@ public final class ContractBridge {
   /** Starts a bridge for the options' prefix on {@code bridge.host}:{@code bridge.port}. */
   public static Future<TcpEventBusBridge> start(Vertx vertx, SttVerticleOptions options) {
     return TcpEventBusBridge.create(vertx, permissions(options.getPrefix(), options.getAllowedEventsPrefixes()),
-            new NetServerOptions().setHost(options.getBridgeHost()).setPort(options.getBridgePort()))
+            new NetServerOptions().setHost(options.getBridge().getHost()).setPort(options.getBridge().getPort()))
         .listen();
   }
 }

@@ -59,6 +59,7 @@ final class OpenGate {
   private final String admittingAddress;
   private final Handler<Message<Object>> onOpen;
   private final AdmissionControl admission;
+  private final String nodeId;
   private final SessionRegistry registry;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final List<MessageConsumer<Object>> retiring = new ArrayList<>();
@@ -69,14 +70,15 @@ final class OpenGate {
   private boolean stopped;
 
   OpenGate(Vertx vertx, Context context, String prefix, Handler<Message<Object>> onOpen,
-      AdmissionControl admission, SessionRegistry registry) {
+      SttNode node, SessionRegistry registry) {
     this.vertx = vertx;
     this.context = context;
     this.prefix = prefix;
     this.openAddress = BusContract.openAddress(prefix);
     this.admittingAddress = BusContract.admittingOpenAddress(prefix);
     this.onOpen = onOpen;
-    this.admission = admission;
+    this.admission = node.admission();
+    this.nodeId = node.id();
     this.registry = registry;
   }
 
@@ -93,7 +95,7 @@ final class OpenGate {
   Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(probeTimer);
-    admission.leave(vertx, prefix, this, listener);
+    admission.forget(this, listener);
     List<Future<Void>> unregistering = new ArrayList<>();
     retiring.forEach(c -> unregistering.add(c.unregister()));
     consumers.forEach(c -> unregistering.add(c.unregister()));
@@ -174,7 +176,7 @@ final class OpenGate {
 
   /** An open passed on by a node that does not admit it itself. */
   private void admit(Message<Object> open) {
-    if (admission.nodeId.equals(open.headers().get(PASSED_FROM)) && !admission.rateAllowsAdmission()) {
+    if (nodeId.equals(open.headers().get(PASSED_FROM)) && !admission.rateAllowsAdmission()) {
       open.fail(BOUNCED, "passed back to the node that passed it on");
     } else {
       onOpen.handle(open);
@@ -183,7 +185,7 @@ final class OpenGate {
 
   /** An open this node does not admit now: to a node that does, if there is one. */
   private void passOn(Message<Object> open, int attempts) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(open.headers()).set(PASSED_FROM, admission.nodeId);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(open.headers()).set(PASSED_FROM, nodeId);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(PASS_ON_TIMEOUT_MS).setHeaders(headers);
     vertx.eventBus().request(admittingAddress, open.body(), options).onComplete(ar -> {
       if (ar.succeeded()) {

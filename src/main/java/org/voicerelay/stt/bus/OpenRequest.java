@@ -85,7 +85,7 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     return request;
   }
 
-  /** Whether the session needs a client of its own rather than the verticle's shared one. */
+  /** An events address must be short, without blanks, under an allowed prefix and not the contract's own. */
   private static void checkEventsAddress(String address, String sessionId, SttVerticleOptions options) {
     if (address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH
         || address.chars().anyMatch(Character::isWhitespace)) {

@@ -38,9 +38,9 @@ final class PrometheusEndpoint {
 
   static Future<HttpServer> start(Vertx vertx, PrometheusMeterRegistry registry, SttVerticleOptions options,
       Handler<HttpServerRequest> others) {
-    String path = options.getPrometheusPath();
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getPrometheusHost())
-            .setPort(options.getPrometheusPort()))
+    String path = options.getMetrics().getPrometheus().getPath();
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getMetrics().getPrometheus().getHost())
+            .setPort(options.getMetrics().getPrometheus().getPort()))
         .requestHandler(request -> {
           if (!path.equals(request.path())) {
             others.handle(request);

@@ -42,10 +42,6 @@ final class RequestFields {
     return json;
   }
 
-  boolean has(String field) {
-    return json.getValue(field) != null;
-  }
-
   String string(String field) {
     return typed(field, String.class, "a string");
   }

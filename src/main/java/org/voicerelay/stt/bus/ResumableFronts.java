@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * outbound interceptor adds a header), and consumes opens addressed to it alone on
  * {@code <prefix>.node.<nodeId>.open}; a node that takes a resumable open of another node's caller
  * passes it on there. So a verticle, a TCP-bridge program or a page on the SockJS bridge of node X
- * gets its {@link SessionFront} on X, and only X's own death can end its session. (A caller on a
+ * gets its front (a {@link SessionEndpoint} with a {@link ResumableBackend}) on X, and only X's own death can end its session. (A caller on a
  * node that runs no verticle gets its front on the node that took the open.)
  *
  * <p>One per verticle instance; runs on the verticle's context.
  */
 final class ResumableFronts {
 
-  /** Header naming the node an open was sent from; set by the sending node's interceptor. */
+  /** Header naming the node an open was sent from; set by the sending node's interceptor ({@link SttNode}). */
   static final String CALLER_NODE_HEADER = "x-stt-caller-node";
   private static final Logger LOG = LoggerFactory.getLogger(ResumableFronts.class);
   private static final int RECOGNITION_OPEN_ATTEMPTS = 20;
@@ -41,21 +40,20 @@ final class ResumableFronts {
   private final Vertx vertx;
   private final SttVerticleOptions options;
   private final String nodeName;
-  private final SessionClaims claims;
+  private final SessionDirectory directory;
+  private final SttMetrics metrics;
   private final String self;
-  private final String openAddress;
-  private final Map<String, SessionFront> fronts = new HashMap<>();
+  private final Map<String, SessionEndpoint> fronts = new HashMap<>();
   private MessageConsumer<Object> nodeOpens;
-  private Handler<DeliveryContext<Object>> interceptor;
   private boolean stopping;
 
-  ResumableFronts(Vertx vertx, SttVerticleOptions options, String nodeName, SessionClaims claims) {
+  ResumableFronts(Vertx vertx, SttVerticleOptions options, SttNode node, SessionDirectory directory) {
     this.vertx = vertx;
+    this.metrics = node.metrics();
     this.options = options;
-    this.nodeName = nodeName;
-    this.claims = claims;
-    this.self = ClusterView.nodeId(vertx);
-    this.openAddress = BusContract.openAddress(options.getPrefix());
+    this.nodeName = node.name();
+    this.directory = directory;
+    this.self = node.id();
   }
 
   /** The address on which node {@code nodeId} takes the resumable opens of its own callers. */
@@ -63,10 +61,8 @@ final class ResumableFronts {
     return prefix + ".node." + nodeId + ".open";
   }
 
-  /** Marks this node's opens and takes the opens passed on to it, with {@code onOpen}. */
+  /** Takes the opens passed on to this node (marked by {@link SttNode}'s interceptor), with {@code onOpen}. */
   Future<Void> start(Handler<Message<Object>> onOpen) {
-    interceptor = this::markCaller;
-    vertx.eventBus().addOutboundInterceptor(interceptor);
     nodeOpens = vertx.eventBus().consumer(nodeOpenAddress(options.getPrefix(), self), onOpen);
     return nodeOpens.completion();
   }
@@ -74,18 +70,15 @@ final class ResumableFronts {
   /** Ends every front (its last final transcript, then {@code closed}), aborting those not done in time. */
   Future<Void> stop(long timeoutMs) {
     stopping = true;
-    if (interceptor != null) {
-      vertx.eventBus().removeOutboundInterceptor(interceptor);
-    }
     List<Future<Void>> closing = new ArrayList<>();
-    for (SessionFront front : fronts.values()) {
-      front.end();
+    for (SessionEndpoint front : fronts.values()) {
+      front.end(BusContract.REASON_SHUTDOWN);
       closing.add(front.closedFuture());
     }
     Promise<Void> allClosed = Promise.promise();
     Future.join(closing).onComplete(ar -> allClosed.tryComplete());
     long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
-      fronts.values().forEach(SessionFront::close);
+      fronts.values().forEach(front -> front.close(BusContract.REASON_SHUTDOWN));
       allClosed.tryComplete();
     });
     return allClosed.future().compose(v -> {
@@ -104,13 +97,11 @@ final class ResumableFronts {
    * Opens a resumable session for this open message: passed on to the caller's node if another
    * node sent it, else a front here ({@code id} null: a new id; else claimed cluster-wide).
    *
-   * @param recognitionRequest what the recognizing sessions are opened with
    */
-  Future<JsonObject> open(Message<Object> message, String id, String eventsAddress, int sampleRate,
-      JsonObject recognitionRequest) {
+  Future<JsonObject> open(Message<Object> message, OpenRequest request) {
     String caller = message.headers().get(CALLER_NODE_HEADER);
     if (caller == null || caller.equals(self)) {
-      return openHere(id, eventsAddress, sampleRate, recognitionRequest);
+      return openHere(request);
     }
     // resumable said explicitly: the caller's node may have another resumableByDefault
     Object body = message.body() instanceof JsonObject json ? json.copy().put("resumable", true) : message.body();
@@ -119,34 +110,40 @@ final class ResumableFronts {
         .map(reply -> (JsonObject) reply.body())
         .recover(err -> {
           if (err instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
-            return openHere(id, eventsAddress, sampleRate, recognitionRequest);
+            return openHere(request);
           }
           return Future.failedFuture(err);
         });
   }
 
-  private Future<JsonObject> openHere(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
+  private Future<JsonObject> openHere(OpenRequest request) {
+    String id = request.sessionId();
     if (id == null) {
-      return create(SessionIds.random("f"), eventsAddress, sampleRate, recognitionRequest);
+      String fresh = SessionIds.random("f");
+      return create(fresh, request).onSuccess(reply -> directory.record(fresh, reply));
     }
-    SessionFront existing = fronts.get(id);
-    if (existing != null && existing.state() != SessionFront.State.CLOSED) {
+    SessionEndpoint existing = fronts.get(id);
+    if (existing != null && existing.state() != SessionEndpoint.State.CLOSED) {
       return Future.succeededFuture(existing.openReply());
     }
-    return claims.open(id, () -> create(id, eventsAddress, sampleRate, recognitionRequest));
+    return directory.open(id, () -> create(id, request));
   }
 
-  private Future<JsonObject> create(String id, String eventsAddress, int sampleRate, JsonObject recognitionRequest) {
+  private Future<JsonObject> create(String id, OpenRequest request) {
     if (stopping) {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
     }
-    ResumableSessionOptions recognition = new ResumableSessionOptions().setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS)
-        .setMaxReplayBytes(options.getFrontMaxReplayBytes());
-    SessionFront front = new SessionFront(vertx, id, options.getPrefix(), eventsAddress, nodeName, sampleRate,
-        recognitionRequest, options.getMaxBufferedBytes(), options.getMaxAudioMessageBytes(), recognition,
-        this::onClosed);
+    int sampleRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
+    ResumableBackend backend = new ResumableBackend(vertx, nodeName, options.getMaxBufferedBytes(),
+        recognitionOptions(sampleRate, request));
+    SessionEndpoint front = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), sampleRate,
+        request.model() != null ? request.model() : options.getClient().getModel(),
+        request.language() != null ? request.language() : options.getClient().getLanguage(), backend)
+        .closedHandler(this::onClosed)
+        .goneHandler(gone -> fronts.remove(gone.id(), gone))
+        .seqReservations(seq -> directory.reserveSeq(id, seq));
     return front.start().onSuccess(reply -> fronts.put(id, front)).recover(err -> {
-      front.close();
+      front.close(BusContract.REASON_FAILED);
       front.unregister();
       if (err instanceof ReplyException e && e.failureCode() > 0) {
         return Future.failedFuture(e);
@@ -157,28 +154,17 @@ final class ResumableFronts {
     });
   }
 
-  private void onClosed(SessionFront front) {
-    claims.closed(front.id(), options.getClosedSessionLingerMs());
-    if (stopping) {
-      return;
-    }
-    vertx.setTimer(Math.max(1, options.getClosedSessionLingerMs()), t -> {
-      if (!stopping) {
-        front.unregister();
-        fronts.remove(front.id(), front);
-      }
-    });
+  /** How a front's recognizing sessions are opened: the only place that says it. */
+  private ResumableSessionOptions recognitionOptions(int sampleRate, OpenRequest request) {
+    return new ResumableSessionOptions()
+        .setPrefix(options.getPrefix())
+        .setSampleRate(sampleRate)
+        .setOpenAttempts(RECOGNITION_OPEN_ATTEMPTS)
+        .setMaxReplayBytes(options.getFrontMaxReplayBytes())
+        .setOpen(request.recognitionRequest());
   }
 
-  /** Runs on the sender's thread: names this node on every open it sends (whatever a bridge client claimed). */
-  private void markCaller(DeliveryContext<Object> delivery) {
-    try {
-      Message<Object> message = delivery.message();
-      if (delivery.send() && openAddress.equals(message.address())) {
-        message.headers().set(CALLER_NODE_HEADER, self);
-      }
-    } finally {
-      delivery.next();
-    }
+  private void onClosed(SessionEndpoint front) {
+    directory.closed(front.id(), options.getClosedSessionLingerMs());
   }
 }

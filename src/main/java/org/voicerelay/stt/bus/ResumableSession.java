@@ -8,14 +8,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * on across sessions and the times of a later session are shifted by the audio that was final
  * before it, so no word is lost and none is repeated.
  *
- * <p>States: OPENING (no session: first open or a reopen), OPEN, ENDING ({@code end} sent,
- * waiting for {@code closed}), CLOSED; plus the caller's intent to end. Every method hops onto the
- * context the session was opened on, so nothing is locked. Only sent audio beyond
+ * <p>States ({@link State}, told to the {@link #stateHandler}): OPENING to OPEN; OPEN to RESUMING
+ * (ended on a live node: waiting for its {@code closed}) or OPENING (node gone), or to ENDING; any
+ * to CLOSED. Every method hops onto the session's context, so nothing is locked; getters are safe
+ * from any thread. One timer at a time, cancelled before another replaces it. Only sent audio beyond
  * {@code maxReplayBytes} is ever dropped (and counted); audio not yet sent waits, and the futures
  * of {@link #write(Buffer)} complete as sessions accept it, so a caller waiting for them is paced.
  * The kept audio is never changed, so it goes to a session that names {@link AudioCodec} in its
@@ -47,50 +43,49 @@ public final class ResumableSession {
    * not be sent again; the total so far).
    */
   public static final String EVENT_RECOGNITION_MOVED = BusContract.EVENT_RECOGNITION_MOVED;
-  /** A failure code of the contract saying the session is over on a node that is still there. */
-  private static final Set<Integer> ENDED_ON_LIVE_NODE = Set.of(409, 410, 503);
-  private static final Set<Integer> NOT_RETRYABLE_OPEN = Set.of(400, 403);
   private static final long CLOSED_EVENT_GRACE_MS = 1_000;
 
-  enum State { OPENING, OPEN, ENDING, CLOSED }
-
-  /** Audio at an absolute byte offset of everything written, and the caller's promise for it. */
-  private record Chunk(long offset, Buffer pcm, Promise<Void> accepted) {
-    long end() {
-      return offset + pcm.length();
-    }
+  /** Where the transcription is; see the class comment for the transitions. */
+  public enum State {
+    /** No session: the first open, or a reopen after a loss. */
+    OPENING,
+    /** A session takes the audio. */
+    OPEN,
+    /** The session ended on a node that is still there; its {@code closed} event is awaited before reopening. */
+    RESUMING,
+    /** {@code end} was sent; waiting for the last final transcript and {@code closed}. */
+    ENDING,
+    /** Over; the handler had the {@code closed} event. */
+    CLOSED
   }
 
   private final Vertx vertx;
   private final Context context;
   private final ResumableSessionOptions options;
   private final int bytesPerSecond;
-  private final List<Chunk> retained = new ArrayList<>();
+  private final ReplayBuffer replay;
   private final Promise<ResumableSession> firstOpen = Promise.promise();
   private final Promise<JsonObject> ended = Promise.promise();
 
   private Handler<JsonObject> handler = e -> { };
   private Handler<JsonObject> resumeHandler = e -> { };
-  private State state = State.OPENING;
+  private Handler<State> stateHandler = s -> { };
+  private volatile State state = State.OPENING;
   private boolean endRequested;
   private long generation;
-  private String sessionId;
+  private volatile String sessionId;
+  private volatile String node;
   private JsonObject session;
   /** How audio goes to the current session: with {@link AudioCodec} if its open reply names it. */
   private DeliveryOptions audioDelivery;
   private MessageConsumer<JsonObject> events;
   private long sessionBase;
-  private long retainedStart;
-  private long written;
-  private int sendIndex;
   private int inFlight;
   private int openAttemptsLeft;
   private long timer = -1;
   private long seq;
-  private int resumes;
-  private long droppedReplayBytes;
-  private long finalizedUpTo;
-  private long lostBytes;
+  private volatile int resumes;
+  /** While RESUMING: why the session was lost, told on the resume. */
   private String lossReason;
 
   private ResumableSession(Vertx vertx, ResumableSessionOptions options) {
@@ -98,6 +93,7 @@ public final class ResumableSession {
     this.context = vertx.getOrCreateContext();
     this.options = new ResumableSessionOptions(options);
     this.bytesPerSecond = options.getSampleRate() * 2;
+    this.replay = new ReplayBuffer(options.getMaxReplayBytes());
   }
 
   /** Opens the first session; fails if no node takes it within {@code openAttempts}. */
@@ -123,6 +119,17 @@ public final class ResumableSession {
     return this;
   }
 
+  /** Told every change of {@link #state()}, on the session's context. */
+  public ResumableSession stateHandler(Handler<State> handler) {
+    onContext(() -> this.stateHandler = handler == null ? s -> { } : handler);
+    return this;
+  }
+
+  /** Where the transcription is now. */
+  public State state() {
+    return state;
+  }
+
   /**
    * Queues pcm_s16le mono audio (an even number of bytes at {@code sampleRate}); completes when a
    * session has accepted it. {@code pcm} is copied at once, so the caller may reuse it.
@@ -145,8 +152,7 @@ public final class ResumableSession {
         accepted.fail(new IllegalStateException("the session is " + (endRequested ? "ending" : "closed")));
         return;
       }
-      retained.add(new Chunk(written, pcm, accepted));
-      written += pcm.length();
+      replay.add(pcm, accepted);
       pump();
     });
     return accepted.future();
@@ -164,10 +170,7 @@ public final class ResumableSession {
     return ended.future();
   }
 
-  /**
-   * Asks the current session for a final transcript of the audio sent so far (after the audio
-   * already queued); the transcription goes on.
-   */
+  /** Asks the current session for a final transcript of the audio sent so far; the transcription goes on. */
   public Future<Void> flush() {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
@@ -175,8 +178,7 @@ public final class ResumableSession {
         done.fail(new IllegalStateException("no open session to flush (" + state + ")"));
         return;
       }
-      vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_FLUSH),
-          delivery()).<Void>mapEmpty().onComplete(done);
+      control(new JsonObject().put("action", BusContract.ACTION_FLUSH)).<Void>mapEmpty().onComplete(done);
     });
     return done.future();
   }
@@ -190,8 +192,7 @@ public final class ResumableSession {
         return;
       }
       if (session != null) {
-        vertx.eventBus().request(session.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_CLOSE),
-            delivery());
+        control(new JsonObject().put("action", BusContract.ACTION_CLOSE));
       }
       finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_CLOSED), null);
       done.complete();
@@ -206,7 +207,7 @@ public final class ResumableSession {
 
   /** The node of the session in use now, as its open reply names it. */
   public String node() {
-    return session == null ? null : session.getString("node");
+    return node;
   }
 
   /** How many times the transcription moved to a new session. */
@@ -214,27 +215,12 @@ public final class ResumableSession {
     return resumes;
   }
 
-  /**
-   * Hands an event of the caller's own (an {@code error} about its input, say) to the handler in
-   * line with the others: numbered, after every event before it.
-   */
-  void emit(JsonObject event) {
-    onContext(() -> {
-      if (state != State.CLOSED) {
-        deliver(event.copy());
-      }
-    });
-  }
-
   /** Audio lost to the transcript on a resume: dropped beyond {@code maxReplayBytes} before it was final. */
   public long lostBytes() {
-    return lostBytes;
+    return replay.lostBytes();
   }
 
-  /**
-   * Changes model, language or extra of the current session and of every later one; completes with
-   * the session's status reply.
-   */
+  /** Changes model, language or extra of this session and every later one; completes with the status reply. */
   public Future<JsonObject> update(JsonObject fields) {
     Promise<JsonObject> done = Promise.promise();
     onContext(() -> {
@@ -250,47 +236,30 @@ public final class ResumableSession {
           open.put(key, fields.getValue(key));
         }
       }
-      vertx.eventBus().<JsonObject>request(session.getString("controlAddress"), request, delivery())
-          .map(reply -> {
-            options.setOpen(open);
-            return reply.body();
-          })
-          .onComplete(done);
+      control(request).onSuccess(reply -> options.setOpen(open)).onComplete(done);
     });
     return done.future();
   }
 
-  /** Audio taken by {@link #write}, in bytes, whether or not a session has accepted it yet. */
-  long writtenBytes() {
-    return written;
-  }
-
-  /** The {@code seq} of the last event handed to the handler. */
-  long lastSeq() {
-    return seq;
-  }
-
   /** Sent audio dropped from the replay buffer because it exceeded {@code maxReplayBytes}. */
   public long droppedReplayBytes() {
-    return droppedReplayBytes;
+    return replay.droppedBytes();
   }
 
   // ------------------------------------------------------------ sessions
 
   /** Opens a session (retrying with the same id, which makes the open idempotent). */
   private void openSession(String reason) {
+    cancelTimer();
     generation++;
     long gen = generation;
-    state = State.OPENING;
+    setState(State.OPENING);
     inFlight = 0;
     String previous = sessionId;
     String id = SessionIds.random("r");
     String eventsAddress = options.getEventsAddress() != null ? options.getEventsAddress()
         : BusContract.defaultEventsAddress(options.getPrefix(), id);
-    MessageConsumer<JsonObject> old = events;
-    if (old != null) {
-      old.unregister();
-    }
+    unregisterEvents();
     events = vertx.eventBus().consumer(eventsAddress, msg -> onEvent(gen, msg.body()));
     openAttemptsLeft = options.getOpenAttempts();
     JsonObject request = options.getOpen().copy()
@@ -316,54 +285,42 @@ public final class ResumableSession {
         return;
       }
       Throwable cause = ar.cause();
-      boolean retryable = !(cause instanceof ReplyException e && NOT_RETRYABLE_OPEN.contains(e.failureCode()));
-      if (!retryable || openAttemptsLeft <= 0) {
+      if (!SessionLoss.openMayBeRetried(cause) || openAttemptsLeft <= 0) {
         giveUp(cause);
         return;
       }
       LOG.debug("open failed ({}), trying again", cause.getMessage());
-      timer = vertx.setTimer(options.getReopenDelayMs(), t -> {
-        timer = -1;
-        tryOpen(gen, request, previous, reason);
-      });
+      replaceTimer(options.getReopenDelayMs(), () -> tryOpen(gen, request, previous, reason));
     });
   }
 
   private void onOpened(JsonObject reply, String previous, String reason) {
-    String previousNode = node();
+    String previousNode = node;
     session = reply;
     sessionId = reply.getString("sessionId");
+    node = reply.getString("node");
     audioDelivery = AudioCodec.namedIn(reply) ? delivery().setCodecName(AudioCodec.NAME) : delivery();
-    sessionBase = retainedStart;
-    sendIndex = 0;
-    state = State.OPEN;
+    sessionBase = replay.rewind(previous != null);
     lossReason = null;
+    setState(State.OPEN);
     if (previous == null) {
       firstOpen.complete(this);
     } else {
       resumes++;
-      lostBytes += Math.max(0, retainedStart - finalizedUpTo);
-      finalizedUpTo = retainedStart;
       LOG.info("transcription resumed: session {} on node {} replaces {} ({}); replaying {} bytes",
-          sessionId, reply.getString("node"), previous, reason, written - retainedStart);
-      resumeHandler.handle(new JsonObject()
-          .put("previousSessionId", previous)
-          .put("sessionId", sessionId)
-          .put("node", reply.getString("node"))
-          .put("reason", reason)
-          .put("replayedBytes", written - retainedStart)
-          .put("offsetSeconds", sessionBase / (double) bytesPerSecond));
-      deliver(new JsonObject().put("sessionId", sessionId).put("type", EVENT_RECOGNITION_MOVED)
-          .put("node", reply.getString("node")).put("previousNode", previousNode).put("reason", reason)
-          .put("replayedBytes", written - retainedStart).put("offsetSeconds", sessionBase / (double) bytesPerSecond)
-          .put("lostBytes", lostBytes));
+          sessionId, reply.getString("node"), previous, reason, replay.keptBytes());
+      JsonObject moved = new JsonObject().put("sessionId", sessionId).put("node", node).put("reason", reason)
+          .put("replayedBytes", replay.keptBytes()).put("offsetSeconds", sessionBase / (double) bytesPerSecond);
+      resumeHandler.handle(moved.copy().put("previousSessionId", previous));
+      deliver(moved.put("type", EVENT_RECOGNITION_MOVED).put("previousNode", previousNode)
+          .put("lostBytes", replay.lostBytes()));
     }
     pump();
   }
 
   private void giveUp(Throwable cause) {
     if (!firstOpen.future().isComplete()) {
-      state = State.CLOSED;
+      setState(State.CLOSED);
       unregisterEvents();
       firstOpen.fail(cause);
       return;
@@ -382,12 +339,12 @@ public final class ResumableSession {
       return;
     }
     if (waitForClosed) {
-      if (lossReason == null) {
+      if (state != State.RESUMING) {
         lossReason = reason;
+        setState(State.RESUMING);
         long gen = generation;
-        timer = vertx.setTimer(options.getSendTimeoutMs(), t -> {
-          timer = -1;
-          if (gen == generation && state != State.CLOSED && state != State.OPENING) {
+        replaceTimer(options.getSendTimeoutMs(), () -> {
+          if (gen == generation && state == State.RESUMING) {
             openSession(lossReason);
           }
         });
@@ -402,73 +359,46 @@ public final class ResumableSession {
   // ------------------------------------------------------------ audio
 
   private void pump() {
-    if (state != State.OPEN || lossReason != null) {
+    if (state != State.OPEN) {
       return;
     }
-    while (inFlight < options.getWindow() && sendIndex < retained.size()) {
-      Chunk chunk = retained.get(sendIndex++);
+    ReplayBuffer.Chunk chunk;
+    while (inFlight < options.getWindow() && (chunk = replay.nextToSend()) != null) {
+      ReplayBuffer.Chunk sending = chunk;
       inFlight++;
       long gen = generation;
-      vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), chunk.pcm(), audioDelivery)
-          .onComplete(ar -> onAudioReply(gen, chunk, ar.succeeded() ? null : ar.cause()));
+      vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), sending.pcm(), audioDelivery)
+          .onComplete(ar -> onAudioReply(gen, sending, ar.succeeded() ? null : ar.cause()));
     }
-    if (endRequested && inFlight == 0 && sendIndex == retained.size()) {
+    if (endRequested && inFlight == 0 && replay.allSent()) {
       sendEnd();
     }
   }
 
-  private void onAudioReply(long gen, Chunk chunk, Throwable failure) {
+  private void onAudioReply(long gen, ReplayBuffer.Chunk chunk, Throwable failure) {
     if (gen != generation || state == State.CLOSED) {
       return;
     }
     inFlight--;
     if (failure == null) {
-      chunk.accepted().tryComplete();
-      dropBeyondReplayLimit();
+      replay.accepted(chunk);
       pump();
-    } else if (isNodeGone(failure)) {
-      sessionLost("audio: " + failure.getMessage(), false);
-    } else if (isEndedOnLiveNode(failure)) {
-      sessionLost("audio: " + failure.getMessage(), true);
-    } else {
-      chunk.accepted().tryFail(failure);
-      pump();
+      return;
     }
-  }
-
-  /** Keeps at most {@code maxReplayBytes}, dropping only audio the current session has accepted. */
-  private void dropBeyondReplayLimit() {
-    while (!retained.isEmpty() && written - retainedStart > options.getMaxReplayBytes() && sendIndex > 0
-        && retained.get(0).accepted().future().succeeded()) {
-      Chunk head = retained.remove(0);
-      sendIndex--;
-      droppedReplayBytes += head.pcm().length();
-      retainedStart = head.end();
-    }
-  }
-
-  /** Audio up to this absolute offset has a final transcript: it need never be sent again. */
-  private void finalUpTo(long offset) {
-    long sentEnd = sendIndex == 0 ? retainedStart : retained.get(sendIndex - 1).end();
-    long upTo = Math.min(offset & ~1L, sentEnd);
-    while (!retained.isEmpty() && retained.get(0).offset() < upTo) {
-      Chunk head = retained.get(0);
-      if (head.end() <= upTo) {
-        retained.remove(0);
-        sendIndex = Math.max(0, sendIndex - 1);
-      } else {
-        int cut = (int) (upTo - head.offset());
-        retained.set(0, new Chunk(upTo, head.pcm().getBuffer(cut, head.pcm().length()), head.accepted()));
+    switch (SessionLoss.of(failure)) {
+      case NODE_GONE -> sessionLost("audio: " + failure.getMessage(), false);
+      case ENDED_ON_LIVE_NODE -> sessionLost("audio: " + failure.getMessage(), true);
+      case NONE -> {
+        chunk.accepted().tryFail(failure);
+        pump();
       }
     }
-    retainedStart = Math.max(retainedStart, upTo);
-    finalizedUpTo = Math.max(finalizedUpTo, upTo);
   }
 
   // ------------------------------------------------------------ end
 
   private void sendEnd() {
-    state = State.ENDING;
+    setState(State.ENDING);
     long gen = generation;
     JsonObject current = session;
     vertx.eventBus().<JsonObject>request(current.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_END),
@@ -479,19 +409,18 @@ public final class ResumableSession {
           }
           if (ar.succeeded()) {
             JsonObject summary = ar.result().body();
-            timer = vertx.setTimer(CLOSED_EVENT_GRACE_MS, t -> {
-              timer = -1;
+            replaceTimer(CLOSED_EVENT_GRACE_MS, () -> {
               if (gen == generation && state != State.CLOSED) {
-                deliverClosed(new JsonObject().put("sessionId", sessionId).put("type", BusContract.EVENT_CLOSED)
-                    .put("reason", summary.getString("reason")).put("audioSeconds", summary.getValue("audioSeconds")));
+                finish(new JsonObject().put("sessionId", sessionId).put("type", BusContract.EVENT_CLOSED)
+                    .put("reason", summary.getString("reason")).put("audioSeconds", summary.getValue("audioSeconds")), null);
               }
             });
-          } else if (isNodeGone(ar.cause())) {
-            sessionLost("end: " + ar.cause().getMessage(), false);
-          } else if (isEndedOnLiveNode(ar.cause())) {
-            sessionLost("end: " + ar.cause().getMessage(), true);
-          } else {
-            finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
+            return;
+          }
+          switch (SessionLoss.of(ar.cause())) {
+            case NODE_GONE -> sessionLost("end: " + ar.cause().getMessage(), false);
+            case ENDED_ON_LIVE_NODE -> sessionLost("end: " + ar.cause().getMessage(), true);
+            case NONE -> finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
           }
         });
   }
@@ -504,12 +433,9 @@ public final class ResumableSession {
     }
     switch (event.getString("type", "")) {
       case BusContract.EVENT_FINAL_TRANSCRIPT -> {
-        double end = 0;
-        for (JsonObject alt : alternatives(event)) {
-          end = Math.max(end, alt.getDouble("endTime", 0.0));
-        }
+        double end = TranscriptTimes.end(event);
         if (end > 0) {
-          finalUpTo(sessionBase + Math.round(end * bytesPerSecond));
+          replay.finalUpTo(sessionBase + Math.round(end * bytesPerSecond));
         }
         deliver(event);
       }
@@ -522,24 +448,15 @@ public final class ResumableSession {
     String reason = event.getString("reason", "");
     switch (reason) {
       case BusContract.REASON_NODE_LOST -> sessionLost(reason, false);
-      case BusContract.REASON_SHUTDOWN -> {
-        cancelTimer();
-        lossReason = null;
-        openSession(reason);
-      }
+      case BusContract.REASON_SHUTDOWN -> openSession(reason);
       default -> {
-        if (lossReason != null && !endRequested) {
-          cancelTimer();
+        if (state == State.RESUMING && !endRequested) {
           openSession(lossReason);
         } else {
-          deliverClosed(event);
+          finish(event, null);
         }
       }
     }
-  }
-
-  private void deliverClosed(JsonObject event) {
-    finish(event, null);
   }
 
   /** Ends the transcription with a {@code closed} event ({@code failed}) whose error says why. */
@@ -550,34 +467,20 @@ public final class ResumableSession {
 
   private void finish(JsonObject closedEvent, Throwable failure) {
     cancelTimer();
-    state = State.CLOSED;
+    setState(State.CLOSED);
     generation++;
     unregisterEvents();
     JsonObject last = deliver(closedEvent.copy().put("sessionId", sessionId == null ? "" : sessionId));
     IllegalStateException over = new IllegalStateException("the transcription is over ("
         + last.getString("reason") + ")", failure);
-    for (Chunk chunk : retained) {
-      chunk.accepted().tryFail(over);
-    }
-    retained.clear();
+    replay.failAll(over);
     ended.tryComplete(last);
   }
 
   /** Renumbers and shifts an event onto the transcription's single time line, then hands it over. */
   private JsonObject deliver(JsonObject event) {
     JsonObject out = event.copy().put("seq", ++seq);
-    double offset = sessionBase / (double) bytesPerSecond;
-    if (offset > 0) {
-      for (JsonObject alt : alternatives(out)) {
-        shift(alt, offset);
-        JsonArray words = alt.getJsonArray("words");
-        if (words != null) {
-          for (int i = 0; i < words.size(); i++) {
-            shift(words.getJsonObject(i), offset);
-          }
-        }
-      }
-    }
+    TranscriptTimes.shift(out, sessionBase / (double) bytesPerSecond);
     try {
       handler.handle(out);
     } catch (RuntimeException e) {
@@ -586,40 +489,7 @@ public final class ResumableSession {
     return out;
   }
 
-  private static void shift(JsonObject timed, double offset) {
-    for (String key : new String[] {"startTime", "endTime"}) {
-      if (timed.getValue(key) instanceof Number n) {
-        timed.put(key, n.doubleValue() + offset);
-      }
-    }
-  }
-
-  private static List<JsonObject> alternatives(JsonObject event) {
-    JsonArray alts = event.getJsonArray("alternatives");
-    List<JsonObject> list = new ArrayList<>();
-    if (alts != null) {
-      for (int i = 0; i < alts.size(); i++) {
-        list.add(alts.getJsonObject(i));
-      }
-    }
-    return list;
-  }
-
   // ------------------------------------------------------------ helpers
-
-  /** No one answers at the session's address any more, or the answer never came: its node is gone. */
-  private static boolean isNodeGone(Throwable failure) {
-    if (failure instanceof ReplyException e) {
-      return e.failureType() == ReplyFailure.NO_HANDLERS || e.failureType() == ReplyFailure.TIMEOUT
-          || e.failureType() == ReplyFailure.ERROR;
-    }
-    return true;
-  }
-
-  private static boolean isEndedOnLiveNode(Throwable failure) {
-    return failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && ENDED_ON_LIVE_NODE.contains(e.failureCode());
-  }
 
   private void onContext(Runnable action) {
     if (Vertx.currentContext() == context) {
@@ -627,6 +497,12 @@ public final class ResumableSession {
     } else {
       context.runOnContext(v -> action.run());
     }
+  }
+
+  /** A control request to the current session; its reply's body. */
+  private Future<JsonObject> control(JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(session.getString("controlAddress"), request, delivery())
+        .map(Message::body);
   }
 
   private DeliveryOptions delivery() {
@@ -638,6 +514,27 @@ public final class ResumableSession {
       events.unregister();
       events = null;
     }
+  }
+
+  private void setState(State next) {
+    if (state == next) {
+      return;
+    }
+    state = next;
+    try {
+      stateHandler.handle(next);
+    } catch (RuntimeException e) {
+      LOG.warn("the state handler failed", e);
+    }
+  }
+
+  /** Runs {@code action} after {@code delayMs}, cancelling the timer pending before. */
+  private void replaceTimer(long delayMs, Runnable action) {
+    cancelTimer();
+    timer = vertx.setTimer(delayMs, t -> {
+      timer = -1;
+      action.run();
+    });
   }
 
   private void cancelTimer() {

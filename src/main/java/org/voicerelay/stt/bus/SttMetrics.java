@@ -6,13 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The verticle's meters, all named {@code stt.*} (Prometheus: {@code stt_*}). Meters with the same
- * name and tags are shared by every instance of the verticle on one registry, so the numbers are
- * per node. A disabled instance records into an empty composite registry, which ignores everything.
+ * The node's meters, all named {@code stt.*} (Prometheus: {@code stt_*}): one per {@link SttNode},
+ * shared by every instance of the verticle, so the numbers are per node. Disabled, they record into
+ * an empty composite registry, which ignores everything.
  */
 final class SttMetrics {
 
@@ -42,9 +40,9 @@ final class SttMetrics {
   private final Counter reconnects;
   private final Timer finalLatency;
 
-  SttMetrics(MeterRegistry registry, AtomicInteger openSessions) {
+  SttMetrics(MeterRegistry registry, AdmissionControl admission) {
     this.registry = registry;
-    Gauge.builder(SESSIONS_OPEN, openSessions, AtomicInteger::get).strongReference(true)
+    Gauge.builder(SESSIONS_OPEN, admission, AdmissionControl::admittedSessions).strongReference(true)
         .description("Sessions live on this node").register(registry);
     this.opened = Counter.builder(SESSIONS_OPENED).description("Sessions opened").register(registry);
     this.audioReceived = Counter.builder(AUDIO_RECEIVED).baseUnit("seconds")
@@ -58,18 +56,19 @@ final class SttMetrics {
     this.finalLatency = Timer.builder(FINAL_LATENCY)
         .description("From flush or end of audio to the next final transcript")
         .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    nodeLoad(admission);
   }
 
-  static SttMetrics disabled() {
-    return new SttMetrics(new CompositeMeterRegistry(), new AtomicInteger());
+  static SttMetrics disabled(AdmissionControl admission) {
+    return new SttMetrics(new CompositeMeterRegistry(), admission);
   }
 
   MeterRegistry registry() {
     return registry;
   }
 
-  /** The node's saturation, lag and audio bytes; registered once per node (the first instance's wins). */
-  void nodeLoad(AdmissionControl admission) {
+  /** The node's saturation, lag and audio bytes. */
+  private void nodeLoad(AdmissionControl admission) {
     Gauge.builder(NODE_SATURATED, admission, a -> a.saturated() ? 1 : 0).strongReference(true)
         .description("1 while the node takes no opens (admission control)").register(registry);
     Gauge.builder(NODE_EVENT_LOOP_LAG, admission, AdmissionControl::lagMs).strongReference(true).baseUnit("milliseconds")
@@ -121,19 +120,5 @@ final class SttMetrics {
 
   void finalLatency(long nanos) {
     finalLatency.record(Duration.ofNanos(nanos));
-  }
-
-  /** For tests: the count of a counter, 0 if it does not exist. */
-  double count(String name, String... tags) {
-    Counter c = registry.find(name).tags(tags).counter();
-    return c == null ? 0 : c.count();
-  }
-
-  long latencyCount() {
-    return finalLatency.count();
-  }
-
-  double latencyMaxMs() {
-    return finalLatency.max(TimeUnit.MILLISECONDS);
   }
 }

@@ -1,21 +1,12 @@
 package org.voicerelay.stt.bus;
 
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +18,7 @@ import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.config.NodeConfig;
-import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.health.NodeHealth;
-import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The event-bus service: consumes {@code <prefix>.open} and runs every session it opens, each on
@@ -46,8 +35,9 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  *
  * <p>Deployed by class name it reads {@code conf/config.json}, the deployment config and the
  * environment ({@link NodeConfig}); given {@link SttVerticleOptions} it uses exactly those.
- * Several instances may be deployed: opens are spread over them, and {@code maxSessions} counts
- * for the whole node. A session lives on the instance (and node) that opened it.
+ * Several instances may be deployed: opens are spread over them, and they share one
+ * {@link SttNode} (admission with {@code maxSessions} for the whole node, meters, the metrics and
+ * health server, the bridge). A session lives on the instance (and node) that opened it.
  *
  * <p>Undeploying takes the open consumer off the cluster at once, then ends every session cleanly:
  * finalize, the last final transcript, the {@code closed} event; sessions still busy after
@@ -69,17 +59,14 @@ public class SttVerticle extends VerticleBase {
   private final Map<String, Future<JsonObject>> opening = new HashMap<>();
 
   private SttVerticleOptions options;
-  private String node;
+  private SttNode node;
   private SttClient sharedClient;
   private SessionRegistry registry;
   private SttMetrics metrics;
-  private SessionClaims claims;
+  private SessionDirectory directory;
   private AdmissionControl admission;
   private OpenGate openGate;
   private ResumableFronts fronts;
-  private HttpServer prometheusServer;
-  private NodeHealth health;
-  private TcpEventBusBridge bridge;
   private boolean stopping;
 
   /** Reads {@code conf/config.json}, the deployment config and the environment. */
@@ -114,57 +101,31 @@ public class SttVerticle extends VerticleBase {
       options = opts;
       BusContract.checkEventsPrefixes(opts.getPrefix(), opts.getAllowedEventsPrefixes());
       AudioCodec.register(vertx);
-      node = opts.getNode() != null ? opts.getNode()
-          : env.getOrDefault("HOSTNAME", "local") + "-" + ProcessHandle.current().pid();
       sharedClient = SttClient.create(vertx, clientOptions());
-      registry = new SessionRegistry(vertx, opts.getPrefix(), opts.getMaxSessions());
-      metrics = createMetrics();
-      claims = new SessionClaims(vertx, opts.getPrefix(), CLAIM_WAIT_MS);
-      fronts = new ResumableFronts(vertx, opts, node, claims);
-      admission = AdmissionControl.join(vertx, opts);
-      metrics.nodeLoad(admission);
-      openGate = new OpenGate(vertx, context, opts.getPrefix(), this::onOpen, admission,
-          registry);
-      List<Future<?>> starting = new ArrayList<>();
-      starting.add(openGate.start());
-      starting.add(fronts.start(this::onOpen));
-      PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
-      health = NodeHealth.create(vertx);
-      health.readiness().register("gateway-reachable",
-          HealthProcedures.gatewayReachable(vertx, GatewayUrl.resolveBase(clientOptions().getBaseUrl(), env)));
-      HealthProcedures.register(health.readiness(), "circuit-breaker", () -> {
-        CircuitBreakerState state = sharedClient.circuitState();
-        return new JsonObject().put("ok", state != CircuitBreakerState.OPEN).put("state", state.name());
-      });
-      HealthProcedures.register(health.readiness(), "node-saturation", () -> {
-        JsonObject status = admission.status();
-        return status.put("ok", !status.getBoolean("saturated"));
-      });
-      if (opts.isMetricsEnabled() && opts.isPrometheusEnabled() && prometheus != null) {
-        starting.add(PrometheusEndpoint.start(vertx, prometheus, opts, health.router(vertx))
-            .onSuccess(s -> prometheusServer = s));
-      }
-      if (opts.isBridgeEnabled()) {
-        starting.add(ContractBridge.start(vertx, opts).onSuccess(b -> bridge = b));
-      }
-      return Future.all(starting);
-    }).onSuccess(v -> LOG.info("stt bus ready on {} (node {}, maxSessions {}{}{})",
-        BusContract.openAddress(options.getPrefix()), node, options.getMaxSessions(),
-        prometheusServer == null ? "" : ", metrics on :" + prometheusServer.actualPort()
-            + options.getPrometheusPath(),
-        bridge == null ? "" : ", bridge on " + options.getBridgeHost() + ":" + bridgePort()));
+      return SttNode.join(vertx, opts, givenRegistry, env, sharedClient);
+    }).compose(joined -> {
+      node = joined;
+      admission = node.admission();
+      metrics = node.metrics();
+      registry = new SessionRegistry();
+      directory = new SessionDirectory(vertx, options.getPrefix(), CLAIM_WAIT_MS);
+      fronts = new ResumableFronts(vertx, options, node, directory);
+      openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, registry);
+      return Future.all(openGate.start(), fronts.start(this::onOpen))
+          .recover(err -> node.leave(sharedClient).transform(ar -> Future.failedFuture(err)));
+    });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
     if (registry == null || openGate == null) {
-      return Future.succeededFuture();
+      return node == null ? Future.succeededFuture() : node.leave(sharedClient);
     }
     openGate.nodeLocal();
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(fronts.stop(options.getShutdownTimeoutMs()));
-    for (BusSession session : registry.live()) {
+    for (SessionEndpoint session : registry.live()) {
       session.end(BusContract.REASON_SHUTDOWN);
       closing.add(session.closedFuture());
     }
@@ -173,7 +134,7 @@ public class SttVerticle extends VerticleBase {
     if (!closing.isEmpty()) {
       LOG.info("undeploying: ending {} sessions", closing.size());
       long timer = vertx.setTimer(Math.max(1, options.getShutdownTimeoutMs()), t -> {
-        for (BusSession session : registry.live()) {
+        for (SessionEndpoint session : registry.live()) {
           LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
               options.getShutdownTimeoutMs());
           session.close(BusContract.REASON_SHUTDOWN);
@@ -184,18 +145,13 @@ public class SttVerticle extends VerticleBase {
     return allClosed.future().compose(v -> {
       List<Future<?>> releasing = new ArrayList<>();
       releasing.add(openGate.stop());
-      releasing.add(claims.releaseAll());
-      for (BusSession session : registry.all()) {
+      releasing.add(directory.releaseAll());
+      for (SessionEndpoint session : registry.all()) {
         releasing.add(session.unregister());
         registry.remove(session);
       }
       releasing.add(sharedClient.close());
-      if (prometheusServer != null) {
-        releasing.add(prometheusServer.close());
-      }
-      if (bridge != null) {
-        releasing.add(bridge.close());
-      }
+      releasing.add(node.leave(sharedClient));
       return Future.join(releasing);
     });
   }
@@ -207,22 +163,27 @@ public class SttVerticle extends VerticleBase {
 
   /** The node's liveness and readiness checks, served beside {@code /metrics}; null until started. */
   public NodeHealth health() {
-    return health;
+    return node == null ? null : node.health();
   }
 
-  /** The port of the Prometheus endpoint, or -1 if it is not running. */
+  /** The port of the node's Prometheus and health endpoint, or -1 if it is not running. */
   public int prometheusPort() {
-    return prometheusServer == null ? -1 : prometheusServer.actualPort();
+    return node == null ? -1 : node.httpPort();
   }
 
-  /** The configured port of the TCP bridge, or -1 if it is not running. */
+  /** The configured port of the node's TCP bridge, or -1 if it is not running. */
   public int bridgePort() {
-    return bridge == null ? -1 : options.getBridgePort();
+    return node == null || !node.bridgeRunning() ? -1 : options.getBridge().getPort();
   }
 
   /** The load of this node (shared by every instance of the verticle with the same prefix), or null before start. */
   public NodeLoad nodeLoad() {
     return admission;
+  }
+
+  /** The ids of the sessions this instance serves (live or lingering); on the instance's context. */
+  List<String> sessionIds() {
+    return registry == null ? List.of() : registry.all().stream().map(SessionEndpoint::id).toList();
   }
 
   /** The registry the verticle's meters are in. */
@@ -240,10 +201,9 @@ public class SttVerticle extends VerticleBase {
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
       if (request.resumable()) {
-        reply = fronts.open(message, request.sessionId(), request.eventsAddress(), request.sampleRate() != null
-            ? request.sampleRate() : options.getClient().getSampleRate(), request.recognitionRequest());
+        reply = fronts.open(message, request);
       } else {
-        reply = request.sessionId() == null ? create(SessionIds.random("s"), request) : openIdempotent(request);
+        reply = request.sessionId() == null ? openNew(SessionIds.random("s"), request) : openIdempotent(request);
       }
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
@@ -254,7 +214,7 @@ public class SttVerticle extends VerticleBase {
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
-        BusSession session = registry.get(ar.result().getString("sessionId"));
+        SessionEndpoint session = registry.get(ar.result().getString("sessionId"));
         if (session != null) {
           vertx.runOnContext(v -> session.resumeEvents());
         }
@@ -269,13 +229,13 @@ public class SttVerticle extends VerticleBase {
 
   /**
    * The same id opens the same session: here, by the registry; anywhere in the cluster, by the
-   * id's claim ({@link SessionClaims}), which only one open wins.
+   * id's claim in the {@link SessionDirectory}, which only one open wins.
    */
   private Future<JsonObject> openIdempotent(OpenRequest request) {
     String id = request.sessionId();
-    BusSession existing = registry.get(id);
+    SessionEndpoint existing = registry.get(id);
     if (existing != null) {
-      return existing.state() == BusSession.State.CLOSED
+      return existing.state() == SessionEndpoint.State.CLOSED
           ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
           : Future.succeededFuture(existing.openReply());
     }
@@ -283,13 +243,15 @@ public class SttVerticle extends VerticleBase {
     if (pending != null) {
       return pending;
     }
-    Future<JsonObject> opened = claims.open(id, () -> create(id, request).onSuccess(reply -> {
-      BusSession created = registry.get(id);
-      created.closedFuture().onComplete(ar -> claims.closed(id, options.getClosedSessionLingerMs()));
-    }));
+    Future<JsonObject> opened = directory.open(id, () -> create(id, request));
     opening.put(id, opened);
     opened.onComplete(ar -> opening.remove(id));
     return opened;
+  }
+
+  /** A session without the caller's id: recorded in the directory once it is open. */
+  private Future<JsonObject> openNew(String id, OpenRequest request) {
+    return create(id, request).onSuccess(reply -> directory.record(id, reply));
   }
 
   private Future<JsonObject> create(String id, OpenRequest request) {
@@ -298,16 +260,14 @@ public class SttVerticle extends VerticleBase {
           "the stt verticle is being undeployed"));
     }
     AdmissionControl.Cause refused = admission.tryAdmit();
+    if (refused == AdmissionControl.Cause.MAX_SESSIONS) {
+      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS, admission.refusal(refused)));
+    }
     if (refused != null) {
       metrics.openRefused(refused.wireName);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
     }
-    if (!registry.tryReserve()) {
-      admission.release();
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS,
-          "this node serves " + options.getMaxSessions() + " sessions already (maxSessions)"));
-    }
-    BusSession session;
+    SessionEndpoint session;
     try {
       int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
       SpeechStream stream = sharedClient.stream(new StreamOptions().setLanguage(request.language())
@@ -317,66 +277,38 @@ public class SttVerticle extends VerticleBase {
           .setInputSampleRate(inputRate));
       String model = request.model() != null ? request.model() : options.getClient().getModel();
       String language = request.language() != null ? request.language() : options.getClient().getLanguage();
-      session = new BusSession(vertx, id, request.eventsAddress(), node, model, language, inputRate, options,
-          metrics, stream, this::onSessionClosed);
+      StreamBackend backend = new StreamBackend(vertx, node.name(), inputRate, options.getIdleTimeoutMs(), metrics, stream);
+      session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), inputRate, model, language,
+          backend)
+          .closedHandler(this::onSessionClosed)
+          .goneHandler(registry::remove)
+          .seqReservations(seq -> directory.reserveSeq(id, seq));
+      LOG.info("session {} opened: model={} language={} inputRate={}", id, model, language, inputRate);
     } catch (IllegalArgumentException e) {
-      registry.release();
       admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (RuntimeException e) {
-      registry.release();
       admission.release();
       LOG.warn("cannot open session {}", id, e);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
     }
     registry.add(session);
     metrics.sessionOpened();
-    return session.start().map(v -> session.openReply()).recover(err -> {
+    return session.start().recover(err -> {
       session.close(BusContract.REASON_FAILED);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
           "cannot register the addresses of session " + id + ": " + err.getMessage()));
     });
   }
 
-  private void onSessionClosed(BusSession session) {
-    registry.release();
+  private void onSessionClosed(SessionEndpoint session) {
     admission.release();
+    directory.closed(session.id(), options.getClosedSessionLingerMs());
     metrics.sessionClosed(session.reason());
-    if (stopping) {
-      return;
-    }
-    if (options.getClosedSessionLingerMs() == 0) {
-      session.unregister().onComplete(ar -> registry.remove(session));
-    } else {
-      vertx.setTimer(options.getClosedSessionLingerMs(), t -> {
-        if (!stopping) {
-          session.unregister().onComplete(ar -> registry.remove(session));
-        }
-      });
-    }
   }
 
   /** The verticle's client options; sessions add their own model, language, extra and fallback. */
   private SttOptions clientOptions() {
     return new SttOptions(options.getClient()).setMaxBufferedBytes(options.getMaxBufferedBytes());
   }
-
-  private SttMetrics createMetrics() {
-    if (!options.isMetricsEnabled()) {
-      return SttMetrics.disabled();
-    }
-    MeterRegistry base = givenRegistry != null ? givenRegistry : BackendRegistries.getDefaultNow();
-    if (base == null) {
-      base = options.isPrometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
-          : new SimpleMeterRegistry();
-    }
-    if (options.isPrometheusEnabled() && PrometheusEndpoint.find(base) == null) {
-      CompositeMeterRegistry both = new CompositeMeterRegistry(Clock.SYSTEM);
-      both.add(base);
-      both.add(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      base = both;
-    }
-    return new SttMetrics(base, registry.nodeLive());
-  }
-
 }

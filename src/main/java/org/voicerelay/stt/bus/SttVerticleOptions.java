@@ -19,15 +19,12 @@ import org.voicerelay.stt.config.JsonTypes;
  * {"prefix":"stt", "client":{SttOptions}, "maxSessions":1000, "maxBufferedBytes":1048576,
  *  "idleTimeoutMs":20000, "maxAudioMessageBytes":262144, "allowedEventsPrefixes":["app.","stt.events."],
  *  "closedSessionLingerMs":10000, "shutdownTimeoutMs":10000, "node":"...",
- *  "nodeAudioBudgetBytes":0, "maxEventLoopLagMs":200, "admissionRecoveryMs":3000,
- *  "maxAdmissionsPerSecond":50, "resumableByDefault":false, "frontMaxReplayBytes":1920000,
- *  "metrics":{"enabled":true,"prometheus":{"enabled":false,"host":"0.0.0.0","port":9102,"path":"/metrics"}},
- *  "bridge":{"enabled":false,"host":"127.0.0.1","port":7000}}
+ *  "resumableByDefault":false, "frontMaxReplayBytes":1920000,
+ *  "admission":{AdmissionOptions}, "metrics":{MetricsOptions}, "bridge":{TcpBridgeOptions}}
  * </pre>
  * The API secret of {@code client} is read but never written by {@link #toJson()} or
- * {@link #toString()}. The flat keys go through the generated converter; the {@code metrics} and
- * {@code bridge} objects are read and written here (their setters are flat, like the keys of the
- * environment variables that set them).
+ * {@link #toString()}. Every key, the nested objects included, goes through the generated
+ * converters.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -52,32 +49,12 @@ public class SttVerticleOptions {
   public static final long DEFAULT_CLOSED_SESSION_LINGER_MS = 10_000;
   /** On undeploy: how long sessions may take to deliver their final transcript before being aborted. */
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-  /** 0: the node audio budget is {@link #DEFAULT_AUDIO_BUDGET_HEAP_SHARE} of the JVM's max heap. */
-  public static final long DEFAULT_NODE_AUDIO_BUDGET_BYTES = 0;
-  /** The share of the max heap that buffered and replay audio may take when no budget is set. */
-  public static final double DEFAULT_AUDIO_BUDGET_HEAP_SHARE = 0.5;
-  /** Event-loop lag (smoothed lateness of a 100 ms timer) beyond which the node takes no open. */
-  public static final long DEFAULT_MAX_EVENT_LOOP_LAG_MS = 200;
-  /** How long a saturated node must stay below its marks before it takes opens again. */
-  public static final long DEFAULT_ADMISSION_RECOVERY_MS = 3_000;
-  /**
-   * Sessions a node admits per second at most (slow start): a new session's CPU cost shows in the
-   * event-loop lag only a second or two later, so the node must not admit faster than that.
-   */
-  public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = 50;
+  /** Kept for the benchmark programs: {@link AdmissionOptions#DEFAULT_MAX_ADMISSIONS_PER_SECOND}. */
+  public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = AdmissionOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND;
   /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
   public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
   /** Audio a resumable session's front keeps for a replay: 60 s at 16 kHz, as a {@link ResumableSession}. */
   public static final int DEFAULT_FRONT_MAX_REPLAY_BYTES = ResumableSessionOptions.DEFAULT_MAX_REPLAY_BYTES;
-  public static final boolean DEFAULT_METRICS_ENABLED = true;
-  public static final boolean DEFAULT_PROMETHEUS_ENABLED = false;
-  public static final String DEFAULT_PROMETHEUS_HOST = "0.0.0.0";
-  public static final int DEFAULT_PROMETHEUS_PORT = 9102;
-  public static final String DEFAULT_PROMETHEUS_PATH = "/metrics";
-  public static final boolean DEFAULT_BRIDGE_ENABLED = false;
-  /** The bridge has no authentication: loopback unless you put it behind something that has. */
-  public static final String DEFAULT_BRIDGE_HOST = "127.0.0.1";
-  public static final int DEFAULT_BRIDGE_PORT = 7000;
 
   private String prefix = DEFAULT_PREFIX;
   private SttOptions client = new SttOptions();
@@ -89,20 +66,11 @@ public class SttVerticleOptions {
   private long closedSessionLingerMs = DEFAULT_CLOSED_SESSION_LINGER_MS;
   private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   private String node;
-  private long nodeAudioBudgetBytes = DEFAULT_NODE_AUDIO_BUDGET_BYTES;
-  private long maxEventLoopLagMs = DEFAULT_MAX_EVENT_LOOP_LAG_MS;
-  private long admissionRecoveryMs = DEFAULT_ADMISSION_RECOVERY_MS;
-  private int maxAdmissionsPerSecond = DEFAULT_MAX_ADMISSIONS_PER_SECOND;
   private boolean resumableByDefault = DEFAULT_RESUMABLE_BY_DEFAULT;
   private int frontMaxReplayBytes = DEFAULT_FRONT_MAX_REPLAY_BYTES;
-  private boolean metricsEnabled = DEFAULT_METRICS_ENABLED;
-  private boolean prometheusEnabled = DEFAULT_PROMETHEUS_ENABLED;
-  private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
-  private int prometheusPort = DEFAULT_PROMETHEUS_PORT;
-  private String prometheusPath = DEFAULT_PROMETHEUS_PATH;
-  private boolean bridgeEnabled = DEFAULT_BRIDGE_ENABLED;
-  private String bridgeHost = DEFAULT_BRIDGE_HOST;
-  private int bridgePort = DEFAULT_BRIDGE_PORT;
+  private AdmissionOptions admission = new AdmissionOptions();
+  private MetricsOptions metrics = new MetricsOptions();
+  private TcpBridgeOptions bridge = new TcpBridgeOptions();
 
   public SttVerticleOptions() {
   }
@@ -118,18 +86,9 @@ public class SttVerticleOptions {
     this.closedSessionLingerMs = other.closedSessionLingerMs;
     this.shutdownTimeoutMs = other.shutdownTimeoutMs;
     this.node = other.node;
-    this.nodeAudioBudgetBytes = other.nodeAudioBudgetBytes;
-    this.maxEventLoopLagMs = other.maxEventLoopLagMs;
-    this.admissionRecoveryMs = other.admissionRecoveryMs;
-    this.maxAdmissionsPerSecond = other.maxAdmissionsPerSecond;
-    this.metricsEnabled = other.metricsEnabled;
-    this.prometheusEnabled = other.prometheusEnabled;
-    this.prometheusHost = other.prometheusHost;
-    this.prometheusPort = other.prometheusPort;
-    this.prometheusPath = other.prometheusPath;
-    this.bridgeEnabled = other.bridgeEnabled;
-    this.bridgeHost = other.bridgeHost;
-    this.bridgePort = other.bridgePort;
+    this.admission = new AdmissionOptions(other.admission);
+    this.metrics = new MetricsOptions(other.metrics);
+    this.bridge = new TcpBridgeOptions(other.bridge);
     this.resumableByDefault = other.resumableByDefault;
     this.frontMaxReplayBytes = other.frontMaxReplayBytes;
   }
@@ -150,37 +109,12 @@ public class SttVerticleOptions {
       setPrefix(p);
     }
     SttVerticleOptionsConverter.fromJson(json, this);
-    JsonObject metrics = JsonTypes.checked(section(json, "metrics"),
-        defaults.getJsonObject("metrics"), "metrics.");
-    setMetricsEnabled(metrics.getBoolean("enabled", DEFAULT_METRICS_ENABLED));
-    JsonObject prometheus = JsonTypes.checked(section(metrics, "prometheus"),
-        defaults.getJsonObject("metrics").getJsonObject("prometheus"), "metrics.prometheus.");
-    setPrometheusEnabled(prometheus.getBoolean("enabled", DEFAULT_PROMETHEUS_ENABLED));
-    setPrometheusHost(prometheus.getString("host", DEFAULT_PROMETHEUS_HOST));
-    setPrometheusPort(prometheus.getInteger("port", DEFAULT_PROMETHEUS_PORT));
-    setPrometheusPath(prometheus.getString("path", DEFAULT_PROMETHEUS_PATH));
-    JsonObject bridge = JsonTypes.checked(section(json, "bridge"),
-        defaults.getJsonObject("bridge"), "bridge.");
-    setBridgeEnabled(bridge.getBoolean("enabled", DEFAULT_BRIDGE_ENABLED));
-    setBridgeHost(bridge.getString("host", DEFAULT_BRIDGE_HOST));
-    setBridgePort(bridge.getInteger("port", DEFAULT_BRIDGE_PORT));
-  }
-
-  /** A nested object of the JSON form; absent or null: empty (its keys keep their defaults). */
-  private static JsonObject section(JsonObject json, String key) {
-    JsonObject section = json.getJsonObject(key);
-    return section != null ? section : new JsonObject();
   }
 
   /** Every option, without the client's API secret. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     SttVerticleOptionsConverter.toJson(this, json);
-    json.put("metrics", new JsonObject().put("enabled", metricsEnabled)
-        .put("prometheus", new JsonObject().put("enabled", prometheusEnabled)
-            .put("host", prometheusHost).put("port", prometheusPort).put("path", prometheusPath)));
-    json.put("bridge", new JsonObject().put("enabled", bridgeEnabled).put("host", bridgeHost)
-        .put("port", bridgePort));
     return json;
   }
 
@@ -314,68 +248,22 @@ public class SttVerticleOptions {
     return this;
   }
 
-  public long getNodeAudioBudgetBytes() {
-    return nodeAudioBudgetBytes;
+  public AdmissionOptions getAdmission() {
+    return admission;
   }
 
-  /**
-   * Bytes of buffered and replay audio the whole node may hold. A session is admitted only while
-   * its worst case ({@code maxBufferedBytes} plus the client's replay buffer) fits beside the worst
-   * cases of the sessions already admitted, so the audio never outgrows the heap. 0: half of the
-   * max heap ({@link #DEFAULT_AUDIO_BUDGET_HEAP_SHARE}).
-   */
-  public SttVerticleOptions setNodeAudioBudgetBytes(long nodeAudioBudgetBytes) {
-    if (nodeAudioBudgetBytes < 0) {
-      throw new IllegalArgumentException("nodeAudioBudgetBytes must be >= 0 (0: half of the max heap), got "
-          + nodeAudioBudgetBytes);
-    }
-    this.nodeAudioBudgetBytes = nodeAudioBudgetBytes;
+  /** When the node takes new sessions: its audio budget, lag mark, recovery time and admission rate. */
+  public SttVerticleOptions setAdmission(AdmissionOptions admission) {
+    this.admission = Objects.requireNonNull(admission, "admission");
     return this;
   }
 
-  public long getMaxEventLoopLagMs() {
-    return maxEventLoopLagMs;
-  }
-
   /**
-   * The node is saturated, and takes no open, while its event loops run a timer later than this
-   * (smoothed): its admitted sessions need the CPU to stay in real time.
+   * Kept for the benchmark programs: {@code getAdmission().setMaxAdmissionsPerSecond(...)}.
    */
-  public SttVerticleOptions setMaxEventLoopLagMs(long maxEventLoopLagMs) {
-    if (maxEventLoopLagMs < 1) {
-      throw new IllegalArgumentException("maxEventLoopLagMs must be >= 1, got " + maxEventLoopLagMs);
-    }
-    this.maxEventLoopLagMs = maxEventLoopLagMs;
-    return this;
-  }
-
-  public long getAdmissionRecoveryMs() {
-    return admissionRecoveryMs;
-  }
-
-  /** How long a saturated node must stay below half its marks before it takes opens again. */
-  public SttVerticleOptions setAdmissionRecoveryMs(long admissionRecoveryMs) {
-    if (admissionRecoveryMs < 0) {
-      throw new IllegalArgumentException("admissionRecoveryMs must be >= 0, got " + admissionRecoveryMs);
-    }
-    this.admissionRecoveryMs = admissionRecoveryMs;
-    return this;
-  }
-
-  public int getMaxAdmissionsPerSecond() {
-    return maxAdmissionsPerSecond;
-  }
-
-  /**
-   * How many sessions the node admits per second at most (a token bucket holding one second's
-   * worth); opens beyond it go to another node or get 503 {@code overloaded}. 0: no limit.
-   */
+  @GenIgnore
   public SttVerticleOptions setMaxAdmissionsPerSecond(int maxAdmissionsPerSecond) {
-    if (maxAdmissionsPerSecond < 0) {
-      throw new IllegalArgumentException("maxAdmissionsPerSecond must be >= 0 (0: no limit), got "
-          + maxAdmissionsPerSecond);
-    }
-    this.maxAdmissionsPerSecond = maxAdmissionsPerSecond;
+    admission.setMaxAdmissionsPerSecond(maxAdmissionsPerSecond);
     return this;
   }
 
@@ -406,117 +294,28 @@ public class SttVerticleOptions {
     return this;
   }
 
-  @GenIgnore
-  public boolean isMetricsEnabled() {
-    return metricsEnabled;
+  public MetricsOptions getMetrics() {
+    return metrics;
   }
 
-  @GenIgnore
-  public SttVerticleOptions setMetricsEnabled(boolean metricsEnabled) {
-    this.metricsEnabled = metricsEnabled;
+  /** Whether the node records meters, and its Prometheus endpoint. */
+  public SttVerticleOptions setMetrics(MetricsOptions metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     return this;
   }
 
-  @GenIgnore
-  public boolean isPrometheusEnabled() {
-    return prometheusEnabled;
+  public TcpBridgeOptions getBridge() {
+    return bridge;
   }
 
-  /** Serves the metrics in Prometheus text format on a plain HTTP server (needs metrics enabled). */
-  @GenIgnore
-  public SttVerticleOptions setPrometheusEnabled(boolean prometheusEnabled) {
-    this.prometheusEnabled = prometheusEnabled;
-    return this;
-  }
-
-  @GenIgnore
-  public String getPrometheusHost() {
-    return prometheusHost;
-  }
-
-  @GenIgnore
-  public SttVerticleOptions setPrometheusHost(String prometheusHost) {
-    this.prometheusHost = requireText("metrics.prometheus.host", prometheusHost);
-    return this;
-  }
-
-  @GenIgnore
-  public int getPrometheusPort() {
-    return prometheusPort;
-  }
-
-  /** 0 picks a free port ({@link SttVerticle#prometheusPort()} tells which). */
-  @GenIgnore
-  public SttVerticleOptions setPrometheusPort(int prometheusPort) {
-    this.prometheusPort = requirePort("metrics.prometheus.port", prometheusPort);
-    return this;
-  }
-
-  @GenIgnore
-  public String getPrometheusPath() {
-    return prometheusPath;
-  }
-
-  @GenIgnore
-  public SttVerticleOptions setPrometheusPath(String prometheusPath) {
-    if (prometheusPath == null || !prometheusPath.startsWith("/")) {
-      throw new IllegalArgumentException("metrics.prometheus.path must start with '/', got " + prometheusPath);
-    }
-    this.prometheusPath = prometheusPath;
-    return this;
-  }
-
-  @GenIgnore
-  public boolean isBridgeEnabled() {
-    return bridgeEnabled;
-  }
-
-  /** Starts a TCP event-bus bridge that lets through the contract's addresses and nothing else. */
-  @GenIgnore
-  public SttVerticleOptions setBridgeEnabled(boolean bridgeEnabled) {
-    this.bridgeEnabled = bridgeEnabled;
-    return this;
-  }
-
-  @GenIgnore
-  public String getBridgeHost() {
-    return bridgeHost;
-  }
-
-  @GenIgnore
-  public SttVerticleOptions setBridgeHost(String bridgeHost) {
-    this.bridgeHost = requireText("bridge.host", bridgeHost);
-    return this;
-  }
-
-  @GenIgnore
-  public int getBridgePort() {
-    return bridgePort;
-  }
-
-  /** A fixed port: the TCP bridge cannot report a port picked by the system. */
-  @GenIgnore
-  public SttVerticleOptions setBridgePort(int bridgePort) {
-    this.bridgePort = requirePort("bridge.port", bridgePort);
+  /** The node's TCP event-bus bridge for programs outside the JVM. */
+  public SttVerticleOptions setBridge(TcpBridgeOptions bridge) {
+    this.bridge = Objects.requireNonNull(bridge, "bridge");
     return this;
   }
 
   @Override
   public String toString() {
     return "SttVerticleOptions" + toJson().encode();
-  }
-
-  private static String requireText(String name, String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be empty");
-    }
-    return value;
-  }
-
-  private static int requirePort(String name, int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(name + " must be in [0, 65535], got " + port);
-    }
-    return port;
   }
 }

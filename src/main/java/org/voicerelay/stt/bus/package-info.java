@@ -9,8 +9,8 @@
  * in real time ({@code AdmissionControl}; otherwise 503 {@code overloaded}), so the sessions it
  * has are never slowed down by new ones.
  *
- * <p>What holds with or without a cluster lives here too: {@link org.voicerelay.stt.bus.SessionClaims}
- * makes an open's {@code sessionId} one session on every node, and a {@code "resumable": true} open
+ * <p>What holds with or without a cluster lives here too: {@link org.voicerelay.stt.bus.SessionDirectory}
+ * makes an open's {@code sessionId} one session on every node and names every session's owner, and a {@code "resumable": true} open
  * gets a front on the caller's node that runs a {@link org.voicerelay.stt.bus.ResumableSession},
  * which moves the transcription to another session without losing words when its node goes away.
  */

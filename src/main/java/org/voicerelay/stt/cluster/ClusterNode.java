@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.voicerelay.stt.bus.ClusterView;
 
 /**
  * A clustered Vert.x instance on Hazelcast, configured from {@link ClusterOptions}: the event bus
@@ -46,7 +47,10 @@ public final class ClusterNode {
         .setHost(options.getEventBusHost() != null ? options.getEventBusHost() : options.getHost())
         .setPort(options.getEventBusPort());
     return Vertx.builder().with(withEventBus).withClusterManager(clusterManager).buildClustered()
-        .map(vertx -> new ClusterNode(vertx, clusterManager));
+        .map(vertx -> {
+          ClusterView.register(vertx, clusterManager);
+          return new ClusterNode(vertx, clusterManager);
+        });
   }
 
   public Vertx vertx() {

@@ -21,7 +21,7 @@ import java.util.Properties;
  */
 public final class HazelcastClusterConfig {
 
-  /** The map template of the session-ownership maps (one per address prefix). */
+  /** The map template of the session directories (one per address prefix, {@code bus.SessionDirectory}). */
   static final String SESSIONS_MAP_PREFIX = "__stt.sessions.";
 
   private HazelcastClusterConfig() {

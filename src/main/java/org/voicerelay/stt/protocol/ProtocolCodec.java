@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
@@ -201,17 +200,5 @@ public final class ProtocolCodec {
       throw new ProtocolException("frame has no string \"type\"");
     }
     return node;
-  }
-
-  public static <T> T convert(JsonNode node, Class<T> type) {
-    try {
-      return MAPPER.treeToValue(node, type);
-    } catch (JsonProcessingException e) {
-      throw new ProtocolException("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
-    }
-  }
-
-  public static Buffer toBuffer(Object message) {
-    return Buffer.buffer(encode(message));
   }
 }

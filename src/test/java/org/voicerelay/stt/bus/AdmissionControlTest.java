@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Admission control: a saturated node refuses opens with 503 {@code overloaded} and takes them
@@ -50,7 +51,7 @@ class AdmissionControlTest {
 
   private Future<BusTestStack> deployOnOneLoop(SimpleMeterRegistry meters) {
     oneLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    return BusTestStack.deploy(oneLoop, "counting", o -> o.setMaxEventLoopLagMs(50).setAdmissionRecoveryMs(300),
+    return BusTestStack.deploy(oneLoop, "counting", o -> o.setAdmission(new AdmissionOptions().setMaxEventLoopLagMs(50).setAdmissionRecoveryMs(300)),
         meters);
   }
 
@@ -140,11 +141,11 @@ class AdmissionControlTest {
 
   @Test
   void opensBeyondTheNodeAudioBudgetAreRefusedUntilASessionEnds(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setNodeAudioBudgetBytes(2 * ONE_SESSION + ONE_SESSION / 2)
-            .setAdmissionRecoveryMs(200))
+    BusTestStack.deploy(vertx, o -> o.setAdmission(new AdmissionOptions()
+            .setNodeAudioBudgetBytes(2 * ONE_SESSION + ONE_SESSION / 2).setAdmissionRecoveryMs(200)))
         .compose(stack -> stack.open(new JsonObject())
             .compose(first -> stack.open(new JsonObject())
-                .compose(second -> BusTestStack.failureCodes(stack.open(new JsonObject())))
+                .compose(second -> Fixtures.failureCodes(stack.open(new JsonObject())))
                 .compose(codes -> {
                   ctx.verify(() -> {
                     assertEquals(List.of(BusErrorCode.OVERLOADED), codes);
@@ -167,7 +168,7 @@ class AdmissionControlTest {
   void opensBeyondTheAdmissionRateAreRefusedWith503WithoutSaturatingTheNode(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     BusTestStack.deploy(vertx, "counting", o -> o.setMaxAdmissionsPerSecond(1), meters)
-        .compose(stack -> BusTestStack.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()),
+        .compose(stack -> Fixtures.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()),
                 stack.open(new JsonObject()))
             .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
               assertEquals(List.of(BusErrorCode.OVERLOADED, BusErrorCode.OVERLOADED, ADMITTED),
@@ -198,7 +199,7 @@ class AdmissionControlTest {
   @Test
   void aNodeAdmitsAgainOnceTheAdmissionRateHasRefilled(Vertx vertx, VertxTestContext ctx) {
     BusTestStack.deploy(vertx, o -> o.setMaxAdmissionsPerSecond(1))
-        .compose(stack -> BusTestStack.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()))
+        .compose(stack -> Fixtures.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()))
             .compose(codes -> {
               ctx.verify(() -> assertTrue(codes.contains(BusErrorCode.OVERLOADED), codes.toString()));
               // one admission a second
@@ -213,7 +214,7 @@ class AdmissionControlTest {
 
   @Test
   void aBudgetThatCannotHoldOneSessionStopsTheVerticleFromStarting(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setNodeAudioBudgetBytes(ONE_SESSION - 2))
+    BusTestStack.deploy(vertx, o -> o.getAdmission().setNodeAudioBudgetBytes(ONE_SESSION - 2))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err instanceof IllegalArgumentException, String.valueOf(err));
           assertTrue(err.getMessage().contains("cannot hold a single session"), err.getMessage());
@@ -224,7 +225,7 @@ class AdmissionControlTest {
   @Test
   void startWarnsWhenMaxSessionsDoNotFitTheBudget() {
     SttVerticleOptions options = new SttVerticleOptions().setMaxSessions(1000)
-        .setNodeAudioBudgetBytes(10 * ONE_SESSION + 5);
+        .setAdmission(new AdmissionOptions().setNodeAudioBudgetBytes(10 * ONE_SESSION + 5));
     String warning = AdmissionControl.budgetWarning(options, 1L << 31).orElseThrow();
     assertTrue(warning.contains("maxSessions 1000") && warning.contains("at most 10 sessions will be admitted"),
         warning);
@@ -234,8 +235,8 @@ class AdmissionControlTest {
   @Test
   void replayAudioTheGatewayDoesNotFinalizeSaturatesTheNodeUntilItIsCovered(Vertx vertx) {
     long budget = 10 * ONE_SESSION;
-    AdmissionControl node = AdmissionControl.join(vertx, new SttVerticleOptions().setPrefix("replaytest")
-        .setNodeAudioBudgetBytes(budget).setAdmissionRecoveryMs(1));
+    AdmissionControl node = AdmissionControl.create(new SttVerticleOptions().setPrefix("replaytest")
+        .setAdmission(new AdmissionOptions().setNodeAudioBudgetBytes(budget).setAdmissionRecoveryMs(1)));
     Object instance = new Object();
     node.report(instance, 0, 0, budget / 4);
     assertFalse(node.saturated(), "a quarter of the budget in replay is a working gateway");
@@ -261,7 +262,7 @@ class AdmissionControlTest {
         .setClient(new SttOptions().setSampleRate(16_000).setReplayBufferMs(5_000));
     assertEquals(100_000 + 16_000 * 2 * 5, AdmissionControl.sessionBytes(options));
     assertEquals(Runtime.getRuntime().maxMemory() / 2, AdmissionControl.budgetBytes(options), 1.0);
-    String warning = AdmissionControl.budgetWarning(options.setNodeAudioBudgetBytes(1L << 32), 1L << 31)
+    String warning = AdmissionControl.budgetWarning(options.setAdmission(new AdmissionOptions().setNodeAudioBudgetBytes(1L << 32)), 1L << 31)
         .orElseThrow();
     assertTrue(warning.contains("larger than the max heap"), warning);
   }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Every instance and deployment of the verticle registers {@link AudioCodec}; Vert.x holds it once. */
 @ExtendWith(VertxExtension.class)
@@ -29,11 +29,10 @@ class AudioCodecRegistrationTest {
 
   @BeforeEach
   void deployGateway(Vertx vertx, VertxTestContext ctx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
-        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     vertx.deployVerticle(gateway).onComplete(ctx.succeeding(id -> {
-      options = new SttVerticleOptions().setClient(BusTestStack.clientOptions(gateway.actualPort()))
-          .setMaxEventLoopLagMs(30_000).setMaxAdmissionsPerSecond(0).setShutdownTimeoutMs(2_000);
+      options = new SttVerticleOptions().setClient(Fixtures.clientOptions(gateway.actualPort()))
+          .setAdmission(Fixtures.relaxedAdmission()).setShutdownTimeoutMs(2_000);
       ctx.completeNow();
     }));
   }
@@ -65,7 +64,7 @@ class AudioCodecRegistrationTest {
 
   /** A Buffer sent with the codec reaches a local consumer as itself (sending fails if the codec is unknown). */
   private static Future<Void> handedOver(Vertx vertx) {
-    Buffer sent = BusTestStack.tone(320);
+    Buffer sent = Fixtures.tone(320);
     Promise<Buffer> received = Promise.promise();
     return vertx.eventBus().<Buffer>consumer("app.test.registered", (Message<Buffer> m) -> received.tryComplete(m.body()))
         .completion()

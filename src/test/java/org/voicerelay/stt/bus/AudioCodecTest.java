@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Session audio with {@link AudioCodec}: handed over without a copy, and the contract unchanged beside it. */
 @ExtendWith(VertxExtension.class)
@@ -53,7 +54,7 @@ class AudioCodecTest {
 
   @Test
   void aLocalSendWithTheCodecHandsTheSendersBufferItselfToTheConsumer(Vertx vertx, VertxTestContext ctx) {
-    Buffer sent = BusTestStack.tone(CHUNK);
+    Buffer sent = Fixtures.tone(CHUNK);
     vertx.eventBus().<Buffer>consumer("app.test.codec", m -> ctx.verify(() -> {
       assertSame(sent, m.body());
       ctx.completeNow();
@@ -63,7 +64,7 @@ class AudioCodecTest {
 
   @Test
   void theWireFormatIsTheOneOfTheBuiltInBufferCodec() {
-    Buffer pcm = BusTestStack.tone(CHUNK);
+    Buffer pcm = Fixtures.tone(CHUNK);
     Buffer ours = Buffer.buffer("header");
     Buffer builtIn = Buffer.buffer("header");
     new AudioCodec().encodeToWire(ours, pcm);
@@ -84,7 +85,7 @@ class AudioCodecTest {
 
   @Test
   void aSessionFedWithTheCodecTranscribesEveryByteInOrder(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = BusTestStack.tone(20 * CHUNK).getBytes();
+    byte[] pcm = Fixtures.tone(20 * CHUNK).getBytes();
     transcribe("app.test.codec.session",
         session -> stack.stream(session, pcm, CHUNK, 4, AudioCodec.deliveryOptions()))
         .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
@@ -95,7 +96,7 @@ class AudioCodecTest {
 
   @Test
   void plainBuffersByteArraysAndBase64StillWorkInOneSessionWithCodecAudio(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = BusTestStack.tone(4 * CHUNK).getBytes();
+    byte[] pcm = Fixtures.tone(4 * CHUNK).getBytes();
     Buffer all = Buffer.buffer(pcm);
     transcribe("app.test.codec.mixed", session -> stack.audio(session, all.getBuffer(0, CHUNK))
         .compose(r -> vertx.eventBus().request(session.getString("audioAddress"),
@@ -118,7 +119,7 @@ class AudioCodecTest {
       }
       dc.next();
     });
-    byte[] pcm = BusTestStack.tone(10 * CHUNK).getBytes();
+    byte[] pcm = Fixtures.tone(10 * CHUNK).getBytes();
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     ResumableSession.open(vertx, new ResumableSessionOptions().setSampleRate(16000))
         .compose(session -> {

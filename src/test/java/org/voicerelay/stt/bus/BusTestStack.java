@@ -7,17 +7,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.voicerelay.stt.audio.WavFile;
-import org.voicerelay.stt.client.ConnectOptions;
-import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * A local gateway on a free port and an {@link SttVerticle} pointed at it, deployed into the test's
@@ -26,8 +21,6 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  */
 final class BusTestStack {
 
-  static final String API_KEY = "devkey";
-  static final String API_SECRET = "devsecret-for-tests-only-0123456789";
   static final Path SAMPLES = Path.of("scripts", "samples");
 
   final Vertx vertx;
@@ -57,30 +50,17 @@ final class BusTestStack {
 
   static Future<BusTestStack> deploy(Vertx vertx, String recognizer, Consumer<SttVerticleOptions> tweak,
       MeterRegistry registry) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
-        .setRecognizer(recognizer).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.localGateway(recognizer);
     return vertx.deployVerticle(gateway).compose(gwId -> {
       SttVerticleOptions options = new SttVerticleOptions()
-          .setClient(clientOptions(gateway.actualPort()))
+          .setClient(Fixtures.clientOptions(gateway.actualPort()))
           .setShutdownTimeoutMs(3_000)
           .setClosedSessionLingerMs(2_000)
-          // these tests are about sessions: a busy shared machine must not refuse their opens, nor
-          // the admission rate a test that opens many at once (AdmissionControlTest sets its own)
-          .setMaxEventLoopLagMs(30_000)
-          .setMaxAdmissionsPerSecond(0);
+          .setAdmission(Fixtures.relaxedAdmission());
       tweak.accept(options);
       SttVerticle verticle = new SttVerticle(options, registry);
       return vertx.deployVerticle(verticle).map(id -> new BusTestStack(vertx, gateway, verticle, id));
     });
-  }
-
-  static SttOptions clientOptions(int gatewayPort) {
-    return new SttOptions()
-        .setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
-        .setApiKey(API_KEY)
-        .setApiSecret(API_SECRET)
-        .setFinalQuietMs(200)
-        .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100));
   }
 
   Future<JsonObject> open(JsonObject request) {
@@ -119,25 +99,6 @@ final class BusTestStack {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot read sample " + name, e);
     }
-  }
-
-  /** {@code bytes} of a deterministic non-silent signal. */
-  static Buffer tone(int bytes) {
-    Buffer b = Buffer.buffer(bytes);
-    for (int i = 0; i < bytes / 2; i++) {
-      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
-    }
-    return b;
-  }
-
-  /** The failure code of each future, in order; -2 for one that succeeded. */
-  static Future<List<Integer>> failureCodes(Future<?>... futures) {
-    List<Future<Integer>> codes = new ArrayList<>();
-    for (Future<?> f : futures) {
-      codes.add(f.transform(ar -> Future.succeededFuture(ar.succeeded() ? -2
-          : ar.cause() instanceof ReplyException e ? e.failureCode() : -3)));
-    }
-    return Future.all(codes).map(all -> all.<Integer>list());
   }
 
   /** Sends chunks with a bounded number of unanswered requests. */

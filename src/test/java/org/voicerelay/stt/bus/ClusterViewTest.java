@@ -1,6 +1,7 @@
 package org.voicerelay.stt.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -19,5 +20,11 @@ class ClusterViewTest {
   void aVertxThatIsNotClusteredIsTheLocalNodeAndCountsEveryNodeAsAMember(Vertx vertx) {
     assertEquals(ClusterView.LOCAL, ClusterView.nodeId(vertx));
     assertTrue(ClusterView.isMember(vertx, "any-node"));
+  }
+
+  @Test
+  void theInternalHandleOnTheClusterManagerIsStillThere(Vertx vertx) {
+    // a Vert.x without a cluster has no manager; the cast and the method must still exist
+    assertNull(ClusterView.internalClusterManager(vertx));
   }
 }

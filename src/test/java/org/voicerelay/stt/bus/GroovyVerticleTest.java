@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * A Groovy script verticle ({@code src/test/resources/polyglot/transcribe.groovy}) opens a
@@ -24,7 +25,7 @@ class GroovyVerticleTest {
   @Test
   void aGroovyVerticleTranscribesThroughTheBusWithJsonAlone(Vertx vertx, VertxTestContext ctx,
       @TempDir Path dir) throws Exception {
-    byte[] pcm = BusTestStack.tone(32_000 * 2).getBytes();
+    byte[] pcm = Fixtures.tone(32_000 * 2).getBytes();
     Path file = dir.resolve("tone.pcm");
     Files.write(file, pcm);
     BusTestStack.deploy(vertx).onComplete(ctx.succeeding(stack -> {

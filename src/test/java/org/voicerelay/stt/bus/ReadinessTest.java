@@ -19,6 +19,7 @@ import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.health.HealthPages;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as
@@ -29,12 +30,13 @@ import org.voicerelay.stt.testing.EventRecorder;
 class ReadinessTest {
 
   private static SttVerticleOptions servingHealth(SttVerticleOptions options) {
-    return options.setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0);
+    return options.setMetrics(Fixtures.prometheusOnLoopback());
   }
 
   /** A budget of exactly {@code sessions} worst cases of these options. */
   private static SttVerticleOptions budgetFor(SttVerticleOptions options, int sessions) {
-    return options.setNodeAudioBudgetBytes(sessions * AdmissionControl.sessionBytes(options));
+    options.getAdmission().setNodeAudioBudgetBytes(sessions * AdmissionControl.sessionBytes(options));
+    return options;
   }
 
   private static Future<HttpResponse<Buffer>> ready(Vertx vertx, SttVerticle verticle) {
@@ -77,7 +79,7 @@ class ReadinessTest {
   @Test
   void aNodeWhoseCircuitBreakerIsOpenIsNotReady(Vertx vertx, VertxTestContext ctx) {
     HealthPages.closedPort(vertx).compose(refusingPort -> {
-          SttOptions client = BusTestStack.clientOptions(refusingPort)
+          SttOptions client = Fixtures.clientOptions(refusingPort)
               .setConnectOptions(new ConnectOptions().setTimeoutMs(1_000).setReconnectWindowMs(0))
               .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1)
                   .setResetTimeout(60_000));

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * What a resumable session loses when recognition moves while more sent audio than its front's
@@ -101,7 +102,7 @@ class ResumableReplayLossTest {
               default -> { }
             }
           });
-          return stack.stream(session, BusTestStack.tone(sent).getBytes(), CHUNK, 4)
+          return stack.stream(session, Fixtures.tone(sent).getBytes(), CHUNK, 4)
               .compose(v -> untilRecognitionAcceptedAll(vertx, stack, session, sent))
               .compose(status -> {
                 String recognitionId = status.getString("recognitionSessionId");

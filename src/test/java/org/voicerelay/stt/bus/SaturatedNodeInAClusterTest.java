@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Two clustered nodes: once node A is saturated (its audio budget holds one session), or has used
@@ -46,7 +46,7 @@ class SaturatedNodeInAClusterTest {
   @Test
   void opensFromASaturatedNodeAreServedByAnotherNode(VertxTestContext ctx) throws Exception {
     long oneSession = AdmissionControl.sessionBytes(new SttVerticleOptions());
-    deployTwoNodes(o -> o.setNodeAudioBudgetBytes(oneSession))
+    deployTwoNodes(o -> o.getAdmission().setNodeAudioBudgetBytes(oneSession))
         .compose(onA -> openUntilANodeIsFull(nodes.get(0).vertx(), onA).map(onA))
         .onFailure(ctx::failNow)
         .onSuccess(onA -> opensFromA(nodes.get(0).vertx(), onA, ctx));
@@ -54,7 +54,7 @@ class SaturatedNodeInAClusterTest {
 
   @Test
   void opensBeyondANodesAdmissionRateAreServedByAnotherNode(VertxTestContext ctx) throws Exception {
-    deployTwoNodes(o -> o.setMaxAdmissionsPerSecond(1))
+    deployTwoNodes(o -> o.getAdmission().setMaxAdmissionsPerSecond(1))
         .compose(onA -> openUntilANodeAdmits(nodes.get(0).vertx()).map(onA))
         .compose(onA -> {
           List<Future<JsonObject>> opens = new ArrayList<>();
@@ -88,8 +88,7 @@ class SaturatedNodeInAClusterTest {
     ClusterNode b = ClusterNode.start(member(cluster, portB, List.of(addressOfA, "127.0.0.1:" + portB)))
         .toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
     nodes.add(b);
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
-        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     Vertx va = a.vertx();
     Promise<SttVerticle> deployedOnA = Promise.promise();
     b.vertx().deployVerticle(gateway)
@@ -148,7 +147,7 @@ class SaturatedNodeInAClusterTest {
   }
 
   private static SttVerticleOptions options(String node, int gatewayPort) {
-    return new SttVerticleOptions().setNode(node).setClient(BusTestStack.clientOptions(gatewayPort))
+    return new SttVerticleOptions().setNode(node).setClient(Fixtures.clientOptions(gatewayPort))
         .setShutdownTimeoutMs(2_000).setClosedSessionLingerMs(2_000);
   }
 

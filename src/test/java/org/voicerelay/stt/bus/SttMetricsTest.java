@@ -17,10 +17,17 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** The verticle's meters count what happens on the bus, and Prometheus can scrape them. */
 @ExtendWith(VertxExtension.class)
@@ -34,7 +41,7 @@ class SttMetricsTest {
         .compose(session -> {
           ctx.verify(() -> assertEquals(1.0, registry.get(SttMetrics.SESSIONS_OPEN).gauge().value()));
           vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer(new byte[3]));
-          return stack.audio(session, BusTestStack.tone(32000))
+          return stack.audio(session, Fixtures.tone(32000))
               .compose(r -> stack.control(session, "end"));
         }))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
@@ -52,7 +59,7 @@ class SttMetricsTest {
 
   @Test
   void thePrometheusEndpointServesTheMeters(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setPrometheusEnabled(true).setPrometheusHost("127.0.0.1").setPrometheusPort(0))
+    BusTestStack.deploy(vertx, o -> o.setMetrics(Fixtures.prometheusOnLoopback()))
         .compose(stack -> stack.open(new JsonObject()).map(stack))
         .compose(stack -> vertx.createHttpClient()
             .request(HttpMethod.GET, stack.verticle.prometheusPort(), "127.0.0.1", "/metrics")
@@ -65,6 +72,52 @@ class SttMetricsTest {
           String text = body.toString();
           assertTrue(text.contains("stt_sessions_opened_total 1.0"), text);
           assertTrue(text.contains("stt_sessions_open 1.0"), text);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void twoInstancesWithoutMicrometerShareOneNodeAndEveryScrapeCountsTheSessionsOfBoth(Vertx vertx,
+      VertxTestContext ctx) {
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
+    List<SttVerticle> instances = new CopyOnWriteArrayList<>();
+    vertx.deployVerticle(gateway)
+        .compose(id -> vertx.deployVerticle(() -> {
+          SttVerticle instance = new SttVerticle(new SttVerticleOptions()
+              .setClient(Fixtures.clientOptions(gateway.actualPort()))
+              .setAdmission(Fixtures.relaxedAdmission())
+              .setMetrics(Fixtures.prometheusOnLoopback()));
+          instances.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(2)))
+        .compose(id -> {
+          List<Future<?>> opens = new ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            opens.add(vertx.eventBus().request("stt.open", new JsonObject()));
+          }
+          return Future.all(opens);
+        })
+        .compose(opened -> {
+          ctx.verify(() -> {
+            assertEquals(2, instances.size());
+            assertEquals(instances.get(0).prometheusPort(), instances.get(1).prometheusPort(), "one server");
+          });
+          List<Future<String>> scrapes = new ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            scrapes.add(vertx.createHttpClient()
+                .request(HttpMethod.GET, instances.get(0).prometheusPort(), "127.0.0.1", "/metrics")
+                .compose(request -> request.send()).compose(response -> response.body()).map(Buffer::toString));
+          }
+          return Future.all(scrapes).map(all -> all.<String>list());
+        })
+        .onComplete(ctx.succeeding(scrapes -> ctx.verify(() -> {
+          for (SttVerticle instance : instances) {
+            assertEquals(2, instance.sessionIds().size(), "the bus spreads the opens over both instances");
+          }
+          for (String text : scrapes) {
+            assertTrue(text.contains("stt_sessions_opened_total 4.0"), text);
+            assertTrue(text.contains("stt_sessions_open 4.0"), text);
+          }
           ctx.completeNow();
         })));
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Every kind of bad input gets its documented failure code, and hurts nothing else. */
 @ExtendWith(VertxExtension.class)
@@ -88,7 +89,7 @@ class SttVerticleBadInputTest {
 
   @Test
   void anEventsAddressOfTheContractIsForbidden(VertxTestContext ctx) {
-    BusTestStack.failureCodes(openWith(new JsonObject().put("eventsAddress", "stt.open")),
+    Fixtures.failureCodes(openWith(new JsonObject().put("eventsAddress", "stt.open")),
             openWith(new JsonObject().put("eventsAddress", "stt.session.other.audio")),
             openWith(new JsonObject().put("eventsAddress", "stt.session.other.events")))
         .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
@@ -138,7 +139,7 @@ class SttVerticleBadInputTest {
   @Test
   void anAudioMessageOfTheWrongShapeIsABadRequest(VertxTestContext ctx) {
     stack.open(new JsonObject())
-        .compose(session -> BusTestStack.failureCodes(stack.audio(session, new JsonObject().put("audio", 42)),
+        .compose(session -> Fixtures.failureCodes(stack.audio(session, new JsonObject().put("audio", 42)),
             stack.audio(session, new JsonObject().put("pcm", "AAAA")), stack.audio(session, 7)))
         .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
           assertEquals(List.of(400, 400, 400), codes);
@@ -169,7 +170,7 @@ class SttVerticleBadInputTest {
   @Test
   void audioAfterEndIsRefusedAsInputEnded(VertxTestContext ctx) {
     stack.open(new JsonObject())
-        .compose(session -> stack.control(session, "end").compose(r -> stack.audio(session, BusTestStack.tone(320))))
+        .compose(session -> stack.control(session, "end").compose(r -> stack.audio(session, Fixtures.tone(320))))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertCode(BusErrorCode.INPUT_ENDED, err);
           ctx.completeNow();
@@ -181,7 +182,7 @@ class SttVerticleBadInputTest {
     stack.open(new JsonObject())
         .compose(session -> {
           stack.control(session, "end");
-          return stack.audio(session, BusTestStack.tone(320));
+          return stack.audio(session, Fixtures.tone(320));
         })
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertCode(BusErrorCode.INPUT_ENDED, err);
@@ -213,7 +214,7 @@ class SttVerticleBadInputTest {
 
   @Test
   void anUnknownSessionHasNoHandlers(VertxTestContext ctx) {
-    stack.audio(new JsonObject().put("audioAddress", "stt.session.nobody.audio"), BusTestStack.tone(320))
+    stack.audio(new JsonObject().put("audioAddress", "stt.session.nobody.audio"), Fixtures.tone(320))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) err).failureType());
           ctx.completeNow();
@@ -223,7 +224,7 @@ class SttVerticleBadInputTest {
   @Test
   void aControlMessageWithoutAKnownActionIsABadRequest(VertxTestContext ctx) {
     stack.open(new JsonObject())
-        .compose(session -> BusTestStack.failureCodes(stack.control(session, "rewind"),
+        .compose(session -> Fixtures.failureCodes(stack.control(session, "rewind"),
             stack.control(session, new JsonObject()),
             stack.control(session, new JsonObject().put("action", 3))))
         .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
@@ -259,7 +260,7 @@ class SttVerticleBadInputTest {
             .compose(session -> {
               vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer(new byte[3]));
               return events.firstOfType("error")
-                  .compose(error -> stack.audio(session, BusTestStack.tone(3200)))
+                  .compose(error -> stack.audio(session, Fixtures.tone(3200)))
                   .compose(r -> stack.control(session, "end"))
                   .compose(r -> events.closed());
             })
@@ -283,7 +284,7 @@ class SttVerticleBadInputTest {
             .compose(both -> {
               JsonObject good = both.resultAt(0);
               JsonObject bad = both.resultAt(1);
-              return BusTestStack.failureCodes(
+              return Fixtures.failureCodes(
                       stack.audio(bad, Buffer.buffer(new byte[5])),
                       stack.audio(bad, "garbage"),
                       stack.audio(bad, Buffer.buffer(new byte[100_000])),
@@ -292,7 +293,7 @@ class SttVerticleBadInputTest {
                       openWith(new JsonObject().put("eventsAddress", "x.y")))
                   .compose(codes -> {
                     ctx.verify(() -> assertEquals(List.of(422, 400, 413, 400, 400, 403), codes));
-                    return stack.audio(good, BusTestStack.tone(16000));
+                    return stack.audio(good, Fixtures.tone(16000));
                   })
                   .compose(r -> stack.control(good, "end"))
                   .compose(r -> events.closed());

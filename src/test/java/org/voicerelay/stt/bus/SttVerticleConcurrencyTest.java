@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Many sessions at once on one node: each gets its own transcripts and nothing crosses. */
 @ExtendWith(VertxExtension.class)
@@ -34,7 +35,7 @@ class SttVerticleConcurrencyTest {
   }
 
   private Future<Void> runSession(BusTestStack stack, String id, int bytes, VertxTestContext ctx) {
-    byte[] pcm = BusTestStack.tone(bytes).getBytes();
+    byte[] pcm = Fixtures.tone(bytes).getBytes();
     return EventRecorder.on(stack.vertx, "stt.session." + id + ".events").compose(events ->
         stack.open(new JsonObject().put("sessionId", id).put("sampleRate", 16000))
             .compose(session -> stack.stream(session, pcm, 3200, 4)

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.voicerelay.stt.config.NodeConfig;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Options and their layers: file, deployment config, environment; secrets never shown. */
 @ExtendWith(VertxExtension.class)
@@ -41,8 +41,9 @@ class SttVerticleConfigTest {
   @Test
   void optionsSurviveTheirJsonForm() {
     SttVerticleOptions options = new SttVerticleOptions().setPrefix("voice").setMaxSessions(7)
-        .setIdleTimeoutMs(1234).setAllowedEventsPrefixes(List.of("calls.")).setPrometheusEnabled(true)
-        .setPrometheusPort(9999).setBridgeEnabled(true).setBridgePort(7001).setNode("n1");
+        .setIdleTimeoutMs(1234).setAllowedEventsPrefixes(List.of("calls."))
+        .setMetrics(new MetricsOptions().setPrometheus(new PrometheusOptions().setEnabled(true).setPort(9999)))
+        .setAdmission(new AdmissionOptions().setMaxAdmissionsPerSecond(3)).setBridge(new TcpBridgeOptions().setEnabled(true).setPort(7001)).setNode("n1");
     assertEquals(options.toJson(), new SttVerticleOptions(options.toJson()).toJson());
   }
 
@@ -73,8 +74,11 @@ class SttVerticleConfigTest {
   @Test
   void aValueOfTheWrongJsonTypeIsRefusedWithItsPath() {
     IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
-        () -> new SttVerticleOptions(new JsonObject().put("maxAdmissionsPerSecond", "50")));
-    assertEquals("maxAdmissionsPerSecond must be a number, got \"50\"", flat.getMessage());
+        () -> new SttVerticleOptions(new JsonObject().put("maxSessions", "50")));
+    assertEquals("maxSessions must be a number, got \"50\"", flat.getMessage());
+    IllegalArgumentException admission = assertThrows(IllegalArgumentException.class,
+        () -> new SttVerticleOptions(new JsonObject().put("admission", new JsonObject().put("maxAdmissionsPerSecond", "50"))));
+    assertEquals("admission.maxAdmissionsPerSecond must be a number, got \"50\"", admission.getMessage());
     IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
         () -> new SttVerticleOptions(new JsonObject().put("bridge", new JsonObject().put("port", "7001"))));
     assertEquals("bridge.port must be a number, got \"7001\"", nested.getMessage());
@@ -90,8 +94,8 @@ class SttVerticleConfigTest {
     SttVerticleOptions options = new SttVerticleOptions(json);
     assertEquals("voice", options.getPrefix());
     assertEquals(List.of("stt.calls."), options.getAllowedEventsPrefixes());
-    assertEquals(9200, options.getPrometheusPort());
-    assertTrue(options.isMetricsEnabled());
+    assertEquals(9200, options.getMetrics().getPrometheus().getPort());
+    assertTrue(options.getMetrics().isEnabled());
   }
 
   @Test
@@ -112,7 +116,7 @@ class SttVerticleConfigTest {
       assertEquals("de", options.getClient().getLanguage());
       assertEquals("deepgram/nova-3", options.getClient().getModel());
       assertEquals("http://gateway.example/v1", options.getClient().getBaseUrl());
-      assertTrue(options.isPrometheusEnabled());
+      assertTrue(options.getMetrics().getPrometheus().isEnabled());
       ctx.completeNow();
     })));
   }
@@ -129,13 +133,12 @@ class SttVerticleConfigTest {
 
   @Test
   void deployedByClassNameItReadsConfJsonAndTheDeploymentConfig(Vertx vertx, VertxTestContext ctx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions().setRecognizer("counting")
-        .setApiKey(BusTestStack.API_KEY).setApiSecret(BusTestStack.API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     vertx.deployVerticle(gateway)
         .compose(id -> vertx.deployVerticle(SttVerticle.class.getName(), new DeploymentOptions().setConfig(
             new JsonObject().put("prefix", "byname").put("allowedEventsPrefixes", new JsonArray().add("x."))
-                .put("client", BusTestStack.clientOptions(gateway.actualPort()).toJson()
-                    .put("apiSecret", BusTestStack.API_SECRET)))))
+                .put("client", Fixtures.clientOptions(gateway.actualPort()).toJson()
+                    .put("apiSecret", Fixtures.API_SECRET)))))
         .compose(id -> vertx.eventBus().<JsonObject>request("byname.open", new JsonObject().put("eventsAddress", "x.y")))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertTrue(reply.body().getString("audioAddress").startsWith("byname.session."));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** A session's life through the bus only: open, audio, transcripts, flush, update, end, close, status. */
 @ExtendWith(VertxExtension.class)
@@ -80,10 +80,10 @@ class SttVerticleSessionTest {
   void flushDeliversAFinalTranscriptAndTheSessionGoesOn(Vertx vertx, VertxTestContext ctx) {
     EventRecorder.on(vertx, "app.test.flush").compose(events ->
         stack.open(new JsonObject().put("eventsAddress", "app.test.flush"))
-            .compose(session -> stack.audio(session, BusTestStack.tone(16000))
+            .compose(session -> stack.audio(session, Fixtures.tone(16000))
                 .compose(r -> stack.control(session, "flush"))
                 .compose(r -> events.firstOfType("final_transcript"))
-                .compose(first -> stack.audio(session, BusTestStack.tone(8000)))
+                .compose(first -> stack.audio(session, Fixtures.tone(8000)))
                 .compose(r -> stack.control(session, "flush"))
                 .compose(r -> events.first(e -> "final_transcript".equals(e.getString("type"))
                     && e.getLong("seq") > events.ofType("final_transcript").get(0).getLong("seq"))))
@@ -116,7 +116,7 @@ class SttVerticleSessionTest {
   void endRepliesOnlyAfterTheClosedEventWasPublished(Vertx vertx, VertxTestContext ctx) {
     EventRecorder.on(vertx, "app.test.end").compose(events ->
         stack.open(new JsonObject().put("eventsAddress", "app.test.end"))
-            .compose(session -> stack.audio(session, BusTestStack.tone(32000))
+            .compose(session -> stack.audio(session, Fixtures.tone(32000))
                 .compose(r -> stack.control(session, "end")))
             .map(reply -> {
               ctx.verify(() -> {
@@ -135,7 +135,7 @@ class SttVerticleSessionTest {
   void closeAbortsTheSessionAndClosedIsItsLastEvent(Vertx vertx, VertxTestContext ctx) {
     EventRecorder.on(vertx, "app.test.close").compose(events ->
         stack.open(new JsonObject().put("eventsAddress", "app.test.close"))
-            .compose(session -> stack.audio(session, BusTestStack.tone(3200))
+            .compose(session -> stack.audio(session, Fixtures.tone(3200))
                 .compose(r -> stack.control(session, "close")))
             .compose(reply -> events.closed().map(closed -> {
               ctx.verify(() -> {
@@ -151,7 +151,7 @@ class SttVerticleSessionTest {
   @Test
   void statusReportsStateRateAndAudioReceived(VertxTestContext ctx) {
     stack.open(new JsonObject().put("sampleRate", 8000))
-        .compose(session -> stack.audio(session, BusTestStack.tone(8000))
+        .compose(session -> stack.audio(session, Fixtures.tone(8000))
             .compose(r -> stack.control(session, "status")))
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertEquals("open", status.getString("state"));
@@ -169,7 +169,7 @@ class SttVerticleSessionTest {
           EventRecorder a = both.resultAt(0);
           EventRecorder b = both.resultAt(1);
           return stack.open(new JsonObject().put("eventsAddress", "app.test.shared"))
-              .compose(session -> stack.audio(session, BusTestStack.tone(48000))
+              .compose(session -> stack.audio(session, Fixtures.tone(48000))
                   .compose(r -> stack.control(session, "end")))
               .compose(r -> Future.all(a.closed(), b.closed()))
               .map(v -> {
@@ -210,7 +210,7 @@ class SttVerticleSessionTest {
 
   @Test
   void base64AudioInJsonCountsLikeBinaryAudio(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = BusTestStack.tone(6400).getBytes();
+    byte[] pcm = Fixtures.tone(6400).getBytes();
     EventRecorder.on(vertx, "app.test.base64").compose(events ->
         stack.open(new JsonObject().put("eventsAddress", "app.test.base64"))
             .compose(session -> stack.audio(session, new JsonObject().put("audio", Base64.getEncoder().encodeToString(pcm)))
@@ -225,7 +225,7 @@ class SttVerticleSessionTest {
   @Test
   void requestReplyAudioIsAnsweredWithTheBufferedBytes(VertxTestContext ctx) {
     stack.open(new JsonObject())
-        .compose(session -> stack.audio(session, BusTestStack.tone(3200)))
+        .compose(session -> stack.audio(session, Fixtures.tone(3200)))
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertTrue(reply.getLong("buffered") >= 0);
           ctx.completeNow();
@@ -236,7 +236,7 @@ class SttVerticleSessionTest {
   void audioAtAnotherRateIsResampledToTheSessionRate(Vertx vertx, VertxTestContext ctx) {
     EventRecorder.on(vertx, "app.test.rate").compose(events ->
         stack.open(new JsonObject().put("sampleRate", 48000).put("eventsAddress", "app.test.rate"))
-            .compose(session -> stack.audio(session, BusTestStack.tone(96000))
+            .compose(session -> stack.audio(session, Fixtures.tone(96000))
                 .compose(r -> stack.control(session, "end")))
             .compose(r -> events.firstOfType("final_transcript")))
         .onComplete(ctx.succeeding(fin -> ctx.verify(() -> {

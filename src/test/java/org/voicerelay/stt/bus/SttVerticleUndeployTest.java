@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** Undeploying ends sessions cleanly; a session's resources go when it ends. */
 @ExtendWith(VertxExtension.class)
@@ -33,7 +34,7 @@ class SttVerticleUndeployTest {
         String address = "app.test.undeploy." + i;
         sessions.add(EventRecorder.on(vertx, address).compose(events ->
             stack.open(new JsonObject().put("eventsAddress", address))
-                .compose(session -> stack.audio(session, BusTestStack.tone(bytes)))
+                .compose(session -> stack.audio(session, Fixtures.tone(bytes)))
                 .map(events)));
       }
       return Future.all(sessions).compose(all -> vertx.undeploy(stack.verticleDeployment).map(v -> {
@@ -57,7 +58,7 @@ class SttVerticleUndeployTest {
   void afterUndeployTheSessionsAddressesHaveNoHandlers(Vertx vertx, VertxTestContext ctx) {
     BusTestStack.deploy(vertx).compose(stack -> stack.open(new JsonObject())
             .compose(session -> vertx.undeploy(stack.verticleDeployment)
-                .compose(v -> stack.audio(session, BusTestStack.tone(320)))))
+                .compose(v -> stack.audio(session, Fixtures.tone(320)))))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) err).failureType());
           ctx.completeNow();
@@ -67,7 +68,7 @@ class SttVerticleUndeployTest {
   @Test
   void aClosedSessionReleasesItsGatewayConnectionAndThenItsAddresses(Vertx vertx, VertxTestContext ctx) {
     BusTestStack.deploy(vertx, o -> o.setClosedSessionLingerMs(200)).compose(stack -> stack.open(new JsonObject())
-            .compose(session -> stack.audio(session, BusTestStack.tone(3200))
+            .compose(session -> stack.audio(session, Fixtures.tone(3200))
                 .compose(r -> stack.control(session, "end"))
                 .compose(r -> eventually(vertx, () -> stack.gateway.sessionCount() == 0))
                 .compose(v -> delay(vertx, 400))

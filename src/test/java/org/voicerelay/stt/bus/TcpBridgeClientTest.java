@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.voicerelay.stt.FreePort;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * A client that knows nothing but TCP and JSON drives a whole session through the TCP event-bus
@@ -36,7 +37,7 @@ class TcpBridgeClientTest {
   @BeforeEach
   void deployWithTheBridge() throws Exception {
     vertx = Vertx.vertx();
-    int bridgePort = FreePort.bind(port -> BusTestStack.deploy(vertx, o -> o.setBridgeEnabled(true).setBridgePort(port))
+    int bridgePort = FreePort.bind(port -> BusTestStack.deploy(vertx, o -> o.setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))
         .map(port)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     socket = new Socket("127.0.0.1", bridgePort);
     socket.setSoTimeout(10_000);
@@ -92,7 +93,7 @@ class TcpBridgeClientTest {
     write(new JsonObject().put("type", "register").put("address", "app.bridge.events"));
     send("stt.open", new JsonObject().put("sampleRate", 16000).put("eventsAddress", "app.bridge.events"), "r-open");
     JsonObject session = replyTo("r-open", events).getJsonObject("body");
-    byte[] pcm = BusTestStack.tone(3200).getBytes();
+    byte[] pcm = Fixtures.tone(3200).getBytes();
     for (int i = 0; i < 10; i++) {
       send(session.getString("audioAddress"), new JsonObject().put("audio", Base64.getEncoder().encodeToString(pcm)),
           "r-audio-" + i);

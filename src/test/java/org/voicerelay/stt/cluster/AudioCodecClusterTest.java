@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.bus.AudioCodec;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * {@link AudioCodec} between two clustered Vert.x instances: A only sends (it registers the codec
@@ -61,7 +62,7 @@ class AudioCodecClusterTest {
   void audioSentWithTheCodecToASessionOnAnotherNodeArrivesIntact(VertxTestContext ctx) throws Exception {
     Vertx a = nodes.get(0).vertx();
     String events = "app.codec." + UUID.randomUUID();
-    Buffer pcm = TestCluster.tone(10 * CHUNK);
+    Buffer pcm = Fixtures.tone(10 * CHUNK);
     EventRecorder heard = EventRecorder.on(a, events).await(10, TimeUnit.SECONDS);
     a.eventBus().<JsonObject>request("stt.open", new JsonObject().put("eventsAddress", events))
         .map(Message::body)
@@ -100,7 +101,7 @@ class AudioCodecClusterTest {
     String address = "app.codec.unknown." + UUID.randomUUID();
     List<Object> delivered = new CopyOnWriteArrayList<>();
     b.eventBus().consumer(address, m -> delivered.add(m.body())).completion()
-        .compose(v -> a.eventBus().request(address, TestCluster.tone(CHUNK),
+        .compose(v -> a.eventBus().request(address, Fixtures.tone(CHUNK),
             new DeliveryOptions().setCodecName(onlyOnA.name()).setSendTimeout(5_000)))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           ReplyException failure = (ReplyException) err;

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.voicerelay.stt.bus.SessionClaims;
+import org.voicerelay.stt.bus.SessionDirectory;
 import org.voicerelay.stt.bus.SttVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Two clustered Vert.x instances in one JVM, each with two instances of the verticle (and the
@@ -90,7 +91,7 @@ class OneSessionPerIdTest {
     JsonObject stale = new JsonObject().put("owner", "a-node-that-left").put("token", "t").put("state", "open")
         .put("reply", new JsonObject().put("sessionId", id).put("node", "GONE"));
     Vertx vertx = nodes.get(0).vertx();
-    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionClaims.MAP_PREFIX + "stt")
+    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionDirectory.MAP_PREFIX + "stt")
         .compose(map -> map.put(id, stale))
         .compose(v -> nodes.get(1).vertx().eventBus().<JsonObject>request("stt.open",
             new JsonObject().put("sessionId", id)))
@@ -105,17 +106,17 @@ class OneSessionPerIdTest {
   }
 
   @Test
-  void theClaimsOfALostNodeAreReleasedAndNoOthers(VertxTestContext testContext) {
+  void theEntriesOfALostNodeAreTakenAndNoOthers(VertxTestContext testContext) {
     Vertx vertx = nodes.get(0).vertx();
     String lost = "lost_" + UUID.randomUUID().toString().substring(0, 8);
     String kept = "kept_" + UUID.randomUUID().toString().substring(0, 8);
-    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionClaims.MAP_PREFIX + "stt")
+    vertx.sharedData().<String, JsonObject>getAsyncMap(SessionDirectory.MAP_PREFIX + "stt")
         .compose(map -> map.put(lost, new JsonObject().put("owner", "node-lost").put("state", "open"))
             .compose(v -> map.put(kept, new JsonObject().put("owner", "node-kept").put("state", "open")))
-            .compose(v -> SessionClaims.releaseNode(vertx, "stt", "node-lost"))
-            .compose(released -> map.get(lost).compose(l -> map.get(kept).map(k -> {
+            .compose(v -> SessionDirectory.takeEntriesOf(vertx, "stt", "node-lost"))
+            .compose(taken -> map.get(lost).compose(l -> map.get(kept).map(k -> {
               testContext.verify(() -> {
-                assertEquals(1, released);
+                assertEquals(1, taken.size());
                 assertNull(l);
                 assertEquals("node-kept", k.getString("owner"));
               });
@@ -177,7 +178,7 @@ class OneSessionPerIdTest {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < CHUNKS; i++) {
       Vertx from = nodes.get(i % 2).vertx();
-      chain = chain.compose(v -> from.eventBus().request(address, TestCluster.tone(CHUNK)).mapEmpty());
+      chain = chain.compose(v -> from.eventBus().request(address, Fixtures.tone(CHUNK)).mapEmpty());
     }
     return chain;
   }

@@ -33,6 +33,7 @@ import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.cli.NodeMain;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Three nodes in three JVMs ({@code scripts/node}'s main class), the counting gateway in this one,
@@ -68,7 +69,7 @@ class ResumableFailoverTest {
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
         .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING)
         .setRecognizerConfig(new JsonObject().put("endpointSeconds", 1.0))
-        .setApiKey(TestCluster.API_KEY).setApiSecret(TestCluster.API_SECRET));
+        .setApiKey(Fixtures.API_KEY).setApiSecret(Fixtures.API_SECRET));
     vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 
     Path dir = Files.createDirectories(Path.of("target", "resumable-failover"));
@@ -82,8 +83,8 @@ class ResumableFailoverTest {
         .encodePrettily());
     Map<String, String> env = Map.of(
         "LIVEKIT_INFERENCE_URL", "http://127.0.0.1:" + gateway.actualPort() + "/v1",
-        "LIVEKIT_INFERENCE_API_KEY", TestCluster.API_KEY,
-        "LIVEKIT_INFERENCE_API_SECRET", TestCluster.API_SECRET,
+        "LIVEKIT_INFERENCE_API_KEY", Fixtures.API_KEY,
+        "LIVEKIT_INFERENCE_API_SECRET", Fixtures.API_SECRET,
         "STT_CONFIG_FILE", config.toString(),
         "STT_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "4");
     // B first, on ports free a moment ago (a bridge port someone took meanwhile: B again on others);

@@ -1,8 +1,8 @@
 package org.voicerelay.stt.cluster;
 
+import org.voicerelay.stt.bus.TcpBridgeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.EventBusInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
-import org.voicerelay.stt.client.ConnectOptions;
-import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Clustered Vert.x nodes on loopback Hazelcast (conf/cluster.xml, free ports, fast failure
@@ -27,9 +25,6 @@ import org.voicerelay.stt.gateway.LocalGatewayVerticle;
  * ({@link FreePort#bind}).
  */
 final class TestCluster {
-
-  static final String API_KEY = "devkey";
-  static final String API_SECRET = "devsecret-for-cluster-tests-0123456789";
 
   private TestCluster() {
   }
@@ -66,8 +61,7 @@ final class TestCluster {
 
   /** The local gateway with the counting engine and the test credentials. */
   static Future<LocalGatewayVerticle> deployGateway(io.vertx.core.Vertx vertx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
-        .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     return vertx.deployVerticle(gateway).map(id -> gateway);
   }
 
@@ -82,24 +76,18 @@ final class TestCluster {
   static Future<Integer> deploySttWithBridge(ClusterNode node, String name, int gatewayPort) {
     return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
         .compose(id -> FreePort.bind(port -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort)
-            .setBridgeEnabled(true).setBridgePort(port))).map(port)));
+            .setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))).map(port)));
   }
 
   /** Verticle options for node {@code name} against the test gateway: quick finals, short linger. */
   static SttVerticleOptions sttOptions(String name, int gatewayPort) {
     return new SttVerticleOptions()
         .setNode(name)
-        .setClient(new SttOptions()
-            .setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
-            .setApiKey(API_KEY)
-            .setApiSecret(API_SECRET)
-            .setFinalQuietMs(200)
-            .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100)))
+        .setClient(Fixtures.clientOptions(gatewayPort))
         .setShutdownTimeoutMs(2_000)
         .setClosedSessionLingerMs(2_000)
         // these tests are about clustering, not admission (its own tests): a busy machine must not refuse opens
-        .setMaxEventLoopLagMs(30_000)
-        .setMaxAdmissionsPerSecond(0);
+        .setAdmission(Fixtures.relaxedAdmission());
   }
 
   /**
@@ -134,15 +122,6 @@ final class TestCluster {
       closing.add(node.close().otherwiseEmpty());
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  /** A 16-bit tone the counting recognizer hears as speech. */
-  static Buffer tone(int bytes) {
-    Buffer b = Buffer.buffer(bytes);
-    for (int i = 0; i < bytes / 2; i++) {
-      b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
-    }
-    return b;
   }
 
   /** The audio bytes the final transcripts among the events cover. */

@@ -24,6 +24,7 @@ import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The whole path for fault tests, in the test's Vert.x: the local gateway with the counting
@@ -78,8 +79,7 @@ final class FaultStack {
               .setClosedSessionLingerMs(500)
               // these tests are about faults: a busy machine's lag or a burst of opens must not
               // refuse their opens (admission control has its own tests)
-              .setMaxEventLoopLagMs(30_000)
-              .setMaxAdmissionsPerSecond(0);
+              .setAdmission(Fixtures.relaxedAdmission());
           tweak.accept(options);
           SttVerticle verticle = new SttVerticle(options, null);
           return vertx.deployVerticle(verticle).map(id -> new FaultStack(vertx, gateway, proxy, verticle));

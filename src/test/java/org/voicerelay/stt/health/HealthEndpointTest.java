@@ -16,30 +16,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
-import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /** {@code /health} and {@code /ready} served by a real {@link SttVerticle} beside {@code /metrics}. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class HealthEndpointTest {
 
-  private static final String KEY = "health-key";
-  private static final String SECRET = "health-secret-0123456789abcdef0123";
-
   /** A verticle with the Prometheus endpoint on a free port, its client pointed at {@code gatewayPort}. */
   private static Future<SttVerticle> deploy(Vertx vertx, int gatewayPort) {
-    SttVerticle verticle = new SttVerticle(new SttVerticleOptions().setPrometheusEnabled(true)
-        .setPrometheusHost("127.0.0.1").setPrometheusPort(0)
-        .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
-            .setApiKey(KEY).setApiSecret(SECRET)));
+    SttVerticle verticle = new SttVerticle(new SttVerticleOptions()
+        .setMetrics(Fixtures.prometheusOnLoopback())
+        .setClient(Fixtures.clientOptions(gatewayPort)));
     return vertx.deployVerticle(verticle).map(id -> verticle);
   }
 
   private static Future<Integer> gateway(Vertx vertx) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
-        .setRecognizer(LocalGatewayVerticle.RECOGNIZER_COUNTING).setApiKey(KEY).setApiSecret(SECRET));
+    LocalGatewayVerticle gateway = Fixtures.countingGateway();
     return vertx.deployVerticle(gateway).map(id -> gateway.actualPort());
   }
 

@@ -7,19 +7,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
-import org.voicerelay.stt.client.ConnectOptions;
-import org.voicerelay.stt.client.SttOptions;
-import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * The whole path a page uses, deployed into the test's Vert.x: a local gateway on a free port, an
  * {@link SttVerticle} pointed at it, and the {@link WebVerticle} on a free loopback port.
  */
 final class WebTestStack {
-
-  static final String API_KEY = "devkey";
-  static final String API_SECRET = "devsecret-for-web-tests-0123456789";
 
   final Vertx vertx;
   final WebVerticle web;
@@ -30,22 +25,15 @@ final class WebTestStack {
   }
 
   static Future<WebTestStack> deploy(Vertx vertx, String recognizer, Consumer<WebOptions> tweak) {
-    LocalGatewayVerticle gateway = new LocalGatewayVerticle(new LocalGatewayOptions()
-        .setRecognizer(recognizer).setApiKey(API_KEY).setApiSecret(API_SECRET));
+    LocalGatewayVerticle gateway = Fixtures.localGateway(recognizer);
     return vertx.deployVerticle(gateway).compose(gw -> {
       SttVerticleOptions options = new SttVerticleOptions()
-          .setClient(new SttOptions()
-              .setBaseUrl("http://127.0.0.1:" + gateway.actualPort() + "/v1")
-              .setApiKey(API_KEY)
-              .setApiSecret(API_SECRET)
-              .setFinalQuietMs(200)
-              .setConnectOptions(new ConnectOptions().setTimeoutMs(3_000).setMaxRetry(1).setMaxDelayMs(100)))
+          .setClient(Fixtures.clientOptions(gateway.actualPort()))
           .setShutdownTimeoutMs(3_000)
           .setClosedSessionLingerMs(2_000)
           // these tests are about the browser path: a busy machine's lag or a burst of opens must
           // not refuse their opens (admission control has its own tests)
-          .setMaxEventLoopLagMs(30_000)
-          .setMaxAdmissionsPerSecond(0);
+          .setAdmission(Fixtures.relaxedAdmission());
       return vertx.deployVerticle(new SttVerticle(options));
     }).compose(stt -> {
       WebOptions options = new WebOptions().setEnabled(true).setPort(0);

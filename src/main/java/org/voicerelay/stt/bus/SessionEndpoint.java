@@ -1,0 +1,529 @@
+package org.voicerelay.stt.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.AudioFormat;
+
+/**
+ * One session of the contract, plain or resumable: the audio and control consumers of its
+ * addresses, its state, the answers to every message (replies, held replies, {@code end} waiters,
+ * refusals) and the numbered events it publishes. What runs the recognition is a
+ * {@link SessionBackend}; a caller in any language gets the same answers from either kind.
+ *
+ * <p>States: {@link State#OPEN} (audio and control accepted) to {@link State#ENDING} ({@code end},
+ * {@code close}, idle or undeploy) to {@link State#CLOSED} ({@code closed} published); a closed
+ * session's addresses linger {@code closedSessionLingerMs} to answer 410, then are unregistered.
+ * Everything runs on the context the session was opened on; nothing is locked.
+ *
+ * <p>Back-pressure: a request/reply sender is answered once its audio is taken, or, while the
+ * backend {@linkplain SessionBackend#holdsReplies() holds replies}, once it has drained; a plain
+ * send refused gets an {@code error} event instead of a reply.
+ */
+final class SessionEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionEndpoint.class);
+  private static final String AUDIO_SHAPE = "an audio message is a Buffer of pcm_s16le or {\"audio\": \"<base64>\"}";
+  private static final String ACTIONS = "flush, end, update, close or status";
+
+  enum State {
+    /** Audio and control accepted. */
+    OPEN(BusContract.STATE_OPEN),
+    /** The input ended (or an abort was asked); waiting for the backend to finish. */
+    ENDING(BusContract.STATE_ENDING),
+    /** Over; {@code closed} was published. Only the addresses linger. */
+    CLOSED(BusContract.STATE_CLOSED);
+
+    final String wireName;
+
+    State(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** An {@code end} or {@code close} request, answered once the session is closed. */
+  private record EndWaiter(Message<Object> message, boolean askedToEnd) {
+  }
+
+  private final Vertx vertx;
+  private final String id;
+  private final String audioAddress;
+  private final String controlAddress;
+  private final String eventsAddress;
+  private final int sampleRate;
+  private final int maxAudioMessageBytes;
+  private final long lingerMs;
+  private final SttMetrics metrics;
+  private final SessionBackend backend;
+  private final Promise<Void> closed = Promise.promise();
+  private final List<EndWaiter> endWaiters = new ArrayList<>();
+  private final ArrayDeque<Message<Object>> heldReplies = new ArrayDeque<>();
+
+  private Handler<SessionEndpoint> closedHandler = s -> { };
+  private Handler<SessionEndpoint> goneHandler = s -> { };
+  private LongConsumer seqReservations = n -> { };
+  private long seqReserved = SessionDirectory.SEQ_RESERVE;
+  private MessageConsumer<Object> audioConsumer;
+  private MessageConsumer<Object> controlConsumer;
+  private String model;
+  private String language;
+  private State state = State.OPEN;
+  private String reason;
+  /** The {@code error} of the {@code closed} event, if the session failed. */
+  private JsonObject closedError;
+  private boolean inputEndedByCaller;
+  private long seq;
+  private long receivedBytes;
+  private long lastActivity = System.nanoTime();
+  private long lingerTimer = -1;
+  private boolean unregistered;
+
+  /**
+   * @param eventsAddress the caller's, or null for the session's default
+   * @param sampleRate the rate the caller sends
+   * @param model the model in use (for {@code status}), or null
+   * @param language the language in use, or null
+   */
+  SessionEndpoint(Vertx vertx, SttVerticleOptions options, SttMetrics metrics, String id, String eventsAddress,
+      int sampleRate, String model, String language, SessionBackend backend) {
+    String prefix = options.getPrefix();
+    this.vertx = vertx;
+    this.id = id;
+    this.audioAddress = BusContract.audioAddress(prefix, id);
+    this.controlAddress = BusContract.controlAddress(prefix, id);
+    this.eventsAddress = eventsAddress != null ? eventsAddress : BusContract.defaultEventsAddress(prefix, id);
+    this.sampleRate = sampleRate;
+    this.maxAudioMessageBytes = options.getMaxAudioMessageBytes();
+    this.lingerMs = options.getClosedSessionLingerMs();
+    this.metrics = metrics;
+    this.backend = backend;
+    this.model = model;
+    this.language = language;
+  }
+
+  /** Told once the session is closed (before {@code end} waiters are answered). */
+  SessionEndpoint closedHandler(Handler<SessionEndpoint> handler) {
+    this.closedHandler = handler;
+    return this;
+  }
+
+  /** Told once the addresses are unregistered after the linger time (not after {@link #unregister()}). */
+  SessionEndpoint goneHandler(Handler<SessionEndpoint> handler) {
+    this.goneHandler = handler;
+    return this;
+  }
+
+  /**
+   * Told each time the session needs more event numbers than it reserved in the
+   * {@link SessionDirectory}: the new bound, {@value SessionDirectory#SEQ_RESERVE} ahead.
+   */
+  SessionEndpoint seqReservations(LongConsumer reservations) {
+    this.seqReservations = reservations;
+    return this;
+  }
+
+  /**
+   * Starts the backend, then registers the addresses (cluster-wide); the open reply. Events wait
+   * until {@link #resumeEvents()}, so none is published before the caller has the reply.
+   */
+  Future<JsonObject> start() {
+    return backend.start(this).compose(v -> {
+      EventBus bus = vertx.eventBus();
+      audioConsumer = bus.consumer(audioAddress, this::onAudio);
+      controlConsumer = bus.consumer(controlAddress, this::onControl);
+      return Future.all(audioConsumer.completion(), controlConsumer.completion());
+    }).map(v -> openReply());
+  }
+
+  void resumeEvents() {
+    backend.resumeEvents();
+  }
+
+  String id() {
+    return id;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** Why the session ended or is ending; null while open. */
+  String reason() {
+    return reason;
+  }
+
+  /** When the caller last sent audio or control, in {@link System#nanoTime()}. */
+  long lastActivityNanos() {
+    return lastActivity;
+  }
+
+  long bufferedBytes() {
+    return state == State.CLOSED ? 0 : backend.bufferedBytes();
+  }
+
+  long replayBytes() {
+    return state == State.CLOSED ? 0 : backend.replayBytes();
+  }
+
+  /** Completes once the {@code closed} event is published. */
+  Future<Void> closedFuture() {
+    return closed.future();
+  }
+
+  JsonObject openReply() {
+    JsonObject reply = new JsonObject()
+        .put("sessionId", id)
+        .put("audioAddress", audioAddress)
+        .put("controlAddress", controlAddress)
+        .put("eventsAddress", eventsAddress)
+        .put("node", backend.node());
+    backend.describe(reply);
+    return reply.put("audioCodec", AudioCodec.NAME);
+  }
+
+  JsonObject status() {
+    JsonObject status = openReply()
+        .put("state", state.wireName)
+        .put("sampleRate", sampleRate)
+        .put("audioSecondsReceived", audioSeconds())
+        .put("lastSeq", seq);
+    if (model != null) {
+      status.put("model", model);
+    }
+    if (language != null) {
+      status.put("language", language);
+    }
+    if (reason != null) {
+      status.put("reason", reason);
+    }
+    backend.describeStatus(status);
+    return status;
+  }
+
+  /** Finalizes ({@code why}: ended, idle_timeout, shutdown); the {@code closed} event follows. */
+  void end(String why) {
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.ENDING;
+    reason = why;
+    inputEndedByCaller = BusContract.REASON_ENDED.equals(why);
+    backend.end();
+  }
+
+  /** Aborts at once, without waiting for transcripts (also a session that is ending). */
+  void close(String why) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.ENDING;
+    reason = why;
+    backend.close();
+  }
+
+  /** Unregisters the addresses (at undeploy, or once the linger time is over). */
+  Future<Void> unregister() {
+    if (lingerTimer != -1) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
+    if (unregistered || audioConsumer == null) {
+      unregistered = true;
+      return Future.succeededFuture();
+    }
+    unregistered = true;
+    return Future.join(audioConsumer.unregister(), controlConsumer.unregister()).mapEmpty();
+  }
+
+  // ------------------------------------------------------------ told by the backend
+
+  /** Publishes an event of the session, numbered: {@code sessionId} and {@code seq} are the session's. */
+  void publish(JsonObject event) {
+    JsonObject numbered = new JsonObject().put("sessionId", id).put("seq", 0L).mergeIn(event);
+    numbered.put("sessionId", id).put("seq", ++seq);
+    if (seq > seqReserved - SessionDirectory.SEQ_RESERVE_HALF) {
+      seqReserved = seq + SessionDirectory.SEQ_RESERVE;
+      seqReservations.accept(seqReserved);
+    }
+    vertx.eventBus().publish(eventsAddress, numbered);
+  }
+
+  /** The backend can take more: replies held for paced senders are answered. */
+  void drained() {
+    releaseHeldReplies();
+  }
+
+  /**
+   * Recognition is over. {@code why}: {@code failed} (with {@code error}) wins; otherwise the reason
+   * the session was ended with, else {@code why}, else {@code ended}.
+   */
+  void closed(String why, JsonObject error) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    if (BusContract.REASON_FAILED.equals(why) || reason == null) {
+      reason = why != null ? why : BusContract.REASON_ENDED;
+    }
+    closedError = error;
+    releaseHeldReplies();
+    closedHandler.handle(this);
+    JsonObject event = new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", reason)
+        .put("audioSeconds", audioSeconds());
+    if (error != null) {
+      event.put("error", error);
+    }
+    publish(event);
+    answerEndWaiters();
+    LOG.info("session {} closed ({}) after {} s of audio, {} events", id, reason,
+        String.format("%.2f", audioSeconds()), seq);
+    closed.complete();
+    linger();
+  }
+
+  // ------------------------------------------------------------ audio
+
+  private void onAudio(Message<Object> message) {
+    lastActivity = System.nanoTime();
+    try {
+      if (state != State.OPEN) {
+        refuse(message, notOpen("audio"));
+        return;
+      }
+      Buffer pcm = pcm(message.body(), maxAudioMessageBytes);
+      boolean paced = message.replyAddress() != null;
+      SessionBackend.Write write = backend.write(pcm, paced);
+      write.taken().onComplete(ar -> {
+        if (ar.failed()) {
+          refuse(message, failure("audio", ar.cause()));
+          return;
+        }
+        receivedBytes += pcm.length();
+        if (paced) {
+          if (backend.holdsReplies() && state == State.OPEN) {
+            heldReplies.add(message);
+          } else {
+            message.reply(buffered());
+          }
+        }
+      });
+      write.accepted().onComplete(ar -> {
+        if (ar.failed() && heldReplies.remove(message)) {
+          refuse(message, BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is over: "
+              + ar.cause().getMessage()));
+        }
+        releaseHeldReplies();
+      });
+    } catch (ReplyException e) {
+      refuse(message, e);
+    } catch (RuntimeException e) {
+      LOG.warn("session {}: audio message failed", id, e);
+      refuse(message, BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "audio failed: " + e));
+    }
+  }
+
+  /**
+   * The PCM of an audio message: a Buffer (or byte array) of pcm_s16le, or {@code {"audio":
+   * "<base64>"}} (also as JSON text) for senders that cannot send binary.
+   */
+  static Buffer pcm(Object body, int maxBytes) {
+    Buffer pcm;
+    if (body instanceof Buffer b) {
+      pcm = b;
+    } else if (body instanceof byte[] bytes) {
+      pcm = Buffer.buffer(bytes);
+    } else {
+      String audio = RequestFields.of(body).string("audio");
+      if (audio == null) {
+        throw RequestFields.bad(AUDIO_SHAPE);
+      }
+      if ((long) audio.length() / 4 * 3 > maxBytes + 3L) {
+        throw tooLarge(maxBytes, audio.length() / 4 * 3);
+      }
+      try {
+        pcm = Buffer.buffer(Base64.getDecoder().decode(audio));
+      } catch (IllegalArgumentException e) {
+        throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, "audio is not valid base64: " + e.getMessage());
+      }
+    }
+    if (pcm.length() > maxBytes) {
+      throw tooLarge(maxBytes, pcm.length());
+    }
+    if (!AudioFormat.isWholeSamples(pcm.length())) {
+      throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
+    }
+    return pcm;
+  }
+
+  private static ReplyException tooLarge(int maxBytes, long bytes) {
+    return BusErrorCode.failure(BusErrorCode.AUDIO_TOO_LARGE, "an audio message may hold at most " + maxBytes
+        + " bytes (maxAudioMessageBytes), got " + bytes);
+  }
+
+  private JsonObject buffered() {
+    return new JsonObject().put("buffered", backend.bufferedBytes());
+  }
+
+  private void releaseHeldReplies() {
+    while (!heldReplies.isEmpty() && (state != State.OPEN || !backend.holdsReplies())) {
+      heldReplies.poll().reply(buffered());
+    }
+  }
+
+  // ------------------------------------------------------------ control
+
+  private void onControl(Message<Object> message) {
+    lastActivity = System.nanoTime();
+    try {
+      RequestFields f = RequestFields.of(message.body());
+      String action = f.string("action");
+      if (action == null) {
+        throw RequestFields.bad("action is required: " + ACTIONS);
+      }
+      switch (action) {
+        case BusContract.ACTION_STATUS -> message.reply(status());
+        case BusContract.ACTION_FLUSH -> flush(message);
+        case BusContract.ACTION_UPDATE -> update(message, f);
+        case BusContract.ACTION_END, BusContract.ACTION_CLOSE -> {
+          boolean askedToEnd = BusContract.ACTION_END.equals(action);
+          endWaiters.add(new EndWaiter(message, askedToEnd));
+          if (state == State.CLOSED) {
+            answerEndWaiters();
+          } else if (askedToEnd) {
+            end(BusContract.REASON_ENDED);
+          } else {
+            close(BusContract.REASON_CLOSED);
+          }
+        }
+        default -> throw RequestFields.bad("unknown action '" + action + "': expected " + ACTIONS);
+      }
+    } catch (ReplyException e) {
+      refuse(message, e);
+    } catch (RuntimeException e) {
+      LOG.warn("session {}: control message failed", id, e);
+      refuse(message, BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "control failed: " + e));
+    }
+  }
+
+  private void flush(Message<Object> message) {
+    if (state != State.OPEN) {
+      throw notOpen("flush");
+    }
+    backend.flush().onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(new JsonObject().put("sessionId", id).put("buffered", backend.bufferedBytes()));
+      } else {
+        refuse(message, failure("flush", ar.cause()));
+      }
+    });
+  }
+
+  private void update(Message<Object> message, RequestFields f) {
+    if (state != State.OPEN) {
+      throw notOpen("update");
+    }
+    String newModel = f.string("model");
+    String newLanguage = f.string("language");
+    JsonObject extra = f.object("extra");
+    if (newModel == null && newLanguage == null && extra == null) {
+      throw RequestFields.bad("update needs at least one of model, language, extra");
+    }
+    backend.update(newModel, newLanguage, extra).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(message, failure("update", ar.cause()));
+        return;
+      }
+      model = newModel != null ? newModel : model;
+      language = newLanguage != null ? newLanguage : language;
+      message.reply(status());
+    });
+  }
+
+  private void answerEndWaiters() {
+    JsonObject summary = new JsonObject().put("sessionId", id).put("reason", reason)
+        .put("audioSeconds", audioSeconds()).put("lastSeq", seq);
+    for (EndWaiter waiter : endWaiters) {
+      if (waiter.askedToEnd() && BusContract.REASON_FAILED.equals(reason)) {
+        refuse(waiter.message(), BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "the session failed: "
+            + (closedError == null ? reason : closedError.getString("message"))));
+      } else {
+        waiter.message().reply(summary);
+      }
+    }
+    endWaiters.clear();
+  }
+
+  // ------------------------------------------------------------ refusals
+
+  /** A request is answered with the failure; a plain send gets an {@code error} event instead. */
+  private void refuse(Message<Object> message, ReplyException failure) {
+    metrics.error(BusErrorCode.name(failure.failureCode()));
+    if (message.replyAddress() != null) {
+      message.fail(failure.failureCode(), failure.getMessage());
+    } else if (state != State.CLOSED) {
+      publish(new JsonObject().put("type", BusContract.EVENT_ERROR).put("error", new JsonObject()
+          .put("code", BusErrorCode.name(failure.failureCode()))
+          .put("message", failure.getMessage())
+          .put("retryable", true)
+          .put("failureCode", failure.failureCode())));
+    }
+  }
+
+  /** A backend's failure as the caller hears it. */
+  private ReplyException failure(String what, Throwable cause) {
+    if (cause instanceof ReplyException e && e.failureCode() > 0) {
+      return e.failureCode() == BusErrorCode.SESSION_CLOSED ? notOpen(what) : e;
+    }
+    return BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, what + " failed: " + cause);
+  }
+
+  /** The failure for {@code what} (audio, flush, ...) sent to a session that is no longer open. */
+  private ReplyException notOpen(String what) {
+    if (inputEndedByCaller) {
+      return BusErrorCode.failure(BusErrorCode.INPUT_ENDED, what + " after end: the input of session "
+          + id + " is over");
+    }
+    return BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is "
+        + (state == State.CLOSED ? "closed" : "closing") + (reason == null ? "" : " (" + reason + ")"));
+  }
+
+  // ------------------------------------------------------------ bookkeeping
+
+  private double audioSeconds() {
+    return receivedBytes / 2.0 / sampleRate;
+  }
+
+  /** The addresses answer 410 for the linger time, then go. */
+  private void linger() {
+    if (unregistered) {
+      return;
+    }
+    if (lingerMs == 0) {
+      unregister().onComplete(ar -> goneHandler.handle(this));
+      return;
+    }
+    lingerTimer = vertx.setTimer(lingerMs, t -> {
+      lingerTimer = -1;
+      unregister().onComplete(ar -> goneHandler.handle(this));
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "SessionEndpoint{id=" + id + ", state=" + state + "}";
+  }
+}
