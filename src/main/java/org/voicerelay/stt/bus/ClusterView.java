@@ -1,18 +1,17 @@
 package org.voicerelay.stt.bus;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
+import org.voicerelay.stt.internal.VertxInternals;
 
 /**
- * Which cluster node this is and who the members are: the project's one adapter to Vert.x
- * internals outside the client. Vert.x 5 gives a verticle no public handle on its cluster manager,
+ * Which cluster node this is and who the members are. Vert.x 5 gives a verticle no public handle on its cluster manager,
  * and claims of session ids need both facts. The public path comes first: a node started by
  * {@code cluster.ClusterNode} {@linkplain #register registers} its manager, and a Vert.x that is
  * not clustered needs none; only a clustered Vert.x built elsewhere is asked through
- * {@code VertxInternal}. {@code ClusterViewTest} fails loudly if an upgrade moves that.
+ * {@code VertxInternals}. {@code ClusterViewTest} fails loudly if an upgrade moves that.
  */
 public final class ClusterView {
 
@@ -56,6 +55,6 @@ public final class ClusterView {
 
   /** The internal path, for a clustered Vert.x whose manager nobody registered. */
   static ClusterManager internalClusterManager(Vertx vertx) {
-    return ((VertxInternal) vertx).clusterManager();
+    return VertxInternals.clusterManager(vertx);
   }
 }

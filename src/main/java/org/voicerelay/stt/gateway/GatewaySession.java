@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.voicerelay.stt.gateway.engine.RecognitionListener;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
 import org.voicerelay.stt.gateway.engine.Recognizer;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ModelName;
 import org.voicerelay.stt.protocol.ProtocolCodec;
@@ -495,7 +495,7 @@ final class GatewaySession {
     if (end < start || !hasAt(utf8, 0, AUDIO_PREFIX) || !hasAt(utf8, end, AUDIO_SUFFIX)) {
       return null;
     }
-    ByteBuf bytes = ((BufferInternal) utf8).getByteBuf();
+    ByteBuf bytes = VertxInternals.byteBuf(utf8);
     ByteBuffer pcm;
     try {
       // a heap buffer (Vert.x copies frames to the heap) is decoded in place

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import org.voicerelay.stt.internal.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -60,7 +61,7 @@ final class AudioOutbox {
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
   /** How frames reach {@code framesOf}, the socket of the last {@link #sendTo}; null: as {@code WebSocketFrame}s. */
   private WebSocket framesOf;
-  private WebSocketInternals.EncodedFrames frames;
+  private VertxInternals.EncodedFrames frames;
   private final ArrayDeque<Chunk> unfinalized = new ArrayDeque<>();
   /** Stream positions (samples) before which a finalize was asked for and not yet sent. */
   private final ArrayDeque<Long> finalizeRequested = new ArrayDeque<>();
@@ -112,7 +113,7 @@ final class AudioOutbox {
           + maxBufferedBytes + " (is the gateway slower than the audio?)");
     }
     if (resampler.isPassThrough()) {
-      ByteBuf pcm = WebSocketInternals.byteBuf(data);
+      ByteBuf pcm = VertxInternals.byteBuf(data);
       append(pcm, pcm.readerIndex(), length);
     } else {
       byte[] pcm = resampler.process(data.getBytes());
@@ -139,7 +140,7 @@ final class AudioOutbox {
   void sendTo(WebSocket ws) {
     if (ws != framesOf) {
       framesOf = ws;
-      frames = WebSocketInternals.encodedFrames(ws);
+      frames = VertxInternals.encodedFrames(ws);
     }
     while (!ws.writeQueueFull()) {
       Long finalizeAt = finalizeRequested.peekFirst();
@@ -159,7 +160,7 @@ final class AudioOutbox {
       if (frames != null) {
         frames.write(MaskedAudioFrame.encode(next.pcm, 0, next.bytes(), ThreadLocalRandom.current().nextInt(), alloc));
       } else {
-        ws.writeFrame(WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
+        ws.writeFrame(VertxInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
       }
       long end = next.endSample();
       if (end > highestSampleSent) {

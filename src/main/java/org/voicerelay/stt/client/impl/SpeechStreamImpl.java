@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import org.voicerelay.stt.internal.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -73,7 +74,7 @@ public final class SpeechStreamImpl implements SpeechStream {
    */
   @Override
   public Future<Void> write(Buffer data) {
-    if (WebSocketInternals.onContext(context)) {
+    if (VertxInternals.onContext(context)) {
       SttException refused = accept(data);
       return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
     }
@@ -270,7 +271,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private void onContext(Runnable action) {
-    if (WebSocketInternals.onContext(context)) {
+    if (VertxInternals.onContext(context)) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

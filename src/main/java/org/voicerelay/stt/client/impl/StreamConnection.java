@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import org.voicerelay.stt.internal.VertxInternals;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
@@ -266,7 +267,7 @@ final class StreamConnection {
     }
     WebSocket ws = ar.result();
     current.socket = ws;
-    if (!WebSocketInternals.coalesceFlushes(ws)) {
+    if (!VertxInternals.coalesceFlushes(ws)) {
       LOG.debug("stream {}: the socket is not a Vert.x internal one; flushes are not coalesced", id);
     }
     ConnectionLiveness watch = ConnectionLiveness.watch(vertx, ws, connectOptions, () -> onSilent(current),

@@ -5,6 +5,6 @@
  * {@code ConnectionLiveness} whether the gateway is still there, {@code ReconnectPolicy} the
  * retry budget, {@code AudioOutbox} the audio and the replay buffer, {@code MaskedAudioFrame} a
  * chunk as the bytes of a whole WebSocket frame, {@code GatewayBreaker} the circuit breaker a
- * client's streams share, {@code WebSocketInternals} the only use of Vert.x internals.
+ * client's streams share, {@code VertxInternals} the only use of Vert.x internals.
  */
 package org.voicerelay.stt.client.impl;

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import org.voicerelay.stt.internal.VertxInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ class InputAudioFrameTest {
           StandardCharsets.US_ASCII), "length " + length);
       assertEquals(expected, ProtocolCodec.encodeAudio(pcm, 3, length));
       byte[] whole = Arrays.copyOfRange(pcm, 3, 3 + length);
-      assertEquals(expected, WebSocketInternals.textFrame(ProtocolCodec.encodeAudioFrame(whole, 0, whole.length)).textData(), "length " + length);
+      assertEquals(expected, VertxInternals.textFrame(ProtocolCodec.encodeAudioFrame(whole, 0, whole.length)).textData(), "length " + length);
     }
   }
 }

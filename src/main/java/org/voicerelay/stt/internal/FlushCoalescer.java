@@ -1,4 +1,4 @@
-package org.voicerelay.stt.client.impl;
+package org.voicerelay.stt.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

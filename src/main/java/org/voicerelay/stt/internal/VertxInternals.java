@@ -1,10 +1,12 @@
-package org.voicerelay.stt.client.impl;
+package org.voicerelay.stt.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -14,11 +16,14 @@ import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.MessageWrite;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
+import io.vertx.core.spi.cluster.ClusterManager;
 
 /**
- * The only place the client uses Vert.x internals, for savings on the audio path that the
- * public API does not offer. {@code WebSocketInternalsTest} exercises them against a real socket,
- * so a Vert.x upgrade that moves them fails a test instead of silently losing the saving.
+ * The only place the project uses Vert.x internals: savings on the audio path that the public API
+ * does not offer, and the cluster manager of a clustered Vert.x built elsewhere.
+ * {@code VertxInternalsTest} exercises the audio path against a real socket and
+ * {@code ClusterViewTest} the cluster manager, so a Vert.x upgrade that moves them fails a test
+ * instead of silently losing the saving or the cluster view.
  *
  * <ul>
  *   <li>{@link #textFrame(byte[])}: a text frame around UTF-8 bytes without a {@code String} in
@@ -27,7 +32,7 @@ import io.vertx.core.net.impl.VertxHandler;
  *       second and a quarter of the process's CPU in GC. Uses {@code WebSocketFrameImpl}'s
  *       {@code (type, byte[], final)} constructor, which wraps the array.
  *   <li>{@link #encodedFrames(WebSocket)}: whole frames encoded by the client
- *       ({@link MaskedAudioFrame}) written through the socket's Vert.x connection, in order with
+ *       (the client's {@code MaskedAudioFrame}) written through the socket's Vert.x connection, in order with
  *       the frames Vert.x writes and under its write-queue accounting, past Netty's frame encoder,
  *       which passes bytes through. Saves an array, a buffer and the encoder's masking loop per
  *       audio frame.
@@ -35,27 +40,28 @@ import io.vertx.core.net.impl.VertxHandler;
  *       one per frame ({@link FlushCoalescer}), through {@code WebSocketInternal}'s Netty
  *       pipeline. At 2000 sessions half of the event loop's time was {@code write(2)}.
  *   <li>{@link #byteBuf(Buffer)}: the Netty buffer under a written {@code Buffer}, so the audio is
- *       copied once, straight into a pooled chunk ({@link AudioOutbox}).
+ *       copied once, straight into a pooled chunk (the client's {@code AudioOutbox}), and the gateway
+ *       reads a client frame's bytes without a copy.
  *   <li>{@link #onContext(Context)}: whether the caller runs on a context or a duplicate of it (a
  *       periodic timer's handler runs on one in Vert.x 5), so a write from the stream's own event
  *       loop needs no promise and no dispatch.
  * </ul>
  */
-final class WebSocketInternals {
+public final class VertxInternals {
 
-  static final String COALESCER_NAME = "stt-flush-coalescer";
+  public static final String COALESCER_NAME = "stt-flush-coalescer";
 
-  private WebSocketInternals() {
+  private VertxInternals() {
   }
 
   /** A final text frame whose payload is {@code utf8}, not copied. */
-  static WebSocketFrame textFrame(byte[] utf8) {
+  public static WebSocketFrame textFrame(byte[] utf8) {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
   }
 
 
   /** Writes whole encoded WebSocket frames to one socket; owns each frame it is given. */
-  interface EncodedFrames {
+  public interface EncodedFrames {
     void write(ByteBuf frame);
   }
 
@@ -65,7 +71,7 @@ final class WebSocketInternals {
    * it writes nothing once the socket is closed. A frame that never reaches Netty (the socket
    * closed, or the connection closed with it queued) is released here; Netty releases the others.
    */
-  static EncodedFrames encodedFrames(WebSocket ws) {
+  public static EncodedFrames encodedFrames(WebSocket ws) {
     if (!(ws instanceof WebSocketInternal internal)
         || !(internal.channelHandlerContext().handler() instanceof VertxHandler<?> handler)) {
       return null;
@@ -98,7 +104,7 @@ final class WebSocketInternals {
    *
    * @return whether the socket now coalesces (false: not a Vert.x internal socket, nothing changed)
    */
-  static boolean coalesceFlushes(WebSocket ws) {
+  public static boolean coalesceFlushes(WebSocket ws) {
     if (!(ws instanceof WebSocketInternal internal)) {
       return false;
     }
@@ -110,13 +116,18 @@ final class WebSocketInternals {
   }
 
   /** The readable bytes of {@code buffer} as a Netty buffer (a view, not a copy; not retained). */
-  static ByteBuf byteBuf(Buffer buffer) {
+  public static ByteBuf byteBuf(Buffer buffer) {
     return ((BufferInternal) buffer).getByteBuf();
   }
 
   /** Whether the calling thread runs {@code context} or a duplicate of it. */
-  static boolean onContext(Context context) {
+  public static boolean onContext(Context context) {
     ContextInternal current = ContextInternal.current();
     return current != null && current.unwrap() == ((ContextInternal) context).unwrap();
+  }
+
+  /** The cluster manager of a clustered Vert.x (null when it is not clustered). */
+  public static ClusterManager clusterManager(Vertx vertx) {
+    return ((VertxInternal) vertx).clusterManager();
   }
 }

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import org.voicerelay.stt.internal.VertxInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ import org.voicerelay.stt.protocol.ProtocolCodec;
  * does not compile) instead of the client silently losing the savings.
  */
 @ExtendWith(VertxExtension.class)
-class WebSocketInternalsTest {
+class VertxInternalsTest {
 
   /** Held: a client nobody refers to may be collected, closing its connections. */
   private io.vertx.core.http.WebSocketClient client;
@@ -60,13 +61,13 @@ class WebSocketInternalsTest {
       }
     })
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
-          assertTrue(WebSocketInternals.coalesceFlushes(ws), "a Vert.x client socket is a WebSocketInternal");
-          assertTrue(WebSocketInternals.coalesceFlushes(ws), "installing again is harmless");
+          assertTrue(VertxInternals.coalesceFlushes(ws), "a Vert.x client socket is a WebSocketInternal");
+          assertTrue(VertxInternals.coalesceFlushes(ws), "installing again is harmless");
           ChannelPipeline pipeline = ((WebSocketInternal) ws).channelHandlerContext().pipeline();
-          assertNotNull(pipeline.get(WebSocketInternals.COALESCER_NAME));
-          assertEquals(1, pipeline.names().stream().filter(WebSocketInternals.COALESCER_NAME::equals).count());
-          ws.writeFrame(WebSocketInternals.textFrame("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
-          ws.writeFrame(WebSocketInternals.textFrame("{\"b\":2}".getBytes(StandardCharsets.UTF_8)));
+          assertNotNull(pipeline.get(VertxInternals.COALESCER_NAME));
+          assertEquals(1, pipeline.names().stream().filter(VertxInternals.COALESCER_NAME::equals).count());
+          ws.writeFrame(VertxInternals.textFrame("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+          ws.writeFrame(VertxInternals.textFrame("{\"b\":2}".getBytes(StandardCharsets.UTF_8)));
         })));
   }
 
@@ -87,7 +88,7 @@ class WebSocketInternalsTest {
       }
     })
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
-          WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
+          VertxInternals.EncodedFrames frames = VertxInternals.encodedFrames(ws);
           assertNotNull(frames, "a Vert.x client socket takes encoded frames");
           ByteBuf chunk = Unpooled.wrappedBuffer(pcm);
           frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 0x1234abcd, PooledByteBufAllocator.DEFAULT));
@@ -101,7 +102,7 @@ class WebSocketInternalsTest {
     List<String> received = new CopyOnWriteArrayList<>();
     connectToServer(vertx, received, () -> { })
         .compose(ws -> {
-          WebSocketInternals.EncodedFrames frames = WebSocketInternals.encodedFrames(ws);
+          VertxInternals.EncodedFrames frames = VertxInternals.encodedFrames(ws);
           return ws.close().map(frames);
         })
         .onComplete(ctx.succeeding(frames -> {
