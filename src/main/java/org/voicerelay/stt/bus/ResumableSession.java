@@ -1,6 +1,7 @@
 package org.voicerelay.stt.bus;
 
 import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.internal.TimerSlot;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -82,7 +83,7 @@ public final class ResumableSession {
   private long sessionBase;
   private int inFlight;
   private int openAttemptsLeft;
-  private long timer = -1;
+  private final TimerSlot timer;
   private long seq;
   private volatile int resumes;
   /** While RESUMING: why the session was lost, told on the resume. */
@@ -90,6 +91,7 @@ public final class ResumableSession {
 
   private ResumableSession(Vertx vertx, ResumableSessionOptions options) {
     this.vertx = vertx;
+    this.timer = new TimerSlot(vertx);
     this.context = vertx.getOrCreateContext();
     this.options = new ResumableSessionOptions(options);
     this.bytesPerSecond = options.getSampleRate() * 2;
@@ -250,7 +252,7 @@ public final class ResumableSession {
 
   /** Opens a session (retrying with the same id, which makes the open idempotent). */
   private void openSession(String reason) {
-    cancelTimer();
+    timer.cancel();
     generation++;
     long gen = generation;
     setState(State.OPENING);
@@ -290,7 +292,7 @@ public final class ResumableSession {
         return;
       }
       LOG.debug("open failed ({}), trying again", cause.getMessage());
-      replaceTimer(options.getReopenDelayMs(), () -> tryOpen(gen, request, previous, reason));
+      timer.start(options.getReopenDelayMs(), () -> tryOpen(gen, request, previous, reason));
     });
   }
 
@@ -343,7 +345,7 @@ public final class ResumableSession {
         lossReason = reason;
         setState(State.RESUMING);
         long gen = generation;
-        replaceTimer(options.getSendTimeoutMs(), () -> {
+        timer.start(options.getSendTimeoutMs(), () -> {
           if (gen == generation && state == State.RESUMING) {
             openSession(lossReason);
           }
@@ -351,7 +353,7 @@ public final class ResumableSession {
       }
       return;
     }
-    cancelTimer();
+    timer.cancel();
     LOG.info("session {} lost ({}); reopening", sessionId, reason);
     openSession(reason);
   }
@@ -409,7 +411,7 @@ public final class ResumableSession {
           }
           if (ar.succeeded()) {
             JsonObject summary = ar.result().body();
-            replaceTimer(CLOSED_EVENT_GRACE_MS, () -> {
+            timer.start(CLOSED_EVENT_GRACE_MS, () -> {
               if (gen == generation && state != State.CLOSED) {
                 finish(new JsonObject().put("sessionId", sessionId).put("type", BusContract.EVENT_CLOSED)
                     .put("reason", summary.getString("reason")).put("audioSeconds", summary.getValue("audioSeconds")), null);
@@ -466,7 +468,7 @@ public final class ResumableSession {
   }
 
   private void finish(JsonObject closedEvent, Throwable failure) {
-    cancelTimer();
+    timer.cancel();
     setState(State.CLOSED);
     generation++;
     unregisterEvents();
@@ -528,19 +530,4 @@ public final class ResumableSession {
     }
   }
 
-  /** Runs {@code action} after {@code delayMs}, cancelling the timer pending before. */
-  private void replaceTimer(long delayMs, Runnable action) {
-    cancelTimer();
-    timer = vertx.setTimer(delayMs, t -> {
-      timer = -1;
-      action.run();
-    });
-  }
-
-  private void cancelTimer() {
-    if (timer != -1) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-  }
 }

@@ -18,6 +18,7 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.internal.TimerSlot;
 
 /**
  * One session of the contract, plain or resumable: the audio and control consumers of its
@@ -89,7 +90,7 @@ final class SessionEndpoint {
   private long seq;
   private long receivedBytes;
   private long lastActivity = System.nanoTime();
-  private long lingerTimer = -1;
+  private final TimerSlot lingerTimer;
   private boolean unregistered;
 
   /**
@@ -102,6 +103,7 @@ final class SessionEndpoint {
       int sampleRate, String model, String language, SessionBackend backend) {
     String prefix = options.getPrefix();
     this.vertx = vertx;
+    this.lingerTimer = new TimerSlot(vertx);
     this.id = id;
     this.audioAddress = BusContract.audioAddress(prefix, id);
     this.controlAddress = BusContract.controlAddress(prefix, id);
@@ -237,10 +239,7 @@ final class SessionEndpoint {
 
   /** Unregisters the addresses (at undeploy, or once the linger time is over). */
   Future<Void> unregister() {
-    if (lingerTimer != -1) {
-      vertx.cancelTimer(lingerTimer);
-      lingerTimer = -1;
-    }
+    lingerTimer.cancel();
     if (unregistered || audioConsumer == null) {
       unregistered = true;
       return Future.succeededFuture();
@@ -516,8 +515,7 @@ final class SessionEndpoint {
       unregister().onComplete(ar -> goneHandler.handle(this));
       return;
     }
-    lingerTimer = vertx.setTimer(lingerMs, t -> {
-      lingerTimer = -1;
+    lingerTimer.start(lingerMs, () -> {
       unregister().onComplete(ar -> goneHandler.handle(this));
     });
   }

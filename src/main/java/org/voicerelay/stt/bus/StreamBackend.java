@@ -11,6 +11,7 @@ import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
+import org.voicerelay.stt.internal.TimerSlot;
 
 /**
  * A plain session's recognition: one {@link SpeechStream} (one gateway WebSocket) on this node, its
@@ -33,13 +34,14 @@ final class StreamBackend implements SessionBackend {
   private SessionEndpoint endpoint;
   private SttException failure;
   private boolean holding;
-  private long idleTimer = -1;
+  private final TimerSlot idleTimer;
   private long finalizeRequestedAt = -1;
   private double audioSecondsReported;
   private long framesReported;
 
   StreamBackend(Vertx vertx, String node, int inputRate, long idleTimeoutMs, SttMetrics metrics, SpeechStream stream) {
     this.vertx = vertx;
+    this.idleTimer = new TimerSlot(vertx);
     this.node = node;
     this.inputRate = inputRate;
     this.idleTimeoutMs = idleTimeoutMs;
@@ -192,8 +194,7 @@ final class StreamBackend implements SessionBackend {
   }
 
   private void armIdleTimer(long delay) {
-    idleTimer = vertx.setTimer(Math.max(1, delay), t -> {
-      idleTimer = -1;
+    idleTimer.start(delay, () -> {
       if (endpoint.state() != SessionEndpoint.State.OPEN) {
         return;
       }
@@ -208,9 +209,6 @@ final class StreamBackend implements SessionBackend {
   }
 
   private void cancelIdleTimer() {
-    if (idleTimer != -1) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
+    idleTimer.cancel();
   }
 }

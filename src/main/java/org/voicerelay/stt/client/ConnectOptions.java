@@ -12,7 +12,8 @@ import org.voicerelay.stt.config.JsonTypes;
  * <p><b>Liveness.</b> Every {@code pingIntervalMs} a connection from which nothing was heard for
  * that long gets a WebSocket ping; a connection from which nothing at all (a message or a pong) was
  * heard for {@code livenessTimeoutMs} is dead and is handled like a dropped one. With the defaults
- * a gateway that stops answering without closing is noticed within 5 to 7 s.
+ * a gateway that stops answering without closing is noticed within 8 to 10 s, and one that is
+ * merely slow has 8 s to answer a ping.
  *
  * <p><b>Retry budget.</b> A run of failures may last {@code reconnectWindowMs}: the stream keeps
  * trying until a failure comes after the window, so an outage shorter than the window always sees
@@ -43,7 +44,7 @@ public class ConnectOptions {
   /** As long as the replay window: an outage the replay can cover costs no stream. */
   public static final long DEFAULT_RECONNECT_WINDOW_MS = 10_000;
   public static final long DEFAULT_PING_INTERVAL_MS = 2_000;
-  public static final long DEFAULT_LIVENESS_TIMEOUT_MS = 5_000;
+  public static final long DEFAULT_LIVENESS_TIMEOUT_MS = 8_000;
 
   private long timeoutMs = DEFAULT_TIMEOUT_MS;
   private int maxRetry = DEFAULT_MAX_RETRY;

@@ -25,7 +25,7 @@ class SilentGatewayTest extends OnScriptedGateway {
 
   private static final long FLUSH_AT_MS = 2_000;
   private static final long SILENT_AT_MS = 3_000;
-  private static final long END_AT_MS = 13_000;
+  private static final long END_AT_MS = 16_000;
 
   @Test
   void aGatewayThatGoesSilentIsNoticedWithinTheDeadlineAndGetsTheAudioAfterTheLastFinalInFull(Vertx vertx,
@@ -80,6 +80,33 @@ class SilentGatewayTest extends OnScriptedGateway {
         }
         ctx.completeNow();
       })));
+    }));
+  }
+
+  /**
+   * A gateway that accepts every session and then goes silent must not pass for healthy by staying
+   * "up": a suspect connection proves nothing, so the drops add up to the budget.
+   */
+  @Test
+  void aGatewayThatAcceptsAndThenGoesSilentSpendsTheBudgetInsteadOfPassingForHealthy(Vertx vertx,
+      VertxTestContext ctx) {
+    FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
+      proxy.silenceNewConnectionsAfter(100);
+      SttOptions options = ScriptedGateway.defaultsThrough(proxy.port());
+      options.getConnectOptions().setPingIntervalMs(100).setLivenessTimeoutMs(1_000).setHealthyAfterMs(800)
+          .setMaxRetry(3).setReconnectWindowMs(60_000);
+      RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, options), 1);
+      RealTimeSpeakers.Speaker speaker = one.speakers.get(0);
+      speaker.stream.exceptionHandler(err -> ctx.verify(() -> {
+        one.end();
+        assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) err).code());
+        assertTrue(err.getMessage().contains("dropped 4 connections"), err.getMessage());
+        assertEquals(4, proxy.upgrades(), "one connection and maxRetry retries");
+        assertEquals(4, speaker.events.stream().filter(e -> e.type() == SpeechEventType.ERROR
+            && e.error().code().equals("gateway_silent") || e.type() == SpeechEventType.ERROR
+            && e.error().code().equals("retries_exhausted")).count());
+        ctx.completeNow();
+      }));
     }));
   }
 }

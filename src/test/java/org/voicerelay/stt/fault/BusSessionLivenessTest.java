@@ -58,7 +58,7 @@ class BusSessionLivenessTest {
 
   @Test
   void aSilentGatewayIsNoticedAndStatusShowsHowLongItHasBeenSilent(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(12);
+    byte[] pcm = FaultStack.audio(16);
     Promise<JsonObject> silentStatus = Promise.promise();
     stackWithDefaultConnectOptions(vertx).compose(stack -> FaultStack.Events.on(vertx, "app.liveness.silent")
         .compose(events -> stack.open("app.liveness.silent")

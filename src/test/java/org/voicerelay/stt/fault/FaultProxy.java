@@ -43,6 +43,7 @@ public final class FaultProxy {
   private int port;
   private int rejectStatus = -1;
   private boolean stalled;
+  private long silenceAfterMs = -1;
   private int upgrades;
   private int accepted;
 
@@ -124,6 +125,11 @@ public final class FaultProxy {
     }
   }
 
+  /** From now on every new connection goes silent {@code ms} after it was made (-1: never). */
+  public void silenceNewConnectionsAfter(long ms) {
+    silenceAfterMs = ms;
+  }
+
   /** Cuts every connection at the TCP level. */
   public void dropAll() {
     for (Link link : new ArrayList<>(links)) {
@@ -153,6 +159,9 @@ public final class FaultProxy {
     links.add(link);
     if (stalled) {
       downstream.pause();
+    }
+    if (silenceAfterMs >= 0) {
+      vertx.setTimer(Math.max(1, silenceAfterMs), t -> link.silence());
     }
   }
 

@@ -7,7 +7,8 @@ import org.voicerelay.stt.client.ConnectOptions;
 
 /**
  * Whether the gateway at the other end of one connection is still there, in the manner of gRPC's
- * keepalive, and whether the connection has proved itself by staying up. Any message or pong is
+ * keepalive, and whether the connection has proved itself by staying up and alive (a suspect
+ * connection proves nothing, so a gateway that accepts and then goes silent cannot pass for healthy). Any message or pong is
  * a sign of life, so a connection that carries transcripts is never pinged; one quiet for half the
  * ping interval gets a WebSocket ping at the next check; one from which nothing at all was heard
  * for {@code livenessTimeoutMs} is dead. TCP alone takes minutes to notice a peer that went away
@@ -98,7 +99,7 @@ final class ConnectionLiveness {
       onDead.run();
       return;
     }
-    if (!proven && (System.nanoTime() - openedNanos) / 1_000_000 >= options.getHealthyAfterMs()) {
+    if (!proven && !suspect() && (System.nanoTime() - openedNanos) / 1_000_000 >= options.getHealthyAfterMs()) {
       proven = true;
       onProven.run();
       if (ping == 0) {
