@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its open reply and {@code status} add {@code frontNode} (this node) and
  * {@code "resumable": true}; {@code status} adds {@code heldBytes}, {@code recognitionSessionId},
- * {@code resumes} and {@code lostBytes}; the event {@value ResumableSession#EVENT_RECOGNITION_MOVED}
+ * {@code resumes}, {@code lostBytes} and, asked of the recognizing session, its {@code stream}
+ * (with the gateway connection's last sign of life); the event {@value ResumableSession#EVENT_RECOGNITION_MOVED}
  * tells listeners that recognition moved.
  */
 final class ResumableBackend implements SessionBackend {
@@ -76,6 +77,22 @@ final class ResumableBackend implements SessionBackend {
         .put("recognitionSessionId", session == null ? null : session.sessionId())
         .put("resumes", session == null ? 0 : session.resumes())
         .put("lostBytes", session == null ? 0 : session.lostBytes());
+  }
+
+  @Override
+  public Future<Void> describeConnection(JsonObject status) {
+    if (session == null) {
+      return Future.succeededFuture();
+    }
+    return session.recognitionStatus()
+        .map(recognizing -> {
+          JsonObject stream = recognizing.getJsonObject("stream");
+          if (stream != null) {
+            status.put("stream", stream);
+          }
+          return (Void) null;
+        })
+        .otherwise((Void) null);
   }
 
   @Override

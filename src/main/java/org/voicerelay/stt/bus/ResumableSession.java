@@ -222,6 +222,19 @@ public final class ResumableSession {
     return replay.lostBytes();
   }
 
+  /** The status reply of the session recognizing now; fails while recognition is moving. */
+  public Future<JsonObject> recognitionStatus() {
+    Promise<JsonObject> done = Promise.promise();
+    onContext(() -> {
+      if (state != State.OPEN) {
+        done.fail(new IllegalStateException("no open session (" + state + ")"));
+        return;
+      }
+      control(new JsonObject().put("action", BusContract.ACTION_STATUS)).onComplete(done);
+    });
+    return done.future();
+  }
+
   /** Changes model, language or extra of this session and every later one; completes with the status reply. */
   public Future<JsonObject> update(JsonObject fields) {
     Promise<JsonObject> done = Promise.promise();

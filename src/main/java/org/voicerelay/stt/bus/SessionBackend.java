@@ -42,6 +42,14 @@ interface SessionBackend {
   /** Adds what this kind of session says in its {@code status} reply. */
   void describeStatus(JsonObject status);
 
+  /**
+   * Adds {@code stream}, the gateway connection's state, to a {@code status} reply where it takes a
+   * request to learn it; completes when done (without it if it cannot be had).
+   */
+  default Future<Void> describeConnection(JsonObject status) {
+    return Future.succeededFuture();
+  }
+
   /** Takes audio ({@code paced}: the sender waits for an answer). */
   Write write(Buffer pcm, boolean paced);
 

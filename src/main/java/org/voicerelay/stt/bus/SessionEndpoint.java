@@ -394,7 +394,10 @@ final class SessionEndpoint {
         throw RequestFields.bad("action is required: " + ACTIONS);
       }
       switch (action) {
-        case BusContract.ACTION_STATUS -> message.reply(status());
+        case BusContract.ACTION_STATUS -> {
+          JsonObject status = status();
+          backend.describeConnection(status).onComplete(ar -> message.reply(status));
+        }
         case BusContract.ACTION_FLUSH -> flush(message);
         case BusContract.ACTION_UPDATE -> update(message, f);
         case BusContract.ACTION_END, BusContract.ACTION_CLOSE -> {

@@ -89,4 +89,36 @@ class BusSessionLivenessTest {
             }))))
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  void aResumableSessionRidesOutASilentGatewayAndItsStatusShowsTheRecognizingConnection(Vertx vertx,
+      VertxTestContext ctx) {
+    byte[] pcm = FaultStack.audio(16);
+    Promise<JsonObject> silentStatus = Promise.promise();
+    stackWithDefaultConnectOptions(vertx).compose(stack -> FaultStack.Events.on(vertx, "app.liveness.resumable")
+        .compose(events -> vertx.eventBus().<JsonObject>request("stt.open", new JsonObject()
+                .put("sampleRate", FaultStack.RATE).put("eventsAddress", "app.liveness.resumable").put("resumable", true))
+            .map(reply -> reply.body())
+            .compose(session -> stack.live(session, pcm, CHUNK, REAL_TIME_MS, n -> {
+              if (n == 20) {
+                stack.proxy.silenceAll();
+              } else if (n == 40) {
+                stack.control(session, "status").onComplete(silentStatus);
+              }
+            }).compose(v -> stack.control(session, "end")))
+            .compose(v -> events.closed().map(closed -> {
+              ctx.verify(() -> {
+                assertEquals("ended", closed.getString("reason"));
+                JsonObject status = silentStatus.future().result();
+                assertEquals(true, status.getBoolean("resumable"), status.encode());
+                assertTrue(status.getJsonObject("stream").getLong("sinceLastHeardMs") >= 1_500,
+                    "the recognizing session's connection, 2 s into the silence: " + status.encode());
+                assertEquals(0, status.getInteger("resumes"), "recognition did not move: the client reconnected");
+                assertEquals(List.of(), events.errors(false), "no final error");
+                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+              });
+              return null;
+            }))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }
