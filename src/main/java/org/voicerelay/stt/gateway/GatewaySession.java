@@ -111,7 +111,7 @@ final class GatewaySession {
     });
     socket.exceptionHandler(err -> LOG.debug("session {}: socket error: {}", sessionId, err.toString()));
     socket.closeHandler(v -> release("client closed the socket"));
-    armTimer(nextCheck(options.getIdleTimeout()));
+    armTimer(options.getIdleTimeout());
   }
 
   /** The gateway is stopping: tell the client the session is over and close the socket. */
@@ -306,7 +306,7 @@ final class GatewaySession {
       return;
     }
     state = State.CLOSING;
-    armTimer(options.getIdleTimeout());
+    timer.start(options.getIdleTimeout(), this::onTimer);
   }
 
   // ---- engine
@@ -395,19 +395,14 @@ final class GatewaySession {
 
   // ---- timers and ending
 
-  /** The idle deadline, or the next liveness check if that comes first. */
-  private long nextCheck(long idleRemaining) {
-    return Math.min(idleRemaining, options.getPingInterval());
-  }
-
+  /** While open: the idle deadline in {@code delayMillis}, or the next liveness check if that comes first. */
   private void armTimer(long delayMillis) {
-    timer.start(delayMillis, this::onTimer);
+    timer.start(Math.min(delayMillis, options.getPingInterval()), this::onTimer);
   }
 
   private void onTimer() {
     switch (state) {
-      case CLOSED -> {
-      }
+      case CLOSED -> { }
       case CLOSING -> finishClose("engine did not finish the last finalize in time");
       case AWAITING_CREATE, OPEN -> {
         long now = System.nanoTime();
@@ -424,7 +419,7 @@ final class GatewaySession {
           if (silentFor >= options.getPingInterval()) {
             socket.writePing(Buffer.buffer());
           }
-          armTimer(nextCheck(options.getIdleTimeout() - idleFor));
+          armTimer(options.getIdleTimeout() - idleFor);
         }
       }
     }
