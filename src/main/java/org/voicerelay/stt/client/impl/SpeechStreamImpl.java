@@ -38,14 +38,14 @@ public final class SpeechStreamImpl implements SpeechStream {
   private final Promise<Void> finished = Promise.promise();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
-      GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
+      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
     TranscriptAssembler transcripts = new TranscriptAssembler(id, events::add);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
     this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
-    this.connection = new StreamConnection(vertx, id, webSockets, tokens, breaker, options, outbox, events,
+    this.connection = new StreamConnection(vertx, id, webSockets, tokens, identification, breaker, options, outbox, events,
         transcripts, writeQueue::checkDrain, failure -> {
           onClosed.accept(this);
           if (failure == null) {
@@ -257,6 +257,10 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("framesSent", outbox.framesSent())
         .put("replayTrimmedSeconds", outbox.replayTrimmedSeconds())
         .put("sessionSampleRate", outbox.sessionRate());
+    String sessionId = connection.sessionId();
+    if (sessionId != null) {
+      status.put("connectionSessionId", sessionId);
+    }
     Long sinceLastHeard = connection.sinceLastHeardMs();
     if (sinceLastHeard != null) {
       status.put("sinceLastHeardMs", sinceLastHeard);

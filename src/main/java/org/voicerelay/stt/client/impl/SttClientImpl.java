@@ -33,12 +33,11 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  */
 public final class SttClientImpl implements SttClient {
 
-  static final String USER_AGENT = "vertx-livekit-stt/0.1 (java " + Runtime.version().feature() + ")";
-
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final Vertx vertx;
   private final AccessToken tokens;
+  private final IdentificationHeaders identification;
   private final GatewayBreaker breaker;
   private final WebSocketClient webSockets;
   private final Set<SpeechStreamImpl> streams = ConcurrentHashMap.newKeySet();
@@ -62,6 +61,8 @@ public final class SttClientImpl implements SttClient {
     }
     resolved.setApiKey(key);
     resolved.setApiSecret(null);
+    this.identification = IdentificationHeaders.of(options, env);
+    resolved.setWorkerToken(null);
     GatewayUrl.sttEndpoint(resolved.getBaseUrl(), resolved.getModel());
     this.options = resolved;
     this.tokens = new AccessToken(vertx, key, secret);
@@ -106,7 +107,7 @@ public final class SttClientImpl implements SttClient {
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, breaker, snapshot, inputRate, streams::remove);
+        tokens, identification.forStream(streamOptions), breaker, snapshot, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
     return stream;

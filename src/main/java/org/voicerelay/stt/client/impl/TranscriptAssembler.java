@@ -24,14 +24,18 @@ final class TranscriptAssembler {
   private boolean speaking;
   private double usageSeconds;
   private double timeOffset;
+  /** The {@code X-LiveKit-Session-ID} of the current connection: the request id when the gateway names none. */
+  private String connectionSessionId;
 
   TranscriptAssembler(String streamId, Consumer<SpeechEvent> sink) {
     this.streamId = streamId;
     this.sink = sink;
   }
 
-  void setTimeOffset(double seconds) {
-    this.timeOffset = seconds;
+  /** A new connection: its times start {@code offsetSeconds} into the stream, its session id is its own. */
+  void newConnection(double offsetSeconds, String sessionId) {
+    this.timeOffset = offsetSeconds;
+    this.connectionSessionId = sessionId;
   }
 
   void addUsage(double seconds) {
@@ -62,7 +66,8 @@ final class TranscriptAssembler {
       return end; // an early hypothesis of speech that has no START_OF_SPEECH yet is not news
     }
     String requestId = m.sessionId() != null ? m.sessionId()
-        : m.requestId() != null ? m.requestId() : streamId;
+        : m.requestId() != null ? m.requestId()
+        : connectionSessionId != null ? connectionSessionId : streamId;
     String language = m.language() != null && !m.language().isEmpty() ? m.language()
         : sessionLanguage != null ? sessionLanguage : "en";
     if (!text.isEmpty() && type != SpeechEventType.PREFLIGHT_TRANSCRIPT) {
