@@ -12,7 +12,8 @@ import org.voicerelay.stt.protocol.WireWord;
 
 /**
  * Turns gateway transcript frames into {@link SpeechEvent}s the way LiveKit's clients do: speech
- * start before the first interim or final transcript, preflight transcripts only while speaking
+ * start before the first interim or final transcript (an empty final outside speech becomes
+ * start, final, end), preflight transcripts only while speaking
  * (they never start speech), usage then final then speech end, empty interims skipped,
  * defaults for absent fields, and times moved onto the stream's clock by the offset of the
  * current connection.
@@ -70,8 +71,8 @@ final class TranscriptAssembler {
         : connectionSessionId != null ? connectionSessionId : streamId;
     String language = m.language() != null && !m.language().isEmpty() ? m.language()
         : sessionLanguage != null ? sessionLanguage : "en";
-    if (!text.isEmpty() && type != SpeechEventType.PREFLIGHT_TRANSCRIPT) {
-      startOfSpeech();
+    if (type != SpeechEventType.PREFLIGHT_TRANSCRIPT && (isFinal || !text.isEmpty())) {
+      startOfSpeech(); // an empty final outside speech too: start, final, end, as LiveKit's clients do
     }
     List<TimedWord> words = new ArrayList<>();
     if (m.words() != null) {
@@ -79,7 +80,9 @@ final class TranscriptAssembler {
         words.add(new TimedWord(w.word() == null ? "" : w.word(),
             timeOffset + (w.start() == null ? 0 : w.start()),
             timeOffset + (w.end() == null ? 0 : w.end()),
-            w.confidence() == null ? 0 : w.confidence(), w.speakerId()));
+            w.confidence() == null ? 0 : w.confidence(), w.speakerId(),
+            w.extra() == null || w.extra().isEmpty() ? null
+                : new io.vertx.core.json.JsonObject(new java.util.LinkedHashMap<>(w.extra()))));
       }
     }
     io.vertx.core.json.JsonObject metadata = m.extra() == null || m.extra().isEmpty() ? null
