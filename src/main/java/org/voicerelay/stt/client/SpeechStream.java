@@ -46,6 +46,12 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
    */
   Future<Void> close();
 
+  /**
+   * What the stream's model can do ({@link ModelCatalog}): word timings only if the model and
+   * every fallback send them; follows {@link #updateOptions} changes of the model. Any thread.
+   */
+  ModelCapabilities capabilities();
+
   /** Where the connection is. Any thread. */
   StreamState state();
 

@@ -200,7 +200,7 @@ public class SttOptions {
   }
 
   /** Merges typed provider options into {@code extra}. */
-  public SttOptions setProviderOptions(ProviderOptions<?> options) {
+  public SttOptions setProviderOptions(ProviderOptions options) {
     this.extra.mergeIn(options.toJson());
     return this;
   }

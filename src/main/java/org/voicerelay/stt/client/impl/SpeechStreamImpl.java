@@ -10,6 +10,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.voicerelay.stt.client.ModelCapabilities;
+import org.voicerelay.stt.client.ModelCatalog;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamState;
@@ -36,11 +38,14 @@ public final class SpeechStreamImpl implements SpeechStream {
   private final WriteQueue writeQueue;
   private final StreamConnection connection;
   private final Promise<Void> finished = Promise.promise();
+  /** The model's and fallbacks' capabilities, recomputed on each live change of the model. */
+  private volatile ModelCapabilities capabilities;
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
+    this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getFallback());
     TranscriptAssembler transcripts = new TranscriptAssembler(id, events::add);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
@@ -158,7 +163,17 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
-    onContext(() -> connection.update(model, language, extra));
+    onContext(() -> {
+      connection.update(model, language, extra);
+      SttOptions now = connection.options();
+      capabilities = ModelCatalog.capabilities(now.getModel(), now.getFallback());
+    });
+  }
+
+  /** Any thread. */
+  @Override
+  public ModelCapabilities capabilities() {
+    return capabilities;
   }
 
   @Override

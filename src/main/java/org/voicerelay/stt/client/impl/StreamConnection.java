@@ -170,6 +170,11 @@ final class StreamConnection {
     return sessionId;
   }
 
+  /** The stream's options as they are now, live updates included. On the stream's context. */
+  SttOptions options() {
+    return options;
+  }
+
   int reconnects() {
     return reconnects;
   }
