@@ -41,6 +41,26 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   void updateOptions(String model, String language, JsonObject extra);
 
   /**
+   * Replaces the stream's keyterms (empty clears them). They are merged into the model's own
+   * keyterm option ({@code keyterm} for Deepgram and Cartesia, {@code keyterms_prompt} for
+   * AssemblyAI, {@code additional_vocab} for Speechmatics) after the terms set there, without
+   * duplicates, and sent with {@code session.update}; while the user is speaking the change is
+   * held until the end of speech. Succeeds once sent or held; fails with
+   * {@link SttErrorCode#UNSUPPORTED} for a model that takes no keyterms
+   * ({@link ModelCapabilities#keyterms()}), {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
+   */
+  Future<Void> updateKeyterms(java.util.List<String> keyterms);
+
+  /**
+   * Adds what the agent said to the context of a model that takes chat context (AssemblyAI's U3
+   * Pro models): the replies so far, the last {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS}
+   * characters, sent as {@code agent_context} with {@code session.update}. Fails with
+   * {@link SttErrorCode#UNSUPPORTED} for other models ({@link ModelCapabilities#chatContext()}),
+   * {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
+   */
+  Future<Void> addAgentContext(String text);
+
+  /**
    * Aborts: sends {@code session.close} and closes the socket at once, without waiting for
    * transcripts.
    */

@@ -104,10 +104,12 @@ public final class SttClientImpl implements SttClient {
     if (streamOptions.getFallback() != null) {
       snapshot.setFallback(streamOptions.getFallback());
     }
+    KeytermHold keyterms = new KeytermHold(snapshot, streamOptions.getKeyterms());
+    keyterms.applyTo(snapshot);
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, identification.forStream(streamOptions), breaker, snapshot, inputRate, streams::remove);
+        tokens, identification.forStream(streamOptions), breaker, snapshot, keyterms, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
     return stream;
