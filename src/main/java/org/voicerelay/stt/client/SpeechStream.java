@@ -72,6 +72,14 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
    */
   ModelCapabilities capabilities();
 
+  /**
+   * Sets the voice-activity detector of the stream's turn hook (null turns the hook off): at each
+   * end of speech it finds in the written audio, the stream finalizes as {@link #flush()} does.
+   * The hook starts with the built-in {@link EnergyVoiceActivityDetector} when
+   * {@link StreamOptions#setEndOfSpeechFinalize} is true, or unset for a Speechmatics model.
+   */
+  SpeechStream turnDetector(VoiceActivityDetector detector);
+
   /** Where the connection is. Any thread. */
   StreamState state();
 

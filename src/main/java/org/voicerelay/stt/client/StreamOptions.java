@@ -29,6 +29,7 @@ public class StreamOptions {
   private String jobId;
   private String agentId;
   private String priority;
+  private Boolean endOfSpeechFinalize;
 
   public StreamOptions() {
   }
@@ -144,6 +145,21 @@ public class StreamOptions {
   /** {@code X-LiveKit-Inference-Priority} for this stream's connections, over the client's. */
   public StreamOptions setPriority(String priority) {
     this.priority = priority;
+    return this;
+  }
+
+  public Boolean getEndOfSpeechFinalize() {
+    return endOfSpeechFinalize;
+  }
+
+  /**
+   * Whether the stream's turn hook sends {@code session.finalize} at each end of speech its
+   * voice-activity detector finds (the built-in {@link EnergyVoiceActivityDetector}, or one set
+   * with {@link SpeechStream#turnDetector}). Unset: on for the models that end an utterance only
+   * when the client asks (the Speechmatics family), off for the others.
+   */
+  public StreamOptions setEndOfSpeechFinalize(Boolean endOfSpeechFinalize) {
+    this.endOfSpeechFinalize = endOfSpeechFinalize;
     return this;
   }
 

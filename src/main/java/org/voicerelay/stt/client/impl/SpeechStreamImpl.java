@@ -22,6 +22,7 @@ import org.voicerelay.stt.client.StreamStateEvent;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.client.VoiceActivityDetector;
 import org.voicerelay.stt.protocol.AccessToken;
 
 /**
@@ -44,15 +45,17 @@ public final class SpeechStreamImpl implements SpeechStream {
   /** The model's and fallbacks' capabilities, recomputed on each live change of the model. */
   private volatile ModelCapabilities capabilities;
   private final KeytermHold keyterms;
+  private final TurnHook turns;
   private final AgentContext agentContext = new AgentContext();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, KeytermHold keyterms,
-      int inputRate, Consumer<SpeechStreamImpl> onClosed) {
+      VoiceActivityDetector turnDetector, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
     this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getFallback());
     this.keyterms = keyterms;
+    this.turns = new TurnHook(id, turnDetector, inputRate, this::finalizeUtterance);
     TranscriptAssembler transcripts = new TranscriptAssembler(id, this::onEvent);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
@@ -113,8 +116,14 @@ public final class SpeechStreamImpl implements SpeechStream {
       return refused;
     }
     writeQueue.queued();
+    turns.audio(data);
     connection.sendPending();
     return null;
+  }
+
+  /** The turn hook found an end of speech: the short last chunk and {@code session.finalize} go out. */
+  private void finalizeUtterance() {
+    outbox.requestFinalize();
   }
 
   @Override
@@ -175,6 +184,12 @@ public final class SpeechStreamImpl implements SpeechStream {
       SttOptions now = connection.options();
       capabilities = ModelCatalog.capabilities(now.getModel(), now.getFallback());
     });
+  }
+
+  @Override
+  public SpeechStream turnDetector(VoiceActivityDetector detector) {
+    onContext(() -> turns.detector(detector));
+    return this;
   }
 
   @Override
@@ -357,6 +372,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("framesSent", outbox.framesSent())
         .put("replayTrimmedSeconds", outbox.replayTrimmedSeconds())
         .put("sessionSampleRate", outbox.sessionRate());
+    status.put("turnHook", turns.enabled()).put("endOfSpeechFinalizes", turns.finalizes());
     String sessionId = connection.sessionId();
     if (sessionId != null) {
       status.put("connectionSessionId", sessionId);

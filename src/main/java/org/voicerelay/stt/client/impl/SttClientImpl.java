@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.voicerelay.stt.client.ModelFamily;
 import org.voicerelay.stt.client.SpeechData;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechEventType;
@@ -23,6 +24,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.client.VoiceActivityDetector;
 import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
 
@@ -109,10 +111,17 @@ public final class SttClientImpl implements SttClient {
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, identification.forStream(streamOptions), breaker, snapshot, keyterms, inputRate, streams::remove);
+        tokens, identification.forStream(streamOptions), breaker, snapshot, keyterms,
+        endOfSpeechFinalize(streamOptions, snapshot) ? VoiceActivityDetector.energy() : null, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
     return stream;
+  }
+
+  /** The turn hook as asked, else on for the models that end an utterance only when asked. */
+  private static boolean endOfSpeechFinalize(StreamOptions stream, SttOptions options) {
+    return stream.getEndOfSpeechFinalize() != null ? stream.getEndOfSpeechFinalize()
+        : ModelFamily.of(options.getModel()) == ModelFamily.SPEECHMATICS;
   }
 
   @Override
