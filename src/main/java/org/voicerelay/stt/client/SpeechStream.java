@@ -28,7 +28,10 @@ import io.vertx.core.streams.WriteStream;
  */
 public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffer> {
 
-  /** The stream's own id, used as request id when the gateway names none. */
+  /**
+   * The stream's own id, the request id of its error and reconnect events (transcripts carry the
+   * gateway's request or session id, else their connection's {@code X-LiveKit-Session-ID}).
+   */
   String id();
 
   /**
