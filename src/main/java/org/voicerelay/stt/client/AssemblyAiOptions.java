@@ -1,31 +1,190 @@
 package org.voicerelay.stt.client;
 
-import io.vertx.core.json.JsonArray;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.format.SnakeCase;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * AssemblyAI options. Unset options are not sent, so the gateway's defaults apply (format_turns
- * false, end_of_turn_confidence_threshold 0.01, min_end_of_turn_silence_when_confident 0).
+ * Options of AssemblyAI ({@code universal-streaming}, {@code universal-streaming-multilingual}, {@code u3-rt-pro}, {@code universal-3-5-pro}), with the names LiveKit sends in
+ * {@code settings.extra}. Unset options are not sent, so the gateway's defaults apply (format_turns false, end_of_turn_confidence_threshold 0.01, min_end_of_turn_silence_when_confident 0). The U3 Pro models ({@code u3-rt-pro}, {@code universal-3-5-pro}) also take the agent's replies as {@code agent_context} (see {@link SpeechStream#addAgentContext}).
  */
-public class AssemblyAiOptions extends ProviderOptions<AssemblyAiOptions> {
+@DataObject
+@JsonGen(publicConverter = false, jsonPropertyNameFormatter = SnakeCase.class)
+public class AssemblyAiOptions extends ProviderOptions {
+
+  private Boolean formatTurns;
+  private Double endOfTurnConfidenceThreshold;
+  private Integer minEndOfTurnSilenceWhenConfident;
+  private Integer maxTurnSilence;
+  private List<String> keytermsPrompt;
+  private Boolean languageDetection;
+  private Integer inactivityTimeout;
+  private String prompt;
+  private Boolean speakerLabels;
+  private String agentContext;
+  private Integer previousContextNTurns;
+  private Boolean voiceFocus;
+  private Double voiceFocusThreshold;
+  private String mode;
 
   public AssemblyAiOptions() {
   }
 
   public AssemblyAiOptions(JsonObject json) {
-    super(json);
+    AssemblyAiOptionsConverter.fromJson(json, this);
   }
 
-  public AssemblyAiOptions setFormatTurns(Boolean v) { return set("format_turns", v); }
-  public AssemblyAiOptions setEndOfTurnConfidenceThreshold(Double v) { return set("end_of_turn_confidence_threshold", v); }
-  public AssemblyAiOptions setMinEndOfTurnSilenceWhenConfident(Integer ms) { return set("min_end_of_turn_silence_when_confident", ms); }
-  public AssemblyAiOptions setMaxTurnSilence(Integer ms) { return set("max_turn_silence", ms); }
-  public AssemblyAiOptions setKeytermsPrompt(List<String> terms) {
-    return set("keyterms_prompt", terms == null ? null : new JsonArray(List.copyOf(terms)));
+  @Override
+  public ModelFamily family() {
+    return ModelFamily.ASSEMBLYAI;
   }
-  public AssemblyAiOptions setLanguageDetection(Boolean v) { return set("language_detection", v); }
-  public AssemblyAiOptions setInactivityTimeout(Integer seconds) { return set("inactivity_timeout", seconds); }
-  public AssemblyAiOptions setPrompt(String v) { return set("prompt", v); }
-  public AssemblyAiOptions setSpeakerLabels(Boolean v) { return set("speaker_labels", v); }
+
+  public Boolean getFormatTurns() {
+    return formatTurns;
+  }
+
+  /** {@code format_turns}: Punctuated, cased turns. */
+  public AssemblyAiOptions setFormatTurns(Boolean formatTurns) {
+    this.formatTurns = formatTurns;
+    return this;
+  }
+
+  public Double getEndOfTurnConfidenceThreshold() {
+    return endOfTurnConfidenceThreshold;
+  }
+
+  /** {@code end_of_turn_confidence_threshold}: Confidence that ends a turn, 0..1. */
+  public AssemblyAiOptions setEndOfTurnConfidenceThreshold(Double endOfTurnConfidenceThreshold) {
+    this.endOfTurnConfidenceThreshold = inRange("end_of_turn_confidence_threshold", endOfTurnConfidenceThreshold, 0.0, 1.0);
+    return this;
+  }
+
+  public Integer getMinEndOfTurnSilenceWhenConfident() {
+    return minEndOfTurnSilenceWhenConfident;
+  }
+
+  /** {@code min_end_of_turn_silence_when_confident}: Milliseconds of silence that end a confident turn. */
+  public AssemblyAiOptions setMinEndOfTurnSilenceWhenConfident(Integer minEndOfTurnSilenceWhenConfident) {
+    this.minEndOfTurnSilenceWhenConfident = atLeast("min_end_of_turn_silence_when_confident", minEndOfTurnSilenceWhenConfident, 0);
+    return this;
+  }
+
+  public Integer getMaxTurnSilence() {
+    return maxTurnSilence;
+  }
+
+  /** {@code max_turn_silence}: Milliseconds of silence that end a turn whatever the confidence. */
+  public AssemblyAiOptions setMaxTurnSilence(Integer maxTurnSilence) {
+    this.maxTurnSilence = atLeast("max_turn_silence", maxTurnSilence, 0);
+    return this;
+  }
+
+  public List<String> getKeytermsPrompt() {
+    return keytermsPrompt;
+  }
+
+  /** {@code keyterms_prompt}: Key terms to listen for; the stream's keyterms are merged after these. */
+  public AssemblyAiOptions setKeytermsPrompt(List<String> keytermsPrompt) {
+    this.keytermsPrompt = keytermsPrompt == null ? null : List.copyOf(keytermsPrompt);
+    return this;
+  }
+
+  public Boolean getLanguageDetection() {
+    return languageDetection;
+  }
+
+  /** {@code language_detection}: The language detected per turn (multilingual models). */
+  public AssemblyAiOptions setLanguageDetection(Boolean languageDetection) {
+    this.languageDetection = languageDetection;
+    return this;
+  }
+
+  public Integer getInactivityTimeout() {
+    return inactivityTimeout;
+  }
+
+  /** {@code inactivity_timeout}: Seconds without audio after which the provider ends the session. */
+  public AssemblyAiOptions setInactivityTimeout(Integer inactivityTimeout) {
+    this.inactivityTimeout = atLeast("inactivity_timeout", inactivityTimeout, 0);
+    return this;
+  }
+
+  public String getPrompt() {
+    return prompt;
+  }
+
+  /** {@code prompt}: A prompt that steers recognition (U3 Pro). */
+  public AssemblyAiOptions setPrompt(String prompt) {
+    this.prompt = prompt;
+    return this;
+  }
+
+  public Boolean getSpeakerLabels() {
+    return speakerLabels;
+  }
+
+  /** {@code speaker_labels}: Speaker ids on turns. */
+  public AssemblyAiOptions setSpeakerLabels(Boolean speakerLabels) {
+    this.speakerLabels = speakerLabels;
+    return this;
+  }
+
+  public String getAgentContext() {
+    return agentContext;
+  }
+
+  /** {@code agent_context}: What the agent last said (U3 Pro); the stream fills it from {@link SpeechStream#addAgentContext}. */
+  public AssemblyAiOptions setAgentContext(String agentContext) {
+    this.agentContext = agentContext;
+    return this;
+  }
+
+  public Integer getPreviousContextNTurns() {
+    return previousContextNTurns;
+  }
+
+  /** {@code previous_context_n_turns}: Earlier turns the provider keeps as context (U3 Pro). */
+  public AssemblyAiOptions setPreviousContextNTurns(Integer previousContextNTurns) {
+    this.previousContextNTurns = atLeast("previous_context_n_turns", previousContextNTurns, 0);
+    return this;
+  }
+
+  public Boolean getVoiceFocus() {
+    return voiceFocus;
+  }
+
+  /** {@code voice_focus}: Focus on the nearest voice, damping others (U3 Pro). */
+  public AssemblyAiOptions setVoiceFocus(Boolean voiceFocus) {
+    this.voiceFocus = voiceFocus;
+    return this;
+  }
+
+  public Double getVoiceFocusThreshold() {
+    return voiceFocusThreshold;
+  }
+
+  /** {@code voice_focus_threshold}: How strongly other voices are damped, 0..1 (U3 Pro). */
+  public AssemblyAiOptions setVoiceFocusThreshold(Double voiceFocusThreshold) {
+    this.voiceFocusThreshold = inRange("voice_focus_threshold", voiceFocusThreshold, 0.0, 1.0);
+    return this;
+  }
+
+  public String getMode() {
+    return mode;
+  }
+
+  /** {@code mode}: Recognition mode of the U3 Pro models. */
+  public AssemblyAiOptions setMode(String mode) {
+    this.mode = mode;
+    return this;
+  }
+
+  @Override
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    AssemblyAiOptionsConverter.toJson(this, json);
+    return json;
+  }
 }

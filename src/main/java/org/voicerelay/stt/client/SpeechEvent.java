@@ -10,7 +10,8 @@ import java.util.List;
  * (camelCase, without the session id and sequence number the bus adds).
  *
  * @param type what happened
- * @param requestId the gateway session id of the transcript, else the stream's own id
+ * @param requestId of a transcript: the gateway's session or request id, else the
+ *     {@code X-LiveKit-Session-ID} of the connection it came on; of other events the stream's id
  * @param alternatives transcript alternatives (empty for non-transcript events)
  * @param audioDuration for {@link SpeechEventType#RECOGNITION_USAGE}: audio seconds sent since
  *     the previous usage event, else 0

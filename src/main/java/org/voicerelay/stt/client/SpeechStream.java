@@ -28,7 +28,10 @@ import io.vertx.core.streams.WriteStream;
  */
 public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffer> {
 
-  /** The stream's own id, used as request id when the gateway names none. */
+  /**
+   * The stream's own id, the request id of its error and reconnect events (transcripts carry the
+   * gateway's request or session id, else their connection's {@code X-LiveKit-Session-ID}).
+   */
   String id();
 
   /**
@@ -41,10 +44,44 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   void updateOptions(String model, String language, JsonObject extra);
 
   /**
+   * Replaces the stream's keyterms (empty clears them). They are merged into the model's own
+   * keyterm option ({@code keyterm} for Deepgram and Cartesia, {@code keyterms_prompt} for
+   * AssemblyAI, {@code additional_vocab} for Speechmatics) after the terms set there, without
+   * duplicates, and sent with {@code session.update}; while the user is speaking the change is
+   * held until the end of speech. Succeeds once sent or held; fails with
+   * {@link SttErrorCode#UNSUPPORTED} for a model that takes no keyterms
+   * ({@link ModelCapabilities#keyterms()}), {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
+   */
+  Future<Void> updateKeyterms(java.util.List<String> keyterms);
+
+  /**
+   * Adds what the agent said to the context of a model that takes chat context (AssemblyAI's U3
+   * Pro models): the replies so far, the last {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS}
+   * characters, sent as {@code agent_context} with {@code session.update}. Fails with
+   * {@link SttErrorCode#UNSUPPORTED} for other models ({@link ModelCapabilities#chatContext()}),
+   * {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
+   */
+  Future<Void> addAgentContext(String text);
+
+  /**
    * Aborts: sends {@code session.close} and closes the socket at once, without waiting for
    * transcripts.
    */
   Future<Void> close();
+
+  /**
+   * What the stream's model can do ({@link ModelCatalog}): word timings only if the model and
+   * every fallback send them; follows {@link #updateOptions} changes of the model. Any thread.
+   */
+  ModelCapabilities capabilities();
+
+  /**
+   * Sets the voice-activity detector of the stream's turn hook (null turns the hook off): at each
+   * end of speech it finds in the written audio, the stream finalizes as {@link #flush()} does.
+   * The hook starts with the built-in {@link EnergyVoiceActivityDetector} when
+   * {@link StreamOptions#setEndOfSpeechFinalize} is true, or unset for a Speechmatics model.
+   */
+  SpeechStream turnDetector(VoiceActivityDetector detector);
 
   /** Where the connection is. Any thread. */
   StreamState state();

@@ -24,6 +24,12 @@ public class StreamOptions {
   private Integer inputSampleRate;
   private JsonObject extra;
   private List<FallbackModel> fallback;
+  private List<String> keyterms;
+  private String roomId;
+  private String jobId;
+  private String agentId;
+  private String priority;
+  private Boolean endOfSpeechFinalize;
 
   public StreamOptions() {
   }
@@ -85,6 +91,75 @@ public class StreamOptions {
       AudioFormat.requireSupportedSampleRate("inputSampleRate", inputSampleRate);
     }
     this.inputSampleRate = inputSampleRate;
+    return this;
+  }
+
+  public List<String> getKeyterms() {
+    return keyterms;
+  }
+
+  /**
+   * Terms the provider should listen for, merged after the provider's own keyterm option
+   * ({@code keyterm}, {@code keyterms_prompt}, {@code additional_vocab}) without duplicates.
+   * Change them on a live stream with {@link SpeechStream#updateKeyterms}.
+   */
+  public StreamOptions setKeyterms(List<String> keyterms) {
+    this.keyterms = keyterms == null ? null : Keyterms.cleaned("keyterms", keyterms);
+    return this;
+  }
+
+  public String getRoomId() {
+    return roomId;
+  }
+
+  /** {@code X-LiveKit-Room-ID} for this stream's connections, over the client's. */
+  public StreamOptions setRoomId(String roomId) {
+    this.roomId = roomId;
+    return this;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  /** {@code X-LiveKit-Job-ID} for this stream's connections, over the client's. */
+  public StreamOptions setJobId(String jobId) {
+    this.jobId = jobId;
+    return this;
+  }
+
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /** {@code X-LiveKit-Agent-ID} for this stream's connections, over the client's. */
+  public StreamOptions setAgentId(String agentId) {
+    this.agentId = agentId;
+    return this;
+  }
+
+  public String getPriority() {
+    return priority;
+  }
+
+  /** {@code X-LiveKit-Inference-Priority} for this stream's connections, over the client's. */
+  public StreamOptions setPriority(String priority) {
+    this.priority = priority;
+    return this;
+  }
+
+  public Boolean getEndOfSpeechFinalize() {
+    return endOfSpeechFinalize;
+  }
+
+  /**
+   * Whether the stream's turn hook sends {@code session.finalize} at each end of speech its
+   * voice-activity detector finds (the built-in {@link EnergyVoiceActivityDetector}, or one set
+   * with {@link SpeechStream#turnDetector}). Unset: on for the models that end an utterance only
+   * when the client asks (the Speechmatics family), off for the others.
+   */
+  public StreamOptions setEndOfSpeechFinalize(Boolean endOfSpeechFinalize) {
+    this.endOfSpeechFinalize = endOfSpeechFinalize;
     return this;
   }
 

@@ -37,7 +37,12 @@ public enum SttErrorCode {
   /** A write beyond the stream's hard buffer limit. */
   BUFFER_FULL("buffer_full", false),
   /** An operation on a stream that has ended or been closed. */
-  STREAM_CLOSED("stream_closed", false);
+  STREAM_CLOSED("stream_closed", false),
+  /**
+   * The stream's model does not take what was asked: keyterms for a model without a keyterm
+   * option, agent context for a model that takes no chat context ({@link ModelCapabilities}).
+   */
+  UNSUPPORTED("unsupported", false);
 
   private final String wireName;
   private final boolean retryable;

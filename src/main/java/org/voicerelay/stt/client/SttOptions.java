@@ -73,6 +73,11 @@ public class SttOptions {
   private long finalizationTimeoutMs = DEFAULT_FINALIZATION_TIMEOUT_MS;
   private long finalQuietMs = DEFAULT_FINAL_QUIET_MS;
   private CircuitBreakerOptions circuitBreakerOptions = defaultCircuitBreakerOptions();
+  private String roomId;
+  private String jobId;
+  private String agentId;
+  private String priority;
+  private String workerToken;
 
   public SttOptions() {
   }
@@ -94,6 +99,11 @@ public class SttOptions {
     this.finalizationTimeoutMs = other.finalizationTimeoutMs;
     this.finalQuietMs = other.finalQuietMs;
     this.circuitBreakerOptions = new CircuitBreakerOptions(other.circuitBreakerOptions);
+    this.roomId = other.roomId;
+    this.jobId = other.jobId;
+    this.agentId = other.agentId;
+    this.priority = other.priority;
+    this.workerToken = other.workerToken;
   }
 
   public SttOptions(JsonObject json) {
@@ -190,7 +200,7 @@ public class SttOptions {
   }
 
   /** Merges typed provider options into {@code extra}. */
-  public SttOptions setProviderOptions(ProviderOptions<?> options) {
+  public SttOptions setProviderOptions(ProviderOptions options) {
     this.extra.mergeIn(options.toJson());
     return this;
   }
@@ -302,6 +312,63 @@ public class SttOptions {
     return this;
   }
 
+  public String getRoomId() {
+    return roomId;
+  }
+
+  /** Sent as {@code X-LiveKit-Room-ID} on every connection; a stream's own overrides it. */
+  public SttOptions setRoomId(String roomId) {
+    this.roomId = blankToNull(roomId);
+    return this;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  /** Sent as {@code X-LiveKit-Job-ID} on every connection; a stream's own overrides it. */
+  public SttOptions setJobId(String jobId) {
+    this.jobId = blankToNull(jobId);
+    return this;
+  }
+
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /** Sent as {@code X-LiveKit-Agent-ID} on every connection; a stream's own overrides it. */
+  public SttOptions setAgentId(String agentId) {
+    this.agentId = blankToNull(agentId);
+    return this;
+  }
+
+  public String getPriority() {
+    return priority;
+  }
+
+  /** Sent as {@code X-LiveKit-Inference-Priority} on every connection; a stream's own overrides it. */
+  public SttOptions setPriority(String priority) {
+    this.priority = blankToNull(priority);
+    return this;
+  }
+
+  public String getWorkerToken() {
+    return workerToken;
+  }
+
+  /**
+   * Sent as {@code X-LiveKit-Worker-Token} on every connection; unset: {@code LIVEKIT_WORKER_TOKEN}.
+   * A secret: never in {@link #toJson()} or {@link #toString()}.
+   */
+  public SttOptions setWorkerToken(String workerToken) {
+    this.workerToken = blankToNull(workerToken);
+    return this;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
   /**
    * A copy with a live update applied: each of model and language when non-null, {@code extra}
    * merged over the current provider options. A language suffix on the model
@@ -326,11 +393,12 @@ public class SttOptions {
     return next;
   }
 
-  /** The options as JSON, without the API secret. */
+  /** The options as JSON, without the API secret and the worker token. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     SttOptionsConverter.toJson(this, json);
     json.remove("apiSecret");
+    json.remove("workerToken");
     JsonArray fb = new JsonArray();
     fallback.forEach(f -> fb.add(f.toJson()));
     json.remove("circuitBreakerOptions");

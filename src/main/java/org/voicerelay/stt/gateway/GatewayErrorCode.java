@@ -49,6 +49,13 @@ public final class GatewayErrorCode {
   /** A binary WebSocket frame; audio travels base64 inside {@code input_audio} text frames. */
   public static final int BINARY_FRAME = 4009;
 
+  /**
+   * {@code session.create} or {@code session.update} asked for a language the engine cannot
+   * recognise (the Sphinx4 engine recognises English only); the session is not created, or keeps
+   * its language.
+   */
+  public static final int UNSUPPORTED_LANGUAGE = 4010;
+
   /** Fatal: the gateway already serves its maximum number of sessions. Retry later. */
   public static final int TOO_MANY_SESSIONS = 4100;
 

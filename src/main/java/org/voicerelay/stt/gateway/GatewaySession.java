@@ -66,6 +66,8 @@ final class GatewaySession {
   private final ServerWebSocket socket;
   private final String sessionId;
   private final String defaultModel;
+  /** The caller's identification headers, for the log (never the worker token). */
+  private final String caller;
   private final Recognizer recognizer;
   private final LocalGatewayOptions options;
   private final Handler<GatewaySession> onEnd;
@@ -82,11 +84,13 @@ final class GatewaySession {
   private String model;
   private String language;
   private Map<String, Object> extra = Map.of();
+  private ProviderSettings settings = ProviderSettings.of(Map.of());
   private Resampler resampler;
   private Recognition recognition;
 
-  GatewaySession(Context context, ServerWebSocket socket, String sessionId, String defaultModel,
+  GatewaySession(Context context, ServerWebSocket socket, String sessionId, String defaultModel, String caller,
       Recognizer recognizer, LocalGatewayOptions options, Handler<GatewaySession> onEnd) {
+    this.caller = caller;
     this.context = context;
     this.timer = new TimerSlot(context.owner());
     this.socket = socket;
@@ -213,13 +217,20 @@ final class GatewaySession {
       return;
     }
     ModelName requested = ModelName.parse(text(frame, "model", defaultModel));
+    String requestedLanguage = text(settings, "language",
+        requested.language() == null ? options.getLanguage() : requested.language());
+    if (!recognizer.recognizes(requestedLanguage)) {
+      sendError(GatewayErrorCode.UNSUPPORTED_LANGUAGE, unsupportedLanguage(requestedLanguage));
+      return;
+    }
     model = requested.wireModel() == null ? ModelName.AUTO : requested.model();
-    language = text(settings, "language", requested.language() == null ? options.getLanguage() : requested.language());
+    language = requestedLanguage;
     extra = requestedExtra;
+    this.settings = ProviderSettings.of(extra);
     clientSampleRate = sampleRate;
     resampler = new Resampler(sampleRate, recognizer.sampleRate());
     try {
-      recognition = recognizer.open(new RecognitionRequest(model, language, extra), new EngineEvents());
+      recognition = recognizer.open(request(), new EngineEvents());
     } catch (RuntimeException e) {
       fail(GatewayErrorCode.ENGINE_FAILURE, "engine failed to open a recognition: " + e.getMessage(),
           CLOSE_INTERNAL_ERROR);
@@ -228,8 +239,19 @@ final class GatewaySession {
     state = State.OPEN;
     send(new ServerMessage(MessageType.SESSION_CREATED, sessionId, null, null, null, null, null, null,
         null, null, null, null, null));
-    LOG.info("session {} opened: model={} language={} sampleRate={} engine={}", sessionId, model,
-        language, sampleRate, recognizer.name());
+    LOG.info("session {} opened: model={} language={} sampleRate={} engine={} interims={} endOfUtteranceSilenceMs={}"
+        + " keyterms={} {}", sessionId, model, language, sampleRate, recognizer.name(), this.settings.interimResults(),
+        this.settings.endOfUtteranceSilenceMs() == null ? "engine" : this.settings.endOfUtteranceSilenceMs(),
+        this.settings.keyterms().size(), caller);
+  }
+
+  private RecognitionRequest request() {
+    return new RecognitionRequest(model, language, extra, settings.endOfUtteranceSilenceMs(), settings.keyterms());
+  }
+
+  private String unsupportedLanguage(String requested) {
+    return "language " + abbreviate(requested) + " is not one the " + recognizer.name()
+        + " engine can recognise (it recognises " + recognizer.languages() + ")";
   }
 
   private void onAudio(String base64) {
@@ -288,12 +310,25 @@ final class GatewaySession {
       sendError(GatewayErrorCode.INVALID_MESSAGE, "settings \"extra\" must be an object");
       return;
     }
+    String nextLanguage = text(settings, "language", language);
+    if (!recognizer.recognizes(nextLanguage)) {
+      sendError(GatewayErrorCode.UNSUPPORTED_LANGUAGE, unsupportedLanguage(nextLanguage));
+      return;
+    }
     if (extraNode.isObject()) {
-      extra = toMap(extraNode);
+      Map<String, Object> merged = new java.util.LinkedHashMap<>(extra);
+      merged.putAll(toMap(extraNode));
+      extra = merged;
+      this.settings = ProviderSettings.of(extra);
     }
     model = text(settings, "model", model);
-    language = text(settings, "language", language);
-    LOG.debug("session {} updated: model={} language={}", sessionId, model, language);
+    language = nextLanguage;
+    if (state == State.OPEN) {
+      recognition.update(request());
+    }
+    LOG.debug("session {} updated: model={} language={} interims={} endOfUtteranceSilenceMs={} keyterms={}",
+        sessionId, model, language, this.settings.interimResults(), this.settings.endOfUtteranceSilenceMs(),
+        this.settings.keyterms().size());
   }
 
   /**
@@ -340,7 +375,7 @@ final class GatewaySession {
     @Override
     public void onInterim(Hypothesis hypothesis) {
       context.runOnContext(v -> {
-        if (isLive()) {
+        if (isLive() && settings.interimResults()) {
           send(transcript(MessageType.INTERIM_TRANSCRIPT, hypothesis));
         }
       });

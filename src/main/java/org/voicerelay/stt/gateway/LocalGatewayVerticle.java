@@ -175,12 +175,13 @@ public class LocalGatewayVerticle extends VerticleBase {
             handshake.reject(503);
           } else {
             String model = queryParameter(handshake.query(), "model");
-            handshake.accept().onSuccess(socket -> onSocket(socket, model));
+            String caller = CallerIdentification.describe(handshake.headers());
+            handshake.accept().onSuccess(socket -> onSocket(socket, model, caller));
           }
         }));
   }
 
-  private void onSocket(ServerWebSocket socket, String model) {
+  private void onSocket(ServerWebSocket socket, String model, String caller) {
     if (stopping) {
       socket.close(GatewaySession.CLOSE_GOING_AWAY, "gateway stopping");
       return;
@@ -193,7 +194,7 @@ public class LocalGatewayVerticle extends VerticleBase {
       return;
     }
     String id = String.format("gw_%016x", ThreadLocalRandom.current().nextLong());
-    GatewaySession session = new GatewaySession(context, socket, id, model, recognizer, options,
+    GatewaySession session = new GatewaySession(context, socket, id, model, caller, recognizer, options,
         ended -> sessions.remove(ended.id()));
     sessions.put(id, session);
     session.start();

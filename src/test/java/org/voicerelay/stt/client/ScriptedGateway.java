@@ -30,6 +30,8 @@ final class ScriptedGateway {
     final String authorization;
     final String userAgent;
     final String path;
+    /** Every header of the upgrade request, as received. */
+    final io.vertx.core.MultiMap headers;
     final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     volatile ServerWebSocket socket;
 
@@ -38,6 +40,7 @@ final class ScriptedGateway {
       this.authorization = request.getHeader("Authorization");
       this.userAgent = request.getHeader("User-Agent");
       this.path = request.uri();
+      this.headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     }
 
     void send(JsonObject message) {

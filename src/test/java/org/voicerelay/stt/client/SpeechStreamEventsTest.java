@@ -86,10 +86,49 @@ class SpeechStreamEventsTest extends OnScriptedGateway {
           assertEquals("de", d.language(), "the session language");
           assertEquals(1.0, d.confidence(), 1e-9);
           assertEquals(0.0, d.startTime(), 1e-9);
-          assertTrue(fin.requestId().startsWith("stt_request_"), "the stream's own id");
+          assertEquals(gateway.connection(0).headers.get("X-LiveKit-Session-ID"), fin.requestId(),
+              "the connection's own session id");
           assertTrue(d.words().isEmpty());
           assertNull(d.metadata());
         });
+  }
+
+  @Test
+  void anEmptyFinalOutsideSpeechBecomesStartFinalEndAsLiveKitsClientsMakeIt(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> c.send(new JsonObject().put("type", "final_transcript").put("transcript", "")),
+        events -> {
+          assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.RECOGNITION_USAGE,
+              SpeechEventType.FINAL_TRANSCRIPT, SpeechEventType.END_OF_SPEECH), types(events));
+          assertEquals("", events.get(2).text());
+        });
+  }
+
+  @Test
+  void anEmptyFinalInsideSpeechEndsItWithoutASecondStart(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> {
+      c.send(new JsonObject().put("type", "start_of_speech"));
+      c.send(new JsonObject().put("type", "final_transcript").put("transcript", ""));
+    }, events -> assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.RECOGNITION_USAGE,
+        SpeechEventType.FINAL_TRANSCRIPT, SpeechEventType.END_OF_SPEECH), types(events)));
+  }
+
+  @Test
+  void aWordsExtraIsPassedThroughAsTheGatewaySentIt(Vertx vertx, VertxTestContext ctx) {
+    play(vertx, ctx, c -> c.send(new JsonObject().put("type", "final_transcript").put("transcript", "hi there")
+        .put("words", new JsonArray()
+            .add(new JsonObject().put("word", "hi").put("start", 0.0).put("end", 0.2)
+                .put("extra", new JsonObject().put("punctuated_word", "Hi").put("phonemes", new JsonArray().add("h"))))
+            .add(new JsonObject().put("word", "there").put("start", 0.2).put("end", 0.5)))), events -> {
+              SpeechData fin = events.stream().filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT)
+                  .findFirst().orElseThrow().alternatives().get(0);
+              TimedWord hi = fin.words().get(0);
+              assertEquals(new JsonObject().put("punctuated_word", "Hi").put("phonemes", new JsonArray().add("h")),
+                  hi.extra());
+              assertEquals("Hi", hi.toJson().getJsonObject("extra").getString("punctuated_word"));
+              assertEquals(hi, TimedWord.fromJson(hi.toJson()), "the event-bus form keeps it");
+              assertNull(fin.words().get(1).extra(), "no extra sent, none made up");
+              assertTrue(!fin.words().get(1).toJson().containsKey("extra"));
+            });
   }
 
   @Test

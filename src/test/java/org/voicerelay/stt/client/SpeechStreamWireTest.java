@@ -59,6 +59,22 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   }
 
   @Test
+  void aStreamKnowsItsCapabilitiesOverItsFallbacksAndFollowsAModelChange(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3")
+        .addFallback(FallbackModel.of("xai/stt-1")));
+    SpeechStream stream = client.stream(new StreamOptions().setFallback(List.of()));
+    ctx.verify(() -> assertEquals(new ModelCapabilities(true, true, true, false), stream.capabilities()));
+    SpeechStream withFallback = client.stream();
+    ctx.verify(() -> assertFalse(withFallback.capabilities().wordTimings(), "xAI sends no word timings"));
+    withFallback.close();
+    stream.updateOptions("assemblyai/u3-rt-pro", null, null);
+    vertx.setTimer(100, t -> ctx.verify(() -> {
+      assertTrue(stream.capabilities().chatContext());
+      stream.end().onComplete(ctx.succeedingThenComplete());
+    }));
+  }
+
+  @Test
   void autoModelAndUnsetLanguageAreLeftOutButExtraIsAlwaysSent(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("auto"));
     client.stream().end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {

@@ -39,6 +39,20 @@ class StreamOptionsTest {
   }
 
   @Test
+  void keytermsAndIdentificationTravelAsJsonForTheBusToPassThrough() {
+    JsonObject json = new JsonObject().put("keyterms", new JsonArray().add("LiveKit").add(" LiveKit ").add("Vert.x"))
+        .put("roomId", "r").put("jobId", "j").put("agentId", "a").put("priority", "high");
+    StreamOptions options = new StreamOptions(json);
+    assertEquals(List.of("LiveKit", "Vert.x"), options.getKeyterms(), "trimmed, no duplicates");
+    assertEquals("r", options.getRoomId());
+    assertEquals("high", options.getPriority());
+    assertEquals(options.toJson(), new StreamOptions(options.toJson()).toJson());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new StreamOptions().setKeyterms(java.util.Arrays.asList("a", "")));
+    assertTrue(e.getMessage().contains("keyterms[1]"), e.getMessage());
+  }
+
+  @Test
   void anImpossibleInputRateIsRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> new StreamOptions(new JsonObject().put("inputSampleRate", 10)));

@@ -120,6 +120,47 @@ class ClientToLocalGatewayTest {
   }
 
   @Test
+  void aSpeechmaticsStreamGetsItsFinalsFromTheTurnHookWithoutFlushAndLosesNoWords(VertxTestContext ctx)
+      throws Exception {
+    WavFile wav = WavFile.parse(Files.readAllBytes(Path.of("scripts/samples/rms-long-16k-mono.wav")));
+    // the engine is told not to end utterances itself (60 s of silence): every final before end()
+    // answers a session.finalize the turn hook sent at an end of speech
+    SttClient client = SttClient.create(vertx, options(SECRET).setModel("speechmatics/enhanced")
+        .setExtra(new JsonObject().put("max_turn_silence", 60_000)));
+    SpeechStream stream = client.stream(new StreamOptions().setInputSampleRate(wav.sampleRate()));
+    List<SpeechEvent> finals = new CopyOnWriteArrayList<>();
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT && !e.text().isBlank()) {
+        finals.add(e);
+      }
+    });
+    vertx.runOnContext(v -> {
+      Buffer pcm = Buffer.buffer(wav.pcm());
+      for (int at = 0; at < pcm.length(); at += 640) {
+        stream.write(pcm.getBuffer(at, Math.min(pcm.length(), at + 640)));
+      }
+      long started = System.nanoTime();
+      vertx.setPeriodic(200, timer -> {
+        if (finals.size() >= 4 || System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+          vertx.cancelTimer(timer);
+          int beforeEnd = finals.size();
+          stream.end().onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+            String heard = String.join(" ", finals.stream().map(SpeechEvent::text).toList());
+            double wer = WordErrorRate.between((String) references.get("rms-long-16k-mono.wav"), heard);
+            System.out.printf("e2e turn hook: %d finals before end, %d in all, WER %.3f \"%s\"%n", beforeEnd,
+                finals.size(), wer, heard);
+            assertTrue(beforeEnd >= 4, beforeEnd + " finals arrived without flush");
+            assertTrue(wer <= 0.15, "WER " + wer + ": no words lost at the cuts");
+            client.close();
+            ctx.completeNow();
+          })));
+        }
+      });
+    });
+    assertTrue(ctx.awaitCompletion(150, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aWrongSecretIsRefusedByTheGatewayAndNotRetried(VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, options("not-the-secret-0123456789abcdef012345"));
     SpeechStream stream = client.stream();

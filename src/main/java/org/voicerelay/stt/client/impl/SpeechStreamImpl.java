@@ -9,15 +9,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.voicerelay.stt.client.ModelCapabilities;
+import org.voicerelay.stt.client.ModelCatalog;
 import org.voicerelay.stt.client.SpeechEvent;
+import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamState;
 import org.voicerelay.stt.client.StreamStateEvent;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.client.VoiceActivityDetector;
 import org.voicerelay.stt.protocol.AccessToken;
 
 /**
@@ -37,16 +43,25 @@ public final class SpeechStreamImpl implements SpeechStream {
   private final WriteQueue writeQueue;
   private final StreamConnection connection;
   private final Promise<Void> finished = Promise.promise();
+  /** The model's and fallbacks' capabilities, recomputed on each live change of the model. */
+  private volatile ModelCapabilities capabilities;
+  private final KeytermHold keyterms;
+  private final TurnHook turns;
+  private final AgentContext agentContext = new AgentContext();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
-      GatewayBreaker breaker, SttOptions options, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
+      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, KeytermHold keyterms,
+      VoiceActivityDetector turnDetector, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
-    TranscriptAssembler transcripts = new TranscriptAssembler(id, events::add);
+    this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getFallback());
+    this.keyterms = keyterms;
+    this.turns = new TurnHook(id, turnDetector, inputRate, this::finalizeUtterance);
+    TranscriptAssembler transcripts = new TranscriptAssembler(id, this::onEvent);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
     this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
-    this.connection = new StreamConnection(vertx, id, webSockets, tokens, breaker, options, outbox, events,
+    this.connection = new StreamConnection(vertx, id, webSockets, tokens, identification, breaker, options, outbox, events,
         transcripts, writeQueue::checkDrain, failure -> {
           onClosed.accept(this);
           if (failure == null) {
@@ -102,8 +117,14 @@ public final class SpeechStreamImpl implements SpeechStream {
       return refused;
     }
     writeQueue.queued();
+    turns.audio(data);
     connection.sendPending();
     return null;
+  }
+
+  /** The turn hook found an end of speech: the short last chunk and {@code session.finalize} go out. */
+  private void finalizeUtterance() {
+    outbox.requestFinalize();
   }
 
   @Override
@@ -159,7 +180,101 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
-    onContext(() -> connection.update(model, language, extra));
+    onContext(() -> {
+      connection.update(model, language, extra);
+      SttOptions now = connection.options();
+      capabilities = ModelCatalog.capabilities(now.getModel(), now.getFallback());
+    });
+  }
+
+  @Override
+  public SpeechStream turnDetector(VoiceActivityDetector detector) {
+    onContext(() -> turns.detector(detector));
+    return this;
+  }
+
+  @Override
+  public Future<Void> updateKeyterms(List<String> terms) {
+    List<String> next;
+    try {
+      next = checkedKeyterms(terms);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      String model = connection.options().getModel();
+      if (connection.inputOver()) {
+        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "keyterms updated after the stream ended"));
+      } else if (KeytermHold.optionOf(model) == null) {
+        done.fail(new SttException(SttErrorCode.UNSUPPORTED, "model " + (model == null ? "auto" : model)
+            + " takes no keyterms"));
+      } else {
+        JsonObject now = keyterms.update(next, model);
+        if (now != null) {
+          connection.update(null, null, now);
+        }
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  @Override
+  public Future<Void> addAgentContext(String text) {
+    if (text == null || text.isBlank()) {
+      return Future.failedFuture(new IllegalArgumentException("agent context text must not be empty"));
+    }
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      String model = connection.options().getModel();
+      if (connection.inputOver()) {
+        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "agent context added after the stream ended"));
+      } else if (!ModelCatalog.describe(model).capabilities().chatContext()) {
+        done.fail(new SttException(SttErrorCode.UNSUPPORTED, "model " + (model == null ? "auto" : model)
+            + " takes no agent context (only AssemblyAI's U3 Pro models do)"));
+      } else {
+        connection.update(null, null, new JsonObject().put(AgentContext.OPTION, agentContext.add(text)));
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  private static List<String> checkedKeyterms(List<String> terms) {
+    if (terms == null) {
+      throw new IllegalArgumentException("keyterms must be a list (empty to clear them)");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < terms.size(); i++) {
+      String term = terms.get(i);
+      if (term == null || term.isBlank()) {
+        throw new IllegalArgumentException("keyterms[" + i + "] must be a non-empty string");
+      }
+      if (!out.contains(term.strip())) {
+        out.add(term.strip());
+      }
+    }
+    return out;
+  }
+
+  /** Every event of the transcript: to the caller, and the end of speech releases held keyterms. */
+  private void onEvent(SpeechEvent event) {
+    events.add(event);
+    if (event.type() == SpeechEventType.START_OF_SPEECH) {
+      keyterms.speechStarted();
+    } else if (event.type() == SpeechEventType.END_OF_SPEECH) {
+      JsonObject held = keyterms.speechEnded(connection.options().getModel());
+      if (held != null) {
+        connection.update(null, null, held);
+      }
+    }
+  }
+
+  /** Any thread. */
+  @Override
+  public ModelCapabilities capabilities() {
+    return capabilities;
   }
 
   @Override
@@ -258,6 +373,11 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("framesSent", outbox.framesSent())
         .put("replayTrimmedSeconds", outbox.replayTrimmedSeconds())
         .put("sessionSampleRate", outbox.sessionRate());
+    status.put("turnHook", turns.enabled()).put("endOfSpeechFinalizes", turns.finalizes());
+    String sessionId = connection.sessionId();
+    if (sessionId != null) {
+      status.put("connectionSessionId", sessionId);
+    }
     Long sinceLastHeard = connection.sinceLastHeardMs();
     if (sinceLastHeard != null) {
       status.put("sinceLastHeardMs", sinceLastHeard);

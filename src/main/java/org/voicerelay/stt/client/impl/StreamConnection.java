@@ -47,6 +47,8 @@ final class StreamConnection {
   /** One connection attempt and, once open, its socket: what belongs to it dies with it. */
   private static final class Connection {
     final GatewayBreaker.Attempt attempt;
+    /** This connection's {@code X-LiveKit-Session-ID}: new for every attempt. */
+    final String sessionId = IdentificationHeaders.newSessionId();
     WebSocket socket;
     ConnectionLiveness liveness;
     boolean closeSent;
@@ -69,6 +71,7 @@ final class StreamConnection {
   private final String id;
   private final WebSocketClient webSockets;
   private final AccessToken tokens;
+  private final IdentificationHeaders identification;
   private final GatewayBreaker breaker;
   private final GatewayBreaker.Waiter waiter = this::onCircuitChanged;
   private final ConnectOptions connectOptions;
@@ -93,15 +96,17 @@ final class StreamConnection {
   private volatile StreamState published = StreamState.CONNECTING;
   private volatile FinishingStep step = FinishingStep.NOT_STARTED;
   private volatile ConnectionLiveness liveness;
+  private volatile String sessionId;
   private volatile int reconnects;
 
-  StreamConnection(Vertx vertx, String id, WebSocketClient webSockets, AccessToken tokens, GatewayBreaker breaker,
-      SttOptions options, AudioOutbox outbox, StreamEvents events, TranscriptAssembler transcripts,
+  StreamConnection(Vertx vertx, String id, WebSocketClient webSockets, AccessToken tokens,
+      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, AudioOutbox outbox, StreamEvents events, TranscriptAssembler transcripts,
       Runnable afterSend, Consumer<SttException> onFinished, Consumer<Runnable> onContext) {
     this.vertx = vertx;
     this.id = id;
     this.webSockets = webSockets;
     this.tokens = tokens;
+    this.identification = identification;
     this.breaker = breaker;
     this.options = options;
     this.connectOptions = options.getConnectOptions();
@@ -159,6 +164,16 @@ final class StreamConnection {
 
   FinishingStep step() {
     return step;
+  }
+
+  /** The {@code X-LiveKit-Session-ID} of the latest connection attempt; null before the first. */
+  String sessionId() {
+    return sessionId;
+  }
+
+  /** The stream's options as they are now, live updates included. On the stream's context. */
+  SttOptions options() {
+    return options;
   }
 
   int reconnects() {
@@ -241,11 +256,11 @@ final class StreamConnection {
   private void open(GatewayBreaker.Attempt attempt) {
     Connection current = new Connection(attempt);
     connection = current;
-    WebSocketConnectOptions connect = new WebSocketConnectOptions()
+    sessionId = current.sessionId;
+    WebSocketConnectOptions connect = identification.addTo(new WebSocketConnectOptions()
         .setAbsoluteURI(GatewayUrl.sttEndpoint(options.getBaseUrl(), options.getModel()).toString())
         .addHeader("Authorization", "Bearer " + tokens.issue())
-        .addHeader("User-Agent", SttClientImpl.USER_AGENT)
-        .setTimeout(connectOptions.getTimeoutMs());
+        .setTimeout(connectOptions.getTimeoutMs()), current.sessionId);
     timer.start(connectOptions.getTimeoutMs(), () -> {
       if (current == connection && phase == Phase.CONNECTING) {
         fail(ConnectFailures.timeout(connectOptions.getTimeoutMs()));
@@ -296,7 +311,7 @@ final class StreamConnection {
     ws.drainHandler(v -> sendPending());
     ws.writeTextMessage(SessionMessages.create(options));
     long offset = outbox.replayFromUnfinalized();
-    transcripts.setTimeOffset(offset / (double) outbox.sessionRate());
+    transcripts.newConnection(offset / (double) outbox.sessionRate(), current.sessionId);
     enter(Phase.CONNECTED, null);
     sendPending();
     armFinishing();

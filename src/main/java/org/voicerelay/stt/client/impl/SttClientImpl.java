@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.voicerelay.stt.client.ModelFamily;
 import org.voicerelay.stt.client.SpeechData;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechEventType;
@@ -23,6 +24,7 @@ import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.client.VoiceActivityDetector;
 import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
 
@@ -33,12 +35,11 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  */
 public final class SttClientImpl implements SttClient {
 
-  static final String USER_AGENT = "vertx-livekit-stt/0.1 (java " + Runtime.version().feature() + ")";
-
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final Vertx vertx;
   private final AccessToken tokens;
+  private final IdentificationHeaders identification;
   private final GatewayBreaker breaker;
   private final WebSocketClient webSockets;
   private final Set<SpeechStreamImpl> streams = ConcurrentHashMap.newKeySet();
@@ -62,6 +63,8 @@ public final class SttClientImpl implements SttClient {
     }
     resolved.setApiKey(key);
     resolved.setApiSecret(null);
+    this.identification = IdentificationHeaders.of(options, env);
+    resolved.setWorkerToken(null);
     GatewayUrl.sttEndpoint(resolved.getBaseUrl(), resolved.getModel());
     this.options = resolved;
     this.tokens = new AccessToken(vertx, key, secret);
@@ -103,13 +106,22 @@ public final class SttClientImpl implements SttClient {
     if (streamOptions.getFallback() != null) {
       snapshot.setFallback(streamOptions.getFallback());
     }
+    KeytermHold keyterms = new KeytermHold(snapshot, streamOptions.getKeyterms());
+    keyterms.applyTo(snapshot);
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
     SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, breaker, snapshot, inputRate, streams::remove);
+        tokens, identification.forStream(streamOptions), breaker, snapshot, keyterms,
+        endOfSpeechFinalize(streamOptions, snapshot) ? VoiceActivityDetector.energy() : null, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
     return stream;
+  }
+
+  /** The turn hook as asked, else on for the models that end an utterance only when asked. */
+  private static boolean endOfSpeechFinalize(StreamOptions stream, SttOptions options) {
+    return stream.getEndOfSpeechFinalize() != null ? stream.getEndOfSpeechFinalize()
+        : ModelFamily.of(options.getModel()) == ModelFamily.SPEECHMATICS;
   }
 
   @Override

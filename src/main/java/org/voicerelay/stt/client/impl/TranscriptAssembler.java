@@ -12,7 +12,8 @@ import org.voicerelay.stt.protocol.WireWord;
 
 /**
  * Turns gateway transcript frames into {@link SpeechEvent}s the way LiveKit's clients do: speech
- * start before the first interim or final transcript, preflight transcripts only while speaking
+ * start before the first interim or final transcript (an empty final outside speech becomes
+ * start, final, end), preflight transcripts only while speaking
  * (they never start speech), usage then final then speech end, empty interims skipped,
  * defaults for absent fields, and times moved onto the stream's clock by the offset of the
  * current connection.
@@ -24,14 +25,18 @@ final class TranscriptAssembler {
   private boolean speaking;
   private double usageSeconds;
   private double timeOffset;
+  /** The {@code X-LiveKit-Session-ID} of the current connection: the request id when the gateway names none. */
+  private String connectionSessionId;
 
   TranscriptAssembler(String streamId, Consumer<SpeechEvent> sink) {
     this.streamId = streamId;
     this.sink = sink;
   }
 
-  void setTimeOffset(double seconds) {
-    this.timeOffset = seconds;
+  /** A new connection: its times start {@code offsetSeconds} into the stream, its session id is its own. */
+  void newConnection(double offsetSeconds, String sessionId) {
+    this.timeOffset = offsetSeconds;
+    this.connectionSessionId = sessionId;
   }
 
   void addUsage(double seconds) {
@@ -62,11 +67,12 @@ final class TranscriptAssembler {
       return end; // an early hypothesis of speech that has no START_OF_SPEECH yet is not news
     }
     String requestId = m.sessionId() != null ? m.sessionId()
-        : m.requestId() != null ? m.requestId() : streamId;
+        : m.requestId() != null ? m.requestId()
+        : connectionSessionId != null ? connectionSessionId : streamId;
     String language = m.language() != null && !m.language().isEmpty() ? m.language()
         : sessionLanguage != null ? sessionLanguage : "en";
-    if (!text.isEmpty() && type != SpeechEventType.PREFLIGHT_TRANSCRIPT) {
-      startOfSpeech();
+    if (type != SpeechEventType.PREFLIGHT_TRANSCRIPT && (isFinal || !text.isEmpty())) {
+      startOfSpeech(); // an empty final outside speech too: start, final, end, as LiveKit's clients do
     }
     List<TimedWord> words = new ArrayList<>();
     if (m.words() != null) {
@@ -74,7 +80,9 @@ final class TranscriptAssembler {
         words.add(new TimedWord(w.word() == null ? "" : w.word(),
             timeOffset + (w.start() == null ? 0 : w.start()),
             timeOffset + (w.end() == null ? 0 : w.end()),
-            w.confidence() == null ? 0 : w.confidence(), w.speakerId()));
+            w.confidence() == null ? 0 : w.confidence(), w.speakerId(),
+            w.extra() == null || w.extra().isEmpty() ? null
+                : new io.vertx.core.json.JsonObject(new java.util.LinkedHashMap<>(w.extra()))));
       }
     }
     io.vertx.core.json.JsonObject metadata = m.extra() == null || m.extra().isEmpty() ? null

@@ -19,6 +19,13 @@ public interface Recognition {
   /** Bytes accepted but not yet decoded; the gateway bounds it per session. */
   long pendingBytes();
 
+  /**
+   * The session's settings changed ({@code session.update}): engines apply what they can (the
+   * end-of-utterance silence from the next utterance on). Returns at once.
+   */
+  default void update(RecognitionRequest request) {
+  }
+
   /** Stops decoding and frees the engine's resources for this session; pending audio is dropped. */
   void close();
 }

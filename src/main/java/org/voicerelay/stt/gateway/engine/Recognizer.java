@@ -17,6 +17,19 @@ public interface Recognizer extends AutoCloseable {
   /** The sample rate the engine wants; the gateway resamples the session's audio to it. */
   int sampleRate();
 
+  /**
+   * Whether the engine can recognise {@code language} (a BCP 47 tag such as {@code en} or
+   * {@code en-US}); a session asking for another gets an error rather than silence.
+   */
+  default boolean recognizes(String language) {
+    return true;
+  }
+
+  /** The languages the engine recognises, for error messages ({@code "any"} if it does not care). */
+  default String languages() {
+    return "any";
+  }
+
   Recognition open(RecognitionRequest request, RecognitionListener listener);
 
   @Override

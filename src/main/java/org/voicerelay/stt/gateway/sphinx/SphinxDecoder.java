@@ -26,6 +26,8 @@ final class SphinxDecoder {
   static final int SAMPLE_RATE = 16000;
   /** The speech marker's look-back (start-speech 200 ms plus leader 50 ms) in 10 ms frames. */
   private static final int MARKER_LOOKBACK_FRAMES = 25;
+  /** The speech marker's end-of-segment silence in ms, set per session; null if Sphinx4 changed. */
+  private static final java.lang.reflect.Field END_SILENCE_TIME = endSilenceField();
 
   private final Recognizer recognizer;
   private final StreamDataSource source;
@@ -127,6 +129,34 @@ final class SphinxDecoder {
     }, s -> {
     });
     cmn.keepAsPrior();
+  }
+
+  /**
+   * The silence that ends a speech segment in the next stream decoded, in milliseconds. Sphinx4
+   * reads it only from its configuration, so the marker's field is set directly; the marker
+   * derives its frame count from it at each stream's start. Returns false if this Sphinx4 build
+   * has no such field (the configured silence then stays).
+   */
+  boolean endSilence(int ms) {
+    if (END_SILENCE_TIME == null) {
+      return false;
+    }
+    try {
+      END_SILENCE_TIME.setInt(marker, ms);
+      return true;
+    } catch (IllegalAccessException e) {
+      return false;
+    }
+  }
+
+  private static java.lang.reflect.Field endSilenceField() {
+    try {
+      java.lang.reflect.Field field = SpeechMarker.class.getDeclaredField("endSilenceTime");
+      field.setAccessible(true);
+      return field.getType() == int.class ? field : null;
+    } catch (NoSuchFieldException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** True when no speech segment is open and the last quarter second was silence: a clean cut. */

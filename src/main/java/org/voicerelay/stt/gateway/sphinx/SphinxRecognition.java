@@ -5,6 +5,7 @@ import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.gateway.engine.RecognitionRequest;
 
 /**
  * One session on the Sphinx4 engine. The event-loop side only queues audio and finalize marks and
@@ -22,6 +23,8 @@ final class SphinxRecognition implements Recognition {
   private final RecognitionListener listener;
   private final AudioQueue audio = new AudioQueue();
   private volatile boolean stopped;
+  /** The session's end-of-utterance silence in ms; a {@code session.update} changes it for the next stream. */
+  private volatile int endSilenceMs;
 
   // decoder-thread state; one decoder serves the session at a time and the pool's queue orders them
   private double streamOffset;
@@ -30,7 +33,8 @@ final class SphinxRecognition implements Recognition {
   private int finalsAfterEnd;
   private SessionCmn.Snapshot normalisation;
 
-  SphinxRecognition(DecoderPool pool, ResultReader reader, RecognitionListener listener) {
+  SphinxRecognition(DecoderPool pool, ResultReader reader, RecognitionListener listener, int endSilenceMs) {
+    this.endSilenceMs = endSilenceMs;
     this.pool = pool;
     this.reader = reader;
     this.listener = listener;
@@ -48,6 +52,14 @@ final class SphinxRecognition implements Recognition {
   public void finalizeUtterance() {
     if (audio.markFinalize()) {
       pool.schedule(this);
+    }
+  }
+
+  /** A new end-of-utterance silence applies from the next stream (after a finalize or a hand-over). */
+  @Override
+  public void update(RecognitionRequest request) {
+    if (request.endOfUtteranceSilenceMs() != null) {
+      endSilenceMs = request.endOfUtteranceSilenceMs();
     }
   }
 
@@ -94,6 +106,7 @@ final class SphinxRecognition implements Recognition {
     streamOffset = audio.readBytes() / BYTES_PER_SECOND;
     finalsAfterEnd = 0;
     audio.restart(() -> pool.hasWaiting() && decoder.atPause());
+    decoder.endSilence(endSilenceMs);
     normalisation = decoder.decode(audio, normalisation, this::segmentEnded, this::interimResult,
         this::speechStarted);
   }

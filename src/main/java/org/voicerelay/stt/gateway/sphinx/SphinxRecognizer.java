@@ -27,7 +27,8 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
  * The CMU Sphinx4 engine with its bundled US-English model, 16 kHz. Loading costs seconds and a few
  * hundred megabytes per decoder, so an engine is loaded once per process for a given configuration:
  * every {@link #load} with equal options shares it, and it is released when the last of them is
- * closed. The request's model, language and extra options are ignored.
+ * closed. The request's model and extra options are ignored but for the end-of-utterance silence;
+ * a language other than English is refused ({@link #recognizes}).
  */
 public final class SphinxRecognizer implements Recognizer {
 
@@ -58,7 +59,7 @@ public final class SphinxRecognizer implements Recognizer {
     synchronized (ENGINES) {
       engine = ENGINES.get(key);
       if (engine == null) {
-        engine = new SharedEngine(key, options.isWordConfidence());
+        engine = new SharedEngine(key, options.isWordConfidence(), options.getEndSilenceMs());
         ENGINES.put(key, engine);
         SharedEngine starting = engine;
         loadPool(options).whenComplete((pool, failure) -> {
@@ -145,7 +146,23 @@ public final class SphinxRecognizer implements Recognizer {
     if (closed.get()) {
       throw new IllegalStateException("this sphinx4 recognizer is closed");
     }
-    return new SphinxRecognition(engine.pool.join(), engine.reader, listener);
+    return new SphinxRecognition(engine.pool.join(), engine.reader, listener,
+        request.endOfUtteranceSilenceMs() != null ? request.endOfUtteranceSilenceMs() : engine.endSilenceMs);
+  }
+
+  /** The bundled model is US English: {@code en} and its regional tags ({@code en-US}, {@code en_GB}). */
+  @Override
+  public boolean recognizes(String language) {
+    if (language == null || language.isBlank()) {
+      return true;
+    }
+    String tag = language.trim().toLowerCase(java.util.Locale.ROOT);
+    return tag.equals("en") || tag.startsWith("en-") || tag.startsWith("en_");
+  }
+
+  @Override
+  public String languages() {
+    return "English only: en, en-US, en-GB, ...";
   }
 
   /** Releases this handle; the engine stops, failing its open sessions, with its last handle. */
@@ -161,10 +178,12 @@ public final class SphinxRecognizer implements Recognizer {
     final String key;
     final CompletableFuture<DecoderPool> pool;
     final ResultReader reader;
+    final int endSilenceMs;
     int users;
 
-    SharedEngine(String key, boolean wordConfidence) {
+    SharedEngine(String key, boolean wordConfidence, int endSilenceMs) {
       this.key = key;
+      this.endSilenceMs = endSilenceMs;
       this.pool = new CompletableFuture<>();
       this.reader = new ResultReader(wordConfidence);
     }

@@ -201,7 +201,7 @@ class SphinxRecognizerTest {
   void finalizeInMidSentenceSettlesWhatWasSaidSoFar(Vertx vertx, VertxTestContext test) {
     byte[] pcm = resampled("slt-16k-mono.wav");
     byte[] firstHalf = Arrays.copyOf(pcm, 16000 * 2 * 2);
-    decode(vertx, firstHalf).onComplete(test.succeeding(t -> test.verify(() -> {
+    decode(vertx, firstHalf, REQUEST).onComplete(test.succeeding(t -> test.verify(() -> {
       List<Hypothesis> finals = t.finals();
       assertEquals(Type.FINALIZED, t.events.get(t.events.size() - 1).type);
       assertTrue(finals.get(finals.size() - 1).text().startsWith("the weather"), finals.toString());
@@ -211,7 +211,7 @@ class SphinxRecognizerTest {
 
   @Test
   void finalizeAfterOnlySilenceGivesAnEmptyFinalThenOnFinalized(Vertx vertx, VertxTestContext test) {
-    decode(vertx, new byte[16000 * 2]).onComplete(test.succeeding(t -> test.verify(() -> {
+    decode(vertx, new byte[16000 * 2], REQUEST).onComplete(test.succeeding(t -> test.verify(() -> {
       assertEquals(2, t.events.size(), t.events.toString());
       assertEquals(Type.FINAL, t.events.get(0).type);
       assertEquals("", t.events.get(0).hypothesis.text());
@@ -227,7 +227,7 @@ class SphinxRecognizerTest {
     transcript(vertx, "rms-48k-mono.wav").compose(alone -> {
       List<Future<Transcript>> all = new ArrayList<>();
       for (int i = 0; i < sessions; i++) {
-        all.add(decode(vertx, pcm));
+        all.add(decode(vertx, pcm, REQUEST));
       }
       return Future.all(all).map(done -> {
         List<String> texts = new ArrayList<>();
@@ -254,7 +254,7 @@ class SphinxRecognizerTest {
       }
       abandoned.close();
       test.verify(() -> assertEquals(0, abandoned.pendingBytes()));
-      decode(vertx, shortAudio).onComplete(test.succeeding(next -> test.verify(() -> {
+      decode(vertx, shortAudio, REQUEST).onComplete(test.succeeding(next -> test.verify(() -> {
         assertEquals(alone.text(), next.text());
         assertTrue(next.decodeSeconds < alone.decodeSeconds + 2,
             "the next session took " + next.decodeSeconds + " s, alone " + alone.decodeSeconds + " s");
@@ -305,8 +305,35 @@ class SphinxRecognizerTest {
     })));
   }
 
+  @Test
+  void aLongerEndOfUtteranceSilenceFromTheSessionJoinsSentencesIntoFewerFinals(Vertx vertx, VertxTestContext test) {
+    RecognitionRequest patient = new RecognitionRequest("sphinx4", "en", Map.of("max_turn_silence", 2500), 2500,
+        List.of());
+    transcript(vertx, LONG).compose(usual -> decode(vertx, resampled(LONG), patient).map(joined -> {
+      long usualFinals = usual.finals().stream().filter(h -> !h.text().isEmpty()).count();
+      long joinedFinals = joined.finals().stream().filter(h -> !h.text().isEmpty()).count();
+      test.verify(() -> {
+        assertTrue(usualFinals >= 4, "with the 200 ms default: " + usualFinals);
+        assertTrue(joinedFinals <= 2, "pauses of 1.4 s do not end an utterance at 2.5 s: " + joinedFinals);
+        double wer = WordErrorRate.between(references.getString(LONG), joined.text());
+        assertTrue(wer <= 0.2, "the same words, in fewer finals: WER " + wer + " for " + joined.text());
+      });
+      return joined;
+    })).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void theEngineRecognisesEnglishOnlyAndSaysSo() {
+    assertTrue(recognizer.recognizes("en"));
+    assertTrue(recognizer.recognizes("en-GB"));
+    assertTrue(recognizer.recognizes(null), "unset: the engine's own");
+    assertFalse(recognizer.recognizes("fr"));
+    assertFalse(recognizer.recognizes("de-DE"));
+    assertTrue(recognizer.languages().contains("English"));
+  }
+
   private static Future<Transcript> transcript(Vertx vertx, String file) {
-    return DECODED.computeIfAbsent(file, f -> decode(vertx, resampled(f)));
+    return DECODED.computeIfAbsent(file, f -> decode(vertx, resampled(f), REQUEST));
   }
 
   private static byte[] resampled(String file) {
@@ -324,11 +351,11 @@ class SphinxRecognizerTest {
   }
 
   /** Feeds 50 ms chunks from an event loop, 100 ms of audio every 10 ms, then finalizes. */
-  private static Future<Transcript> decode(Vertx vertx, byte[] pcm) {
+  private static Future<Transcript> decode(Vertx vertx, byte[] pcm, RecognitionRequest request) {
     Promise<Transcript> done = Promise.promise();
     vertx.runOnContext(v -> {
       Listener listener = new Listener();
-      Recognition recognition = recognizer.open(REQUEST, listener);
+      Recognition recognition = recognizer.open(request, listener);
       Transcript transcript = new Transcript(listener.events, pcm.length / 32000.0);
       long started = System.nanoTime();
       int[] at = {0};
