@@ -22,7 +22,9 @@ public final class BusContract {
   public static final String ACTION_UPDATE = "update";
   public static final String ACTION_CLOSE = "close";
   public static final String ACTION_STATUS = "status";
-  public static final List<String> ACTIONS = List.of(ACTION_FLUSH, ACTION_END, ACTION_UPDATE, ACTION_CLOSE, ACTION_STATUS);
+  public static final String ACTION_CONTEXT = "context";
+  public static final List<String> ACTIONS = List.of(ACTION_FLUSH, ACTION_END, ACTION_UPDATE, ACTION_CONTEXT, ACTION_CLOSE,
+      ACTION_STATUS);
 
   /** Event types, the {@code type} field of an event. */
   public static final String EVENT_START_OF_SPEECH = "start_of_speech";

@@ -36,6 +36,13 @@ public final class BusErrorCode {
   /** Audio that is not pcm_s16le: an odd number of bytes, or {@code audio} that is not base64. */
   public static final int INVALID_AUDIO = 422;
 
+  /**
+   * A control action the session's model does not take ({@code context} for a model without chat
+   * context, {@code update} of keyterms for one without keyterms): 422 as well, named
+   * {@code unsupported} in its message; events never carry it.
+   */
+  public static final int UNSUPPORTED = 422;
+
   /** The node already serves {@code maxSessions} sessions. */
   public static final int TOO_MANY_SESSIONS = 429;
 

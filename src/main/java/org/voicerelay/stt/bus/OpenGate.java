@@ -46,7 +46,7 @@ final class OpenGate {
   static final long RETIRE_AFTER_MS = 1_000;
   /** How long a passed-on open may take; the caller's own timeout is usually shorter. */
   private static final long PASS_ON_TIMEOUT_MS = 60_000;
-  static final int PASS_ON_ATTEMPTS = 3;
+  static final int PASS_ON_ATTEMPTS = 8;
   /** The node that passed an open on, so that it can tell the open came back to it. */
   private static final String PASSED_FROM = "x-stt-passed-from";
   /** Failure code of an open bounced back to the node that passed it on; never seen by a caller. */

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.client.ModelCapabilities;
+import org.voicerelay.stt.client.ModelCatalog;
+import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.protocol.FallbackModel;
 
 /**
@@ -17,9 +20,18 @@ import org.voicerelay.stt.protocol.FallbackModel;
  * @param sampleRate the rate of the audio the caller will send, else null (the session rate)
  * @param resumable whether the session survives the loss of the node that recognizes it (a front
  *     on the caller's node); absent: the node's {@code resumableByDefault}
+ * @param keyterms the session's keyterms, merged into the model's own option, else empty
+ * @param identity {@code roomId}, {@code jobId}, {@code agentId}, {@code priority} as given: sent
+ *     to the gateway as LiveKit's identification headers
  */
 record OpenRequest(String sessionId, String model, String language, Integer sampleRate,
-    JsonObject extra, List<FallbackModel> fallback, String eventsAddress, boolean resumable) {
+    JsonObject extra, List<FallbackModel> fallback, String eventsAddress, boolean resumable,
+    List<String> keyterms, JsonObject identity) {
+
+  static final int MAX_KEYTERMS = 200;
+  static final int MAX_KEYTERM_LENGTH = 100;
+  private static final List<String> IDENTITY = List.of("roomId", "jobId", "agentId", "priority");
+  private static final int MAX_IDENTITY_LENGTH = 256;
 
   /** Ids end up inside addresses: no dots, no blanks, nothing a bridge regex would trip over. */
   static final Pattern SESSION_ID = Pattern.compile(BusContract.SESSION_ID_REGEX);
@@ -62,9 +74,42 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     if (resumable != null && !(resumable instanceof Boolean)) {
       throw RequestFields.bad("resumable must be true or false, got " + RequestFields.typeName(resumable));
     }
+    List<String> keyterms = f.strings("keyterms", MAX_KEYTERMS, MAX_KEYTERM_LENGTH);
+    JsonObject identity = new JsonObject();
+    for (String key : IDENTITY) {
+      String value = blankToNull(f.string(key));
+      if (value != null && value.length() > MAX_IDENTITY_LENGTH) {
+        throw RequestFields.bad(key + " must be at most " + MAX_IDENTITY_LENGTH + " characters");
+      }
+      if (value != null) {
+        identity.put(key, value);
+      }
+    }
     return new OpenRequest(sessionId, blankToNull(f.string("model")), blankToNull(f.string("language")),
         sampleRate, extra == null ? new JsonObject() : extra.copy(), fallback, eventsAddress,
-        resumable == null ? options.isResumableByDefault() : (Boolean) resumable);
+        resumable == null ? options.isResumableByDefault() : (Boolean) resumable,
+        keyterms == null ? List.of() : keyterms, identity);
+  }
+
+  /** The stream this request asks for, at {@code inputRate}. */
+  StreamOptions streamOptions(int inputRate) {
+    return new StreamOptions().setLanguage(language).setModel(model)
+        .setExtra(extra.isEmpty() ? null : extra)
+        .setFallback(fallback.isEmpty() ? null : fallback)
+        .setInputSampleRate(inputRate)
+        .setKeyterms(keyterms.isEmpty() ? null : keyterms)
+        .setRoomId(identity.getString("roomId")).setJobId(identity.getString("jobId"))
+        .setAgentId(identity.getString("agentId")).setPriority(identity.getString("priority"));
+  }
+
+  /** What the model of an open request (and its fallbacks) can do, from the model catalog. */
+  static ModelCapabilities capabilities(JsonObject open) {
+    List<FallbackModel> fallbacks = new ArrayList<>();
+    JsonArray fb = open.getJsonArray("fallback");
+    if (fb != null) {
+      fb.forEach(entry -> fallbacks.add(FallbackModel.fromJson(entry)));
+    }
+    return ModelCatalog.capabilities(open.getString("model"), fallbacks);
   }
 
   /** What a resumable session's front asks of the sessions that recognize for it: all but id, events, resumable. */
@@ -82,7 +127,10 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     if (!fallback.isEmpty()) {
       request.put("fallback", new JsonArray(fallback.stream().map(FallbackModel::toJson).toList()));
     }
-    return request;
+    if (!keyterms.isEmpty()) {
+      request.put("keyterms", new JsonArray(keyterms));
+    }
+    return request.mergeIn(identity);
   }
 
   /** An events address must be short, without blanks, under an allowed prefix and not the contract's own. */

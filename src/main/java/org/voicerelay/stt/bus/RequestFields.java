@@ -5,6 +5,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.voicerelay.stt.config.JsonTypes;
 
 /**
@@ -73,6 +75,28 @@ final class RequestFields {
       return type.cast(v);
     }
     throw bad(field + " must be " + description + ", got " + typeName(v));
+  }
+
+  /**
+   * A list of strings, each 1 to {@code maxLength} characters, at most {@code max} of them;
+   * null when absent.
+   */
+  List<String> strings(String field, int max, int maxLength) {
+    JsonArray array = array(field);
+    if (array == null) {
+      return null;
+    }
+    if (array.size() > max) {
+      throw bad(field + " takes at most " + max + " entries, got " + array.size());
+    }
+    List<String> strings = new ArrayList<>(array.size());
+    for (Object entry : array) {
+      if (!(entry instanceof String s) || s.isBlank() || s.length() > maxLength) {
+        throw bad(field + " must hold strings of 1 to " + maxLength + " characters, got " + typeName(entry));
+      }
+      strings.add(s);
+    }
+    return strings;
   }
 
   static ReplyException bad(String message) {

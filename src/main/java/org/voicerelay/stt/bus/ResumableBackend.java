@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,8 @@ final class ResumableBackend implements SessionBackend {
 
   @Override
   public void describe(JsonObject openReply) {
-    openReply.put("frontNode", frontNode).put("resumable", true);
+    openReply.put("frontNode", frontNode).put("resumable", true)
+        .put("capabilities", OpenRequest.capabilities(recognition.getOpen()).toJson());
   }
 
   @Override
@@ -84,7 +87,7 @@ final class ResumableBackend implements SessionBackend {
     if (session == null) {
       return Future.succeededFuture();
     }
-    return session.recognitionStatus()
+    return session.forward(new JsonObject().put("action", BusContract.ACTION_STATUS))
         .map(recognizing -> {
           JsonObject stream = recognizing.getJsonObject("stream");
           if (stream != null) {
@@ -129,11 +132,22 @@ final class ResumableBackend implements SessionBackend {
   }
 
   @Override
-  public Future<Void> update(String model, String language, JsonObject extra) {
-    JsonObject fields = new JsonObject().put("model", model).put("language", language).put("extra", extra);
-    return session.update(fields).<Void>mapEmpty().recover(err -> Future.failedFuture(
-        err instanceof ReplyException e && e.failureCode() > 0 ? e
-            : BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "update failed: " + err.getMessage())));
+  public Future<Void> update(String model, String language, JsonObject extra, List<String> keyterms) {
+    JsonObject fields = new JsonObject().put("model", model).put("language", language).put("extra", extra)
+        .put("keyterms", keyterms == null ? null : new JsonArray(keyterms));
+    return session.update(fields).<Void>mapEmpty().recover(ResumableBackend::asReplyFailure);
+  }
+
+  @Override
+  public Future<Void> addContext(String text) {
+    return session.forward(new JsonObject().put("action", BusContract.ACTION_CONTEXT).put("text", text))
+        .<Void>mapEmpty().recover(ResumableBackend::asReplyFailure);
+  }
+
+  private static Future<Void> asReplyFailure(Throwable err) {
+    return Future.failedFuture(err instanceof ReplyException e && e.failureCode() > 0 ? e
+        : BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "the recognizing session did not answer: "
+            + err.getMessage()));
   }
 
   @Override

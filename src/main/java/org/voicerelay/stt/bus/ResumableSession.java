@@ -222,20 +222,24 @@ public final class ResumableSession {
     return replay.lostBytes();
   }
 
-  /** The status reply of the session recognizing now; fails while recognition is moving. */
-  public Future<JsonObject> recognitionStatus() {
+  /**
+   * A control request ({@code status}, {@code context}) to the session recognizing now, answered
+   * with its reply; what it changes is not carried over to a later session. Fails while
+   * recognition is moving.
+   */
+  public Future<JsonObject> forward(JsonObject request) {
     Promise<JsonObject> done = Promise.promise();
     onContext(() -> {
       if (state != State.OPEN) {
         done.fail(new IllegalStateException("no open session (" + state + ")"));
         return;
       }
-      control(new JsonObject().put("action", BusContract.ACTION_STATUS)).onComplete(done);
+      control(request).onComplete(done);
     });
     return done.future();
   }
 
-  /** Changes model, language or extra of this session and every later one; completes with the status reply. */
+  /** Changes model, language, extra or keyterms of this session and every later one; completes with the status reply. */
   public Future<JsonObject> update(JsonObject fields) {
     Promise<JsonObject> done = Promise.promise();
     onContext(() -> {
@@ -245,7 +249,7 @@ public final class ResumableSession {
       }
       JsonObject request = new JsonObject().put("action", BusContract.ACTION_UPDATE);
       JsonObject open = options.getOpen().copy();
-      for (String key : new String[] {"model", "language", "extra"}) {
+      for (String key : new String[] {"model", "language", "extra", "keyterms"}) {
         if (fields.getValue(key) != null) {
           request.put(key, fields.getValue(key));
           open.put(key, fields.getValue(key));

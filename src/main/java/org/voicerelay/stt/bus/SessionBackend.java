@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * What runs the recognition behind a {@link SessionEndpoint}: a {@link StreamBackend} (one gateway
@@ -65,8 +66,14 @@ interface SessionBackend {
   /** Asks for a final transcript of the audio so far. */
   Future<Void> flush();
 
-  /** Applies a checked {@code update}: each argument null if not to change. */
-  Future<Void> update(String model, String language, JsonObject extra);
+  /**
+   * Applies a checked {@code update}: each argument null if not to change; new keyterms are held
+   * while the user speaks and sent at the end of speech.
+   */
+  Future<Void> update(String model, String language, JsonObject extra, List<String> keyterms);
+
+  /** Adds the agent's words as context; fails with 422 {@code unsupported} for a model that takes none. */
+  Future<Void> addContext(String text);
 
   /** Finalizes: the last final transcript, then {@link SessionEndpoint#closed}. */
   void end();

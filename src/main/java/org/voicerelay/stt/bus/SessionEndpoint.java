@@ -39,7 +39,7 @@ final class SessionEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionEndpoint.class);
   private static final String AUDIO_SHAPE = "an audio message is a Buffer of pcm_s16le or {\"audio\": \"<base64>\"}";
-  private static final String ACTIONS = "flush, end, update, close or status";
+  private static final String ACTIONS = "flush, end, update, context, close or status";
 
   enum State {
     /** Audio and control accepted. */
@@ -400,6 +400,7 @@ final class SessionEndpoint {
         }
         case BusContract.ACTION_FLUSH -> flush(message);
         case BusContract.ACTION_UPDATE -> update(message, f);
+        case BusContract.ACTION_CONTEXT -> context(message, f);
         case BusContract.ACTION_END, BusContract.ACTION_CLOSE -> {
           boolean askedToEnd = BusContract.ACTION_END.equals(action);
           endWaiters.add(new EndWaiter(message, askedToEnd));
@@ -441,10 +442,11 @@ final class SessionEndpoint {
     String newModel = f.string("model");
     String newLanguage = f.string("language");
     JsonObject extra = f.object("extra");
-    if (newModel == null && newLanguage == null && extra == null) {
-      throw RequestFields.bad("update needs at least one of model, language, extra");
+    List<String> keyterms = f.strings("keyterms", OpenRequest.MAX_KEYTERMS, OpenRequest.MAX_KEYTERM_LENGTH);
+    if (newModel == null && newLanguage == null && extra == null && keyterms == null) {
+      throw RequestFields.bad("update needs at least one of model, language, extra, keyterms");
     }
-    backend.update(newModel, newLanguage, extra).onComplete(ar -> {
+    backend.update(newModel, newLanguage, extra, keyterms).onComplete(ar -> {
       if (ar.failed()) {
         refuse(message, failure("update", ar.cause()));
         return;
@@ -452,6 +454,21 @@ final class SessionEndpoint {
       model = newModel != null ? newModel : model;
       language = newLanguage != null ? newLanguage : language;
       message.reply(status());
+    });
+  }
+
+  /** {@code context}: the agent's words, for a model that takes chat context. */
+  private void context(Message<Object> message, RequestFields f) {
+    String text = f.string("text");
+    if (state != State.OPEN || text == null || text.isBlank()) {
+      throw state != State.OPEN ? notOpen("context") : RequestFields.bad("context needs text: what the agent said");
+    }
+    backend.addContext(text).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(message, failure("context", ar.cause()));
+      } else {
+        message.reply(new JsonObject().put("sessionId", id));
+      }
     });
   }
 

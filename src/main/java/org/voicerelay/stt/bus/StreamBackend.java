@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.SpeechEvent;
@@ -77,6 +78,7 @@ final class StreamBackend implements SessionBackend {
 
   @Override
   public void describe(JsonObject openReply) {
+    openReply.put("capabilities", stream.capabilities().toJson());
   }
 
   @Override
@@ -119,9 +121,17 @@ final class StreamBackend implements SessionBackend {
   }
 
   @Override
-  public Future<Void> update(String model, String language, JsonObject extra) {
-    stream.updateOptions(model, language, extra);
-    return Future.succeededFuture();
+  public Future<Void> update(String model, String language, JsonObject extra, List<String> keyterms) {
+    if (model != null || language != null || extra != null) {
+      stream.updateOptions(model, language, extra);
+    }
+    return keyterms == null ? Future.succeededFuture()
+        : stream.updateKeyterms(keyterms).recover(err -> Future.failedFuture(asReplyFailure(err)));
+  }
+
+  @Override
+  public Future<Void> addContext(String text) {
+    return stream.addAgentContext(text).recover(err -> Future.failedFuture(asReplyFailure(err)));
   }
 
   @Override
@@ -144,6 +154,7 @@ final class StreamBackend implements SessionBackend {
         case BUFFER_FULL -> BusErrorCode.failure(BusErrorCode.BUFFER_FULL, e.getMessage());
         case INVALID_AUDIO -> BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, e.getMessage());
         case STREAM_CLOSED -> BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, e.getMessage());
+        case UNSUPPORTED -> BusErrorCode.failure(BusErrorCode.UNSUPPORTED, "unsupported: " + e.getMessage());
         default -> BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, e.getMessage());
       };
     }

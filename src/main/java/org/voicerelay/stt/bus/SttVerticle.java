@@ -14,7 +14,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.SpeechStream;
-import org.voicerelay.stt.client.StreamOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.config.NodeConfig;
@@ -270,11 +269,7 @@ public class SttVerticle extends VerticleBase {
     SessionEndpoint session;
     try {
       int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
-      SpeechStream stream = sharedClient.stream(new StreamOptions().setLanguage(request.language())
-          .setModel(request.model())
-          .setExtra(request.extra().isEmpty() ? null : request.extra())
-          .setFallback(request.fallback().isEmpty() ? null : request.fallback())
-          .setInputSampleRate(inputRate));
+      SpeechStream stream = sharedClient.stream(request.streamOptions(inputRate));
       String model = request.model() != null ? request.model() : options.getClient().getModel();
       String language = request.language() != null ? request.language() : options.getClient().getLanguage();
       StreamBackend backend = new StreamBackend(vertx, node.name(), inputRate, options.getIdleTimeoutMs(), metrics, stream);

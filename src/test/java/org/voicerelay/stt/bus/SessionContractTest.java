@@ -39,10 +39,10 @@ class SessionContractTest {
   private static final int LINGER_MS = 1_500;
   private static final Set<String> ONE_KIND_ONLY = Set.of("stream", "frontNode", "resumable", "heldBytes",
       "recognitionSessionId", "resumes", "lostBytes");
-  private static final String STATUS_FIELDS = "[audioAddress, audioCodec, audioSecondsReceived, controlAddress,"
-      + " eventsAddress, lastSeq, node, sampleRate, sessionId, state]";
+  private static final String STATUS_FIELDS = "[audioAddress, audioCodec, audioSecondsReceived, capabilities,"
+      + " controlAddress, eventsAddress, lastSeq, node, sampleRate, sessionId, state]";
   private static final String CLOSED_STATUS_FIELDS = "[audioAddress, audioCodec, audioSecondsReceived,"
-      + " controlAddress, eventsAddress, lastSeq, node, reason, sampleRate, sessionId, state]";
+      + " capabilities, controlAddress, eventsAddress, lastSeq, node, reason, sampleRate, sessionId, state]";
   private static final String SUMMARY_FIELDS = "[audioSeconds, lastSeq, reason, sessionId]";
 
   private BusTestStack stack;
@@ -94,8 +94,13 @@ class SessionContractTest {
 
   /** Opens a session of the kind, runs the probes one after the other, and lists their outcomes. */
   private Future<List<String>> run(boolean resumable, List<Probe> probes) {
+    return run(new JsonObject().put("resumable", resumable), probes);
+  }
+
+  private Future<List<String>> run(JsonObject open, List<Probe> probes) {
     List<String> outcomes = new ArrayList<>();
-    return stack.open(new JsonObject().put("resumable", resumable)).compose(session -> {
+    return stack.open(open).compose(session -> {
+      outcomes.add("open -> capabilities " + session.getJsonObject("capabilities").encode());
       Future<Void> chain = Future.succeededFuture();
       for (Probe probe : probes) {
         chain = chain.compose(v -> probe.request().apply(session).transform(ar -> {
@@ -111,7 +116,7 @@ class SessionContractTest {
     run(false, probes).compose(plain -> run(true, probes).map(resumable -> List.of(plain, resumable)))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(both.get(0), both.get(1), "a plain (first) and a resumable session answer alike");
-          assertEquals(expected, both.get(0));
+          assertEquals(expected, both.get(0).subList(1, both.get(0).size()));
           ctx.completeNow();
         })));
   }
@@ -160,11 +165,59 @@ class SessionContractTest {
             "update with extra of the wrong type -> 400",
             "update with a model of the wrong type -> 400",
             "update with a language of the wrong type -> 400",
-            "update as JSON text -> [audioAddress, audioCodec, audioSecondsReceived, controlAddress, eventsAddress,"
-                + " language, lastSeq, node, sampleRate, sessionId, state] open",
-            "update -> [audioAddress, audioCodec, audioSecondsReceived, controlAddress, eventsAddress,"
+            "update as JSON text -> [audioAddress, audioCodec, audioSecondsReceived, capabilities, controlAddress,"
+                + " eventsAddress, language, lastSeq, node, sampleRate, sessionId, state] open",
+            "update -> [audioAddress, audioCodec, audioSecondsReceived, capabilities, controlAddress, eventsAddress,"
                 + " language, lastSeq, node, sampleRate, sessionId, state] open"),
         ctx);
+  }
+
+  private List<Probe> keytermsAndContext() {
+    return List.of(
+        new Probe("context without text", s -> control(s, action("context"))),
+        new Probe("context with text of the wrong type", s -> control(s, action("context").put("text", 3))),
+        new Probe("update with keyterms of the wrong type", s -> control(s, action("update").put("keyterms", "alpha"))),
+        new Probe("update with a blank keyterm", s -> control(s, action("update").put("keyterms", new JsonArray().add(" ")))),
+        new Probe("update with keyterms", s -> control(s, action("update").put("keyterms", new JsonArray().add("Vert.x")))),
+        new Probe("context", s -> control(s, action("context").put("text", "How can I help you today?"))));
+  }
+
+  private static List<String> keytermsAndContextAnswers(String model, String context) {
+    return List.of(
+        "context without text -> 400",
+        "context with text of the wrong type -> 400",
+        "update with keyterms of the wrong type -> 400",
+        "update with a blank keyterm -> 400",
+        "update with keyterms -> [audioAddress, audioCodec, audioSecondsReceived, capabilities, controlAddress,"
+            + " eventsAddress, lastSeq, model, node, sampleRate, sessionId, state] open",
+        "context -> " + context);
+  }
+
+  /** Keyterms and agent context on the bus: the same checks for both kinds, and the catalog's verdict per model. */
+  private void keytermsAndContextFor(String model, String capabilities, String context, VertxTestContext ctx) {
+    JsonObject open = new JsonObject().put("model", model).put("keyterms", new JsonArray().add("LiveKit"))
+        .put("roomId", "room-1").put("jobId", "job-1").put("agentId", "agent-1").put("priority", "high");
+    run(open.copy().put("resumable", false), keytermsAndContext())
+        .compose(plain -> run(open.copy().put("resumable", true), keytermsAndContext())
+            .map(resumable -> List.of(plain, resumable)))
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          assertEquals(both.get(0), both.get(1), "a plain (first) and a resumable session answer alike");
+          assertEquals("open -> capabilities " + capabilities, both.get(0).get(0));
+          assertEquals(keytermsAndContextAnswers(model, context), both.get(0).subList(1, both.get(0).size()));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aModelWithoutChatContextTakesKeytermsAndAnswersContextUnsupported(VertxTestContext ctx) {
+    keytermsAndContextFor("deepgram/nova-3",
+        "{\"wordTimings\":true,\"diarization\":true,\"keyterms\":true,\"chatContext\":false}", "422", ctx);
+  }
+
+  @Test
+  void aModelWithChatContextTakesTheAgentsWords(VertxTestContext ctx) {
+    keytermsAndContextFor("assemblyai/u3-rt-pro",
+        "{\"wordTimings\":true,\"diarization\":true,\"keyterms\":true,\"chatContext\":true}", "[sessionId]", ctx);
   }
 
   @Test
