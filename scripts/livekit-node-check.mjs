@@ -127,13 +127,15 @@ const reader = (async () => {
 })();
 
 // Pushed in 100 ms frames, faster than real time. Halfway, once the gateway has answered (so the
-// socket is open), the language changes: the client sends session.update.
+// socket is open), the language changes: the client sends session.update. The counting engine takes
+// any language; Sphinx4 recognizes English only (another language is error 4010), so it gets en-GB.
+const NEXT_LANGUAGE = engine === 'counting' ? 'fr' : 'en-GB';
 const FRAME = SAMPLE_RATE / 10;
 const half = Math.floor(samples.length / FRAME / 2) * FRAME;
 for (let i = 0; i < samples.length; i += FRAME) {
   if (i === half) {
     await firstEventSeen;
-    sttClient.updateOptions({ language: 'fr' });
+    sttClient.updateOptions({ language: NEXT_LANGUAGE });
   }
   const chunk = samples.slice(i, Math.min(i + FRAME, samples.length));
   stream.pushFrame(new AudioFrame(chunk, SAMPLE_RATE, 1, chunk.length));

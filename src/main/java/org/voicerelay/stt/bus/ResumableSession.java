@@ -222,11 +222,7 @@ public final class ResumableSession {
     return replay.lostBytes();
   }
 
-  /**
-   * A control request ({@code status}, {@code context}) to the session recognizing now, answered
-   * with its reply; what it changes is not carried over to a later session. Fails while
-   * recognition is moving.
-   */
+  /** A control request to the session recognizing now (not carried over to a later one); fails while moving. */
   public Future<JsonObject> forward(JsonObject request) {
     Promise<JsonObject> done = Promise.promise();
     onContext(() -> {

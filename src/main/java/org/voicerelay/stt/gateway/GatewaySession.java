@@ -47,7 +47,6 @@ final class GatewaySession {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
 
-  static final int DEFAULT_SAMPLE_RATE = 16_000;
 
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_GOING_AWAY = 1001;
@@ -163,7 +162,7 @@ final class GatewaySession {
       case MessageType.SESSION_UPDATE -> onUpdate(frame);
       case MessageType.SESSION_CLOSE -> onCloseRequest();
       default -> sendError(GatewayErrorCode.UNKNOWN_MESSAGE_TYPE,
-          "unknown message type: " + abbreviate(type));
+          "unknown message type: " + ClientSettings.abbreviate(type));
     }
   }
 
@@ -189,43 +188,22 @@ final class GatewaySession {
       sendError(GatewayErrorCode.SESSION_ALREADY_CREATED, "session " + sessionId + " already exists");
       return;
     }
-    JsonNode settings = frame.path("settings");
-    if (!settings.isMissingNode() && !settings.isObject()) {
-      sendError(GatewayErrorCode.INVALID_MESSAGE, "session.create \"settings\" must be an object");
+    ClientSettings requested;
+    try {
+      requested = ClientSettings.ofCreate(frame, defaultModel, options.getLanguage());
+    } catch (ClientSettings.Refusal refusal) {
+      sendError(refusal.code, refusal.getMessage());
       return;
     }
-    String encoding = text(settings, "encoding", AudioFormat.ENCODING);
-    if (!AudioFormat.ENCODING.equals(encoding)) {
-      sendError(GatewayErrorCode.UNSUPPORTED_ENCODING,
-          "unsupported encoding " + abbreviate(encoding) + "; only " + AudioFormat.ENCODING + " is supported");
-      return;
-    }
-    int sampleRate = sampleRate(settings.get("sample_rate"));
-    if (sampleRate < 0) {
-      sendError(GatewayErrorCode.UNSUPPORTED_SAMPLE_RATE, "sample_rate must be a whole number of Hz in ["
-          + AudioFormat.MIN_SAMPLE_RATE + ", " + AudioFormat.MAX_SAMPLE_RATE + "], got " + abbreviate(settings.path("sample_rate").asText()));
-      return;
-    }
-    Map<String, Object> requestedExtra;
-    JsonNode extraNode = settings.path("extra");
-    if (extraNode.isObject()) {
-      requestedExtra = toMap(extraNode);
-    } else if (extraNode.isMissingNode() || extraNode.isNull()) {
-      requestedExtra = Map.of();
-    } else {
-      sendError(GatewayErrorCode.INVALID_MESSAGE, "settings \"extra\" must be an object");
-      return;
-    }
-    ModelName requested = ModelName.parse(text(frame, "model", defaultModel));
-    String requestedLanguage = text(settings, "language",
-        requested.language() == null ? options.getLanguage() : requested.language());
+    String requestedLanguage = requested.language();
     if (!recognizer.recognizes(requestedLanguage)) {
       sendError(GatewayErrorCode.UNSUPPORTED_LANGUAGE, unsupportedLanguage(requestedLanguage));
       return;
     }
-    model = requested.wireModel() == null ? ModelName.AUTO : requested.model();
+    model = requested.model().wireModel() == null ? ModelName.AUTO : requested.model().model();
     language = requestedLanguage;
-    extra = requestedExtra;
+    extra = requested.extra();
+    int sampleRate = requested.sampleRate();
     this.settings = ProviderSettings.of(extra);
     clientSampleRate = sampleRate;
     resampler = new Resampler(sampleRate, recognizer.sampleRate());
@@ -250,7 +228,7 @@ final class GatewaySession {
   }
 
   private String unsupportedLanguage(String requested) {
-    return "language " + abbreviate(requested) + " is not one the " + recognizer.name()
+    return "language " + ClientSettings.abbreviate(requested) + " is not one the " + recognizer.name()
         + " engine can recognise (it recognises " + recognizer.languages() + ")";
   }
 
@@ -305,23 +283,25 @@ final class GatewaySession {
       sendError(GatewayErrorCode.INVALID_MESSAGE, "session.update needs a \"settings\" object");
       return;
     }
-    JsonNode extraNode = settings.path("extra");
-    if (!extraNode.isMissingNode() && !extraNode.isNull() && !extraNode.isObject()) {
-      sendError(GatewayErrorCode.INVALID_MESSAGE, "settings \"extra\" must be an object");
+    Map<String, Object> updatedExtra;
+    try {
+      updatedExtra = ClientSettings.extra(settings);
+    } catch (ClientSettings.Refusal refusal) {
+      sendError(refusal.code, refusal.getMessage());
       return;
     }
-    String nextLanguage = text(settings, "language", language);
+    String nextLanguage = ClientSettings.text(settings, "language", language);
     if (!recognizer.recognizes(nextLanguage)) {
       sendError(GatewayErrorCode.UNSUPPORTED_LANGUAGE, unsupportedLanguage(nextLanguage));
       return;
     }
-    if (extraNode.isObject()) {
+    if (updatedExtra != null) {
       Map<String, Object> merged = new java.util.LinkedHashMap<>(extra);
-      merged.putAll(toMap(extraNode));
+      merged.putAll(updatedExtra);
       extra = merged;
       this.settings = ProviderSettings.of(extra);
     }
-    model = text(settings, "model", model);
+    model = ClientSettings.text(settings, "model", model);
     language = nextLanguage;
     if (state == State.OPEN) {
       recognition.update(request());
@@ -545,39 +525,5 @@ final class GatewaySession {
       }
     }
     return true;
-  }
-
-  /** The rate in Hz, or -1 if it is not a whole number in range; absent means the default. */
-  private static int sampleRate(JsonNode value) {
-    if (value == null || value.isNull()) {
-      return DEFAULT_SAMPLE_RATE;
-    }
-    int rate;
-    if (value.isTextual()) {
-      try {
-        rate = Integer.parseInt(value.asText().trim());
-      } catch (NumberFormatException e) {
-        return -1;
-      }
-    } else if (value.isIntegralNumber() && value.canConvertToInt()) {
-      rate = value.asInt();
-    } else {
-      return -1;
-    }
-    return AudioFormat.isSupportedSampleRate(rate) ? rate : -1;
-  }
-
-  private static String text(JsonNode node, String field, String fallback) {
-    JsonNode value = node.get(field);
-    return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : fallback;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> toMap(JsonNode object) {
-    return ProtocolCodec.mapper().convertValue(object, Map.class);
-  }
-
-  private static String abbreviate(String value) {
-    return value.length() <= 40 ? value : value.substring(0, 40) + "...";
   }
 }
