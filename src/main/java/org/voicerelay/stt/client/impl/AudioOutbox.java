@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import org.voicerelay.stt.internal.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -16,6 +15,7 @@ import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.audio.Resampler;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 
 /**

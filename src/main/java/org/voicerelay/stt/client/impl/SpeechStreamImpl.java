@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import org.voicerelay.stt.internal.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,6 +23,7 @@ import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.client.VoiceActivityDetector;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.AccessToken;
 
 /**

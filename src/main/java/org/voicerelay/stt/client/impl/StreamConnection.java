@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import org.voicerelay.stt.internal.VertxInternals;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
@@ -20,6 +19,7 @@ import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
 import org.voicerelay.stt.protocol.MessageType;
@@ -100,7 +100,8 @@ final class StreamConnection {
   private volatile int reconnects;
 
   StreamConnection(Vertx vertx, String id, WebSocketClient webSockets, AccessToken tokens,
-      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, AudioOutbox outbox, StreamEvents events, TranscriptAssembler transcripts,
+      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, AudioOutbox outbox,
+      StreamEvents events, TranscriptAssembler transcripts,
       Runnable afterSend, Consumer<SttException> onFinished, Consumer<Runnable> onContext) {
     this.vertx = vertx;
     this.id = id;

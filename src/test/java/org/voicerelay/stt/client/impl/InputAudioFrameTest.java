@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import org.voicerelay.stt.internal.VertxInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 
 /** The hand-written hot-path frame against the JDK's base64 and the JSON the protocol defines. */

@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import org.voicerelay.stt.internal.VertxInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 
 /**
