@@ -8,20 +8,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.voicerelay.stt.client.impl.SttClientImpl;
+import org.voicerelay.stt.testing.LogCapture;
 
 /**
  * The worker token goes to the gateway on every connection and nowhere else: not in a log line,
@@ -33,60 +27,16 @@ class WorkerTokenHygieneTest extends OnScriptedGateway {
   private static final String TOKEN = "wt-Q7mZ2vLp9-private-worker-token";
   private static final String ENV_TOKEN = "wt-K3nB8xRt1-private-environment-token";
 
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private final List<String> julLines = new CopyOnWriteArrayList<>();
-  private PrintStream originalErr;
-  private PrintStream originalOut;
-  private Handler julCapture;
+  private final LogCapture logs = new LogCapture();
 
   @BeforeEach
   void captureLogs() {
-    originalErr = System.err;
-    originalOut = System.out;
-    System.setErr(new PrintStream(tee(originalErr), true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(tee(originalOut), true, StandardCharsets.UTF_8));
-    julCapture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        julLines.add(record.getMessage() + " " + record.getThrown());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger.getLogger("").addHandler(julCapture);
+    logs.start();
   }
 
   @AfterEach
   void restoreLogs() {
-    System.setErr(originalErr);
-    System.setOut(originalOut);
-    Logger.getLogger("").removeHandler(julCapture);
-  }
-
-  private OutputStream tee(PrintStream original) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-        }
-        original.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    };
+    logs.stop();
   }
 
   @Test
@@ -123,13 +73,9 @@ class WorkerTokenHygieneTest extends OnScriptedGateway {
       assertTrue(gateway.connections.size() >= 3, "reconnected and was refused");
       assertEquals(TOKEN, gateway.connection(0).headers.get("X-LiveKit-Worker-Token"), "the gateway got it");
       assertEquals(TOKEN, gateway.connection(1).headers.get("X-LiveKit-Worker-Token"));
-      String logs;
-      synchronized (captured) {
-        logs = captured.toString(StandardCharsets.UTF_8);
-      }
-      assertTrue(logs.contains("reconnecting"), "the log capture works");
-      seen.add(logs);
-      seen.addAll(julLines);
+      String logged = logs.text();
+      assertTrue(logged.contains("reconnecting"), "the log capture works");
+      seen.add(logged);
       String everything = String.join("\n", seen);
       assertTrue(everything.contains("room-7"), "what is not secret is shown");
       assertFalse(everything.contains(TOKEN), "the worker token leaked");

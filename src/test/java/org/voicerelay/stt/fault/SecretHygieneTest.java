@@ -7,20 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.testing.LogCapture;
 
 /**
  * A run with failures (a drop and reconnect with a fresh token, garbage from the gateway, a 401 on
@@ -41,62 +34,16 @@ class SecretHygieneTest {
 
   private static final String WRONG_SECRET = "wrong-secret-Hk29vQ0pLmX7-also-private";
 
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private final List<String> julLines = new ArrayList<>();
-  private PrintStream originalErr;
-  private PrintStream originalOut;
-  private Handler julCapture;
+  private final LogCapture logs = new LogCapture();
 
   @BeforeEach
   void captureLogs() {
-    originalErr = System.err;
-    originalOut = System.out;
-    System.setErr(new PrintStream(tee(originalErr), true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(tee(originalOut), true, StandardCharsets.UTF_8));
-    julCapture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (julLines) {
-          julLines.add(record.getMessage() + " " + record.getThrown());
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger.getLogger("").addHandler(julCapture);
+    logs.start();
   }
 
   @AfterEach
   void restoreLogs() {
-    System.setErr(originalErr);
-    System.setOut(originalOut);
-    Logger.getLogger("").removeHandler(julCapture);
-  }
-
-  private OutputStream tee(PrintStream original) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-        }
-        original.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    };
+    logs.stop();
   }
 
   @Test
@@ -153,15 +100,9 @@ class SecretHygieneTest {
             tokens.add(header.substring("Bearer ".length()));
           }
           assertTrue(tokens.size() >= 4, "tokens seen: " + tokens.size());
-          String logs;
-          synchronized (captured) {
-            logs = captured.toString(StandardCharsets.UTF_8);
-          }
-          synchronized (julLines) {
-            seen.addAll(julLines);
-          }
-          assertTrue(logs.contains("reconnecting"), "the log capture works");
-          seen.add(logs);
+          String logged = logs.text();
+          assertTrue(logged.contains("reconnecting"), "the log capture works");
+          seen.add(logged);
           String everything = String.join("\n", seen);
           assertFalse(everything.contains(FaultStack.API_SECRET), "the API secret leaked");
           assertFalse(everything.contains(WRONG_SECRET), "the wrong secret leaked");
