@@ -160,8 +160,8 @@ public final class ClientBench {
       print("this project (SttClient)", ours);
       if (peer) {
         JsonObject theirs = peer("eou", streams, frameMs);
-        ratio("end of utterance, p50", theirs.getDouble("eouP50Ms", 0.0), ours.getDouble("eouP50Ms"));
-        ratio("end of utterance, p99", theirs.getDouble("eouP99Ms", 0.0), ours.getDouble("eouP99Ms"));
+        ratio("end of utterance, p50", number(theirs, "eouP50Ms"), number(ours, "eouP50Ms"));
+        ratio("end of utterance, p99", number(theirs, "eouP99Ms"), number(ours, "eouP99Ms"));
       }
     }
     if (mode.equals("fast") || mode.equals("both")) {
@@ -763,9 +763,14 @@ public final class ClientBench {
           "%s%s %.3f", kinds.length() == 0 ? "" : ", ", e.getKey(), ((Number) e.getValue()).doubleValue())));
       System.out.println("  by thread kind (/proc, 10 ms ticks), ms per audio second: " + kinds);
     }
-    if (r.containsKey("eouP50Ms")) {
-      System.out.printf(Locale.ROOT, "  end of utterance (session.finalize at the gateway -> final delivered): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
-          r.getDouble("eouP50Ms"), r.getDouble("eouP99Ms"), r.getDouble("eouMaxMs", Double.NaN), r.getInteger("eouSamples", 0));
+    if (r.containsKey("eouSamples")) {
+      if (r.getInteger("eouSamples", 0) == 0) {
+        System.out.println("  end of utterance (session.finalize at the gateway -> final delivered): no sample"
+            + " (no final answered a finalize in time)");
+      } else {
+        System.out.printf(Locale.ROOT, "  end of utterance (session.finalize at the gateway -> final delivered): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
+            number(r, "eouP50Ms"), number(r, "eouP99Ms"), number(r, "eouMaxMs"), r.getInteger("eouSamples", 0));
+      }
     }
     if (r.containsKey("maxLagMs")) {
       System.out.printf(Locale.ROOT, "  keeps real time: %s (max write lag %.1f ms, max buffered %d bytes)%n",
@@ -788,9 +793,17 @@ public final class ClientBench {
     };
   }
 
+  /** The number under {@code key}, or NaN when it is missing or null (a peer with no sample). */
+  private static double number(JsonObject r, String key) {
+    return r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
   private static void ratio(String what, double numerator, double denominator) {
-    System.out.printf(Locale.ROOT, "RATIO %s: %.1fx in favour of this project%n", what,
-        denominator == 0 ? Double.NaN : numerator / denominator);
+    if (Double.isNaN(numerator) || Double.isNaN(denominator) || denominator == 0) {
+      System.out.printf(Locale.ROOT, "RATIO %s: none (a side has no figure)%n", what);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "RATIO %s: %.1fx in favour of this project%n", what, numerator / denominator);
   }
 
   private static long max(long[] values) {
