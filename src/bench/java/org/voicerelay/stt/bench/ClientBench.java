@@ -777,8 +777,9 @@ public final class ClientBench {
           r.getBoolean("keepsRealTime", false) ? "yes" : "NO", r.getDouble("maxLagMs"),
           r.getLong("maxBufferedBytes", -1L));
     }
-    System.out.printf(Locale.ROOT, "  finals: %d; streams whose last final counts every byte (CRC32): %d of %d%s%n",
-        r.getLong("finals", 0L), r.getInteger("streamsWithEveryByte", 0), r.getInteger("streams", 0),
+    System.out.printf(Locale.ROOT, "  %sstreams whose last final counts every byte (CRC32): %d of %d%s%n",
+        r.containsKey("finals") ? "finals: " + r.getLong("finals") + "; " : "",
+        r.getInteger("streamsWithEveryByte", 0), r.getInteger("streams", 0),
         r.containsKey("endToLastFinalMs") ? String.format(Locale.ROOT, "; end -> all closed %.0f ms",
             r.getDouble("endToLastFinalMs")) : "");
   }
