@@ -3,8 +3,9 @@
 // at 16 kHz, in real time or as fast as possible. Run by ClientBench (scripts/bench peer), which
 // reads the one JSON line this prints last. Packages: scripts/livekit-node-check installs them.
 //
-// env: LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, MODE (realtime | fast),
-//      STREAMS, FRAME_MS, WARMUP (s), SECONDS (measured, real time), AUDIO_SECONDS (fast, per stream)
+// env: LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, MODE (realtime | fast | eou),
+//      STREAMS, FRAME_MS, WARMUP (s), SECONDS (measured, real time), AUDIO_SECONDS (fast, per stream),
+//      ROUNDS (eou)
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -18,6 +19,34 @@ peer). Takes no options; the environment:
   MODE realtime|fast, STREAMS (100), FRAME_MS (20), WARMUP (10 s), SECONDS (20 s measured, real
   time), AUDIO_SECONDS (20, per stream, fast)`);
 
+const USAGE = `usage: node scripts/peer-bench.mjs [--help]   (run by scripts/bench peer; settings by environment)
+  LK_NODE_DIR        directory with node_modules/@livekit/agents (scripts/livekit-node-check installs it)
+  GATEWAY_BASE_URL   the bench gateway, http://127.0.0.1:PORT/v1
+  LIVEKIT_API_KEY, LIVEKIT_API_SECRET   the gateway's key and secret
+  MODE               realtime | fast | eou (default realtime)
+  STREAMS (100), FRAME_MS (20), WARMUP (10 s), SECONDS (20 s measured; eou: per round)
+  AUDIO_SECONDS (20, fast: per stream), ROUNDS (1, eou: rounds of STREAMS streams)
+Prints one JSON line of results last.`;
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (argv.length > 0) {
+  console.error(`peer-bench: unknown argument ${argv[0]}\n${USAGE}`);
+  process.exit(2);
+}
+for (const name of ['LK_NODE_DIR', 'GATEWAY_BASE_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']) {
+  if (!process.env[name]) {
+    console.error(`peer-bench: ${name} is not set\n${USAGE}`);
+    process.exit(2);
+  }
+}
+if (!['realtime', 'fast', 'eou'].includes(process.env.MODE || 'realtime')) {
+  console.error(`peer-bench: MODE must be realtime, fast or eou, got ${process.env.MODE}\n${USAGE}`);
+  process.exit(2);
+}
+
 const require = createRequire(join(process.env.LK_NODE_DIR, 'package.json'));
 const { inference, stt, initializeLogger } = require('@livekit/agents');
 const { AudioFrame } = require('@livekit/rtc-node');
@@ -29,6 +58,9 @@ const frameMs = Number(process.env.FRAME_MS || 20);
 const warmup = Number(process.env.WARMUP || 10);
 const seconds = Number(process.env.SECONDS || 20);
 const audioSeconds = Number(process.env.AUDIO_SECONDS || 20);
+const rounds = Number(process.env.ROUNDS || 1);
+// wall clock in microseconds, as the bench gateway stamps it (BenchGatewayMain.nowMicros)
+const nowMicros = () => (performance.timeOrigin + performance.now()) * 1000;
 const frameSamples = RATE * frameMs / 1000;
 const framesPerSecond = 1000 / frameMs;
 
@@ -50,7 +82,8 @@ const toneBytes = Buffer.from(tone.buffer);
 
 function frame(index) {
   const at = (index % framesPerSecond) * frameSamples;
-  return new AudioFrame(tone.slice(at, at + frameSamples), RATE, 1, frameSamples);
+  // a view of the tone, not a copy, as ClientBench passes its frames (the library copies what it keeps)
+  return new AudioFrame(tone.subarray(at, at + frameSamples), RATE, 1, frameSamples);
 }
 
 function expectedChecksum(frames) {
@@ -70,13 +103,16 @@ const client = new inference.STT({
 });
 
 /** A stream, the frames pushed into it and the totals of its last final. */
-function open(onCovered) {
-  const t = { stream: client.stream(), frames: 0, finals: 0, totalBytes: -1, totalChecksum: -1, expected: -1 };
+function open(onCovered, eouSamples) {
+  const t = { stream: client.stream(), frames: 0, finals: 0, totalBytes: -1, totalChecksum: -1, expected: -1, ended: false };
   t.done = (async () => {
     for await (const event of t.stream) {
       if (event.type !== stt.SpeechEventType.FINAL_TRANSCRIPT) continue;
       t.finals++;
       const meta = event.alternatives?.[0]?.metadata;
+      if (eouSamples && meta && meta.finalizeAtMicros !== undefined) {
+        eouSamples.push(nowMicros() - Number(meta.finalizeAtMicros));
+      }
       if (meta && meta.totalBytes !== undefined) {
         t.totalBytes = Number(meta.totalBytes);
         t.totalChecksum = Number(meta.totalChecksum);
@@ -190,7 +226,49 @@ async function fast() {
   };
 }
 
-const result = mode === 'fast' ? await fast() : await realtime();
+// end of utterance: rounds of N streams in real time, ended one after the other over 5 s (at once
+// for one stream); each sample from session.finalize at the gateway to the final delivered here
+async function eou() {
+  const samples = [];
+  let complete = 0;
+  for (let r = 0; r <= rounds; r++) {
+    const sink = r === 0 ? [] : samples;
+    const all = Array.from({ length: streams }, () => open(null, sink));
+    const start = performance.now();
+    const timer = setInterval(() => {
+      const due = Math.floor((performance.now() - start) / frameMs) + 1;
+      for (const t of all) {
+        while (!t.ended && t.frames < due) t.stream.pushFrame(frame(t.frames++));
+      }
+    }, frameMs);
+    await sleep((r === 0 ? warmup + seconds : seconds) * 1000);
+    const spread = streams === 1 ? 0 : 5000;
+    await Promise.all(all.map((t, i) => new Promise((resolve) => setTimeout(() => {
+      t.ended = true;
+      t.expected = t.frames * frameSamples * 2;
+      t.stream.flush();
+      t.stream.endInput();
+      resolve();
+    }, (spread * i) / streams))));
+    const timeout = new Promise((resolve) => setTimeout(resolve, 90_000, 'timeout'));
+    await Promise.race([Promise.all(all.map((t) => t.done)), timeout]);
+    clearInterval(timer);
+    if (r > 0) {
+      for (const t of all) {
+        if (t.totalBytes === t.expected && t.totalChecksum === expectedChecksum(t.frames)) complete++;
+      }
+    }
+  }
+  samples.sort((a, b) => a - b);
+  const pct = (p) => (samples.length ? samples[Math.min(samples.length - 1, Math.max(0, Math.ceil(samples.length * p) - 1))] / 1000 : null);
+  return {
+    work: `${streams} stream(s) real time, ${frameMs} ms frames, ${rounds} round(s) of ${seconds} s`,
+    eouSamples: samples.length, eouP50Ms: pct(0.5), eouP99Ms: pct(0.99), eouMaxMs: pct(1),
+    streams: streams * rounds, streamsWithEveryByte: complete,
+  };
+}
+
+const result = mode === 'fast' ? await fast() : mode === 'eou' ? await eou() : await realtime();
 result.node = process.version;
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -76,6 +76,8 @@ public final class LoadBench {
   private final LagTimeline nodeLag = new LagTimeline("verticle");
   private final LagTimeline threadLag = new LagTimeline("plain thread (verticle's JVM)");
   private final String codec;
+  /** {@code --relay floor}: {@link FloorRelay} instead of the verticle. */
+  private final boolean floor;
   /** How audio is sent: with {@link AudioCodec} or the built-in Buffer codec ({@code --codec}). */
   private final DeliveryOptions audioDelivery;
   private final OperatingSystemMXBean os =
@@ -94,6 +96,8 @@ public final class LoadBench {
   private CRC32[] crcs;
   private volatile long[] endSentAt;
   private long[] finalAt;
+  /** Per session: session.finalize at the gateway -> its final delivered to the events address (us). */
+  private long[] finalizeToFinalUs;
   private long[] finalBytes;
   private long[] finalChecksum;
   private CountDownLatch closedLatch;
@@ -109,6 +113,11 @@ public final class LoadBench {
 
   private LoadBench(Map<String, String> args) {
     this.args = args;
+    this.floor = switch (args.getOrDefault("relay", "verticle")) {
+      case "verticle" -> false;
+      case "floor" -> true;
+      default -> throw new IllegalArgumentException("--relay must be verticle or floor, got " + args.get("relay"));
+    };
     this.codec = args.getOrDefault("codec", "local");
     this.audioDelivery = switch (codec) {
       case "local" -> AudioCodec.deliveryOptions();
@@ -117,9 +126,30 @@ public final class LoadBench {
     };
   }
 
+  static final String USAGE = String.join("\n",
+      "usage: LoadBench --mode load --sessions N [--seconds 30] [--ramp-seconds 20] [--warmup RAMP+10] [--chunk-ms 100]",
+      "                 [--instances 1] [--max-admissions-per-second 50] [--relay verticle|floor] [--transport epoll|nio]",
+      "                 [--codec local|builtin] [--endpoint-seconds 5] [--gateway-instances 1] [--profile] [--stalls]",
+      "       LoadBench --mode throughput --sessions N [--audio-seconds 60] [--window 16] [--chunk-ms 100]",
+      "                 [--warmup-audio-seconds A] [--instances 1] [--transport epoll|nio] [--codec local|builtin] [--profile]",
+      "  --relay floor: the bare relay (FloorRelay) instead of SttVerticle, for the ratios to the floor",
+      "  --warmup must be at least --ramp-seconds + 5 (unless --ramp-seconds 0)");
+
+  private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "sessions", "seconds",
+      "ramp-seconds", "warmup", "chunk-ms", "instances", "max-admissions-per-second", "relay", "transport", "codec",
+      "endpoint-seconds", "gateway-instances", "profile", "stalls", "audio-seconds", "window",
+      "warmup-audio-seconds");
+
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = BenchArgs.parse(argv);
-    LoadBench bench = new LoadBench(args);
+    Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
+    LoadBench bench;
+    try {
+      bench = new LoadBench(args);
+      bench.validate();
+    } catch (IllegalArgumentException e) {
+      BenchArgs.exitWithUsage(e.getMessage(), USAGE);
+      return;
+    }
     try {
       if ("throughput".equals(args.getOrDefault("mode", "load"))) {
         bench.throughput();
@@ -132,6 +162,44 @@ public final class LoadBench {
     System.exit(0);
   }
 
+  /** Refuses, before anything starts, what the run could not do. */
+  private void validate() {
+    String mode = args.getOrDefault("mode", "load");
+    if (!mode.equals("load") && !mode.equals("throughput")) {
+      throw new IllegalArgumentException("--mode must be load or throughput, got " + mode);
+    }
+    for (String name : new String[] {"sessions", "seconds", "ramp-seconds", "warmup", "chunk-ms", "instances",
+        "max-admissions-per-second", "audio-seconds", "window", "gateway-instances", "warmup-audio-seconds"}) {
+      if (args.containsKey(name)) {
+        int v = BenchArgs.intArg(args, name, 0);
+        if (v < 0 || (v == 0 && !name.equals("ramp-seconds") && !name.equals("max-admissions-per-second")
+            && !name.equals("warmup") && !name.equals("warmup-audio-seconds"))) {
+          throw new IllegalArgumentException("--" + name + " must be a positive whole number, got " + args.get(name));
+        }
+      }
+    }
+    transport();
+    int ramp = intArg(args, "ramp-seconds", 20);
+    int warmup = intArg(args, "warmup", ramp + 10);
+    if (mode.equals("load") && ramp > 0 && warmup < ramp + 5) {
+      throw new IllegalArgumentException("--warmup (" + warmup + " s) must be at least --ramp-seconds + 5 ("
+          + (ramp + 5) + " s): the measured window starts after every open");
+    }
+    if (floor && mode.equals("throughput")) {
+      throw new IllegalArgumentException("--relay floor is for --mode load");
+    }
+  }
+
+  /** Epoll (the node's default, {@code scripts/node}) unless {@code --transport nio} or BENCH_TRANSPORT=nio. */
+  private boolean transport() {
+    String t = args.getOrDefault("transport", BenchGatewayMain.nativeTransport() ? "epoll" : "nio");
+    return switch (t) {
+      case "epoll", "native" -> true;
+      case "nio" -> false;
+      default -> throw new IllegalArgumentException("--transport must be epoll or nio, got " + t);
+    };
+  }
+
   // ---------------------------------------------------------------- setup
 
   private int startGateway() throws IOException {
@@ -142,7 +210,7 @@ public final class LoadBench {
 
   private void startVerticle(int port, int maxSessions) {
     io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
-        .setPreferNativeTransport(BenchGatewayMain.nativeTransport());
+        .setPreferNativeTransport(transport());
     vertx = args.containsKey("stalls")
         // every event-loop task over 10 ms is logged with its stack (target/bench.log)
         ? Vertx.vertx(vertxOptions
@@ -155,6 +223,25 @@ public final class LoadBench {
     }
     System.err.println("bench: verticle's transport " + (vertx.isNativeTransportEnabled() ? "native" : "NIO"));
     int instances = intArg(args, "instances", 1);
+    if (floor) {
+      String base = "http://127.0.0.1:" + port + "/v1";
+      boolean[] first = {true};
+      join(vertx.deployVerticle(() -> {
+        FloorRelay relay = new FloorRelay(base, KEY, SECRET, RATE) {
+          @Override
+          public void start() {
+            if (first[0]) {
+              first[0] = false;
+              nodeLag.start(vertx);
+            }
+            super.start();
+          }
+        };
+        return relay;
+      }, new DeploymentOptions().setInstances(instances)));
+      AudioCodec.register(vertx);
+      return;
+    }
     // the throughput mode opens every session at once: the admission rate is not what it measures
     int admissionRate = intArg(args, "max-admissions-per-second",
         "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : SttVerticleOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
@@ -197,6 +284,7 @@ public final class LoadBench {
     crcs = new CRC32[n];
     endSentAt = new long[n];
     finalAt = new long[n];
+    finalizeToFinalUs = new long[n];
     finalBytes = new long[n];
     finalChecksum = new long[n];
     refusals.clear();
@@ -315,9 +403,16 @@ public final class LoadBench {
   private void onEvent(int s, JsonObject event) {
     switch (event.getString("type")) {
       case "final_transcript" -> {
-        JsonObject meta = event.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata");
+        long now = BenchGatewayMain.nowMicros();
+        // the bus event's metadata, or the gateway's own message as the floor relay forwards it
+        JsonObject meta = event.containsKey("alternatives")
+            ? event.getJsonArray("alternatives").getJsonObject(0).getJsonObject("metadata")
+            : event.getJsonObject("extra");
         if (endSentAt[s] != 0 && finalAt[s] == 0) {
           finalAt[s] = System.nanoTime();
+        }
+        if (meta != null && meta.containsKey(BenchGatewayMain.FINALIZE_AT)) {
+          finalizeToFinalUs[s] = now - meta.getLong(BenchGatewayMain.FINALIZE_AT);
         }
         if (meta != null) {
           finalBytes[s] = meta.getLong("totalBytes");
@@ -403,7 +498,7 @@ public final class LoadBench {
     if (ramp == 0) {
       openSessions();
       active = admitted;
-      loadAfterOpens = verticle.nodeLoad().status().encode();
+      loadAfterOpens = nodeLoad();
       awaitConnected();
       openSeconds = (System.nanoTime() - opening) / 1e9;
       heapIdle = heapAfterGc();
@@ -513,7 +608,7 @@ public final class LoadBench {
     sender.start();
     if (opener != null) {
       opener.join();
-      loadAfterOpens = verticle.nodeLoad().status().encode();
+      loadAfterOpens = nodeLoad();
       openSeconds = (System.nanoTime() - opening) / 1e9;
     }
     sender.join();
@@ -540,13 +635,22 @@ public final class LoadBench {
       }
     }
     Arrays.sort(endToFinal);
+    long[] eou = new long[m];
+    int eouCount = 0;
+    for (int i : admitted) {
+      if (finalizeToFinalUs[i] > 0) {
+        eou[eouCount++] = finalizeToFinalUs[i];
+      }
+    }
+    Arrays.sort(eou, 0, eouCount);
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
-    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d verticle instance(s), codec %s; window ended %s%n",
-        n, seconds, warmup, chunkMs, intArg(args, "instances", 1), codec,
+    System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d %s instance(s), codec %s, %s; window ended %s%n",
+        n, seconds, warmup, chunkMs, intArg(args, "instances", 1), floor ? "FLOOR relay" : "SttVerticle", codec,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
         java.time.LocalTime.now(java.time.ZoneOffset.UTC).minusNanos(System.nanoTime() - measure[5]).withNano(0) + " UTC");
     System.out.printf(Locale.ROOT, "admission               %s%n", admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
-    System.out.printf(Locale.ROOT, "node load at the end    %s%n", verticle.nodeLoad().status().encode());
+    System.out.printf(Locale.ROOT, "node load at the end    %s%n", nodeLoad());
     System.out.printf(Locale.ROOT, ramp > 0 ? "opens ramped over       %.1f s (while the admitted sessions stream)%n"
         : "open+connect            %.1f s%n", openSeconds);
     System.out.printf(Locale.ROOT, "verticle process CPU    %.2f s in %.1f s wall = %.2f cores; minus the pacing thread (%.2f s): %.2f cores%n",
@@ -567,6 +671,8 @@ public final class LoadBench {
         gw.getLong("maxUs") / 1000.0, gw.getLong("count"));
     System.out.printf(Locale.ROOT, "end -> final transcript p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         endToFinal[m / 2] / 1e6, endToFinal[Math.min(m - 1, (int) Math.ceil(m * 0.99) - 1)] / 1e6, endToFinal[m - 1] / 1e6);
+    System.out.printf(Locale.ROOT, "end of utterance        session.finalize at the gateway -> final at the events address: p50 %.2f ms, p99 %.2f ms (%d sessions, all ending in one %d ms period)%n",
+        percentile(eou, eouCount, 0.5) / 1000, percentile(eou, eouCount, 0.99) / 1000, eouCount, chunkMs);
     if (ramp == 0) {
       System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
           (heapIdle - heap0) / 1024.0 / m, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / m);
@@ -577,9 +683,26 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "machine CPU             %s%n", machine[1].since(machine[0]));
     System.out.printf(Locale.ROOT, "late frames and steal   %s%n", steal.report(gw.getJsonObject("timeline")));
     System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
+    // one line for scripts/bench's ratios to the floor
+    System.out.printf(Locale.ROOT, "RESULT relay=%s offered=%d admitted=%d cpu_ms_per_audio_s=%.4f p50_ms=%.3f p99_ms=%.3f eou_p50_ms=%.3f eou_p99_ms=%.3f every_byte=%d pacing_late_ms=%.2f%n",
+        floor ? "floor" : "verticle", n, admitted.length, (cpu - senderCpu) * 1000 / audioSeconds,
+        gw.getLong("p50us") / 1000.0, gw.getLong("p99us") / 1000.0,
+        percentile(eou, eouCount, 0.5) / 1000, percentile(eou, eouCount, 0.99) / 1000, complete, maxLateNs[0] / 1e6);
     if (profiler != null) {
       profiler.print();
     }
+  }
+
+  /** The node's load as it reports it; the floor has none. */
+  private String nodeLoad() {
+    return floor ? "(the floor relay has no admission control)" : verticle.nodeLoad().status().encode();
+  }
+
+  private static double percentile(long[] sorted, int count, double p) {
+    if (count == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(count - 1, Math.max(0, (int) Math.ceil(count * p) - 1))];
   }
 
   /** CPU time (ns) of every live Java thread, by "name#id". */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import org.voicerelay.stt.gateway.CountingRecognizer;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
@@ -39,6 +40,13 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
 public final class BenchGatewayMain {
 
   static final int MAGIC = 0x4d545453; // "STTM" little-endian
+  /**
+   * Metadata of the final transcript that answers a {@code session.finalize}: the wall-clock time
+   * (microseconds since the epoch) at which the gateway handed that finalize to its engine. A
+   * client that reads it when the final is delivered gets the end-of-utterance latency: the
+   * finalize's way in, the gateway and the final's way back through the client.
+   */
+  static final String FINALIZE_AT = "finalizeAtMicros";
 
   private BenchGatewayMain() {
   }
@@ -149,7 +157,41 @@ public final class BenchGatewayMain {
 
     @Override
     public Recognition open(RecognitionRequest request, RecognitionListener listener) {
-      Recognition inner = delegate.open(request, listener);
+      // the time session.finalize reached the engine; the final that answers it carries it
+      long[] finalizeAt = {0};
+      Recognition inner = delegate.open(request, new RecognitionListener() {
+        @Override
+        public void onSpeechStart(double atSeconds) {
+          listener.onSpeechStart(atSeconds);
+        }
+
+        @Override
+        public void onInterim(Hypothesis hypothesis) {
+          listener.onInterim(hypothesis);
+        }
+
+        @Override
+        public void onFinal(Hypothesis h) {
+          long at = finalizeAt[0];
+          if (at != 0) {
+            finalizeAt[0] = 0;
+            java.util.Map<String, Object> extra = new java.util.HashMap<>(h.extra() == null ? java.util.Map.of() : h.extra());
+            extra.put(FINALIZE_AT, at);
+            h = new Hypothesis(h.text(), h.start(), h.end(), h.confidence(), h.words(), extra);
+          }
+          listener.onFinal(h);
+        }
+
+        @Override
+        public void onFinalized() {
+          listener.onFinalized();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+          listener.onError(failure);
+        }
+      });
       return new Recognition() {
         @Override
         public void accept(byte[] pcm) {
@@ -163,6 +205,7 @@ public final class BenchGatewayMain {
 
         @Override
         public void finalizeUtterance() {
+          finalizeAt[0] = nowMicros();
           inner.finalizeUtterance();
         }
 

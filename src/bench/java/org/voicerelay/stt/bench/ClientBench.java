@@ -84,8 +84,40 @@ public final class ClientBench {
     this.args = args;
   }
 
+  static final String USAGE = String.join("\n",
+      "usage: ClientBench [--mode realtime|fast|both|eou] [--streams 100] [--frame-ms 20] [--warmup 10]",
+      "                   [--seconds 20] [--audio-seconds 20] [--rounds 20] [--transport nio|epoll] [--peer]",
+      "                   [--gateway-instances 1] [--endpoint-seconds 5] [--node-dir scripts/.node]",
+      "  --transport nio (default): Vertx.vertx() as most applications create it; epoll: preferNativeTransport",
+      "  --mode eou: end-of-utterance latency, session.finalize at the gateway -> final transcript delivered;",
+      "              --rounds rounds of --streams streams, --seconds of real-time audio each, ends spread over 5 s",
+      "  --peer: the same work by @livekit/agents (scripts/peer-bench.mjs) against the same gateway, with ratios");
+
+  private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "streams", "frame-ms", "warmup",
+      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir");
+
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = BenchArgs.parse(argv);
+    Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
+    try {
+      if (!java.util.Set.of("realtime", "fast", "both", "eou").contains(args.getOrDefault("mode", "both"))) {
+        throw new IllegalArgumentException("--mode must be realtime, fast, both or eou, got " + args.get("mode"));
+      }
+      for (String name : new String[] {"streams", "frame-ms", "seconds", "audio-seconds", "rounds", "gateway-instances"}) {
+        if (intArg(args, name, 1) <= 0) {
+          throw new IllegalArgumentException("--" + name + " must be a positive whole number");
+        }
+      }
+      if (intArg(args, "warmup", 0) < 0) {
+        throw new IllegalArgumentException("--warmup must not be negative");
+      }
+      int frameMs = intArg(args, "frame-ms", 20);
+      if (1000 % frameMs != 0 || frameMs > 1000) {
+        throw new IllegalArgumentException("--frame-ms must divide 1000, got " + frameMs);
+      }
+      nativeTransport(args);
+    } catch (IllegalArgumentException e) {
+      BenchArgs.exitWithUsage(e.getMessage(), USAGE);
+    }
     ClientBench bench = new ClientBench(args);
     try {
       bench.run();
@@ -98,7 +130,10 @@ public final class ClientBench {
   private void run() throws Exception {
     System.out.println(CpuCalibration.line());
     port = startGateway();
-    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(BenchGatewayMain.nativeTransport()));
+    // NIO unless asked: what Vertx.vertx() gives an application
+    vertx = nativeTransport(args)
+        ? Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true))
+        : Vertx.vertx();
     client = SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1")
         .setApiKey(KEY).setApiSecret(SECRET)
         .setConnectOptions(new ConnectOptions().setTimeoutMs(60_000)));
@@ -106,8 +141,9 @@ public final class ClientBench {
     int streams = intArg(args, "streams", 100);
     int frameMs = intArg(args, "frame-ms", 20);
     boolean peer = args.containsKey("peer");
-    System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz; gateway %s"
+    System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz, client's Vert.x on %s; gateway %s"
         + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO (Vertx.vertx())",
         args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
     if (mode.equals("realtime") || mode.equals("both")) {
       JsonObject ours = realTime(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 20));
@@ -116,6 +152,16 @@ public final class ClientBench {
         JsonObject theirs = peer("realtime", streams, frameMs);
         ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
             ours.getDouble("cpuMsPerAudioSecond"));
+      }
+    }
+    if (mode.equals("eou")) {
+      JsonObject ours = endOfUtterance(streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 5),
+          intArg(args, "rounds", streams == 1 ? 20 : 1));
+      print("this project (SttClient)", ours);
+      if (peer) {
+        JsonObject theirs = peer("eou", streams, frameMs);
+        ratio("end of utterance, p50", number(theirs, "eouP50Ms"), number(ours, "eouP50Ms"));
+        ratio("end of utterance, p99", number(theirs, "eouP99Ms"), number(ours, "eouP99Ms"));
       }
     }
     if (mode.equals("fast") || mode.equals("both")) {
@@ -226,6 +272,104 @@ public final class ClientBench {
     }
   }
 
+  // ---------------------------------------------------------------- end of utterance
+
+  /**
+   * End-of-utterance latency: rounds of {@code n} streams written in real time for {@code seconds}
+   * (the first round {@code warmup} seconds longer, its samples dropped), then ended one after the
+   * other, spread evenly over 5 s (at once for one stream) while the others still stream. Each
+   * sample is the time from the gateway handing {@code session.finalize} to its engine to this
+   * client delivering the final that answers it (the gateway stamps it, see
+   * {@link BenchGatewayMain#FINALIZE_AT}; one clock).
+   */
+  private JsonObject endOfUtterance(int n, int frameMs, int warmup, int seconds, int rounds) throws Exception {
+    int frameBytes = RATE * frameMs / 1000 * 2;
+    long frameNanos = frameMs * 1_000_000L;
+    long spreadMs = n == 1 ? 0 : 5000;
+    List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    int complete = 0;
+    for (int round = 0; round <= rounds; round++) {
+      List<Context> loops = eventLoops();
+      List<List<Tracked>> perLoop = new ArrayList<>();
+      for (int i = 0; i < loops.size(); i++) {
+        perLoop.add(new ArrayList<>());
+      }
+      List<Tracked> all = new ArrayList<>();
+      List<Long> sink = round == 0 ? java.util.Collections.synchronizedList(new ArrayList<>()) : samples;
+      for (int i = 0; i < n; i++) {
+        int loop = i % loops.size();
+        Tracked t = join(onContext(loops.get(loop), () -> new Tracked(client.stream())));
+        t.eouSamples = sink;
+        perLoop.get(loop).add(t);
+        all.add(t);
+      }
+      awaitConnected(all);
+      long start = System.nanoTime();
+      java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+      CountDownLatch pacersStopped = new CountDownLatch(loops.size());
+      for (int l = 0; l < loops.size(); l++) {
+        List<Tracked> mine = perLoop.get(l);
+        join(onContext(loops.get(l), () -> vertx.setPeriodic(frameMs, id -> {
+          if (stopped.get()) {
+            vertx.cancelTimer(id);
+            pacersStopped.countDown();
+            return;
+          }
+          long due = (System.nanoTime() - start) / frameNanos + 1;
+          for (Tracked t : mine) {
+            while (!t.ended && t.frames < due) {
+              t.stream.write(frame(t.frames++, frameBytes));
+            }
+          }
+        })));
+      }
+      Thread.sleep((round == 0 ? warmup + seconds : seconds) * 1000L);
+      List<Future<Void>> ends = java.util.Collections.synchronizedList(new ArrayList<>());
+      CountDownLatch endsStarted = new CountDownLatch(n);
+      for (int i = 0; i < n; i++) {
+        Tracked t = all.get(i);
+        Context context = loops.get(i % loops.size());
+        long at = spreadMs * i / n;
+        context.runOnContext(v -> vertx.setTimer(Math.max(1, at), id -> {
+          t.ended = true;
+          t.expectedBytes = t.frames * frameBytes;
+          ends.add(t.stream.end().otherwiseEmpty());
+          endsStarted.countDown();
+        }));
+      }
+      if (!endsStarted.await(spreadMs + 60_000, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the ends were not started within a minute");
+      }
+      Future.join(new ArrayList<>(ends)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      stopped.set(true);
+      pacersStopped.await(60, TimeUnit.SECONDS);
+      if (round > 0) {
+        for (Tracked t : all) {
+          if (t.lastTotalBytes == t.expectedBytes && t.lastTotalChecksum == expectedChecksum(t.frames, frameBytes)) {
+            complete++;
+          }
+        }
+      }
+    }
+    long[] sorted;
+    synchronized (samples) {
+      sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+    return new JsonObject()
+        .put("work", n + " stream(s) real time, " + frameMs + " ms writes, " + rounds + " round(s) of " + seconds
+            + " s, ends spread over " + spreadMs + " ms; session.finalize at the gateway -> final delivered")
+        .put("eouSamples", sorted.length)
+        .put("eouP50Ms", pct(sorted, 0.5) / 1000.0)
+        .put("eouP99Ms", pct(sorted, 0.99) / 1000.0)
+        .put("eouMaxMs", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0)
+        .put("streams", n * rounds).put("streamsWithEveryByte", complete);
+  }
+
+  private static double pct(long[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(sorted.length * p) - 1))];
+  }
+
   // ---------------------------------------------------------------- as fast as possible
 
   private JsonObject fast(int n, int frameMs, int warmup, int audioSeconds) throws Exception {
@@ -298,6 +442,9 @@ public final class ClientBench {
     long lastTotalBytes = -1;
     long lastTotalChecksum = -1;
     Runnable onCovered;
+    /** End-of-utterance mode: where the finalize -> final samples go (us), and no more writes after end. */
+    List<Long> eouSamples;
+    boolean ended;
 
     Tracked(SpeechStream stream) {
       this.stream = stream;
@@ -311,6 +458,9 @@ public final class ClientBench {
       }
       finals++;
       JsonObject meta = event.alternatives().get(0).metadata();
+      if (eouSamples != null && meta != null && meta.containsKey(BenchGatewayMain.FINALIZE_AT)) {
+        eouSamples.add(BenchGatewayMain.nowMicros() - meta.getLong(BenchGatewayMain.FINALIZE_AT));
+      }
       if (meta != null && meta.containsKey("totalBytes")) {
         lastTotalBytes = meta.getLong("totalBytes");
         lastTotalChecksum = meta.getLong("totalChecksum");
@@ -339,7 +489,10 @@ public final class ClientBench {
   private Buffer frame(long index, int frameBytes) {
     int perSecond = TONE.length / frameBytes;
     int at = (int) (index % perSecond) * frameBytes;
-    return tone.getBuffer(at, at + frameBytes);
+    // a view of the tone, not a copy (Vert.x 5's getBuffer copies): the frame's production is the
+    // application's work, not the client's, and was a quarter of the event loops' samples
+    // (peer-bench.mjs passes @livekit/agents views too)
+    return tone.slice(at, at + frameBytes);
   }
 
   /** CRC32 of the first {@code frames} frames of the tone. */
@@ -472,7 +625,9 @@ public final class ClientBench {
     if (comm.startsWith("vert.x-eventloo")) {
       return "event loops";
     }
-    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+    // G1's threads, and ZGC's (ZDirector, ZDriver, ZStat, ZWorker#N, ...), whose periodic
+    // wake-ups cost the same at 1 stream as at 1000
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("Z")) {
       return "GC";
     }
     if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
@@ -556,6 +711,10 @@ public final class ClientBench {
     env.put("WARMUP", args.getOrDefault("warmup", "10"));
     env.put("SECONDS", args.getOrDefault("seconds", "20"));
     env.put("AUDIO_SECONDS", args.getOrDefault("audio-seconds", "20"));
+    env.put("ROUNDS", args.getOrDefault("rounds", streams == 1 ? "20" : "1"));
+    if (mode.equals("eou")) {
+      env.put("SECONDS", args.getOrDefault("seconds", "5"));
+    }
     Process node = pb.start();
     String last = null;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
@@ -604,20 +763,48 @@ public final class ClientBench {
           "%s%s %.3f", kinds.length() == 0 ? "" : ", ", e.getKey(), ((Number) e.getValue()).doubleValue())));
       System.out.println("  by thread kind (/proc, 10 ms ticks), ms per audio second: " + kinds);
     }
+    if (r.containsKey("eouSamples")) {
+      if (r.getInteger("eouSamples", 0) == 0) {
+        System.out.println("  end of utterance (session.finalize at the gateway -> final delivered): no sample"
+            + " (no final answered a finalize in time)");
+      } else {
+        System.out.printf(Locale.ROOT, "  end of utterance (session.finalize at the gateway -> final delivered): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
+            number(r, "eouP50Ms"), number(r, "eouP99Ms"), number(r, "eouMaxMs"), r.getInteger("eouSamples", 0));
+      }
+    }
     if (r.containsKey("maxLagMs")) {
       System.out.printf(Locale.ROOT, "  keeps real time: %s (max write lag %.1f ms, max buffered %d bytes)%n",
           r.getBoolean("keepsRealTime", false) ? "yes" : "NO", r.getDouble("maxLagMs"),
           r.getLong("maxBufferedBytes", -1L));
     }
-    System.out.printf(Locale.ROOT, "  finals: %d; streams whose last final counts every byte (CRC32): %d of %d%s%n",
-        r.getLong("finals", 0L), r.getInteger("streamsWithEveryByte", 0), r.getInteger("streams", 0),
+    System.out.printf(Locale.ROOT, "  %sstreams whose last final counts every byte (CRC32): %d of %d%s%n",
+        r.containsKey("finals") ? "finals: " + r.getLong("finals") + "; " : "",
+        r.getInteger("streamsWithEveryByte", 0), r.getInteger("streams", 0),
         r.containsKey("endToLastFinalMs") ? String.format(Locale.ROOT, "; end -> all closed %.0f ms",
             r.getDouble("endToLastFinalMs")) : "");
   }
 
+  /** Epoll for {@code --transport epoll}; NIO (Vertx.vertx()'s) by default. */
+  static boolean nativeTransport(Map<String, String> args) {
+    String t = args.getOrDefault("transport", "nio");
+    return switch (t) {
+      case "epoll", "native" -> true;
+      case "nio" -> false;
+      default -> throw new IllegalArgumentException("--transport must be nio or epoll, got " + t);
+    };
+  }
+
+  /** The number under {@code key}, or NaN when it is missing or null (a peer with no sample). */
+  private static double number(JsonObject r, String key) {
+    return r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
   private static void ratio(String what, double numerator, double denominator) {
-    System.out.printf(Locale.ROOT, "RATIO %s: %.1fx in favour of this project%n", what,
-        denominator == 0 ? Double.NaN : numerator / denominator);
+    if (Double.isNaN(numerator) || Double.isNaN(denominator) || denominator == 0) {
+      System.out.printf(Locale.ROOT, "RATIO %s: none (a side has no figure)%n", what);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "RATIO %s: %.1fx in favour of this project%n", what, numerator / denominator);
   }
 
   private static long max(long[] values) {
