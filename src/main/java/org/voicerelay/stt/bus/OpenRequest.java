@@ -109,7 +109,7 @@ record OpenRequest(String sessionId, String model, String language, Integer samp
     if (fb != null) {
       fb.forEach(entry -> fallbacks.add(FallbackModel.fromJson(entry)));
     }
-    return ModelCatalog.capabilities(open.getString("model"), fallbacks);
+    return ModelCatalog.capabilities(open.getString("model"), open.getJsonObject("extra"), fallbacks);
   }
 
   /** What a resumable session's front asks of the sessions that recognize for it: all but id, events, resumable. */

@@ -1,17 +1,21 @@
 package org.voicerelay.stt.client;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.voicerelay.stt.protocol.FallbackModel;
 import org.voicerelay.stt.protocol.ModelName;
 
 /**
- * The models LiveKit Inference types, with what each can do: word timings, diarization, keyterms,
- * chat context, and the languages where they are known. A model of a typed family that LiveKit
- * does not know by name gets its family's capabilities; {@code auto} and untyped providers get
- * {@link ModelCapabilities#NONE}.
+ * The models LiveKit Inference types, with what each can do, as LiveKit's own clients decide it:
+ * word timings only for the models LiveKit has verified to send them (any other model, {@code auto}
+ * included, is taken to send none: claiming timings a model does not send is the costlier error);
+ * keyterms for the providers whose keyterm option LiveKit fills (Deepgram, AssemblyAI,
+ * Speechmatics); chat context for AssemblyAI's U3 Pro models; diarization when the stream's
+ * provider options ask for it ({@code diarize}, {@code speaker_labels}, {@code diarization}).
  *
  * <p>A stream claims word timings only if its model and every fallback send them: after a
  * fallback, words may come without times.
@@ -21,20 +25,22 @@ public final class ModelCatalog {
   /** The agent text the U3 Pro models take as {@code agent_context}: the last 1,750 characters. */
   public static final int AGENT_CONTEXT_MAX_CHARS = 1_750;
 
-  private static final ModelCapabilities WORDS_SPEAKERS_KEYTERMS = new ModelCapabilities(true, true, true, false);
-  private static final ModelCapabilities WORDS_SPEAKERS = new ModelCapabilities(true, true, false, false);
-  private static final ModelCapabilities WORDS_KEYTERMS = new ModelCapabilities(true, false, true, false);
-  private static final ModelCapabilities U3_PRO = new ModelCapabilities(true, true, true, true);
   private static final List<String> ENGLISH = List.of("en");
 
-  /** Models whose capabilities differ from their family's. */
-  private static final Map<String, ModelCapabilities> BY_MODEL = Map.of(
-      "deepgram/nova-2", WORDS_SPEAKERS,
-      "deepgram/nova-2-medical", WORDS_SPEAKERS,
-      "deepgram/nova-2-conversationalai", WORDS_SPEAKERS,
-      "deepgram/nova-2-phonecall", WORDS_SPEAKERS,
-      "assemblyai/u3-rt-pro", U3_PRO,
-      "assemblyai/universal-3-5-pro", U3_PRO);
+  /** The models LiveKit has verified to send word timings. */
+  private static final Set<String> WORD_TIMINGS = Set.of(
+      "deepgram/nova-3", "deepgram/nova-3-medical", "deepgram/nova-2", "deepgram/nova-2-medical",
+      "deepgram/nova-2-conversationalai", "deepgram/nova-2-phonecall", "deepgram/flux-general",
+      "deepgram/flux-general-en", "deepgram/flux-general-multi", "cartesia/ink-whisper",
+      "assemblyai/universal-streaming", "assemblyai/universal-streaming-multilingual", "assemblyai/u3-rt-pro",
+      "assemblyai/universal-3-5-pro", "elevenlabs/scribe_v2_realtime", "xai/stt-1", "speechmatics/enhanced",
+      "speechmatics/standard");
+
+  /** The models that carry the agent's replies as {@code agent_context}. */
+  private static final Set<String> CHAT_CONTEXT = Set.of("assemblyai/u3-rt-pro", "assemblyai/universal-3-5-pro");
+
+  /** The provider options that turn diarization on (Deepgram and xAI, AssemblyAI, Speechmatics). */
+  private static final List<String> DIARIZATION_OPTIONS = List.of("diarize", "speaker_labels", "diarization");
 
   /** Models that take one language only. */
   private static final Map<String, List<String>> LANGUAGES = Map.of(
@@ -56,9 +62,14 @@ public final class ModelCatalog {
       return new ModelInfo(name == null ? ModelName.AUTO : name, null, false, ModelCapabilities.NONE, List.of());
     }
     String key = name.toLowerCase(Locale.ROOT);
-    boolean known = family.knownModels().contains(key);
-    ModelCapabilities capabilities = BY_MODEL.getOrDefault(key, familyCapabilities(family, key));
-    return new ModelInfo(name, family, known, capabilities, LANGUAGES.getOrDefault(key, List.of()));
+    boolean keyterms = switch (family) {
+      case DEEPGRAM, DEEPGRAM_FLUX, ASSEMBLYAI, SPEECHMATICS -> true;
+      case CARTESIA, ELEVENLABS, XAI, INWORLD -> false;
+    };
+    ModelCapabilities capabilities = new ModelCapabilities(WORD_TIMINGS.contains(key), false, keyterms,
+        CHAT_CONTEXT.contains(key));
+    return new ModelInfo(name, family, family.knownModels().contains(key), capabilities,
+        LANGUAGES.getOrDefault(key, List.of()));
   }
 
   /** Every model LiveKit knows by name, family by family. */
@@ -71,11 +82,13 @@ public final class ModelCatalog {
   }
 
   /**
-   * A stream's capabilities: its model's, with word timings only if every fallback sends them
-   * too.
+   * A stream's capabilities: its model's, diarization if its provider options ask for it, and
+   * word timings only if every fallback sends them too.
    */
-  public static ModelCapabilities capabilities(String model, List<FallbackModel> fallbacks) {
-    ModelCapabilities capabilities = describe(model).capabilities();
+  public static ModelCapabilities capabilities(String model, JsonObject extra, List<FallbackModel> fallbacks) {
+    ModelCapabilities own = describe(model).capabilities();
+    ModelCapabilities capabilities = new ModelCapabilities(own.wordTimings(), diarizationAskedFor(extra),
+        own.keyterms(), own.chatContext());
     if (fallbacks != null) {
       for (FallbackModel fallback : fallbacks) {
         capabilities = capabilities.wordTimingsAlso(describe(fallback.model()).capabilities());
@@ -84,14 +97,17 @@ public final class ModelCatalog {
     return capabilities;
   }
 
-  private static ModelCapabilities familyCapabilities(ModelFamily family, String model) {
-    return switch (family) {
-      case DEEPGRAM -> model.startsWith("deepgram/nova-3") ? WORDS_SPEAKERS_KEYTERMS : WORDS_SPEAKERS;
-      case DEEPGRAM_FLUX, CARTESIA -> WORDS_KEYTERMS;
-      case ASSEMBLYAI, SPEECHMATICS -> WORDS_SPEAKERS_KEYTERMS;
-      case ELEVENLABS -> new ModelCapabilities(true, false, false, false);
-      case XAI -> new ModelCapabilities(false, true, false, false);
-      case INWORLD -> ModelCapabilities.NONE;
-    };
+  /** Whether provider options turn diarization on; Speechmatics' {@code "none"} means off. */
+  static boolean diarizationAskedFor(JsonObject extra) {
+    if (extra == null) {
+      return false;
+    }
+    for (String option : DIARIZATION_OPTIONS) {
+      Object value = extra.getValue(option);
+      if (Boolean.TRUE.equals(value) || value instanceof String text && !text.isBlank() && !"none".equals(text)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

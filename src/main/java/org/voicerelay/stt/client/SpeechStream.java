@@ -45,7 +45,7 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
 
   /**
    * Replaces the stream's keyterms (empty clears them). They are merged into the model's own
-   * keyterm option ({@code keyterm} for Deepgram and Cartesia, {@code keyterms_prompt} for
+   * keyterm option ({@code keyterm} for Deepgram, {@code keyterms_prompt} for
    * AssemblyAI, {@code additional_vocab} for Speechmatics) after the terms set there, without
    * duplicates, and sent with {@code session.update}; while the user is speaking the change is
    * held until the end of speech. Succeeds once sent or held; fails with

@@ -55,7 +55,7 @@ class BusIdentificationTest {
             assertEquals(new JsonArray().add("Vert.x").add("LiveKit"),
                 c.getJsonObject("settings").getJsonObject("extra").getJsonArray("keyterm"),
                 "the caller's own keyterm first, then the session's, without duplicates: " + c.encode());
-            assertEquals(new JsonObject().put("wordTimings", true).put("diarization", true).put("keyterms", true)
+            assertEquals(new JsonObject().put("wordTimings", true).put("diarization", false).put("keyterms", true)
                 .put("chatContext", false), opened.body().getJsonObject("capabilities"));
           });
           return null;

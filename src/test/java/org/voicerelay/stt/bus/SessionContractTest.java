@@ -211,13 +211,13 @@ class SessionContractTest {
   @Test
   void aModelWithoutChatContextTakesKeytermsAndAnswersContextUnsupported(VertxTestContext ctx) {
     keytermsAndContextFor("deepgram/nova-3",
-        "{\"wordTimings\":true,\"diarization\":true,\"keyterms\":true,\"chatContext\":false}", "422", ctx);
+        "{\"wordTimings\":true,\"diarization\":false,\"keyterms\":true,\"chatContext\":false}", "422", ctx);
   }
 
   @Test
   void aModelWithChatContextTakesTheAgentsWords(VertxTestContext ctx) {
     keytermsAndContextFor("assemblyai/u3-rt-pro",
-        "{\"wordTimings\":true,\"diarization\":true,\"keyterms\":true,\"chatContext\":true}", "[sessionId]", ctx);
+        "{\"wordTimings\":true,\"diarization\":false,\"keyterms\":true,\"chatContext\":true}", "[sessionId]", ctx);
   }
 
   @Test

@@ -44,8 +44,8 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
   @Test
   void aChangeWhileTheUserSpeaksIsHeldUntilTheEndOfSpeechThenSentWithSessionUpdate(Vertx vertx,
       VertxTestContext ctx) {
-    SttClient client = SttClient.create(vertx, gateway.options().setModel("cartesia/ink-2")
-        .setProviderOptions(new CartesiaOptions().setKeyterm(List.of("own"))));
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/flux-general-en")
+        .setProviderOptions(new DeepgramFluxOptions().setKeyterm(List.of("own"))));
     SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("first")));
     vertx.setTimer(200, t0 -> {
       ScriptedGateway.Connection c = gateway.connection(0);
@@ -74,14 +74,14 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
 
   @Test
   void aModelWithoutAKeytermOptionOrChatContextAnswersUnsupported(Vertx vertx, VertxTestContext ctx) {
-    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-2"));
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("cartesia/ink-2"));
     SpeechStream stream = client.stream();
     stream.updateKeyterms(List.of("x")).onComplete(ctx.failing(keytermsRefused -> ctx.verify(() -> {
       assertEquals(SttErrorCode.UNSUPPORTED, ((SttException) keytermsRefused).code());
       assertEquals("unsupported", ((SttException) keytermsRefused).toError().code());
       stream.addAgentContext("How can I help?").onComplete(ctx.failing(contextRefused -> ctx.verify(() -> {
         assertEquals(SttErrorCode.UNSUPPORTED, ((SttException) contextRefused).code());
-        assertTrue(contextRefused.getMessage().contains("deepgram/nova-2"), contextRefused.getMessage());
+        assertTrue(contextRefused.getMessage().contains("cartesia/ink-2"), contextRefused.getMessage());
         stream.end().onComplete(ctx.succeedingThenComplete());
       })));
     })));

@@ -46,9 +46,14 @@ class ModelCatalogTest {
   }
 
   @Test
-  void capabilitiesFollowTheModel() {
-    assertEquals(new ModelCapabilities(true, true, true, false), ModelCatalog.describe("deepgram/nova-3:en").capabilities());
-    assertFalse(ModelCatalog.describe("deepgram/nova-2").capabilities().keyterms(), "Nova-2 takes keywords");
+  void capabilitiesFollowTheModelAsLiveKitDecidesThem() {
+    assertEquals(new ModelCapabilities(true, false, true, false), ModelCatalog.describe("deepgram/nova-3:en").capabilities());
+    assertTrue(ModelCatalog.describe("deepgram/nova-2").capabilities().keyterms(), "LiveKit fills keyterm for every Deepgram model");
+    assertFalse(ModelCatalog.describe("cartesia/ink-2").capabilities().keyterms(), "nor for Cartesia");
+    assertTrue(ModelCatalog.describe("speechmatics/enhanced").capabilities().keyterms(), "additional_vocab");
+    assertTrue(ModelCatalog.describe("cartesia/ink-whisper").capabilities().wordTimings());
+    assertFalse(ModelCatalog.describe("cartesia/ink-2").capabilities().wordTimings(), "not verified to send them");
+    assertFalse(ModelCatalog.describe("deepgram/nova-4-future").capabilities().wordTimings(), "unknown: none claimed");
     assertTrue(ModelCatalog.describe("assemblyai/u3-rt-pro").capabilities().chatContext());
     assertTrue(ModelCatalog.describe("assemblyai/universal-3-5-pro").capabilities().chatContext());
     assertFalse(ModelCatalog.describe("assemblyai/universal-streaming").capabilities().chatContext());
@@ -58,13 +63,26 @@ class ModelCatalogTest {
 
   @Test
   void wordTimingsAreClaimedOnlyIfTheModelAndEveryFallbackSendThem() {
-    assertTrue(ModelCatalog.capabilities("deepgram/nova-3", List.of(FallbackModel.of("assemblyai/universal-streaming")))
+    assertTrue(ModelCatalog.capabilities("deepgram/nova-3", null, List.of(FallbackModel.of("assemblyai/universal-streaming")))
         .wordTimings());
-    ModelCapabilities withXai = ModelCatalog.capabilities("deepgram/nova-3", List.of(
-        FallbackModel.of("assemblyai/universal-streaming"), FallbackModel.of("xai/stt-1")));
-    assertFalse(withXai.wordTimings(), "xAI sends no word timings");
-    assertTrue(withXai.keyterms(), "the rest is the primary model's");
-    assertFalse(ModelCatalog.capabilities("deepgram/nova-3", List.of(FallbackModel.of("someone/unknown"))).wordTimings());
+    ModelCapabilities withInworld = ModelCatalog.capabilities("deepgram/nova-3", null, List.of(
+        FallbackModel.of("assemblyai/universal-streaming"), FallbackModel.of("inworld/inworld-stt-1")));
+    assertFalse(withInworld.wordTimings(), "Inworld sends no word timings");
+    assertTrue(withInworld.keyterms(), "the rest is the primary model's");
+    assertFalse(ModelCatalog.capabilities("deepgram/nova-3", null, List.of(FallbackModel.of("someone/unknown")))
+        .wordTimings());
+  }
+
+  @Test
+  void diarizationIsWhatTheProviderOptionsAskFor() {
+    assertFalse(ModelCatalog.capabilities("deepgram/nova-3", null, null).diarization());
+    assertTrue(ModelCatalog.capabilities("deepgram/nova-3", new JsonObject().put("diarize", true), null).diarization());
+    assertTrue(ModelCatalog.capabilities("assemblyai/u3-rt-pro", new JsonObject().put("speaker_labels", true), null)
+        .diarization());
+    assertTrue(ModelCatalog.capabilities("speechmatics/enhanced", new JsonObject().put("diarization", "speaker"), null)
+        .diarization());
+    assertFalse(ModelCatalog.capabilities("speechmatics/enhanced", new JsonObject().put("diarization", "none"), null)
+        .diarization(), "Speechmatics' none is off");
   }
 
   @Test

@@ -61,11 +61,13 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   @Test
   void aStreamKnowsItsCapabilitiesOverItsFallbacksAndFollowsAModelChange(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3")
-        .addFallback(FallbackModel.of("xai/stt-1")));
-    SpeechStream stream = client.stream(new StreamOptions().setFallback(List.of()));
+        .addFallback(FallbackModel.of("inworld/inworld-stt-1")));
+    SpeechStream stream = client.stream(new StreamOptions().setFallback(List.of())
+        .setExtra(new JsonObject().put("diarize", true)));
     ctx.verify(() -> assertEquals(new ModelCapabilities(true, true, true, false), stream.capabilities()));
     SpeechStream withFallback = client.stream();
-    ctx.verify(() -> assertFalse(withFallback.capabilities().wordTimings(), "xAI sends no word timings"));
+    ctx.verify(() -> assertEquals(new ModelCapabilities(false, false, true, false), withFallback.capabilities(),
+        "Inworld sends no word timings; no diarization asked for"));
     withFallback.close();
     stream.updateOptions("assemblyai/u3-rt-pro", null, null);
     vertx.setTimer(100, t -> ctx.verify(() -> {

@@ -54,7 +54,7 @@ public final class SpeechStreamImpl implements SpeechStream {
       VoiceActivityDetector turnDetector, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
-    this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getFallback());
+    this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getExtra(), options.getFallback());
     this.keyterms = keyterms;
     this.turns = new TurnHook(id, turnDetector, inputRate, this::finalizeUtterance);
     TranscriptAssembler transcripts = new TranscriptAssembler(id, this::onEvent);
@@ -183,7 +183,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     onContext(() -> {
       connection.update(model, language, extra);
       SttOptions now = connection.options();
-      capabilities = ModelCatalog.capabilities(now.getModel(), now.getFallback());
+      capabilities = ModelCatalog.capabilities(now.getModel(), now.getExtra(), now.getFallback());
     });
   }
 
