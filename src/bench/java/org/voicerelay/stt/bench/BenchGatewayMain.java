@@ -47,6 +47,9 @@ public final class BenchGatewayMain {
    * finalize's way in, the gateway and the final's way back through the client.
    */
   static final String FINALIZE_AT = "finalizeAtMicros";
+  /** The credentials the gateway accepts unless BENCH_API_KEY and BENCH_API_SECRET say others. */
+  static final String API_KEY = "benchkey";
+  static final String API_SECRET = "bench-secret-0123456789abcdef";
 
   private BenchGatewayMain() {
   }
@@ -71,8 +74,8 @@ public final class BenchGatewayMain {
     LocalGatewayOptions options = new LocalGatewayOptions().setRecognizer("counting").setPort(port)
         .setMaxSessions(100_000).setIdleTimeout(600_000).setMaxPendingBytes(64L * 1024 * 1024)
         .setSessionClosedReply(sessionClosedReply)
-        .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", "benchkey"))
-        .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", "bench-secret-0123456789abcdef"));
+        .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", API_KEY))
+        .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", API_SECRET));
     LocalGatewayVerticle[] first = new LocalGatewayVerticle[1];
     vertx.deployVerticle(() -> {
       LocalGatewayVerticle v = new LocalGatewayVerticle(options, marked);

@@ -94,11 +94,16 @@ public final class FlameGraph {
     return node.children.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
   }
 
+  /** The client bench's classes, drawn with the client's code they drive. */
+  private static final java.util.regex.Pattern CLIENT_BENCH_FRAMES = java.util.regex.Pattern.compile(
+      "(RealTimeMode|FastMode|EndOfUtteranceMode|ClientStreams|TrackedStream|ToneAudio)\\b");
+
   private static String colour(String frame) {
     int shade = Math.abs(frame.hashCode()) % 40;
     if (frame.startsWith("SpeechStream") || frame.startsWith("ProtocolCodec") || frame.startsWith("AudioFrames")
         || frame.startsWith("FlushCoalescer") || frame.startsWith("ClientBench") || frame.startsWith("AudioChunker")
-        || frame.startsWith("TranscriptAssembler") || frame.startsWith("EventQueue") || frame.startsWith("AudioOutbox")) {
+        || frame.startsWith("TranscriptAssembler") || frame.startsWith("EventQueue") || frame.startsWith("AudioOutbox")
+        || CLIENT_BENCH_FRAMES.matcher(frame).lookingAt()) {
       return "rgb(" + (215 + shade / 2) + "," + (120 + shade) + ",40)";
     }
     if (frame.matches("^(Vertx|Context|WebSocket|Http|Promise|Future|Buffer|Outbound|Inbound|Event|Duplicated|Worker|Abstract?Context).*")) {

@@ -118,8 +118,8 @@ public final class SoakBench {
             .setConnectOptions(new ConnectOptions()));
     join(vertx.deployVerticle(new SttVerticle(options)));
 
-    long heap0 = LoadBench.heapAfterGc();
-    long rss0 = LoadBench.rssBytes();
+    long heap0 = ProcessFigures.heapAfterGc();
+    long rss0 = ProcessFigures.rssBytes();
     int n = sessions;
     List<List<JsonObject>> finals = new ArrayList<>();
     int[] reconnecting = new int[n];
@@ -207,8 +207,8 @@ public final class SoakBench {
     }
     // the bench's own record of every final transcript is not the verticle's memory: let it go
     finals.clear();
-    long heap1 = LoadBench.heapAfterGc();
-    long rss1 = LoadBench.rssBytes();
+    long heap1 = ProcessFigures.heapAfterGc();
+    long rss1 = ProcessFigures.rssBytes();
     gatewayIn.println("quit");
     String what = switch (fault) {
       case "restart" -> "the gateway restarted (" + outageSeconds + " s refusing connections)";
