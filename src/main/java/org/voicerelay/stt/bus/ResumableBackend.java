@@ -32,6 +32,8 @@ final class ResumableBackend implements SessionBackend {
   private final String frontNode;
   private final long holdBytes;
   private final ResumableSessionOptions recognition;
+  /** The open request as live updates changed it: what the capabilities are read from. */
+  private final JsonObject open;
   private SessionEndpoint endpoint;
   private ResumableSession session;
   private long pendingBytes;
@@ -45,6 +47,7 @@ final class ResumableBackend implements SessionBackend {
     this.frontNode = frontNode;
     this.holdBytes = holdBytes;
     this.recognition = recognition;
+    this.open = recognition.getOpen().copy();
   }
 
   @Override
@@ -71,7 +74,7 @@ final class ResumableBackend implements SessionBackend {
   @Override
   public void describe(JsonObject openReply) {
     openReply.put("frontNode", frontNode).put("resumable", true)
-        .put("capabilities", OpenRequest.capabilities(recognition.getOpen()).toJson());
+        .put("capabilities", OpenRequest.capabilities(open).toJson());
   }
 
   @Override
@@ -135,7 +138,14 @@ final class ResumableBackend implements SessionBackend {
   public Future<Void> update(String model, String language, JsonObject extra, List<String> keyterms) {
     JsonObject fields = new JsonObject().put("model", model).put("language", language).put("extra", extra)
         .put("keyterms", keyterms == null ? null : new JsonArray(keyterms));
-    return session.update(fields).<Void>mapEmpty().recover(ResumableBackend::asReplyFailure);
+    return session.update(fields).<Void>mapEmpty().recover(ResumableBackend::asReplyFailure).onSuccess(v -> {
+      if (model != null) {
+        open.put("model", model);
+      }
+      if (extra != null) {
+        open.put("extra", open.getJsonObject("extra", new JsonObject()).copy().mergeIn(extra));
+      }
+    });
   }
 
   @Override

@@ -214,6 +214,25 @@ class SessionContractTest {
         "{\"wordTimings\":true,\"diarization\":false,\"keyterms\":true,\"chatContext\":false}", "422", ctx);
   }
 
+  /** Capabilities follow a live model change the same way for both kinds. */
+  @Test
+  void aModelChangeChangesTheCapabilitiesOfBothKinds(VertxTestContext ctx) {
+    List<Future<JsonObject>> updates = new ArrayList<>();
+    for (boolean resumable : new boolean[] {false, true}) {
+      updates.add(stack.open(new JsonObject().put("model", "deepgram/nova-3").put("resumable", resumable))
+          .compose(session -> control(session, action("update").put("model", "assemblyai/u3-rt-pro")
+              .put("extra", new JsonObject().put("speaker_labels", true))))
+          .map(reply -> ((JsonObject) reply).getJsonObject("capabilities")));
+    }
+    Future.all(updates).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      JsonObject expected = new JsonObject().put("wordTimings", true).put("diarization", true).put("keyterms", true)
+          .put("chatContext", true);
+      assertEquals(expected, updates.get(0).result(), "plain");
+      assertEquals(expected, updates.get(1).result(), "resumable");
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   void aModelWithChatContextTakesTheAgentsWords(VertxTestContext ctx) {
     keytermsAndContextFor("assemblyai/u3-rt-pro",

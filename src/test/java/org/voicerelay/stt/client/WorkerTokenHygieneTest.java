@@ -11,9 +11,8 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voicerelay.stt.client.impl.SttClientImpl;
 import org.voicerelay.stt.testing.LogCapture;
 
@@ -27,17 +26,8 @@ class WorkerTokenHygieneTest extends OnScriptedGateway {
   private static final String TOKEN = "wt-Q7mZ2vLp9-private-worker-token";
   private static final String ENV_TOKEN = "wt-K3nB8xRt1-private-environment-token";
 
-  private final LogCapture logs = new LogCapture();
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-  }
-
-  @AfterEach
-  void restoreLogs() {
-    logs.stop();
-  }
+  @RegisterExtension
+  final LogCapture logs = new LogCapture();
 
   @Test
   void theWorkerTokenAppearsInNoLogEventStatusExceptionOrToString(Vertx vertx, VertxTestContext ctx) {

@@ -13,10 +13,9 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
@@ -34,17 +33,8 @@ class SecretHygieneTest {
 
   private static final String WRONG_SECRET = "wrong-secret-Hk29vQ0pLmX7-also-private";
 
-  private final LogCapture logs = new LogCapture();
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-  }
-
-  @AfterEach
-  void restoreLogs() {
-    logs.stop();
-  }
+  @RegisterExtension
+  final LogCapture logs = new LogCapture();
 
   @Test
   void theSecretAndTheTokensAppearInNoLogEventReplyExceptionOrToStringDuringARunWithFailures(Vertx vertx,

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Everything a test run logs, for tests that a secret appears nowhere: standard output and error
- * (SLF4J simple writes there) copied as they pass, and java.util.logging records. Start it before
- * the run and stop it after, in {@code @BeforeEach} and {@code @AfterEach}.
+ * (SLF4J simple writes there) copied as they pass, and java.util.logging records. A JUnit
+ * extension: register it on a field with {@code @RegisterExtension} and it captures around each test.
  */
-public final class LogCapture {
+public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private final List<String> julLines = new ArrayList<>();
@@ -23,7 +26,8 @@ public final class LogCapture {
   private PrintStream originalOut;
   private Handler julCapture;
 
-  public void start() {
+  @Override
+  public void beforeEach(ExtensionContext context) {
     originalErr = System.err;
     originalOut = System.out;
     System.setErr(new PrintStream(tee(originalErr), true, StandardCharsets.UTF_8));
@@ -47,7 +51,8 @@ public final class LogCapture {
     Logger.getLogger("").addHandler(julCapture);
   }
 
-  public void stop() {
+  @Override
+  public void afterEach(ExtensionContext context) {
     System.setErr(originalErr);
     System.setOut(originalOut);
     Logger.getLogger("").removeHandler(julCapture);
