@@ -43,6 +43,14 @@ class SpeechStreamEventsTest extends OnScriptedGateway {
     vertx.setTimer(200, t -> stream.end());
   }
 
+  /**
+   * The speech events alone: whether a usage event comes before a final depends on whether the
+   * audio was on the wire before the gateway's reply, a race these tests do not script.
+   */
+  private static List<SpeechEventType> speechTypes(List<SpeechEvent> events) {
+    return types(events).stream().filter(t -> t != SpeechEventType.RECOGNITION_USAGE).toList();
+  }
+
   private static List<SpeechEventType> types(List<SpeechEvent> events) {
     return events.stream().map(SpeechEvent::type).toList();
   }
@@ -97,9 +105,10 @@ class SpeechStreamEventsTest extends OnScriptedGateway {
   void anEmptyFinalOutsideSpeechBecomesStartFinalEndAsLiveKitsClientsMakeIt(Vertx vertx, VertxTestContext ctx) {
     play(vertx, ctx, c -> c.send(new JsonObject().put("type", "final_transcript").put("transcript", "")),
         events -> {
-          assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.RECOGNITION_USAGE,
-              SpeechEventType.FINAL_TRANSCRIPT, SpeechEventType.END_OF_SPEECH), types(events));
-          assertEquals("", events.get(2).text());
+          assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.FINAL_TRANSCRIPT,
+              SpeechEventType.END_OF_SPEECH), speechTypes(events));
+          assertEquals("", events.stream().filter(e -> e.type() == SpeechEventType.FINAL_TRANSCRIPT)
+              .findFirst().orElseThrow().text());
         });
   }
 
@@ -108,8 +117,8 @@ class SpeechStreamEventsTest extends OnScriptedGateway {
     play(vertx, ctx, c -> {
       c.send(new JsonObject().put("type", "start_of_speech"));
       c.send(new JsonObject().put("type", "final_transcript").put("transcript", ""));
-    }, events -> assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.RECOGNITION_USAGE,
-        SpeechEventType.FINAL_TRANSCRIPT, SpeechEventType.END_OF_SPEECH), types(events)));
+    }, events -> assertEquals(List.of(SpeechEventType.START_OF_SPEECH, SpeechEventType.FINAL_TRANSCRIPT,
+        SpeechEventType.END_OF_SPEECH), speechTypes(events)));
   }
 
   @Test
