@@ -89,12 +89,14 @@ public final class LoadBench {
       "       LoadBench --mode throughput --sessions N [--audio-seconds 60] [--window 16] [--chunk-ms 100]",
       "                 [--warmup-audio-seconds A] [--instances 1] [--transport epoll|nio] [--codec local|builtin] [--profile]",
       "  --relay floor: the bare relay (FloorRelay) instead of SttVerticle, for the ratios to the floor",
+      "  interleaved with a second run (scripts/bench floor): [--start-at EPOCH_MS --alternate 0|1 [--block-seconds 5]]",
+      "                 [--admitted-file F (writes the count it admitted)] [--follow F (opens as many as F says)]",
       "  --warmup must be at least --ramp-seconds + 5 (unless --ramp-seconds 0)");
 
   private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "sessions", "seconds",
       "ramp-seconds", "warmup", "chunk-ms", "instances", "max-admissions-per-second", "relay", "transport", "codec",
       "endpoint-seconds", "gateway-instances", "profile", "stalls", "audio-seconds", "window",
-      "warmup-audio-seconds");
+      "warmup-audio-seconds", "start-at", "alternate", "block-seconds", "admitted-file", "follow");
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
@@ -140,6 +142,27 @@ public final class LoadBench {
     if (mode.equals("load") && ramp > 0 && warmup < ramp + 5) {
       throw new IllegalArgumentException("--warmup (" + warmup + " s) must be at least --ramp-seconds + 5 ("
           + (ramp + 5) + " s): the measured window starts after every open");
+    }
+    if (args.containsKey("start-at")) {
+      if (!mode.equals("load") || ramp == 0) {
+        throw new IllegalArgumentException("--start-at (interleaved runs) needs --mode load and --ramp-seconds > 0");
+      }
+      String phase = args.getOrDefault("alternate", "0");
+      if (!phase.equals("0") && !phase.equals("1")) {
+        throw new IllegalArgumentException("--alternate must be 0 or 1, got " + phase);
+      }
+      if (intArg(args, "block-seconds", 5) < 1) {
+        throw new IllegalArgumentException("--block-seconds must be at least 1");
+      }
+      try {
+        Long.parseLong(args.get("start-at"));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--start-at must be milliseconds since the epoch, got " + args.get("start-at"));
+      }
+    }
+    if (args.containsKey("follow") && warmup < 2 * ramp + 5) {
+      throw new IllegalArgumentException("--warmup (" + warmup + " s) must be at least twice --ramp-seconds + 5 ("
+          + (2 * ramp + 5) + " s) with --follow: its opens start when the run it follows has ramped");
     }
     if (floor && mode.equals("throughput")) {
       throw new IllegalArgumentException("--relay floor is for --mode load");

@@ -46,12 +46,15 @@ final class LoadMode {
     sessions.prepare(count);
     long heap0 = ProcessFigures.heapAfterGc();
     long rss0 = ProcessFigures.rssBytes();
+    BlockSchedule schedule = BlockSchedule.of(bench.args);
+    if (schedule.interleaved()) {
+      schedule.awaitStart();
+    }
     long opening = System.nanoTime();
     String loadAfterOpens = "";
     double openSeconds = 0;
     long heapIdle = 0;
     long rssIdle = 0;
-    Thread opener = null;
     if (ramp == 0) {
       sessions.openAll();
       sessions.active = sessions.admitted;
@@ -60,8 +63,9 @@ final class LoadMode {
       openSeconds = (System.nanoTime() - opening) / 1e9;
       heapIdle = ProcessFigures.heapAfterGc();
       rssIdle = ProcessFigures.rssBytes();
-    } else {
-      opener = sessions.rampOpens(ramp);
+    }
+    if (!schedule.interleaved()) {
+      schedule = BlockSchedule.of(bench.args); // from now: after the opens, or with the ramp
     }
 
     int chunkBytes = LoadBench.RATE * 2 * chunkMs / 1000;
@@ -79,15 +83,23 @@ final class LoadMode {
     long[][] allocated = new long[2][];
     MachineCpu[] machine = new MachineCpu[2];
     StealTimeline steal = new StealTimeline();
+    long[] sendingTicks = {0}; // ticks of the measured window in which this run sent
+    BlockSchedule pacing = schedule;
     Thread sender = new Thread(() -> {
-      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-      for (long k = 0; k <= totalTicks; k++) {
+      long start = pacing.startNanos;
+      for (long k = 0; ; k++) {
         long tickStart = start + k * period;
         long untilTick;
         while ((untilTick = tickStart - System.nanoTime()) > 1_000_000) {
           LockSupport.parkNanos(untilTick - 1_000_000);
         }
-        int[] now = sessions.active;
+        boolean sending = pacing.sends(k * period);
+        // the last tick ends every session; interleaved, the first of this run's own after the window
+        boolean last = k >= totalTicks && sending;
+        if (sending && k >= warmTicks && k < totalTicks) {
+          sendingTicks[0]++;
+        }
+        int[] now = sending ? sessions.active : new int[0];
         if (k == warmTicks) {
           threadCpu0.putAll(ProcessFigures.threadCpu());
           allocated[0] = allocatedBytes();
@@ -143,7 +155,7 @@ final class LoadMode {
           if (k >= warmTicks && late > maxLateNs[0]) {
             maxLateNs[0] = late;
           }
-          if (k == totalTicks) {
+          if (last) {
             sessions.end(i);
             continue;
           }
@@ -159,13 +171,25 @@ final class LoadMode {
           bench.vertx.eventBus().send(sessions.audioAddresses[i], BufferInternal.buffer(Unpooled.wrappedBuffer(pcm)),
               bench.audioDelivery);
         }
+        if (last) {
+          return;
+        }
       }
     }, "bench-sender");
     sender.start();
-    if (opener != null) {
-      opener.join();
+    if (ramp > 0) {
+      if (bench.args.containsKey("follow")) {
+        sessions.n = Math.min(count, awaitLeader(Path.of(bench.args.get("follow"))));
+        opening = System.nanoTime();
+      }
+      sessions.rampOpens(ramp).join();
       loadAfterOpens = bench.nodeLoad();
       openSeconds = (System.nanoTime() - opening) / 1e9;
+      if (bench.args.containsKey("admitted-file")) {
+        Path file = Path.of(bench.args.get("admitted-file"));
+        Path written = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), String.valueOf(sessions.active.length));
+        Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
     }
     sender.join();
     sessions.admitted = sessions.active;
@@ -182,7 +206,7 @@ final class LoadMode {
     double cpu = (measure[3] - measure[0]) / 1e9;
     double senderCpu = (measure[4] - measure[1]) / 1e9;
     int m = Math.max(1, admitted.length);
-    double audioSeconds = (double) m * seconds;
+    double audioSeconds = (double) m * sendingTicks[0] * chunkMs / 1000;
     long[] endToFinal = new long[m];
     long[] finalAt = sessions.finalAt;
     for (int a = 0; a < admitted.length; a++) {
@@ -204,6 +228,10 @@ final class LoadMode {
         n, seconds, warmup, chunkMs, intArg(bench.args, "instances", 1), bench.floor ? "FLOOR relay" : "SttVerticle", bench.codec,
         bench.vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
         java.time.LocalTime.now(java.time.ZoneOffset.UTC).minusNanos(System.nanoTime() - measure[5]).withNano(0) + " UTC");
+    if (schedule.interleaved()) {
+      System.out.printf(Locale.ROOT, "interleaved             with a second run: this one sends in the %s blocks of %d s (%.0f s of the window), the other in the rest%n",
+          schedule.phase() == 0 ? "even" : "odd", schedule.blockSeconds(), sendingTicks[0] * chunkMs / 1000.0);
+    }
     System.out.printf(Locale.ROOT, "admission               %s%n", sessions.admissionLine());
     System.out.printf(Locale.ROOT, "node load after opens   %s%n", loadAfterOpens);
     System.out.printf(Locale.ROOT, "node load at the end    %s%n", bench.nodeLoad());
@@ -247,6 +275,21 @@ final class LoadMode {
     if (profiler != null) {
       profiler.print();
     }
+  }
+
+  /**
+   * Interleaved, the run that follows opens as many sessions as the run it follows admitted: it
+   * waits until that run writes the number into {@code file} (after its ramp).
+   */
+  private static int awaitLeader(Path file) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (!Files.exists(file) || Files.readString(file).isBlank()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the run this one follows wrote no admitted count into " + file + " within 300 s");
+      }
+      Thread.sleep(50);
+    }
+    return Integer.parseInt(Files.readString(file).trim());
   }
 
   /**

@@ -5,39 +5,69 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Turns the flushes of one event-loop turn into one system call: a flush is deferred to a task
- * that runs right after the current one. A 100 ms chunk from the bus is two frames, each flushed
- * by Vert.x at once; at 2000 sessions half of the event loop's time was {@code write(2)}.
+ * Turns the flushes of one batch of writes into one system call. A 100 ms chunk from the bus is
+ * two frames, each flushed by Vert.x at once; at 2000 sessions half of the event loop's time was
+ * {@code write(2)}. While a batch is open ({@link #batch(Runnable)} on the channel's event loop),
+ * a flush is only noted; closing the batch flushes once. Outside a batch a flush goes through at
+ * once.
  *
- * <p>Netty's {@code FlushConsolidationHandler} was tried first; it tracks whether a read is in
- * progress, and when it is added to a pipeline in the middle of the upgrade's read it could hold
- * back every flush until the gateway sent something, which stalled a quiet stream. This one keeps
- * no read state: every flush is written out within the same turn of the loop. Closing flushes
- * first, so nothing written before a close is dropped.
+ * <p>Why a batch rather than a flush deferred to a later task of the loop (this class's first
+ * form): a deferred flush waits behind every task queued before it, so when a late sender hands
+ * the loop a burst of chunks, every chunk of the burst left with the last one, which doubled the
+ * bus path's latency tail against a relay that flushes each write. Netty's
+ * {@code FlushConsolidationHandler} was tried before that; it tracks whether a read is in
+ * progress, and when it is added in the middle of the upgrade's read it could hold back every
+ * flush until the gateway sent something, which stalled a quiet stream. Closing flushes first, so
+ * nothing written before a close is dropped.
  */
-final class FlushCoalescer extends ChannelOutboundHandlerAdapter {
+final class FlushCoalescer extends ChannelOutboundHandlerAdapter implements FlushBatch {
 
-  private boolean scheduled;
+  private ChannelHandlerContext ctx;
+  private boolean batching;
+  private boolean flushNoted;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void batch(Runnable writes) {
+    if (batching || ctx == null || !ctx.executor().inEventLoop()) {
+      writes.run();
+      return;
+    }
+    batching = true;
+    try {
+      writes.run();
+    } finally {
+      batching = false;
+      if (flushNoted) {
+        flushNoted = false;
+        ctx.flush();
+      }
+    }
+  }
 
   @Override
   public void flush(ChannelHandlerContext ctx) {
-    if (!scheduled) {
-      scheduled = true;
-      ctx.executor().execute(() -> {
-        scheduled = false;
-        ctx.flush();
-      });
+    if (batching) {
+      flushNoted = true;
+    } else {
+      ctx.flush();
     }
   }
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushNoted = false;
     ctx.flush();
     ctx.close(promise);
   }
 
   @Override
   public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushNoted = false;
     ctx.flush();
     ctx.disconnect(promise);
   }

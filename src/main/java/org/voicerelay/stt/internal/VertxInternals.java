@@ -36,7 +36,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
  *       the frames Vert.x writes and under its write-queue accounting, past Netty's frame encoder,
  *       which passes bytes through. Saves an array, a buffer and the encoder's masking loop per
  *       audio frame.
- *   <li>{@link #coalesceFlushes(WebSocket)}: one {@code write(2)} per event-loop turn instead of
+ *   <li>{@link #coalesceFlushes(WebSocket)}: one {@code write(2)} per batch of frames instead of
  *       one per frame ({@link FlushCoalescer}), through {@code WebSocketInternal}'s Netty
  *       pipeline. At 2000 sessions half of the event loop's time was {@code write(2)}.
  *   <li>{@link #byteBuf(Buffer)}: the Netty buffer under a written {@code Buffer}, so the audio is
@@ -102,17 +102,20 @@ public final class VertxInternals {
   /**
    * Installs the flush coalescer on the socket's pipeline once.
    *
-   * @return whether the socket now coalesces (false: not a Vert.x internal socket, nothing changed)
+   * @return the batch that turns the flushes of its writes into one, or {@link FlushBatch#NONE} if
+   *     the socket is not a Vert.x internal one (nothing changed)
    */
-  public static boolean coalesceFlushes(WebSocket ws) {
+  public static FlushBatch coalesceFlushes(WebSocket ws) {
     if (!(ws instanceof WebSocketInternal internal)) {
-      return false;
+      return FlushBatch.NONE;
     }
     ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
-    if (pipeline.get(FlushCoalescer.class) == null) {
-      pipeline.addFirst(COALESCER_NAME, new FlushCoalescer());
+    FlushCoalescer coalescer = pipeline.get(FlushCoalescer.class);
+    if (coalescer == null) {
+      coalescer = new FlushCoalescer();
+      pipeline.addFirst(COALESCER_NAME, coalescer);
     }
-    return true;
+    return coalescer;
   }
 
   /** The readable bytes of {@code buffer} as a Netty buffer (a view, not a copy; not retained). */

@@ -19,6 +19,7 @@ import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.internal.FlushBatch;
 import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
@@ -50,6 +51,7 @@ final class StreamConnection {
     /** This connection's {@code X-LiveKit-Session-ID}: new for every attempt. */
     final String sessionId = IdentificationHeaders.newSessionId();
     WebSocket socket;
+    FlushBatch flushes = FlushBatch.NONE;
     ConnectionLiveness liveness;
     boolean closeSent;
 
@@ -283,7 +285,8 @@ final class StreamConnection {
     }
     WebSocket ws = ar.result();
     current.socket = ws;
-    if (!VertxInternals.coalesceFlushes(ws)) {
+    current.flushes = VertxInternals.coalesceFlushes(ws);
+    if (current.flushes == FlushBatch.NONE) {
       LOG.debug("stream {}: the socket is not a Vert.x internal one; flushes are not coalesced", id);
     }
     ConnectionLiveness watch = ConnectionLiveness.watch(vertx, ws, connectOptions, () -> onSilent(current),
@@ -504,7 +507,7 @@ final class StreamConnection {
     if (phase != Phase.CONNECTED || current == null || current.liveness.suspect()) {
       return;
     }
-    outbox.sendTo(current.socket);
+    current.flushes.batch(() -> outbox.sendTo(current.socket));
     publish(null);
     afterSend.run();
   }

@@ -2,11 +2,15 @@ package org.voicerelay.stt.client.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,8 +23,10 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.internal.FlushBatch;
 import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 
@@ -61,14 +67,55 @@ class VertxInternalsTest {
       }
     })
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
-          assertTrue(VertxInternals.coalesceFlushes(ws), "a Vert.x client socket is a WebSocketInternal");
-          assertTrue(VertxInternals.coalesceFlushes(ws), "installing again is harmless");
+          FlushBatch batch = VertxInternals.coalesceFlushes(ws);
+          assertNotSame(FlushBatch.NONE, batch, "a Vert.x client socket is a WebSocketInternal");
+          assertSame(batch, VertxInternals.coalesceFlushes(ws), "installing again is harmless");
           ChannelPipeline pipeline = ((WebSocketInternal) ws).channelHandlerContext().pipeline();
           assertNotNull(pipeline.get(VertxInternals.COALESCER_NAME));
           assertEquals(1, pipeline.names().stream().filter(VertxInternals.COALESCER_NAME::equals).count());
           ws.writeFrame(VertxInternals.textFrame("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
           ws.writeFrame(VertxInternals.textFrame("{\"b\":2}".getBytes(StandardCharsets.UTF_8)));
         })));
+  }
+
+  @Test
+  void theFramesOfABatchLeaveWithOneFlushAndAFrameOutsideABatchLeavesAtOnce(Vertx vertx, VertxTestContext ctx) {
+    byte[] pcm = new byte[1600];
+    String audio = ProtocolCodec.encodeAudio(pcm, 0, pcm.length);
+    List<String> received = new CopyOnWriteArrayList<>();
+    AtomicInteger flushes = new AtomicInteger();
+    connectToServer(vertx, received, () -> {
+      if (received.size() == 3) {
+        ctx.verify(() -> {
+          assertEquals(List.of(audio, audio, audio), received);
+          ctx.completeNow();
+        });
+      }
+    })
+        .onComplete(ctx.succeeding(ws -> {
+          FlushBatch batch = VertxInternals.coalesceFlushes(ws);
+          VertxInternals.EncodedFrames frames = VertxInternals.encodedFrames(ws);
+          ChannelPipeline pipeline = ((WebSocketInternal) ws).channelHandlerContext().pipeline();
+          pipeline.addFirst("count-flushes", new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext chctx) {
+              flushes.incrementAndGet();
+              chctx.flush();
+            }
+          });
+          ByteBuf chunk = Unpooled.wrappedBuffer(pcm);
+          pipeline.channel().eventLoop().execute(() -> ctx.verify(() -> {
+            int before = flushes.get();
+            batch.batch(() -> {
+              frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 1, PooledByteBufAllocator.DEFAULT));
+              frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 2, PooledByteBufAllocator.DEFAULT));
+              assertEquals(before, flushes.get(), "nothing is flushed inside the batch");
+            });
+            assertEquals(before + 1, flushes.get(), "one flush for the batch's two frames");
+            frames.write(MaskedAudioFrame.encode(chunk, 0, pcm.length, 3, PooledByteBufAllocator.DEFAULT));
+            assertEquals(before + 2, flushes.get(), "outside a batch a frame is flushed as it is written");
+          }));
+        }));
   }
 
   @Test
