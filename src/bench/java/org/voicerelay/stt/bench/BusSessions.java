@@ -34,6 +34,8 @@ final class BusSessions {
   long[] finalAt;
   /** Per session: session.finalize at the gateway -> its final delivered to the events address (us). */
   long[] finalizeToFinalUs;
+  /** Every final that answered a finalize: {when the gateway took the finalize (us), its latency (us)}. */
+  final java.util.Queue<long[]> finalizeLatencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
   long[] finalBytes;
   long[] finalChecksum;
   CountDownLatch closedLatch;
@@ -185,6 +187,16 @@ final class BusSessions {
     return complete;
   }
 
+  /** Sends {@code flush} to session {@code s}: the end of a turn, answered by a final. */
+  void flush(int s) {
+    vertx.eventBus().send(sessions[s].getString("controlAddress"), new JsonObject().put("action", "flush"));
+  }
+
+  /** Latencies (us) of the finals that answered a finalize the gateway took in [fromUs, toUs), sorted. */
+  long[] finalizeLatencies(long fromUs, long toUs) {
+    return finalizeLatencies.stream().filter(e -> e[0] >= fromUs && e[0] < toUs).mapToLong(e -> e[1]).sorted().toArray();
+  }
+
   /** Sends {@code end} to session {@code s}, noting when. */
   void end(int s) {
     endSentAt[s] = System.nanoTime();
@@ -204,7 +216,9 @@ final class BusSessions {
           finalAt[s] = System.nanoTime();
         }
         if (meta != null && meta.containsKey(BenchGatewayMain.FINALIZE_AT)) {
-          finalizeToFinalUs[s] = now - meta.getLong(BenchGatewayMain.FINALIZE_AT);
+          long at = meta.getLong(BenchGatewayMain.FINALIZE_AT);
+          finalizeToFinalUs[s] = now - at;
+          finalizeLatencies.add(new long[] {at, now - at});
         }
         if (meta != null) {
           finalBytes[s] = meta.getLong("totalBytes");

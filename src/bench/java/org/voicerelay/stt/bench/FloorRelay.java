@@ -28,8 +28,8 @@ import org.voicerelay.stt.protocol.SessionSettings;
  * and, per session, opens its own WebSocket to the gateway, sends {@code session.create}, and for
  * each bus message of audio sends one {@code input_audio} message with the chunk base64-encoded
  * ({@link Base64}, {@code writeTextMessage}). Each gateway message is decoded into a
- * {@link JsonObject} and sent to the session's events address as it is; {@code end} sends
- * {@code session.finalize}, and {@code session.finalized} closes the socket and sends
+ * {@link JsonObject} and sent to the session's events address as it is; {@code flush} sends
+ * {@code session.finalize}; {@code end} sends {@code session.finalize}, and {@code session.finalized} closes the socket and sends
  * {@code closed}. Nothing else: no resampling, no re-chunking into 50 ms frames, no replay buffer,
  * no reconnects, no admission control, no metrics, no back-pressure.
  */
@@ -110,11 +110,14 @@ class FloorRelay extends AbstractVerticle {
         String action = m.body() == null ? null : m.body().getString("action");
         if ("status".equals(action)) {
           m.reply(new JsonObject().put("stream", new JsonObject().put("state", ws.isClosed() ? "CLOSED" : "CONNECTED")));
+        } else if ("flush".equals(action) && ending == null) {
+          ws.writeTextMessage(ProtocolCodec.FINALIZE_FRAME);
+          m.reply(null);
         } else if ("end".equals(action) && ending == null) {
           ending = m;
           ws.writeTextMessage(ProtocolCodec.FINALIZE_FRAME);
         } else {
-          m.fail(400, "floor: only status and end");
+          m.fail(400, "floor: only status, flush and end");
         }
       });
     }

@@ -89,6 +89,7 @@ public final class LoadBench {
       "       LoadBench --mode throughput --sessions N [--audio-seconds 60] [--window 16] [--chunk-ms 100]",
       "                 [--warmup-audio-seconds A] [--instances 1] [--transport epoll|nio] [--codec local|builtin] [--profile]",
       "  --relay floor: the bare relay (FloorRelay) instead of SttVerticle, for the ratios to the floor",
+      "  --flush-every MS: each session ends a turn (control flush) every MS, staggered (end-of-turn latency)",
       "  interleaved with a second run (scripts/bench floor): [--start-at EPOCH_MS --alternate 0|1 [--block-seconds 5]]",
       "                 [--admitted-file F (writes the count it admitted)] [--follow F (opens as many as F says)]",
       "  --warmup must be at least --ramp-seconds + 5 (unless --ramp-seconds 0)");
@@ -96,7 +97,7 @@ public final class LoadBench {
   private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "sessions", "seconds",
       "ramp-seconds", "warmup", "chunk-ms", "instances", "max-admissions-per-second", "relay", "transport", "codec",
       "endpoint-seconds", "gateway-instances", "profile", "stalls", "audio-seconds", "window",
-      "warmup-audio-seconds", "start-at", "alternate", "block-seconds", "admitted-file", "follow");
+      "warmup-audio-seconds", "start-at", "alternate", "block-seconds", "admitted-file", "follow", "flush-every");
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
@@ -127,7 +128,7 @@ public final class LoadBench {
       throw new IllegalArgumentException("--mode must be load or throughput, got " + mode);
     }
     for (String name : new String[] {"sessions", "seconds", "ramp-seconds", "warmup", "chunk-ms", "instances",
-        "max-admissions-per-second", "audio-seconds", "window", "gateway-instances", "warmup-audio-seconds"}) {
+        "max-admissions-per-second", "audio-seconds", "window", "gateway-instances", "warmup-audio-seconds", "flush-every"}) {
       if (args.containsKey(name)) {
         int v = BenchArgs.intArg(args, name, 0);
         if (v < 0 || (v == 0 && !name.equals("ramp-seconds") && !name.equals("max-admissions-per-second")
@@ -159,6 +160,9 @@ public final class LoadBench {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--start-at must be milliseconds since the epoch, got " + args.get("start-at"));
       }
+    }
+    if (args.containsKey("flush-every") && intArg(args, "flush-every", 0) < intArg(args, "chunk-ms", 100)) {
+      throw new IllegalArgumentException("--flush-every (ms) must be at least --chunk-ms");
     }
     if (args.containsKey("follow") && warmup < 2 * ramp + 5) {
       throw new IllegalArgumentException("--warmup (" + warmup + " s) must be at least twice --ramp-seconds + 5 ("

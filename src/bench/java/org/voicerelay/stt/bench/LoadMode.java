@@ -39,6 +39,8 @@ final class LoadMode {
     int ramp = intArg(bench.args, "ramp-seconds", 20);
     int warmup = intArg(bench.args, "warmup", ramp + 10);
     int chunkMs = intArg(bench.args, "chunk-ms", 100);
+    // each session ends a turn (flush) every so often, staggered: the steady end-of-utterance figure
+    long flushTicks = intArg(bench.args, "flush-every", 0) / chunkMs;
     if (ramp > 0 && warmup < ramp + 5) {
       throw new IllegalArgumentException("--warmup must be at least --ramp-seconds + 5");
     }
@@ -170,6 +172,9 @@ final class LoadMode {
           // wrapped, not Buffer.buffer(pcm), which copies the array once more (Vert.x 5)
           bench.vertx.eventBus().send(sessions.audioAddresses[i], BufferInternal.buffer(Unpooled.wrappedBuffer(pcm)),
               bench.audioDelivery);
+          if (flushTicks > 0 && (k + a) % flushTicks == 0) {
+            sessions.flush(i); // the end of a turn, after its audio
+          }
         }
         if (last) {
           return;
@@ -223,6 +228,9 @@ final class LoadMode {
       }
     }
     Arrays.sort(eou, 0, eouCount);
+    // the finals of the turns ended in the window (flush), not the burst of the ends after it
+    long windowEndUs = BenchGatewayMain.nowMicros() - (System.nanoTime() - measure[5]) / 1000;
+    long[] turns = sessions.finalizeLatencies(windowEndUs - (measure[5] - measure[2]) / 1000, windowEndUs);
     String uptime = Files.readString(Path.of("/proc/loadavg")).trim();
     System.out.printf(Locale.ROOT, "%n== load: %d sessions, %d s measured after %d s warm-up, %d ms bus chunks, %d %s instance(s), codec %s, %s; window ended %s%n",
         n, seconds, warmup, chunkMs, intArg(bench.args, "instances", 1), bench.floor ? "FLOOR relay" : "SttVerticle", bench.codec,
@@ -257,6 +265,11 @@ final class LoadMode {
         endToFinal[m / 2] / 1e6, endToFinal[Math.min(m - 1, (int) Math.ceil(m * 0.99) - 1)] / 1e6, endToFinal[m - 1] / 1e6);
     System.out.printf(Locale.ROOT, "end of utterance        session.finalize at the gateway -> final at the events address: p50 %.2f ms, p99 %.2f ms (%d sessions, all ending in one %d ms period)%n",
         ProcessFigures.percentile(eou, eouCount, 0.5) / 1000, ProcessFigures.percentile(eou, eouCount, 0.99) / 1000, eouCount, chunkMs);
+    if (flushTicks > 0) {
+      System.out.printf(Locale.ROOT, "end of a turn           session.finalize at the gateway -> final at the events address: p50 %.2f ms, p99 %.2f ms (%d turns ended by flush in the window, one per session every %d ms, while all stream)%n",
+          ProcessFigures.percentile(turns, turns.length, 0.5) / 1000, ProcessFigures.percentile(turns, turns.length, 0.99) / 1000,
+          turns.length, flushTicks * chunkMs);
+    }
     if (ramp == 0) {
       System.out.printf(Locale.ROOT, "idle session memory     heap %.1f KiB/session (%.1f -> %.1f MiB after GC), RSS %.1f KiB/session%n",
           (heapIdle - heap0) / 1024.0 / m, heap0 / 1048576.0, heapIdle / 1048576.0, (rssIdle - rss0) / 1024.0 / m);
@@ -268,10 +281,12 @@ final class LoadMode {
     System.out.printf(Locale.ROOT, "late frames and steal   %s%n", steal.report(gw.getJsonObject("timeline")));
     System.out.printf(Locale.ROOT, "loadavg                 %s%n", uptime);
     // one line for scripts/bench's ratios to the floor
-    System.out.printf(Locale.ROOT, "RESULT relay=%s offered=%d admitted=%d cpu_ms_per_audio_s=%.4f p50_ms=%.3f p99_ms=%.3f eou_p50_ms=%.3f eou_p99_ms=%.3f every_byte=%d pacing_late_ms=%.2f%n",
+    System.out.printf(Locale.ROOT, "RESULT relay=%s offered=%d admitted=%d cpu_ms_per_audio_s=%.4f p50_ms=%.3f p99_ms=%.3f eou_p50_ms=%.3f eou_p99_ms=%.3f turn_p50_ms=%.3f turn_p99_ms=%.3f turns=%d every_byte=%d pacing_late_ms=%.2f%n",
         bench.floor ? "floor" : "verticle", n, admitted.length, (cpu - senderCpu) * 1000 / audioSeconds,
         gw.getLong("p50us") / 1000.0, gw.getLong("p99us") / 1000.0,
-        ProcessFigures.percentile(eou, eouCount, 0.5) / 1000, ProcessFigures.percentile(eou, eouCount, 0.99) / 1000, complete, maxLateNs[0] / 1e6);
+        ProcessFigures.percentile(eou, eouCount, 0.5) / 1000, ProcessFigures.percentile(eou, eouCount, 0.99) / 1000,
+        ProcessFigures.percentile(turns, turns.length, 0.5) / 1000, ProcessFigures.percentile(turns, turns.length, 0.99) / 1000,
+        turns.length, complete, maxLateNs[0] / 1e6);
     if (profiler != null) {
       profiler.print();
     }
