@@ -251,6 +251,11 @@ public final class ResumableSession {
           open.put(key, fields.getValue(key));
         }
       }
+      // a live update merges extra into the session's; the session opened after a move must too
+      if (fields.getValue("extra") instanceof JsonObject extra
+          && options.getOpen().getValue("extra") instanceof JsonObject before) {
+        open.put("extra", before.copy().mergeIn(extra));
+      }
       control(request).onSuccess(reply -> options.setOpen(open)).onComplete(done);
     });
     return done.future();
