@@ -2,8 +2,6 @@ package org.voicerelay.stt.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,15 +11,13 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.bus.ResumableSession.State;
 
 /**
- * {@link ResumableSession}'s states, told to its state handler, against a scripted node on the bus
- * (prefix {@code fake}) whose first session refuses audio with 410 as a session closed on a live
- * node does, then publishes its {@code closed} event.
+ * {@link ResumableSession}'s states, told to its state handler, against a
+ * {@link ScriptedResumableNode}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
@@ -29,33 +25,9 @@ class ResumableSessionStatesTest {
 
   private static final long SEND_TIMEOUT_MS = 400;
 
-  /** Opens sessions {@code fake.session.<id>.*}; the first one's audio is refused (410), its closed event follows. */
-  private static void scriptedNode(Vertx vertx, AtomicInteger opens) {
-    vertx.eventBus().<JsonObject>consumer("fake.open", open -> {
-      String id = open.body().getString("sessionId");
-      String base = "fake.session." + id;
-      boolean first = opens.incrementAndGet() == 1;
-      vertx.eventBus().<Object>consumer(base + ".audio", audio -> {
-        if (first) {
-          audio.fail(BusErrorCode.SESSION_CLOSED, "session " + id + " is closed");
-          vertx.setTimer(100, t -> vertx.eventBus().publish(base + ".events", new JsonObject()
-              .put("sessionId", id).put("seq", 1).put("type", "closed").put("reason", "closed")));
-        } else {
-          audio.reply(new JsonObject().put("buffered", 0));
-        }
-      });
-      vertx.eventBus().<JsonObject>consumer(base + ".control", control -> control.reply(new JsonObject()
-          .put("sessionId", id).put("reason", "ended").put("audioSeconds", 0.1).put("lastSeq", 1)));
-      open.reply(new JsonObject().put("sessionId", id).put("audioAddress", base + ".audio")
-          .put("controlAddress", base + ".control").put("eventsAddress", base + ".events")
-          .put("node", first ? "one" : "two"));
-    });
-  }
-
   @Test
   void aSessionEndedOnALiveNodeIsResumedOnceItsClosedEventCame(Vertx vertx, VertxTestContext ctx) {
-    AtomicInteger opens = new AtomicInteger();
-    scriptedNode(vertx, opens);
+    ScriptedResumableNode node = ScriptedResumableNode.start(vertx, true);
     List<State> states = new CopyOnWriteArrayList<>();
     List<String> moves = new CopyOnWriteArrayList<>();
     ResumableSession.open(vertx, new ResumableSessionOptions().setPrefix("fake").setSampleRate(16_000)
@@ -68,12 +40,12 @@ class ResumableSessionStatesTest {
           });
           return session.write(Buffer.buffer(new byte[3_200]))
               // longer than the loss grace: a grace timer left running would reopen a second time
-              .compose(v -> delay(vertx, SEND_TIMEOUT_MS * 3)).map(session);
+              .compose(v -> vertx.timer(SEND_TIMEOUT_MS * 3)).map(session);
         })
         .onComplete(ctx.succeeding(session -> ctx.verify(() -> {
           assertEquals(List.of(State.RESUMING, State.OPENING, State.OPEN), states);
           assertEquals(List.of("one>two"), moves);
-          assertEquals(2, opens.get());
+          assertEquals(2, node.opens.size());
           assertEquals(1, session.resumes());
           assertEquals("two", session.node());
           assertEquals(State.OPEN, session.state());
@@ -83,8 +55,7 @@ class ResumableSessionStatesTest {
 
   @Test
   void anEndedSessionGoesThroughEndingToClosed(Vertx vertx, VertxTestContext ctx) {
-    AtomicInteger opens = new AtomicInteger(1); // every session accepts audio
-    scriptedNode(vertx, opens);
+    ScriptedResumableNode.start(vertx, false);
     List<State> states = new CopyOnWriteArrayList<>();
     ResumableSession.open(vertx, new ResumableSessionOptions().setPrefix("fake").setSampleRate(16_000))
         .compose(session -> {
@@ -96,11 +67,5 @@ class ResumableSessionStatesTest {
           assertEquals("ended", closed.getString("reason"));
           ctx.completeNow();
         })));
-  }
-
-  private static Future<Void> delay(Vertx vertx, long ms) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(ms, t -> done.complete());
-    return done.future();
   }
 }
