@@ -227,9 +227,13 @@ class GatewayFaultTest {
                 long buffered = status.getJsonObject("stream").getLong("bufferedBytes");
                 List<JsonObject> full = events.ofType("error").stream()
                     .filter(e -> "buffer_full".equals(e.getJsonObject("error").getString("code"))).toList();
+                long taken = Math.round(status.getDouble("audioSecondsReceived") * FaultStack.BYTES_PER_SECOND / CHUNK);
                 ctx.verify(() -> {
                   assertTrue(buffered <= limit, "buffered " + buffered + " bytes, limit " + limit);
-                  assertTrue(full.size() > 1000, "refused chunks get buffer_full: " + full.size());
+                  // how much the sockets absorb before the stall bites is the kernel's to decide;
+                  // every chunk past that is refused, each with its own buffer_full
+                  assertTrue(!full.isEmpty() && taken < pcm.length / CHUNK, "a stalled gateway refuses some chunks");
+                  assertEquals(pcm.length / CHUNK, taken + full.size(), "every chunk taken or refused with buffer_full");
                   assertEquals(full.size(), events.ofType("error").size());
                   assertEquals(507, full.get(0).getJsonObject("error").getInteger("failureCode"));
                 });
