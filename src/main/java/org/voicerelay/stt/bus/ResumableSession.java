@@ -251,8 +251,7 @@ public final class ResumableSession {
           open.put(key, fields.getValue(key));
         }
       }
-      // a live update merges extra into the session's; the session opened after a move must too
-      if (fields.getValue("extra") instanceof JsonObject extra
+      if (fields.getValue("extra") instanceof JsonObject extra // merged, as a live update merges it
           && options.getOpen().getValue("extra") instanceof JsonObject before) {
         open.put("extra", before.copy().mergeIn(extra));
       }
