@@ -7,10 +7,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.voicerelay.stt.bus.SttVerticle;
 
 /** Reading a verticle's {@code /health} and {@code /ready} pages in tests. */
 public final class HealthPages {
+
+  /** The sockets that keep {@link #closedPort} ports refusing; they live as long as the test JVM. */
+  private static final List<Socket> HELD = new CopyOnWriteArrayList<>();
 
   private HealthPages() {
   }
@@ -31,9 +38,18 @@ public final class HealthPages {
     throw new AssertionError("no check " + id + " in " + response.bodyAsString());
   }
 
-  /** A local port nothing listens on: it was free a moment ago and is closed again. */
+  /**
+   * A local port that refuses connections for the rest of the test run. A port closed again after
+   * a listen is not enough: a later listener may take it, and Linux may pick it as the source port
+   * of the very connect that probes it, which then connects to itself. Here a socket stays bound to
+   * the port and never listens, so nothing else can have it and every connect is refused.
+   */
   public static Future<Integer> closedPort(Vertx vertx) {
-    return vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1")
-        .compose(server -> server.close().map(v -> server.actualPort()));
+    return vertx.executeBlocking(() -> {
+      Socket holder = new Socket();
+      holder.bind(new InetSocketAddress("127.0.0.1", 0));
+      HELD.add(holder);
+      return holder.getLocalPort();
+    });
   }
 }
