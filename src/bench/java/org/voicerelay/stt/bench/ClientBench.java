@@ -3,9 +3,13 @@ package org.voicerelay.stt.bench;
 import static org.voicerelay.stt.bench.BenchArgs.intArg;
 import static org.voicerelay.stt.bench.ClientReport.number;
 import static org.voicerelay.stt.bench.ClientReport.print;
+import static org.voicerelay.stt.bench.ClientReport.floorRatio;
 import static org.voicerelay.stt.bench.ClientReport.ratio;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.protocol.AccessToken;
+import org.voicerelay.stt.protocol.GatewayUrl;
 
 /**
  * The client benchmark: {@link SttClient} driven directly, as an agent drives it, with
@@ -55,15 +61,17 @@ public final class ClientBench {
 
   static final String USAGE = String.join("\n",
       "usage: ClientBench [--mode realtime|fast|both|eou] [--streams 100] [--frame-ms 20] [--warmup 10]",
-      "                   [--seconds 20] [--audio-seconds 20] [--rounds 20] [--transport nio|epoll] [--peer]",
+      "                   [--seconds 20] [--audio-seconds 20] [--rounds 20] [--transport nio|epoll] [--peer] [--floor]",
       "                   [--gateway-instances 1] [--endpoint-seconds 5] [--node-dir scripts/.node]",
       "  --transport nio (default): Vertx.vertx() as most applications create it; epoll: preferNativeTransport",
       "  --mode eou: end-of-utterance latency, session.finalize at the gateway -> final transcript delivered;",
       "              --rounds rounds of --streams streams, --seconds of real-time audio each, ends spread over 5 s",
-      "  --peer: the same work by @livekit/agents (scripts/peer-bench.mjs) against the same gateway, with ratios");
+      "  --peer: the same work by @livekit/agents (scripts/peer-bench.mjs) against the same gateway, with ratios",
+      "  --floor (realtime): then the same work by FloorStream, the least a client must do with Vert.x's public API,",
+      "          on the same Vert.x and gateway, and the ratio to it");
 
   private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "streams", "frame-ms", "warmup",
-      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir");
+      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir", "floor");
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
@@ -82,6 +90,9 @@ public final class ClientBench {
       int frameMs = intArg(args, "frame-ms", 20);
       if (1000 % frameMs != 0 || frameMs > 1000) {
         throw new IllegalArgumentException("--frame-ms must divide 1000, got " + frameMs);
+      }
+      if (args.containsKey("floor") && !java.util.Set.of("realtime", "both").contains(args.getOrDefault("mode", "both"))) {
+        throw new IllegalArgumentException("--floor measures the real-time mode: use it with --mode realtime or both");
       }
       nativeTransport(args);
     } catch (IllegalArgumentException e) {
@@ -118,6 +129,13 @@ public final class ClientBench {
     if (mode.equals("realtime") || mode.equals("both")) {
       JsonObject ours = RealTimeMode.run(clientStreams, streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 20));
       print("this project (SttClient)", ours);
+      if (args.containsKey("floor")) {
+        JsonObject floor = RealTimeMode.run(clientStreams.with(floorStreams()), streams, frameMs,
+            intArg(args, "warmup", 10), intArg(args, "seconds", 20));
+        print("the floor (FloorStream: Vert.x's public API, the least a client must do)", floor);
+        floorRatio("real time, CPU per audio second", ours.getDouble("cpuMsPerAudioSecond"),
+            floor.getDouble("cpuMsPerAudioSecond"));
+      }
       if (peer) {
         JsonObject theirs = peer("realtime", streams, frameMs);
         ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
@@ -146,6 +164,15 @@ public final class ClientBench {
       }
     }
     System.out.println(CpuCalibration.line());
+  }
+
+  /** Streams of the client's floor, opened on the calling event loop against the same gateway. */
+  private java.util.function.Supplier<org.voicerelay.stt.client.SpeechStream> floorStreams() {
+    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE));
+    AccessToken tokens = new AccessToken(vertx, KEY, SECRET);
+    String uri = GatewayUrl.sttEndpoint("http://127.0.0.1:" + port + "/v1", null).toString();
+    return () -> new FloorStream(ws, new WebSocketConnectOptions().setAbsoluteURI(uri)
+        .addHeader("Authorization", "Bearer " + tokens.issue()).setTimeout(60_000), ToneAudio.RATE);
   }
 
   /** Runs the same measurement with the Node peer, prints its figures and returns them. */

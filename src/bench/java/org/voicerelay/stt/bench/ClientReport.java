@@ -63,6 +63,15 @@ final class ClientReport {
     return r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
+  /** {@code FLOOR RATIO}: this project's figure over the floor's (1.0x costs what the floor costs). */
+  static void floorRatio(String what, double ours, double floor) {
+    if (Double.isNaN(ours) || Double.isNaN(floor) || floor == 0) {
+      System.out.printf(Locale.ROOT, "FLOOR RATIO %s: none (a side has no figure)%n", what);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "FLOOR RATIO %s: %.3f / %.3f = %.2fx of the floor%n", what, ours, floor, ours / floor);
+  }
+
   static void ratio(String what, double numerator, double denominator) {
     if (Double.isNaN(numerator) || Double.isNaN(denominator) || denominator == 0) {
       System.out.printf(Locale.ROOT, "RATIO %s: none (a side has no figure)%n", what);

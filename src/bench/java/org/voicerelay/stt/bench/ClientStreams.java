@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.StreamState;
 import org.voicerelay.stt.client.SttClient;
 
@@ -41,12 +43,25 @@ final class ClientStreams {
   }
 
   final Vertx vertx;
-  final SttClient client;
+  private final Supplier<SpeechStream> streams;
   private List<Context> eventLoops;
 
+  /** Streams of {@code client}. */
   ClientStreams(Vertx vertx, SttClient client) {
+    this(vertx, client::stream);
+  }
+
+  /** Streams that {@code streams} opens on the calling event loop (the client's floor's). */
+  ClientStreams(Vertx vertx, Supplier<SpeechStream> streams) {
     this.vertx = vertx;
-    this.client = client;
+    this.streams = streams;
+  }
+
+  /** The same event loops (the contexts of {@link #eventLoops()}), with other streams. */
+  ClientStreams with(Supplier<SpeechStream> other) {
+    ClientStreams s = new ClientStreams(vertx, other);
+    s.eventLoops = eventLoops();
+    return s;
   }
 
   /**
@@ -73,7 +88,7 @@ final class ClientStreams {
     List<TrackedStream> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       all.add(join(onContext(loops.get(i % loops.size()), () -> {
-        TrackedStream t = new TrackedStream(client.stream());
+        TrackedStream t = new TrackedStream(streams.get());
         setup.accept(t);
         return t;
       })));

@@ -49,8 +49,10 @@ final class RealTimeMode {
     CpuSnapshot before = CpuSnapshot.take();
     long frames0 = framesWritten.get();
     measuring.set(true);
+    System.err.println("bench: measured window starts");
     Thread.sleep(seconds * 1000L);
     CpuSnapshot after = CpuSnapshot.take();
+    System.err.println("bench: measured window ends");
     long frames = framesWritten.get() - frames0;
     measuring.set(false);
     if (!pacing.stop(300)) {

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.client.impl;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -19,8 +20,9 @@ import org.voicerelay.stt.client.ConnectOptions;
  * declared dead is bounded, and the replay buffer is not filled with audio sent into the void.
  *
  * <p>Checks run on the stream's context every {@code pingIntervalMs} (more often while the
- * connection is on probation, when {@code healthyAfterMs} is shorter); {@link #silentForMs()} may
- * be read from any thread.
+ * connection is on probation, when {@code healthyAfterMs} is shorter), all the connections of an
+ * event-loop context in one {@link LivenessSweep}; {@link #silentForMs()} may be read from any
+ * thread.
  */
 final class ConnectionLiveness {
 
@@ -35,6 +37,7 @@ final class ConnectionLiveness {
   private final long openedNanos = System.nanoTime();
   private volatile long lastHeardNanos = openedNanos;
   private boolean proven;
+  private LivenessSweep sweep;
   private long timerId;
 
   private ConnectionLiveness(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
@@ -62,7 +65,14 @@ final class ConnectionLiveness {
     });
     long ping = options.getPingIntervalMs();
     long period = ping > 0 ? Math.min(ping, options.getHealthyAfterMs()) : options.getHealthyAfterMs();
-    liveness.timerId = vertx.setPeriodic(period, t -> liveness.check());
+    Context context = vertx.getOrCreateContext();
+    if (context.isEventLoopContext()) {
+      liveness.sweep = LivenessSweep.of(vertx, context, period);
+      liveness.sweep.add(liveness);
+    } else {
+      // a worker context's duplicates may run at the same time: it keeps a timer per connection
+      liveness.timerId = vertx.setPeriodic(period, t -> liveness.check());
+    }
     return liveness;
   }
 
@@ -88,10 +98,15 @@ final class ConnectionLiveness {
   }
 
   void stop() {
-    vertx.cancelTimer(timerId);
+    if (sweep != null) {
+      sweep.remove(this);
+    } else {
+      vertx.cancelTimer(timerId);
+    }
   }
 
-  private void check() {
+  /** One look at the connection, every check period (by its context's {@link LivenessSweep}). */
+  void check() {
     long ping = options.getPingIntervalMs();
     long silent = silentForMs();
     if (ping > 0 && silent >= options.getLivenessTimeoutMs()) {
