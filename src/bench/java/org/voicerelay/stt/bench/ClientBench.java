@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.protocol.AccessToken;
@@ -167,7 +169,7 @@ public final class ClientBench {
   }
 
   /** Streams of the client's floor, opened on the calling event loop against the same gateway. */
-  private java.util.function.Supplier<org.voicerelay.stt.client.SpeechStream> floorStreams() {
+  private Supplier<SpeechStream> floorStreams() {
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE));
     AccessToken tokens = new AccessToken(vertx, KEY, SECRET);
     String uri = GatewayUrl.sttEndpoint("http://127.0.0.1:" + port + "/v1", null).toString();

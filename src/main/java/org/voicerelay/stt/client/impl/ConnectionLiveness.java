@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -28,7 +27,6 @@ final class ConnectionLiveness {
 
   private static final Buffer PING = Buffer.buffer();
 
-  private final Vertx vertx;
   private final WebSocket socket;
   private final ConnectOptions options;
   private final Runnable onDead;
@@ -37,12 +35,11 @@ final class ConnectionLiveness {
   private final long openedNanos = System.nanoTime();
   private volatile long lastHeardNanos = openedNanos;
   private boolean proven;
-  private LivenessSweep sweep;
-  private long timerId;
+  private final LivenessSweep sweep;
 
-  private ConnectionLiveness(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
+  private ConnectionLiveness(LivenessSweep sweep, WebSocket socket, ConnectOptions options, Runnable onDead,
       Runnable onProven, Runnable onRevived) {
-    this.vertx = vertx;
+    this.sweep = sweep;
     this.socket = socket;
     this.options = options;
     this.onDead = onDead;
@@ -57,22 +54,16 @@ final class ConnectionLiveness {
    */
   static ConnectionLiveness watch(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
       Runnable onProven, Runnable onRevived) {
-    ConnectionLiveness liveness = new ConnectionLiveness(vertx, socket, options, onDead, onProven, onRevived);
+    long ping = options.getPingIntervalMs();
+    long period = ping > 0 ? Math.min(ping, options.getHealthyAfterMs()) : options.getHealthyAfterMs();
+    LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), period);
+    ConnectionLiveness liveness = new ConnectionLiveness(sweep, socket, options, onDead, onProven, onRevived);
     socket.pongHandler(pong -> {
       if (liveness.heard()) {
         onRevived.run();
       }
     });
-    long ping = options.getPingIntervalMs();
-    long period = ping > 0 ? Math.min(ping, options.getHealthyAfterMs()) : options.getHealthyAfterMs();
-    Context context = vertx.getOrCreateContext();
-    if (context.isEventLoopContext()) {
-      liveness.sweep = LivenessSweep.of(vertx, context, period);
-      liveness.sweep.add(liveness);
-    } else {
-      // a worker context's duplicates may run at the same time: it keeps a timer per connection
-      liveness.timerId = vertx.setPeriodic(period, t -> liveness.check());
-    }
+    sweep.add(liveness);
     return liveness;
   }
 
@@ -98,11 +89,7 @@ final class ConnectionLiveness {
   }
 
   void stop() {
-    if (sweep != null) {
-      sweep.remove(this);
-    } else {
-      vertx.cancelTimer(timerId);
-    }
+    sweep.remove(this);
   }
 
   /** One look at the connection, every check period (by its context's {@link LivenessSweep}). */

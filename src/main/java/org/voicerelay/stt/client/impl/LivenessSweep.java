@@ -14,7 +14,8 @@ import java.util.Set;
  * proven or found dead up to one period later than its own timer would have said.
  *
  * <p>Kept in the context's data (shared by its duplicates), one per check period; confined to the
- * context's event loop. The timer runs only while a connection is watched.
+ * context's event loop. The timer runs only while a connection is watched. A worker context
+ * shares none: each of its connections has a sweep of one.
  */
 final class LivenessSweep {
 
@@ -30,8 +31,16 @@ final class LivenessSweep {
     this.periodMs = periodMs;
   }
 
-  /** The sweep of {@code context} for checks every {@code periodMs}, made on first use. */
+  /**
+   * The sweep for a connection watched on {@code context} with checks every {@code periodMs}: on an
+   * event-loop context the one it shares with the other connections there (kept in the context's
+   * data, made on first use); on a worker context, whose duplicates may run at the same time, one
+   * of its own.
+   */
   static LivenessSweep of(Vertx vertx, Context context, long periodMs) {
+    if (!context.isEventLoopContext()) {
+      return new LivenessSweep(vertx, periodMs);
+    }
     String key = KEY + periodMs;
     LivenessSweep sweep = context.get(key);
     if (sweep == null) {

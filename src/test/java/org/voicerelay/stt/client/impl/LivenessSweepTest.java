@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -31,9 +32,19 @@ class LivenessSweepTest {
 
   /** Two sockets to a local server that answers pings (as Vert.x does) and says nothing else. */
   private Future<WebSocket[]> twoSockets(Vertx vertx) {
-    client = vertx.createWebSocketClient();
+    return twoSockets(vertx, false);
+  }
+
+  /** Two sockets to a local server; a silent one stops reading, so it answers no ping either. */
+  private Future<WebSocket[]> twoSockets(Vertx vertx, boolean silent) {
+    // a peer that reads nothing answers no close frame either: do not wait 10 s for it at the end
+    client = vertx.createWebSocketClient(new WebSocketClientOptions().setClosingTimeout(1));
     return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(request -> request.toWebSocket())
+        .requestHandler(request -> request.toWebSocket().onSuccess(ws -> {
+          if (silent) {
+            ws.pause();
+          }
+        }))
         .listen()
         .compose(server -> {
           WebSocketConnectOptions to = new WebSocketConnectOptions().setHost("127.0.0.1")
@@ -66,6 +77,28 @@ class LivenessSweepTest {
         assertFalse(sweep.running());
         ctx.completeNow();
       }));
+    })));
+  }
+
+  @Test
+  void twoSilentConnectionsOnOneSweepAreBothDeclaredDeadAndLeaveIt(Vertx vertx, VertxTestContext ctx) {
+    ConnectOptions silentFast = new ConnectOptions().setPingIntervalMs(100).setHealthyAfterMs(60_000)
+        .setLivenessTimeoutMs(400);
+    AtomicInteger dead = new AtomicInteger();
+    vertx.getOrCreateContext().runOnContext(v -> twoSockets(vertx, true).onComplete(ctx.succeeding(sockets -> {
+      LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), 100);
+      Runnable onDead = () -> {
+        if (dead.incrementAndGet() == 2) {
+          ctx.verify(() -> {
+            assertEquals(0, sweep.watching());
+            assertFalse(sweep.running());
+          });
+          ctx.completeNow();
+        }
+      };
+      ConnectionLiveness.watch(vertx, sockets[0], silentFast, onDead, () -> ctx.failNow("proven"), () -> { });
+      ConnectionLiveness.watch(vertx, sockets[1], silentFast, onDead, () -> ctx.failNow("proven"), () -> { });
+      ctx.verify(() -> assertEquals(2, sweep.watching()));
     })));
   }
 }
