@@ -43,32 +43,6 @@ final class StreamConnection {
   /** Where the connection is. {@code PARKED} waits for the client's breaker instead of a timer. */
   private enum Phase { CONNECTING, CONNECTED, WAITING, PARKED, CLOSED }
 
-  /** One connection attempt and, once open, its socket: what belongs to it dies with it. */
-  private static final class Connection {
-    final GatewayBreaker.Attempt attempt;
-    /** This connection's {@code X-LiveKit-Session-ID}: new for every attempt. */
-    final String sessionId = IdentificationHeaders.newSessionId();
-    WebSocket socket;
-    FlushBatch flushes = FlushBatch.NONE;
-    ConnectionLiveness liveness;
-    boolean closeSent;
-    /** The gateway answered this connection's audio: the breaker has its verdict. */
-    boolean served;
-
-    Connection(GatewayBreaker.Attempt attempt) {
-      this.attempt = attempt;
-    }
-
-    void close() {
-      if (liveness != null) {
-        liveness.stop();
-      }
-      if (socket != null && !socket.isClosed()) {
-        socket.close();
-      }
-    }
-  }
-
   private final Vertx vertx;
   private final String id;
   private final WebSocketClient webSockets;
@@ -110,7 +84,7 @@ final class StreamConnection {
   /** A final transcript came after the input ended: what is left to wait for is quiet. */
   private boolean finalAfterEnd;
   /** The attempt under way or the open connection; null while waiting, parked or closed. */
-  private Connection connection;
+  private GatewayConnection connection;
   /** A failure of this run of failures was counted by the breaker: the stream's retries are not. */
   private boolean failureCounted;
   private volatile StreamState published = StreamState.CONNECTING;
@@ -171,7 +145,7 @@ final class StreamConnection {
 
   /** The caller closes the stream: {@code session.close} if a session is open, then over. */
   void abort() {
-    Connection current = connection;
+    GatewayConnection current = connection;
     if (current != null && current.socket != null && !current.socket.isClosed() && !current.closeSent) {
       current.socket.writeTextMessage(ProtocolCodec.CLOSE_FRAME);
     }
@@ -272,7 +246,7 @@ final class StreamConnection {
     if (phase == Phase.PARKED) {
       enter(Phase.CONNECTING, null);
     }
-    Connection current = new Connection(attempt);
+    GatewayConnection current = new GatewayConnection(attempt);
     connection = current;
     sessionId = current.sessionId;
     WebSocketConnectOptions connect = identification.addTo(new WebSocketConnectOptions()
@@ -287,7 +261,7 @@ final class StreamConnection {
     webSockets.connect(connect).onComplete(ar -> onConnected(current, ar));
   }
 
-  private void onConnected(Connection current, AsyncResult<WebSocket> ar) {
+  private void onConnected(GatewayConnection current, AsyncResult<WebSocket> ar) {
     if (current != connection || phase == Phase.CLOSED) {
       if (ar.succeeded()) {
         ar.result().close();
@@ -337,7 +311,7 @@ final class StreamConnection {
   }
 
   /** The gateway answered this connection's audio: the gateway serves, whatever this stream's run. */
-  private void served(Connection current) {
+  private void served(GatewayConnection current) {
     if (current == null || current != connection || current.served) {
       return;
     }
@@ -351,7 +325,7 @@ final class StreamConnection {
    * run of failures is over. An answer to audio alone does not reset the budget, so a gateway that
    * answers and then drops every connection still meets a stream {@code maxRetry + 1} times.
    */
-  private void stable(Connection current) {
+  private void stable(GatewayConnection current) {
     if (current == null || current != connection) {
       return;
     }
@@ -360,7 +334,7 @@ final class StreamConnection {
   }
 
   /** Nothing came from the gateway for the liveness timeout: the connection is as good as dropped. */
-  private void onSilent(Connection current) {
+  private void onSilent(GatewayConnection current) {
     if (current == connection && phase == Phase.CONNECTED) {
       fail(new SttException(SttErrorCode.GATEWAY_SILENT, "nothing heard from the gateway for "
           + connectOptions.getLivenessTimeoutMs() + " ms (no message, no pong)", true, -1, null));
@@ -418,8 +392,8 @@ final class StreamConnection {
     finish(exhausted);
   }
 
-  private Optional<Connection> dropConnection() {
-    Connection dropped = connection;
+  private Optional<GatewayConnection> dropConnection() {
+    GatewayConnection dropped = connection;
     connection = null;
     liveness = null;
     if (dropped != null) {
@@ -553,7 +527,7 @@ final class StreamConnection {
 
   /** Sends what the outbox holds, as far as the socket takes it. */
   void sendPending() {
-    Connection current = connection;
+    GatewayConnection current = connection;
     if (phase != Phase.CONNECTED || current == null || current.liveness.suspect()) {
       return;
     }
@@ -563,7 +537,7 @@ final class StreamConnection {
   }
 
   private void sendSessionClose() {
-    Connection current = connection;
+    GatewayConnection current = connection;
     if (current == null || current.socket == null || current.closeSent) {
       return;
     }
