@@ -244,12 +244,12 @@ class GatewayRecoveryTest extends OnScriptedGateway {
     int last = gateway.connections.get(gateway.connections.size() - 1).index;
     List<long[]> onLast = arrivals.stream().filter(a -> a[0] == last).toList();
     long first = onLast.get(0)[1];
-    double caughtUp = onLast.stream().filter(a -> a[1] - first <= 1_000_000_000L).mapToLong(a -> a[2]).sum() / 32_000.0;
-    assertTrue(caughtUp >= 1 + outageMs / 1000.0, "within 1 s of the reconnect the gateway got " + caughtUp
-        + " s of audio: the second before the drop and the outage's, faster than real time");
-    double later = onLast.stream().filter(a -> a[1] - first >= 1_500_000_000L && a[1] - first < 2_500_000_000L)
-        .mapToLong(a -> a[2]).sum() / 32_000.0;
-    assertTrue(later > 0.3 && later < 1.7, "then real time again: " + later + " s of audio in a second");
+    double caughtUp = onLast.stream().filter(a -> a[1] - first <= 2_000_000_000L).mapToLong(a -> a[2]).sum() / 32_000.0;
+    assertTrue(caughtUp >= 1 + outageMs / 1000.0, "within 2 s of the reconnect the gateway got " + caughtUp
+        + " s of audio, at least the second before the drop and the outage's: a replay paced in real time"
+        + " would have sent 2 s");
+    assertTrue(status.getLong("bufferedBytes") <= 2 * FRAME_BYTES, "then real time again, nothing waiting: "
+        + status.encode());
     long deaf = status.getLong("longestDeafMs");
     assertTrue(deaf >= outageMs && deaf < outageMs + 5_000, "the deaf spell covered the outage: " + deaf + " ms");
     assertEquals(0L, status.getLong("deafForMs"), "and is over: " + status);
