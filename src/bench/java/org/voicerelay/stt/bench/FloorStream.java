@@ -217,6 +217,11 @@ final class FloorStream implements SpeechStream {
   }
 
   @Override
+  public long deafForMs() {
+    throw notInTheFloor();
+  }
+
+  @Override
   public double audioSecondsSent() {
     throw notInTheFloor();
   }

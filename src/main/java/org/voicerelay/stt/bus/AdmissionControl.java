@@ -73,6 +73,7 @@ final class AdmissionControl implements NodeLoad {
     double lagMs;
     long bufferedBytes;
     long replayBytes;
+    long deafForMs;
   }
 
   private final long budgetBytes;
@@ -232,8 +233,9 @@ final class AdmissionControl implements NodeLoad {
    * One instance's figures: the lateness of its probe timer, the audio its sessions buffer toward
    * the gateway and the audio they keep for a replay.
    */
-  synchronized void report(Object instance, long lagMs, long bufferedBytes, long replayBytes) {
+  synchronized void report(Object instance, long lagMs, long bufferedBytes, long replayBytes, long deafForMs) {
     Sample sample = samples.computeIfAbsent(instance, k -> new Sample());
+    sample.deafForMs = deafForMs;
     sample.lagMs = sample.lagMs * (1 - LAG_SMOOTHING) + lagMs * LAG_SMOOTHING;
     sample.bufferedBytes = bufferedBytes;
     sample.replayBytes = replayBytes;
@@ -334,7 +336,8 @@ final class AdmissionControl implements NodeLoad {
         .put("admittedSessions", admitted)
         .put("maxAdmittedSessions", budgetBytes / sessionBytes)
         .put("maxAdmissionsPerSecond", admissionsPerSecond)
-        .put("refusedOpens", refused);
+        .put("refusedOpens", refused)
+        .put("longestCurrentDeafMs", samples.values().stream().mapToLong(s -> s.deafForMs).max().orElse(0));
   }
 
   synchronized double lagMs() {

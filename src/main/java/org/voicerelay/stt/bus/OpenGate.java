@@ -211,7 +211,7 @@ final class OpenGate {
         return;
       }
       long lateMs = Math.max(0, (System.nanoTime() - due) / 1_000_000);
-      admission.report(this, lateMs, registry.bufferedBytes(), registry.replayBytes());
+      admission.report(this, lateMs, registry.bufferedBytes(), registry.replayBytes(), registry.longestDeafMs());
       probe();
     });
   }

@@ -63,6 +63,14 @@ interface SessionBackend {
   /** Audio sent on and kept for a replay, in bytes. */
   long replayBytes();
 
+  /**
+   * The deaf spell under way of the stream this backend holds; 0 without one (a resumable front:
+   * its recognizing session counts on the node that holds it).
+   */
+  default long deafForMs() {
+    return 0;
+  }
+
   /** Asks for a final transcript of the audio so far. */
   Future<Void> flush();
 

@@ -181,6 +181,10 @@ final class SessionEndpoint {
     return state == State.CLOSED ? 0 : backend.replayBytes();
   }
 
+  long deafForMs() {
+    return state == State.CLOSED ? 0 : backend.deafForMs();
+  }
+
   /** Completes once the {@code closed} event is published. */
   Future<Void> closedFuture() {
     return closed.future();

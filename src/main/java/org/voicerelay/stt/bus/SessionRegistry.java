@@ -36,6 +36,11 @@ final class SessionRegistry {
     return sessions.values().stream().mapToLong(SessionEndpoint::replayBytes).sum();
   }
 
+  /** The longest deaf spell under way among the instance's sessions, in ms. */
+  long longestDeafMs() {
+    return sessions.values().stream().mapToLong(SessionEndpoint::deafForMs).max().orElse(0);
+  }
+
   List<SessionEndpoint> all() {
     return new ArrayList<>(sessions.values());
   }

@@ -115,6 +115,11 @@ final class StreamBackend implements SessionBackend {
   }
 
   @Override
+  public long deafForMs() {
+    return stream.deafForMs();
+  }
+
+  @Override
   public Future<Void> flush() {
     markFinalizeRequested();
     return stream.flush().recover(err -> Future.failedFuture(asReplyFailure(err)));

@@ -101,6 +101,12 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
    */
   long replayBytes();
 
+  /**
+   * The deaf spell under way: milliseconds since a connection failed while audio flowed (from when
+   * its gateway was last heard) with no transcript event since; 0 while the stream hears. Any thread.
+   */
+  long deafForMs();
+
   /** Seconds of audio sent to the gateway so far, over all connections. */
   double audioSecondsSent();
 

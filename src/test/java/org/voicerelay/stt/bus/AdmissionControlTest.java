@@ -238,22 +238,34 @@ class AdmissionControlTest {
     AdmissionControl node = AdmissionControl.create(new SttVerticleOptions().setPrefix("replaytest")
         .setAdmission(new AdmissionOptions().setNodeAudioBudgetBytes(budget).setAdmissionRecoveryMs(1)));
     Object instance = new Object();
-    node.report(instance, 0, 0, budget / 4);
+    node.report(instance, 0, 0, budget / 4, 0);
     assertFalse(node.saturated(), "a quarter of the budget in replay is a working gateway");
-    node.report(instance, 0, 0, budget / 2 + 1);
+    node.report(instance, 0, 0, budget / 2 + 1, 0);
     assertTrue(node.saturated());
     assertEquals("replay_audio", node.status().getString("cause"));
     assertEquals(budget / 2 + 1, node.status().getLong("replayBytes"));
     assertTrue(node.refusal(AdmissionControl.Cause.REPLAY_AUDIO).contains("not finalized"));
-    node.report(instance, 0, 0, budget / 3);
+    node.report(instance, 0, 0, budget / 3, 0);
     assertTrue(node.saturated(), "recovery needs the replay audio below a quarter of the budget");
-    node.report(instance, 0, 0, budget / 8);
+    node.report(instance, 0, 0, budget / 8, 0);
     long calmSince = System.nanoTime();
     while (System.nanoTime() - calmSince < 5_000_000) {
       Thread.onSpinWait(); // admissionRecoveryMs is 1 ms
     }
-    node.report(instance, 0, 0, budget / 8);
+    node.report(instance, 0, 0, budget / 8, 0);
     assertFalse(node.saturated(), node.status().encode());
+  }
+
+  @Test
+  void statusShowsTheLongestDeafSpellUnderWayAmongTheInstancesSessions() {
+    AdmissionControl node = AdmissionControl.create(new SttVerticleOptions().setPrefix("deaftest"));
+    Object first = new Object();
+    Object second = new Object();
+    node.report(first, 0, 0, 0, 1_200);
+    node.report(second, 0, 0, 0, 4_500);
+    assertEquals(4_500, node.status().getLong("longestCurrentDeafMs"));
+    node.report(second, 0, 0, 0, 0);
+    assertEquals(1_200, node.status().getLong("longestCurrentDeafMs"), "the second instance hears again");
   }
 
   @Test

@@ -365,6 +365,11 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   @Override
+  public long deafForMs() {
+    return deafness.currentMs();
+  }
+
+  @Override
   public JsonObject status() {
     FinishingStep finishing = connection.step();
     JsonObject status = new JsonObject()

@@ -360,7 +360,9 @@ final class StreamConnection {
     }
     dropConnection().ifPresent(failed -> {
       deafness.lost(failed.liveness == null ? System.nanoTime() : failed.liveness.lastHeardNanos(), inputEnded);
-      if (!failed.served) {
+      if (!failed.served && !failure.retryable()) {
+        failed.attempt.abandoned(); // refused for this stream's own reasons: says nothing of the gateway
+      } else if (!failed.served) {
         failureCounted |= failed.attempt.counts();
         failed.attempt.failed(failure);
       }
