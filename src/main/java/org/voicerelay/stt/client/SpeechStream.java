@@ -40,7 +40,12 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
    */
   Future<Void> flush();
 
-  /** Changes model, language and provider options; sends {@code session.update} when connected. */
+  /**
+   * Changes model, language and provider options; sends {@code session.update} when connected. An
+   * {@code extra} carries the stream's keyterms merged in again (its own keyterm option, if it
+   * names one, becomes the caller's own terms) and drops a keyterm change held until the end of
+   * speech, since it carries the latest terms.
+   */
   void updateOptions(String model, String language, JsonObject extra);
 
   /**
@@ -55,9 +60,11 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   Future<Void> updateKeyterms(java.util.List<String> keyterms);
 
   /**
-   * Adds what the agent said to the context of a model that takes chat context (AssemblyAI's U3
-   * Pro models): the replies so far, the last {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS}
-   * characters, sent as {@code agent_context} with {@code session.update}. Fails with
+   * Tells a model that takes chat context (AssemblyAI's U3 Pro models) what the agent just said:
+   * this reply only, replacing the previous one, its last
+   * {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS} characters, sent as {@code agent_context} with
+   * {@code session.update} (with the stream's keyterms, as every {@code extra} change) and kept for
+   * the {@code session.create} of a reconnect. Fails with
    * {@link SttErrorCode#UNSUPPORTED} for other models ({@link ModelCapabilities#chatContext()}),
    * {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
    */

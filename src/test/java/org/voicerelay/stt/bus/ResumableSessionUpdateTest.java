@@ -43,4 +43,22 @@ class ResumableSessionUpdateTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aMovedSessionOpensWithTheAgentsLatestReplyAsAgentContext(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> opens = ScriptedResumableNode.start(vertx, true).opens;
+    JsonObject open = new JsonObject().put("model", "assemblyai/u3-rt-pro").put("extra", new JsonObject().put("format_turns", true));
+    ResumableSession.open(vertx, new ResumableSessionOptions().setPrefix("fake").setSampleRate(16_000)
+            .setSendTimeoutMs(400).setOpen(open))
+        .compose(session -> session.addAgentContext("How can I help?")
+            .compose(r -> session.addAgentContext("x".repeat(10) + "y".repeat(1750)))
+            .compose(r -> session.write(Buffer.buffer(new byte[3_200])))
+            .compose(v -> vertx.timer(1_200)))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(2, opens.size(), "the session moved once");
+          assertEquals(new JsonObject().put("format_turns", true).put("agent_context", "y".repeat(1750)),
+              opens.get(1).getJsonObject("extra"), "the latest reply, cut to its last 1,750 characters");
+          ctx.completeNow();
+        })));
+  }
 }

@@ -88,7 +88,67 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
   }
 
   @Test
-  void agentContextForU3ProKeepsTheLast1750CharactersAndSurvivesAReconnect(Vertx vertx, VertxTestContext ctx) {
+  void speechmaticsKeytermsAreContentObjectsInAdditionalVocabAlsoBesideTheCallersPlainStrings(Vertx vertx,
+      VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("speechmatics/enhanced")
+        .setExtra(new JsonObject().put("additional_vocab", new JsonArray().add("own")))
+        .addFallback(FallbackModel.of("speechmatics/standard")));
+    client.stream(new StreamOptions().setKeyterms(List.of("LiveKit"))).end()
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          JsonObject create = gateway.connection(0).frames.get(0);
+          assertEquals(new JsonArray().add(new JsonObject().put("content", "own")).add(new JsonObject().put("content", "LiveKit")),
+              extraOf(create).getJsonArray("additional_vocab"));
+          assertEquals(new JsonArray().add(new JsonObject().put("content", "LiveKit")), create.getJsonObject("fallback")
+              .getJsonArray("models").getJsonObject(0).getJsonObject("extra").getJsonArray("additional_vocab"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aLiveExtraUpdateCarriesTheStreamsKeytermsAfterTheCallersNewOwnTerms(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3")
+        .setProviderOptions(new DeepgramOptions().setKeyterm(List.of("first own"))));
+    SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("LiveKit")));
+    vertx.setTimer(200, t0 -> {
+      stream.updateOptions(null, null, new JsonObject().put("smart_format", true));
+      stream.updateOptions(null, null, new JsonObject().put("keyterm", new JsonArray().add("new own")));
+      stream.updateKeyterms(List.of("Vert.x")).onComplete(ctx.succeeding(v -> vertx.setTimer(200, t1 -> ctx.verify(() -> {
+        List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
+        assertEquals(new JsonObject().put("smart_format", true)
+            .put("keyterm", new JsonArray().add("first own").add("LiveKit")), extraOf(updates.get(0)));
+        assertEquals(new JsonArray().add("new own").add("LiveKit"), extraOf(updates.get(1)).getJsonArray("keyterm"));
+        assertEquals(new JsonArray().add("new own").add("Vert.x"), extraOf(updates.get(2)).getJsonArray("keyterm"),
+            "a later change removes what an earlier one added and keeps the caller's latest own terms");
+        stream.end().onComplete(ctx.succeedingThenComplete());
+      }))));
+    });
+  }
+
+  @Test
+  void aLiveExtraUpdateDropsAKeytermChangeHeldUntilTheEndOfSpeech(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3"));
+    SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("first")));
+    vertx.setTimer(200, t0 -> {
+      ScriptedGateway.Connection c = gateway.connection(0);
+      c.send(new JsonObject().put("type", "start_of_speech"));
+      vertx.setTimer(100, t1 -> stream.updateKeyterms(List.of("second")).onComplete(ctx.succeeding(v -> {
+        stream.updateOptions(null, null, new JsonObject().put("punctuate", true));
+        vertx.setTimer(150, t2 -> {
+          c.send(new JsonObject().put("type", "final_transcript").put("transcript", "hello"));
+          vertx.setTimer(200, t3 -> ctx.verify(() -> {
+            List<JsonObject> updates = c.framesOfType("session.update");
+            assertEquals(1, updates.size(), "the extra update carried the held change; nothing is sent at the end of speech");
+            assertEquals(new JsonObject().put("punctuate", true).put("keyterm", new JsonArray().add("second")),
+                extraOf(updates.get(0)));
+            stream.end().onComplete(ctx.succeedingThenComplete());
+          }));
+        });
+      })));
+    });
+  }
+
+  @Test
+  void agentContextIsTheLatestReplyOnlyItsLast1750CharactersAndSurvivesAReconnect(Vertx vertx, VertxTestContext ctx) {
     gateway.onFrame = (c, f) -> {
       if (c.index == 0 && "session.update".equals(f.getString("type")) && c.framesOfType("session.update").size() == 2) {
         c.socket.close(); // dropped after the second reply: the next session.create carries the context
@@ -99,16 +159,15 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("assemblyai/u3-rt-pro"));
     SpeechStream stream = client.stream();
     String first = "a".repeat(1000);
-    String second = "b".repeat(1000);
+    String second = "b".repeat(250) + "c".repeat(1750);
     vertx.setTimer(200, t -> stream.addAgentContext(first)
         .compose(v -> stream.addAgentContext(second))
         .onComplete(ctx.succeeding(v -> vertx.setTimer(500, t2 -> ctx.verify(() -> {
           List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
-          assertEquals(first, extraOf(updates.get(0)).getString("agent_context"));
-          String context = extraOf(updates.get(1)).getString("agent_context");
-          assertEquals(1750, context.length());
-          assertTrue(context.endsWith("a\n" + second), "the newest text kept whole, the oldest cut");
-          assertEquals(context, extraOf(gateway.connection(1).frames.get(0)).getString("agent_context"),
+          assertEquals(new JsonObject().put("agent_context", first), extraOf(updates.get(0)));
+          assertEquals("c".repeat(1750), extraOf(updates.get(1)).getString("agent_context"),
+              "the latest reply replaces the previous one, cut to its last 1,750 characters");
+          assertEquals("c".repeat(1750), extraOf(gateway.connection(1).frames.get(0)).getString("agent_context"),
               "a reconnect carries it in session.create");
           stream.end().onComplete(ctx.succeedingThenComplete());
         })))));

@@ -47,7 +47,6 @@ public final class SpeechStreamImpl implements SpeechStream {
   private volatile ModelCapabilities capabilities;
   private final KeytermHold keyterms;
   private final TurnHook turns;
-  private final AgentContext agentContext = new AgentContext();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, KeytermHold keyterms,
@@ -185,10 +184,16 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
     onContext(() -> {
-      connection.update(model, language, extra);
+      updateExtra(model, language, extra);
       SttOptions now = connection.options();
       capabilities = ModelCatalog.capabilities(now.getModel(), now.getExtra(), now.getFallback());
     });
+  }
+
+  /** A caller's change: an {@code extra} in it carries the stream's keyterms again (see {@link KeytermHold}). */
+  private void updateExtra(String model, String language, JsonObject extra) {
+    String nextModel = model != null ? model : connection.options().getModel();
+    connection.update(model, language, extra == null ? null : keyterms.callerExtra(extra, nextModel));
   }
 
   @Override
@@ -238,7 +243,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         done.fail(new SttException(SttErrorCode.UNSUPPORTED, "model " + (model == null ? "auto" : model)
             + " takes no agent context (only AssemblyAI's U3 Pro models do)"));
       } else {
-        connection.update(null, null, new JsonObject().put(AgentContext.OPTION, agentContext.add(text)));
+        updateExtra(null, null, new JsonObject().put(ModelCatalog.AGENT_CONTEXT_OPTION, ModelCatalog.agentContext(text)));
         done.complete();
       }
     });
