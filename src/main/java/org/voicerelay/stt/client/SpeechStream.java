@@ -35,10 +35,17 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   String id();
 
   /**
-   * Sends what is buffered (a short last chunk) and {@code session.finalize}: the gateway answers
-   * with the final transcript of what it has. The stream stays usable.
+   * Sends what is buffered now, as a short last chunk, without {@code session.finalize}: LiveKit's
+   * flush. The stream stays usable. To have the gateway finalize, {@link #finalizeUtterance()}.
    */
   Future<Void> flush();
+
+  /**
+   * Sends what is buffered (a short last chunk) and {@code session.finalize}: the gateway answers
+   * with the final transcript of what it has, as at an end of speech of the turn hook and as the
+   * bus's {@code flush} action does. The stream stays usable.
+   */
+  Future<Void> finalizeUtterance();
 
   /**
    * Changes model, language and provider options; sends {@code session.update} when connected. An
@@ -84,7 +91,7 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
 
   /**
    * Sets the voice-activity detector of the stream's turn hook (null turns the hook off): at each
-   * end of speech it finds in the written audio, the stream finalizes as {@link #flush()} does.
+   * end of speech it finds in the written audio, the stream finalizes as {@link #finalizeUtterance()} does.
    * The hook starts with the built-in {@link EnergyVoiceActivityDetector} when
    * {@link StreamOptions#setEndOfSpeechFinalize} is true, or unset for a Speechmatics model.
    */

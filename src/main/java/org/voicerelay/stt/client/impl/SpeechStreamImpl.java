@@ -55,7 +55,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     this.maxBufferedBytes = options.getMaxBufferedBytes();
     this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getExtra(), options.getFallback());
     this.keyterms = keyterms;
-    this.turns = new TurnHook(id, turnDetector, inputRate, this::finalizeUtterance);
+    this.turns = new TurnHook(id, turnDetector, inputRate, this::turnEnded);
     TranscriptAssembler transcripts = new TranscriptAssembler(id, this::onEvent);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
@@ -126,7 +126,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   /** The turn hook found an end of speech: the short last chunk and {@code session.finalize} go out. */
-  private void finalizeUtterance() {
+  private void turnEnded() {
     outbox.requestFinalize();
   }
 
@@ -142,15 +142,29 @@ public final class SpeechStreamImpl implements SpeechStream {
     return finished.future();
   }
 
+  /** LiveKit's flush: the short last chunk goes out now; no {@code session.finalize}. */
   @Override
   public Future<Void> flush() {
+    return sendBuffered(false, "flush");
+  }
+
+  @Override
+  public Future<Void> finalizeUtterance() {
+    return sendBuffered(true, "finalizeUtterance");
+  }
+
+  private Future<Void> sendBuffered(boolean finalize, String what) {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
       if (connection.inputOver()) {
-        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "flush after the stream ended"));
+        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, what + " after the stream ended"));
         return;
       }
-      outbox.requestFinalize();
+      if (finalize) {
+        outbox.requestFinalize();
+      } else {
+        outbox.flushTail();
+      }
       connection.sendPending();
       done.complete();
     });
