@@ -47,8 +47,11 @@ public class SttOptions {
    * (10 s by default), that open the client's circuit.
    */
   public static final int DEFAULT_CIRCUIT_MAX_FAILURES = 5;
-  /** How long the circuit stays open before one stream probes the gateway. */
-  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 5_000;
+  /**
+   * How long the circuit stays open before one stream probes the gateway: a parked stream learns
+   * that the gateway is back within about this long.
+   */
+  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 1_000;
 
   /** The breaker defaults of a client: no event-bus notifications, no timeout of its own. */
   public static CircuitBreakerOptions defaultCircuitBreakerOptions() {

@@ -113,8 +113,10 @@ class SttClientOptionsTest {
     assertEquals(3, options.getConnectOptions().getMaxRetry());
     assertEquals(100, options.getConnectOptions().getInitialDelayMs(), "LiveKit's fast first retry, jittered");
     assertEquals(4.0, options.getConnectOptions().getMultiplier());
-    assertEquals(2_000, options.getConnectOptions().getMaxDelayMs(), "LiveKit's retry interval, as an upper bound");
+    assertEquals(1_000, options.getConnectOptions().getMaxDelayMs(),
+        "half LiveKit's 2 s retry interval: a stream retrying on its own finds the gateway back within a second");
     assertEquals(10_000, options.getConnectOptions().getHealthyAfterMs());
     assertEquals(5, options.getCircuitBreakerOptions().getMaxFailures());
+    assertEquals(1_000, options.getCircuitBreakerOptions().getResetTimeout(), "a parked stream's probe every second");
   }
 }

@@ -78,6 +78,9 @@ class BusSessionLivenessTest {
                     "2 s into the silence nothing was heard for that long: " + silent.encode());
                 assertTrue(lastStatus.getJsonObject("stream").getLong("sinceLastHeardMs") < 5_000,
                     "the new connection is alive: " + lastStatus.encode());
+                long deaf = lastStatus.getJsonObject("stream").getLong("longestDeafMs");
+                assertTrue(deaf >= new ConnectOptions().getLivenessTimeoutMs() - 1_000,
+                    "the session was deaf from the gateway's last word until it was declared silent: " + deaf + " ms");
                 List<JsonObject> reconnecting = events.ofType("reconnecting");
                 assertEquals(1, reconnecting.size(), "one reconnect");
                 assertEquals("gateway_silent", reconnecting.get(0).getJsonObject("error").getString("code"),

@@ -83,6 +83,11 @@ final class ConnectionLiveness {
     return options.getPingIntervalMs() > 0 && silentForMs() >= options.getLivenessTimeoutMs() / 2;
   }
 
+  /** When the gateway was last heard on this connection ({@link System#nanoTime()}). */
+  long lastHeardNanos() {
+    return lastHeardNanos;
+  }
+
   /** Milliseconds since the gateway was last heard on this connection. */
   long silentForMs() {
     return (System.nanoTime() - lastHeardNanos) / 1_000_000;

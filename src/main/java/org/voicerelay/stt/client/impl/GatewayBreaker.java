@@ -4,85 +4,126 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.voicerelay.stt.client.SttException;
 
 /**
- * The circuit breaker of one client's gateway, shared by all the client's streams
- * (vertx-circuit-breaker). One {@link Attempt} is one connection, from connecting until it proves
- * itself (a final transcript, or {@code healthyAfterMs} up) or fails. When {@code maxFailures}
- * attempts fail within {@code failuresRollingWindow} with no success in between, the circuit
- * opens: a stream that wants to connect {@link #park parks} instead. After {@code resetTimeout} one
- * parked stream is woken to probe (half-open) while the others stay parked, so that every one of
- * them hears the verdict: the probe's failure is the failure of every parked stream's attempt
- * (each counts it against its budget), its success closes the circuit and releases them. A woken
- * stream that ends before probing {@link #declineProbe passes its turn on}.
+ * The circuit breaker of one client's gateway, shared by all the client's streams. The library's
+ * breaker (vertx-circuit-breaker) counts failures in its rolling window and times the open state;
+ * this class decides who connects, so that a fleet of streams hears again as soon as the gateway
+ * does and an unhealthy gateway meets a handful of them, not all:
  *
- * <p>Thread-safe: streams live on different contexts; the library's breaker synchronizes itself.
+ * <ul>
+ *   <li><b>What counts.</b> Only the first failed attempt of a stream's run of failures counts
+ *       toward opening ({@link Role#COUNTED}); its own retries do not ({@link Role#PLAIN}). One
+ *       stream riding out a restart with its own back-off never parks the others, and the circuit
+ *       opens when {@code maxFailures} streams fail, not when one stream retries five times.</li>
+ *   <li><b>Proof.</b> An attempt proves the gateway serving when it answers the stream's audio
+ *       ({@link Attempt#served()}: a transcript or speech event after {@code session.created}), not
+ *       when it sends a final: a probe is judged in a few hundred milliseconds.</li>
+ *   <li><b>Probe.</b> While open, streams {@link Waiter#parked() park}. Every {@code resetTimeout}
+ *       one parked stream probes (half-open); its failure is every parked stream's failure (each
+ *       counts it against its own budget and stays parked).</li>
+ *   <li><b>Slow start.</b> A served probe closes the circuit and releases two parked streams; each
+ *       released stream that is served releases two more (1, 2, 4, ...). One that fails first
+ *       re-opens the circuit and the rest stay parked. While any stream is parked, a stream that
+ *       asks to connect queues behind them.</li>
+ * </ul>
+ *
+ * <p>Confined to the context it was created on: streams call from their own contexts and every call
+ * hops there; waiters are called there and hop back to their own.
  */
 final class GatewayBreaker {
 
-  /** A stream waiting for the circuit to change. Called on any thread; it hops to its context. */
+  /** How many parked streams one served stream releases. */
+  static final int RELEASED_PER_PROOF = 2;
+
+  /** A stream asking to connect. Called on the breaker's context; hops to its own. */
   interface Waiter {
-    /**
-     * @param state the state the circuit moved to
-     * @param probeFailure when it re-opened after a failed probe: why the probe failed
-     * @param woken how many streams this change woke, to spread their reconnects over
-     */
-    void circuitChanged(CircuitBreakerState state, SttException probeFailure, int woken);
+    /** Connect now and report on {@code attempt}. */
+    void admitted(Attempt attempt);
+
+    /** Wait: the circuit is open, or streams released before this one are still proving it. */
+    void parked();
+
+    /** Still parked: the probe that stood in for this stream failed with {@code cause}. */
+    void probeFailed(SttException cause);
   }
 
-  /** One connection attempt: report its outcome exactly once. */
+  /** What an attempt's outcome means to the breaker. */
+  enum Role {
+    /** A retry in a stream's run of failures: its outcome changes nothing. */
+    PLAIN,
+    /** The first attempt of a run: its failure counts toward opening. */
+    COUNTED,
+    /** The one attempt of the half-open circuit. */
+    PROBE,
+    /** Released from parking by slow start: its proof releases more, its failure re-opens. */
+    RAMP
+  }
+
+  /** One connection attempt: report its outcome once, from any thread. */
   final class Attempt {
-    private final Promise<Void> outcome;
-    private final boolean probe;
+    private final Role role;
+    /** The library's operation, for the roles it counts; null otherwise. */
+    private final Promise<Void> operation;
+    private boolean reported;
 
-    private Attempt(Promise<Void> outcome, boolean probe) {
-      this.outcome = outcome;
-      this.probe = probe;
+    private Attempt(Role role, Promise<Void> operation) {
+      this.role = role;
+      this.operation = operation;
     }
 
-    /** The connection proved itself, or ended without the gateway failing it. */
-    void succeeded() {
-      if (outcome.tryComplete() && probe) {
-        probing = false;
-      }
+    Role role() {
+      return role;
     }
 
+    /** Whether a failure of this attempt is counted by the breaker. */
+    boolean counts() {
+      return role != Role.PLAIN;
+    }
+
+    /** The gateway answered this attempt's audio. */
+    void served() {
+      context.runOnContext(v -> onServed(this));
+    }
+
+    /** The attempt failed before it was served. */
     void failed(SttException failure) {
-      lastFailure = failure;
-      if (outcome.tryFail(failure) && probe) {
-        probing = false;
-      }
+      context.runOnContext(v -> onFailed(this, failure));
     }
 
-    boolean isDone() {
-      return outcome.future().isComplete();
+    /** The stream ended before a verdict: the attempt says nothing of the gateway. */
+    void abandoned() {
+      context.runOnContext(v -> onAbandoned(this));
     }
   }
 
+  private final Context context;
   private final CircuitBreaker breaker;
-  private final ConcurrentLinkedQueue<Waiter> parked = new ConcurrentLinkedQueue<>();
   private final CircuitGauges gauges;
-  private volatile boolean probing;
-  private volatile SttException lastFailure;
+  private final ArrayDeque<Waiter> parked = new ArrayDeque<>();
+  /** The half-open circuit's attempt under way, or null. */
+  private Attempt probe;
+  /** Released streams whose verdict is still to come. */
+  private int ramping;
   private volatile Handler<CircuitBreakerState> stateHandler;
   private volatile Context stateHandlerContext;
 
-  GatewayBreaker(Vertx vertx, String name, CircuitBreakerOptions options) {
+  GatewayBreaker(Vertx vertx, Context context, String name, CircuitBreakerOptions options) {
+    this.context = context;
     CircuitBreakerOptions own = new CircuitBreakerOptions(options)
-        .setTimeout(-1) // an attempt ends when it proves itself or fails, however long that takes
-        .setMaxRetries(0); // streams retry on their own budget and backoff
+        .setTimeout(-1) // an attempt ends when it is served or fails, however long that takes
+        .setMaxRetries(0); // streams retry on their own budget and back-off
     this.breaker = CircuitBreaker.create(name, vertx, own)
-        .openHandler(v -> changed(CircuitBreakerState.OPEN))
-        .halfOpenHandler(v -> changed(CircuitBreakerState.HALF_OPEN))
-        .closeHandler(v -> changed(CircuitBreakerState.CLOSED));
+        .openHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.OPEN)))
+        .halfOpenHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.HALF_OPEN)))
+        .closeHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.CLOSED)));
     this.gauges = CircuitGauges.register(name, this::state);
   }
 
@@ -90,66 +131,164 @@ final class GatewayBreaker {
     return breaker.state();
   }
 
-  void stateHandler(Context context, Handler<CircuitBreakerState> handler) {
-    this.stateHandlerContext = context;
+  void stateHandler(Context handlerContext, Handler<CircuitBreakerState> handler) {
+    this.stateHandlerContext = handlerContext;
     this.stateHandler = handler;
   }
 
   /**
-   * Asks to connect. Completes at once: with the attempt to report on, or failed with the
-   * library's {@code OpenCircuitException} while the circuit is open or another stream probes.
+   * Asks to connect: {@code waiter} is told {@link Waiter#admitted} now or later, and
+   * {@link Waiter#parked} first when it has to wait.
+   *
+   * @param countable whether a failure would be the first of the stream's run of failures
    */
-  Future<Attempt> admit() {
-    Promise<Attempt> admitted = Promise.promise();
-    breaker.<Void>execute(outcome -> {
-      boolean probe = breaker.state() == CircuitBreakerState.HALF_OPEN;
-      if (probe) {
-        probing = true;
+  void request(Waiter waiter, boolean countable) {
+    context.runOnContext(v -> {
+      switch (breaker.state()) {
+        case OPEN -> park(waiter);
+        case HALF_OPEN -> {
+          if (probe != null || !admitThroughLibrary(waiter, Role.PROBE)) {
+            park(waiter);
+          }
+        }
+        case CLOSED -> {
+          if (!parked.isEmpty()) {
+            park(waiter);
+          } else if (!countable) {
+            waiter.admitted(new Attempt(Role.PLAIN, null));
+          } else if (!admitThroughLibrary(waiter, Role.COUNTED)) {
+            park(waiter);
+          }
+        }
       }
-      admitted.complete(new Attempt(outcome, probe));
-    }).onFailure(admitted::tryFail);
-    return admitted.future();
+    });
   }
 
-  /** Waits for the next change of the circuit; wakes at once if it changed meanwhile. */
-  void park(Waiter waiter) {
+  /** The stream no longer wants to connect (it ended while parked or asking). */
+  void withdraw(Waiter waiter) {
+    context.runOnContext(v -> parked.remove(waiter));
+  }
+
+  private boolean admitThroughLibrary(Waiter waiter, Role role) {
+    List<Attempt> made = new ArrayList<>(1);
+    breaker.<Void>execute(operation -> made.add(new Attempt(role, operation)));
+    if (made.isEmpty()) {
+      return false; // the library refused: opened meanwhile, or its probe is taken
+    }
+    Attempt attempt = made.get(0);
+    if (role == Role.PROBE) {
+      probe = attempt;
+    }
+    waiter.admitted(attempt);
+    return true;
+  }
+
+  private void park(Waiter waiter) {
     parked.add(waiter);
-    CircuitBreakerState now = breaker.state();
-    if (now == CircuitBreakerState.CLOSED || (now == CircuitBreakerState.HALF_OPEN && !probing)) {
-      if (parked.remove(waiter)) {
-        waiter.circuitChanged(now, null, 1);
+    waiter.parked();
+    if (breaker.state() == CircuitBreakerState.CLOSED && probe == null && ramping == 0) {
+      release(RELEASED_PER_PROOF); // closed with nobody proving it: nothing else would release them
+    } else if (breaker.state() == CircuitBreakerState.HALF_OPEN && probe == null) {
+      probeWithNextParked();
+    }
+  }
+
+  private void release(int count) {
+    for (int i = 0; i < count && breaker.state() == CircuitBreakerState.CLOSED; i++) {
+      Waiter next = parked.poll();
+      if (next == null) {
+        return;
+      }
+      ramping++;
+      next.admitted(new Attempt(Role.RAMP, null));
+    }
+  }
+
+  private void probeWithNextParked() {
+    Waiter next = parked.poll();
+    if (next != null && !admitThroughLibrary(next, Role.PROBE)) {
+      parked.addFirst(next);
+    }
+  }
+
+  private void onServed(Attempt attempt) {
+    if (attempt.reported) {
+      return;
+    }
+    attempt.reported = true;
+    switch (attempt.role) {
+      case PLAIN -> { }
+      case COUNTED -> attempt.operation.tryComplete();
+      case PROBE -> {
+        probe = null;
+        attempt.operation.tryComplete(); // the library closes the circuit at once
+        release(RELEASED_PER_PROOF);
+      }
+      case RAMP -> {
+        ramping--;
+        release(RELEASED_PER_PROOF);
       }
     }
   }
 
-  void unpark(Waiter waiter) {
-    parked.remove(waiter);
+  private void onFailed(Attempt attempt, SttException failure) {
+    if (attempt.reported) {
+      return;
+    }
+    attempt.reported = true;
+    switch (attempt.role) {
+      case PLAIN -> { }
+      case COUNTED -> attempt.operation.tryFail(failure);
+      case PROBE -> {
+        probe = null;
+        attempt.operation.tryFail(failure); // the library re-opens and times the next probe
+        for (Waiter waiter : new ArrayList<>(parked)) {
+          waiter.probeFailed(failure);
+        }
+      }
+      case RAMP -> {
+        ramping--;
+        if (breaker.state() == CircuitBreakerState.CLOSED) {
+          breaker.open(); // the rest stay parked until a new probe is served
+        }
+      }
+    }
   }
 
-  /** A stream woken to probe ends without probing: the next parked stream probes instead. */
-  void declineProbe() {
-    if (breaker.state() == CircuitBreakerState.HALF_OPEN && !probing) {
-      Waiter next = parked.poll();
-      if (next != null) {
-        next.circuitChanged(CircuitBreakerState.HALF_OPEN, null, 1);
+  private void onAbandoned(Attempt attempt) {
+    if (attempt.reported) {
+      return;
+    }
+    attempt.reported = true;
+    switch (attempt.role) {
+      case PLAIN, COUNTED -> { }
+      case PROBE -> {
+        probe = null;
+        Waiter next = parked.poll();
+        if (next == null) {
+          attempt.operation.tryComplete(); // nobody waits for a verdict: closed, the next attempt will tell
+        } else {
+          probe = new Attempt(Role.PROBE, attempt.operation); // the turn passes on, the library's probe with it
+          next.admitted(probe);
+        }
+      }
+      case RAMP -> {
+        ramping--;
+        release(1);
       }
     }
   }
 
   private void changed(CircuitBreakerState state) {
-    SttException cause = state == CircuitBreakerState.OPEN ? lastFailure : null;
-    List<Waiter> woken = new ArrayList<>();
-    Waiter w;
-    while ((state != CircuitBreakerState.HALF_OPEN || woken.isEmpty()) && (w = parked.poll()) != null) {
-      woken.add(w);
-    }
-    for (Waiter each : woken) {
-      each.circuitChanged(state, cause, woken.size());
+    if (state == CircuitBreakerState.HALF_OPEN && probe == null) {
+      probeWithNextParked();
+    } else if (state == CircuitBreakerState.CLOSED && ramping == 0) {
+      release(RELEASED_PER_PROOF);
     }
     Handler<CircuitBreakerState> handler = stateHandler;
-    Context context = stateHandlerContext;
-    if (handler != null && context != null) {
-      context.runOnContext(v -> handler.handle(state));
+    Context handlerContext = stateHandlerContext;
+    if (handler != null && handlerContext != null) {
+      handlerContext.runOnContext(v -> handler.handle(state));
     }
   }
 

@@ -47,6 +47,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private volatile ModelCapabilities capabilities;
   private final KeytermHold keyterms;
   private final TurnHook turns;
+  private final Deafness deafness = Deafness.create();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
       IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, KeytermHold keyterms,
@@ -61,7 +62,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         transcripts::addUsage);
     this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
     this.connection = new StreamConnection(vertx, id, webSockets, tokens, identification, breaker, options, outbox, events,
-        transcripts, writeQueue::checkDrain, failure -> {
+        transcripts, deafness, writeQueue::checkDrain, failure -> {
           onClosed.accept(this);
           if (failure == null) {
             finished.tryComplete();
@@ -393,6 +394,8 @@ public final class SpeechStreamImpl implements SpeechStream {
         .put("replayBytes", outbox.replayBytes())
         .put("audioSecondsSent", audioSecondsSent())
         .put("reconnects", connection.reconnects())
+        .put("deafForMs", deafness.currentMs())
+        .put("longestDeafMs", deafness.longestMs())
         .put("framesSent", outbox.framesSent())
         .put("replayTrimmedSeconds", outbox.replayTrimmedSeconds())
         .put("sessionSampleRate", outbox.sessionRate());

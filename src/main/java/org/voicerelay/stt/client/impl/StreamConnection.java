@@ -1,6 +1,5 @@
 package org.voicerelay.stt.client.impl;
 
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -8,7 +7,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +52,8 @@ final class StreamConnection {
     FlushBatch flushes = FlushBatch.NONE;
     ConnectionLiveness liveness;
     boolean closeSent;
+    /** The gateway answered this connection's audio: the breaker has its verdict. */
+    boolean served;
 
     Connection(GatewayBreaker.Attempt attempt) {
       this.attempt = attempt;
@@ -75,12 +75,28 @@ final class StreamConnection {
   private final AccessToken tokens;
   private final IdentificationHeaders identification;
   private final GatewayBreaker breaker;
-  private final GatewayBreaker.Waiter waiter = this::onCircuitChanged;
+  private final GatewayBreaker.Waiter waiter = new GatewayBreaker.Waiter() {
+    @Override
+    public void admitted(GatewayBreaker.Attempt attempt) {
+      onContext.accept(() -> onAdmitted(attempt));
+    }
+
+    @Override
+    public void parked() {
+      onContext.accept(StreamConnection.this::onParked);
+    }
+
+    @Override
+    public void probeFailed(SttException cause) {
+      onContext.accept(() -> onProbeFailed(cause));
+    }
+  };
   private final ConnectOptions connectOptions;
   private final AudioOutbox outbox;
   private final StreamEvents events;
   private final TranscriptAssembler transcripts;
   private final ReconnectPolicy retries;
+  private final Deafness deafness;
   private final TimerSlot timer;
   /** After each send: the write queue may have drained. */
   private final Runnable afterSend;
@@ -95,6 +111,8 @@ final class StreamConnection {
   private boolean finalAfterEnd;
   /** The attempt under way or the open connection; null while waiting, parked or closed. */
   private Connection connection;
+  /** A failure of this run of failures was counted by the breaker: the stream's retries are not. */
+  private boolean failureCounted;
   private volatile StreamState published = StreamState.CONNECTING;
   private volatile FinishingStep step = FinishingStep.NOT_STARTED;
   private volatile ConnectionLiveness liveness;
@@ -103,7 +121,7 @@ final class StreamConnection {
 
   StreamConnection(Vertx vertx, String id, WebSocketClient webSockets, AccessToken tokens,
       IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, AudioOutbox outbox,
-      StreamEvents events, TranscriptAssembler transcripts,
+      StreamEvents events, TranscriptAssembler transcripts, Deafness deafness,
       Runnable afterSend, Consumer<SttException> onFinished, Consumer<Runnable> onContext) {
     this.vertx = vertx;
     this.id = id;
@@ -116,6 +134,7 @@ final class StreamConnection {
     this.outbox = outbox;
     this.events = events;
     this.transcripts = transcripts;
+    this.deafness = deafness;
     this.afterSend = afterSend;
     this.onFinished = onFinished;
     this.onContext = onContext;
@@ -214,49 +233,45 @@ final class StreamConnection {
     }
   }
 
-  /** Asks the client's breaker for an attempt; parks when its circuit is open. */
+  /** Asks the client's breaker for an attempt; it admits the stream now or parks it. */
   private void connect() {
     if (phase == Phase.CLOSED) {
       return;
     }
     enter(Phase.CONNECTING, null);
-    breaker.admit().onComplete(ar -> {
-      if (phase != Phase.CONNECTING || connection != null) {
-        if (ar.succeeded()) {
-          ar.result().succeeded();
-        }
-      } else if (ar.failed()) {
-        enter(Phase.PARKED, null);
-        breaker.park(waiter);
-      } else {
-        open(ar.result());
-      }
-    });
+    breaker.request(waiter, !failureCounted);
   }
 
-  /** From the breaker, on any thread. A half-open circuit wakes one parked stream, to probe. */
-  private void onCircuitChanged(CircuitBreakerState circuit, SttException probeFailure, int woken) {
-    onContext.accept(() -> {
-      if (phase != Phase.PARKED) {
-        if (circuit == CircuitBreakerState.HALF_OPEN) {
-          breaker.declineProbe();
-        }
-        return;
-      }
-      switch (circuit) {
-        case OPEN -> fail(ConnectFailures.probeFailed(probeFailure));
-        case HALF_OPEN -> connect();
-        case CLOSED -> {
-          // released together: spread them out, about 5 ms apart on average, at most maxDelay
-          enter(Phase.WAITING, null);
-          long spread = Math.min(connectOptions.getMaxDelayMs(), Math.max(connectOptions.getInitialDelayMs(), woken * 10L));
-          timer.start(ThreadLocalRandom.current().nextLong(spread + 1), this::connect);
-        }
-      }
-    });
+  private void onAdmitted(GatewayBreaker.Attempt attempt) {
+    if ((phase == Phase.CONNECTING || phase == Phase.PARKED) && connection == null) {
+      open(attempt);
+    } else {
+      attempt.abandoned();
+    }
+  }
+
+  private void onParked() {
+    if (phase == Phase.CONNECTING && connection == null) {
+      enter(Phase.PARKED, null);
+    }
+  }
+
+  /** The probe that stood in for this parked stream failed: it counts against this stream's budget. */
+  private void onProbeFailed(SttException cause) {
+    if (phase != Phase.PARKED) {
+      return;
+    }
+    SttException failure = ConnectFailures.probeFailed(cause);
+    String spent = retries.exhaustedBy(failure);
+    if (spent != null) {
+      giveUp(spent, failure);
+    }
   }
 
   private void open(GatewayBreaker.Attempt attempt) {
+    if (phase == Phase.PARKED) {
+      enter(Phase.CONNECTING, null);
+    }
     Connection current = new Connection(attempt);
     connection = current;
     sessionId = current.sessionId;
@@ -290,7 +305,7 @@ final class StreamConnection {
       LOG.debug("stream {}: the socket is not a Vert.x internal one; flushes are not coalesced", id);
     }
     ConnectionLiveness watch = ConnectionLiveness.watch(vertx, ws, connectOptions, () -> onSilent(current),
-        () -> proven(current), this::sendPending);
+        () -> stable(current), this::sendPending);
     current.liveness = watch;
     liveness = watch;
     ws.textMessageHandler(text -> {
@@ -321,13 +336,27 @@ final class StreamConnection {
     armFinishing();
   }
 
-  /** The connection carried a final transcript or stayed up long enough: the run of failures is over. */
-  private void proven(Connection current) {
-    if (current == null || current != connection || current.attempt.isDone()) {
+  /** The gateway answered this connection's audio: the gateway serves, whatever this stream's run. */
+  private void served(Connection current) {
+    if (current == null || current != connection || current.served) {
       return;
     }
+    current.served = true;
+    failureCounted = false;
+    current.attempt.served();
+  }
+
+  /**
+   * The connection carried a final transcript or stayed up and alive {@code healthyAfterMs}: the
+   * run of failures is over. An answer to audio alone does not reset the budget, so a gateway that
+   * answers and then drops every connection still meets a stream {@code maxRetry + 1} times.
+   */
+  private void stable(Connection current) {
+    if (current == null || current != connection) {
+      return;
+    }
+    served(current);
     retries.reset();
-    current.attempt.succeeded();
   }
 
   /** Nothing came from the gateway for the liveness timeout: the connection is as good as dropped. */
@@ -355,7 +384,13 @@ final class StreamConnection {
     if (phase == Phase.CLOSED) {
       return;
     }
-    dropConnection().ifPresent(failed -> failed.attempt.failed(failure));
+    dropConnection().ifPresent(failed -> {
+      deafness.lost(failed.liveness == null ? System.nanoTime() : failed.liveness.lastHeardNanos(), inputEnded);
+      if (!failed.served) {
+        failureCounted |= failed.attempt.counts();
+        failed.attempt.failed(failure);
+      }
+    });
     if (!failure.retryable()) {
       events.error(failure);
       finish(failure);
@@ -363,10 +398,7 @@ final class StreamConnection {
     }
     String spent = retries.exhaustedBy(failure);
     if (spent != null) {
-      SttException exhausted = new SttException(SttErrorCode.RETRIES_EXHAUSTED,
-          "gave up: " + spent + "; last failure: " + failure.getMessage(), false, failure.statusCode(), failure);
-      events.error(exhausted);
-      finish(exhausted);
+      giveUp(spent, failure);
       return;
     }
     events.error(failure);
@@ -377,6 +409,13 @@ final class StreamConnection {
     enter(Phase.WAITING, failure);
     events.reconnecting(failure);
     timer.start(delay, this::connect);
+  }
+
+  private void giveUp(String spent, SttException failure) {
+    SttException exhausted = new SttException(SttErrorCode.RETRIES_EXHAUSTED,
+        "gave up: " + spent + "; last failure: " + failure.getMessage(), false, failure.statusCode(), failure);
+    events.error(exhausted);
+    finish(exhausted);
   }
 
   private Optional<Connection> dropConnection() {
@@ -394,10 +433,15 @@ final class StreamConnection {
     if (phase == Phase.CLOSED) {
       return;
     }
-    dropConnection().ifPresent(last -> last.attempt.succeeded()); // over without the gateway failing it
-    if (phase == Phase.PARKED) {
-      breaker.unpark(waiter);
+    dropConnection().ifPresent(last -> {
+      if (!last.served) {
+        last.attempt.abandoned(); // over without the gateway failing it
+      }
+    });
+    if (phase == Phase.PARKED || phase == Phase.CONNECTING) {
+      breaker.withdraw(waiter);
     }
+    deafness.over();
     outbox.clear();
     enter(Phase.CLOSED, failure);
     events.end(failure);
@@ -448,15 +492,19 @@ final class StreamConnection {
     }
     switch (message.type()) {
       case MessageType.SESSION_CREATED -> LOG.debug("stream {}: session created", id);
-      case MessageType.START_OF_SPEECH -> transcripts.startOfSpeech();
+      case MessageType.START_OF_SPEECH -> {
+        served(connection);
+        transcripts.startOfSpeech();
+      }
       case MessageType.INTERIM_TRANSCRIPT -> transcript(message, SpeechEventType.INTERIM_TRANSCRIPT);
       case MessageType.PREFLIGHT_TRANSCRIPT -> transcript(message, SpeechEventType.PREFLIGHT_TRANSCRIPT);
       case MessageType.FINAL_TRANSCRIPT -> {
-        proven(connection);
+        stable(connection);
         double end = transcript(message, SpeechEventType.FINAL_TRANSCRIPT);
         outbox.finalCovers(Math.round(end * outbox.sessionRate()));
       }
       case MessageType.SESSION_FINALIZED -> {
+        served(connection);
         outbox.finalized();
         if (inputEnded && !outbox.awaitingFinalized() && outbox.drained()) {
           sendSessionClose();
@@ -470,6 +518,8 @@ final class StreamConnection {
 
   /** Delivers a transcript; after {@code end()} it restarts the wait (a final one turns it into quiet time). */
   private double transcript(ServerMessage message, SpeechEventType type) {
+    served(connection);
+    deafness.heard();
     double end = transcripts.transcript(message, type, options.getLanguage());
     if (inputEnded && step != FinishingStep.CLOSING) {
       finalAfterEnd |= type == SpeechEventType.FINAL_TRANSCRIPT;

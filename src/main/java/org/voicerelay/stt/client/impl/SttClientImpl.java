@@ -78,7 +78,7 @@ public final class SttClientImpl implements SttClient {
         .setMaxMessageSize(4 * 1024 * 1024)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
             resolved.getConnectOptions().getTimeoutMs())));
-    this.breaker = new GatewayBreaker(vertx, "stt-client-" + CLIENTS.incrementAndGet(),
+    this.breaker = new GatewayBreaker(vertx, vertx.getOrCreateContext(), "stt-client-" + CLIENTS.incrementAndGet(),
         resolved.getCircuitBreakerOptions());
   }
 

@@ -1,0 +1,269 @@
+package org.voicerelay.stt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a client's streams come back after the gateway does: the circuit's probe is proven by the
+ * gateway's answer to audio (no final needed), parked streams are released by slow start, a
+ * released stream that is dropped re-parks the rest, a lone stream's retries never open the circuit,
+ * and the audio held during an outage is replayed as fast as the socket takes it. The gateway here
+ * answers every audio frame with an interim transcript and sends finals only when asked.
+ */
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class GatewayRecoveryTest extends OnScriptedGateway {
+
+  private static final int FRAME_BYTES = 3_200; // 100 ms at 16 kHz
+
+  /** Answers each audio frame with an interim; otherwise cooperative. */
+  private static void answersAudio(ScriptedGateway.Connection c, JsonObject frame) {
+    if ("input_audio".equals(frame.getString("type"))) {
+      c.send(new JsonObject().put("type", "interim_transcript").put("transcript", "hearing")
+          .put("start", 0.0).put("duration", 0.1));
+    } else {
+      ScriptedGateway.cooperative(c, frame);
+    }
+  }
+
+  /** Streams that each write a 100 ms frame every 100 ms until told to end. */
+  private static final class Talkers {
+    final List<SpeechStream> streams = new ArrayList<>();
+    final List<ByteArrayOutputStream> written = new ArrayList<>();
+    final List<Future<Void>> ended = new ArrayList<>();
+    private final long timer;
+
+    Talkers(Vertx vertx, SttClient client, int count) {
+      for (int i = 0; i < count; i++) {
+        SpeechStream stream = client.stream();
+        streams.add(stream);
+        written.add(new ByteArrayOutputStream());
+        Promise<Void> end = Promise.promise();
+        stream.endHandler(end::tryComplete);
+        stream.exceptionHandler(end::tryFail);
+        ended.add(end.future());
+      }
+      byte[] seq = new byte[1];
+      timer = vertx.setPeriodic(100, t -> {
+        for (int i = 0; i < streams.size(); i++) {
+          byte[] frame = new byte[FRAME_BYTES];
+          java.util.Arrays.fill(frame, seq[0]++);
+          written.get(i).writeBytes(frame);
+          streams.get(i).write(Buffer.buffer(frame));
+        }
+      });
+    }
+
+    Future<Void> end(Vertx vertx) {
+      vertx.cancelTimer(timer);
+      streams.forEach(SpeechStream::end);
+      return Future.all(ended).mapEmpty();
+    }
+  }
+
+  @Test
+  void aProbeAnsweredWithoutAFinalReleasesTheParkedStreamsInGrowingBatches(Vertx vertx, VertxTestContext ctx) {
+    int streams = 15;
+    SttClient[] client = new SttClient[1];
+    AtomicBoolean opened = new AtomicBoolean();
+    // down until the circuit opened; then up for the probe and everything after it
+    gateway.upgradeStatus = n -> opened.get() && client[0].circuitState() != CircuitBreakerState.OPEN ? 101 : 503;
+    List<long[]> acceptedAtAnswered = new CopyOnWriteArrayList<>(); // {answered connections so far}
+    Map<Integer, Boolean> answered = new ConcurrentHashMap<>();
+    gateway.onFrame = (c, frame) -> {
+      if ("session.create".equals(frame.getString("type"))) {
+        acceptedAtAnswered.add(new long[] {answered.size()});
+      }
+      if ("input_audio".equals(frame.getString("type"))) {
+        answered.put(c.index, true);
+      }
+      answersAudio(c, frame);
+    };
+    List<CircuitBreakerState> circuit = new CopyOnWriteArrayList<>();
+    AtomicInteger finalizesBeforeClosed = new AtomicInteger(-1);
+    SttOptions options = gateway.options()
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setResetTimeout(300));
+    client[0] = SttClient.create(vertx, options);
+    client[0].circuitStateHandler(state -> {
+      circuit.add(state);
+      if (state == CircuitBreakerState.OPEN) {
+        opened.set(true);
+      }
+      if (state == CircuitBreakerState.CLOSED) {
+        finalizesBeforeClosed.set((int) gateway.allFrames().stream()
+            .filter(f -> "session.finalize".equals(f.getString("type"))).count());
+      }
+    });
+    Talkers talkers = new Talkers(vertx, client[0], streams);
+    vertx.setTimer(4_000, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(List.of(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED),
+          circuit, "opened, probed once, closed");
+      assertEquals(0, finalizesBeforeClosed.get(), "the probe was proven before any final was asked for");
+      assertEquals(streams, acceptedAtAnswered.size(), "every stream connected once: " + acceptedAtAnswered.size());
+      for (int k = 0; k < acceptedAtAnswered.size(); k++) {
+        long answeredBefore = acceptedAtAnswered.get(k)[0];
+        assertTrue(k <= 2 * answeredBefore, "connection " + k + " was let in when only " + answeredBefore
+            + " connections had been answered: slow start lets in two per answered one");
+      }
+      assertTrue(acceptedAtAnswered.get(1)[0] >= 1, "the first stream after the probe waited for the probe's answer");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
+  void aReleasedStreamDroppedBeforeItIsAnsweredReparksTheRestUntilTheNextProbe(Vertx vertx, VertxTestContext ctx) {
+    int streams = 8;
+    SttClient[] client = new SttClient[1];
+    AtomicBoolean opened = new AtomicBoolean();
+    gateway.upgradeStatus = n -> opened.get() && client[0].circuitState() != CircuitBreakerState.OPEN ? 101 : 503;
+    List<CircuitBreakerState> stateAtAccept = new CopyOnWriteArrayList<>();
+    gateway.onFrame = (c, frame) -> {
+      if ("session.create".equals(frame.getString("type"))) {
+        int accepted = stateAtAccept.size();
+        stateAtAccept.add(client[0].circuitState());
+        if (accepted == 1 || accepted == 2) { // the first batch after the probe: accepted, then dropped
+          c.send(new JsonObject().put("type", "session.created"));
+          c.socket.close();
+          return;
+        }
+      }
+      answersAudio(c, frame);
+    };
+    List<CircuitBreakerState> circuit = new CopyOnWriteArrayList<>();
+    client[0] = SttClient.create(vertx, gateway.options()
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setResetTimeout(300)));
+    client[0].circuitStateHandler(state -> {
+      circuit.add(state);
+      if (state == CircuitBreakerState.OPEN) {
+        opened.set(true);
+      }
+    });
+    Talkers talkers = new Talkers(vertx, client[0], streams);
+    vertx.setTimer(5_000, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(List.of(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED,
+          CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED), circuit,
+          "the dropped batch re-opened the circuit, and a second probe closed it");
+      assertEquals(CircuitBreakerState.HALF_OPEN, stateAtAccept.get(0), "the first connection was the probe");
+      assertEquals(CircuitBreakerState.HALF_OPEN, stateAtAccept.get(3),
+          "after the batch was dropped nobody connected before the next probe: " + stateAtAccept);
+      assertEquals(streams + 2, stateAtAccept.size(), "each stream connected once, the dropped two twice");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
+  void aLoneStreamRetryingThroughAnOutageNeverOpensTheCircuit(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean down = new AtomicBoolean();
+    AtomicInteger refused = new AtomicInteger();
+    gateway.upgradeStatus = n -> {
+      if (down.get()) {
+        refused.incrementAndGet();
+        return 503;
+      }
+      return 101;
+    };
+    gateway.onFrame = GatewayRecoveryTest::answersAudio;
+    SttClient client = SttClient.create(vertx, gateway.options());
+    List<CircuitBreakerState> circuit = new CopyOnWriteArrayList<>();
+    client.circuitStateHandler(circuit::add);
+    Talkers talkers = new Talkers(vertx, client, 1);
+    vertx.setTimer(500, t -> {
+      down.set(true);
+      gateway.connections.get(0).socket.close();
+    });
+    vertx.setTimer(2_500, t -> down.set(false));
+    vertx.setTimer(3_500, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      int maxFailures = SttOptions.defaultCircuitBreakerOptions().getMaxFailures();
+      assertTrue(refused.get() > maxFailures, "the stream was refused more often than maxFailures: " + refused);
+      assertEquals(List.of(), circuit, "the circuit never left CLOSED");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
+  void audioHeldDuringAnOutageIsReplayedAsFastAsTheSocketTakesItThenRealTimeResumes(Vertx vertx,
+      VertxTestContext ctx) {
+    long outageMs = 2_000;
+    AtomicBoolean down = new AtomicBoolean();
+    gateway.upgradeStatus = n -> down.get() ? 503 : 101;
+    List<long[]> arrivals = new CopyOnWriteArrayList<>(); // {connection, nanos, bytes}
+    AtomicInteger firstConnectionBytes = new AtomicInteger();
+    gateway.onFrame = (c, frame) -> {
+      if ("input_audio".equals(frame.getString("type"))) {
+        int bytes = Base64.getDecoder().decode(frame.getString("audio")).length;
+        arrivals.add(new long[] {c.index, System.nanoTime(), bytes});
+        // once the first connection carried a second of audio: drop it and refuse upgrades for outageMs
+        if (c.index == 0 && firstConnectionBytes.addAndGet(bytes) >= 32_000 && down.compareAndSet(false, true)) {
+          c.socket.close();
+          vertx.setTimer(outageMs, t -> down.set(false));
+          return;
+        }
+      }
+      answersAudio(c, frame);
+    };
+    SttClient client = SttClient.create(vertx, gateway.options());
+    Talkers talkers = new Talkers(vertx, client, 1);
+    SpeechStream stream = talkers.streams.get(0);
+    JsonObject[] status = new JsonObject[1];
+    vertx.setPeriodic(200, t -> {
+      if (gateway.connections.size() > 1 && stream.status().getLong("deafForMs") == 0 && status[0] == null) {
+        vertx.cancelTimer(t);
+        vertx.setTimer(2_500, t2 -> {
+          status[0] = stream.status();
+          talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> verifyCatchUp(ctx, talkers, arrivals,
+              status[0], outageMs))));
+        });
+      }
+    });
+  }
+
+  private void verifyCatchUp(VertxTestContext ctx, Talkers talkers, List<long[]> arrivals, JsonObject status, long outageMs) {
+    int last = gateway.connections.get(gateway.connections.size() - 1).index;
+    List<long[]> onLast = arrivals.stream().filter(a -> a[0] == last).toList();
+    long first = onLast.get(0)[1];
+    double caughtUp = onLast.stream().filter(a -> a[1] - first <= 1_000_000_000L).mapToLong(a -> a[2]).sum() / 32_000.0;
+    assertTrue(caughtUp >= 1 + outageMs / 1000.0, "within 1 s of the reconnect the gateway got " + caughtUp
+        + " s of audio: the second before the drop and the outage's, faster than real time");
+    double later = onLast.stream().filter(a -> a[1] - first >= 1_500_000_000L && a[1] - first < 2_500_000_000L)
+        .mapToLong(a -> a[2]).sum() / 32_000.0;
+    assertTrue(later > 0.3 && later < 1.7, "then real time again: " + later + " s of audio in a second");
+    long deaf = status.getLong("longestDeafMs");
+    assertTrue(deaf >= outageMs && deaf < outageMs + 5_000, "the deaf spell covered the outage: " + deaf + " ms");
+    assertEquals(0L, status.getLong("deafForMs"), "and is over: " + status);
+    assertEveryByteOnALastConnection(talkers);
+    ctx.completeNow();
+  }
+
+  /** Nothing lost: each stream's last connection carried everything it wrote, in order. */
+  private void assertEveryByteOnALastConnection(Talkers talkers) {
+    for (int i = 0; i < talkers.streams.size(); i++) {
+      byte[] written = talkers.written.get(i).toByteArray();
+      assertFalse(talkers.ended.get(i).failed(), "stream " + i + " failed: " + talkers.ended.get(i).cause());
+      boolean carried = gateway.connections.stream().anyMatch(c -> java.util.Arrays.equals(c.audio(), written));
+      assertTrue(carried, "stream " + i + ": a connection carried all " + written.length + " bytes it wrote");
+    }
+  }
+}
