@@ -223,10 +223,7 @@ public final class ResumableSession {
     return replay.lostBytes();
   }
 
-  /**
-   * A control request to the session recognizing now (not carried over to a later one: see
-   * {@link #addAgentContext}); fails while moving.
-   */
+  /** A control request to the session recognizing now (not carried over to a later one); fails while moving. */
   public Future<JsonObject> forward(JsonObject request) {
     Promise<JsonObject> done = Promise.promise();
     onContext(() -> {
