@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +29,7 @@ import org.voicerelay.stt.testing.Fixtures;
 class BusAgentContextTest {
 
   private final List<JsonObject> updates = new CopyOnWriteArrayList<>();
+  private final Promise<Void> created = Promise.promise();
   private String control;
 
   @BeforeEach
@@ -37,6 +39,7 @@ class BusAgentContextTest {
           JsonObject frame = new JsonObject(text);
           if ("session.create".equals(frame.getString("type"))) {
             ws.writeTextMessage(new JsonObject().put("type", "session.created").encode());
+            created.tryComplete();
           } else if ("session.update".equals(frame.getString("type"))) {
             updates.add(frame.getJsonObject("settings").getJsonObject("extra"));
           }
@@ -48,7 +51,7 @@ class BusAgentContextTest {
             .put("model", "assemblyai/u3-rt-pro").put("keyterms", new JsonArray().add("LiveKit"))))
         .compose(opened -> {
           control = opened.body().getString("controlAddress");
-          return vertx.timer(300); // connected: updates go out at once
+          return created.future(); // connected: updates go out at once
         })
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -58,7 +61,7 @@ class BusAgentContextTest {
     String latest = "b".repeat(100) + "c".repeat(1750);
     action(vertx, new JsonObject().put("action", "context").put("text", "How can I help you today?"))
         .compose(r -> action(vertx, new JsonObject().put("action", "context").put("text", latest)))
-        .compose(r -> vertx.timer(200))
+        .compose(r -> updatesReach(vertx, 2))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(2, updates.size(), updates.toString());
           assertEquals("How can I help you today?", updates.get(0).getString("agent_context"));
@@ -70,12 +73,25 @@ class BusAgentContextTest {
   @Test
   void anUpdateOfExtraCarriesTheSessionsKeytermsAgain(Vertx vertx, VertxTestContext ctx) {
     action(vertx, new JsonObject().put("action", "update").put("extra", new JsonObject().put("format_turns", true)))
-        .compose(r -> vertx.timer(200))
+        .compose(r -> updatesReach(vertx, 1))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(List.of(new JsonObject().put("format_turns", true)
               .put("keyterms_prompt", new JsonArray().add("LiveKit"))), updates);
           ctx.completeNow();
         })));
+  }
+
+  /** Completes once the gateway has {@code n} updates, or after 10 s (the assertions then say what came). */
+  private Future<Void> updatesReach(Vertx vertx, int n) {
+    Promise<Void> reached = Promise.promise();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    vertx.setPeriodic(0, 20, id -> {
+      if (updates.size() >= n || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        reached.complete();
+      }
+    });
+    return reached.future();
   }
 
   private Future<JsonObject> action(Vertx vertx, JsonObject request) {

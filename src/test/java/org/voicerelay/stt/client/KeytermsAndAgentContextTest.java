@@ -109,10 +109,11 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3")
         .setProviderOptions(new DeepgramOptions().setKeyterm(List.of("first own"))));
     SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("LiveKit")));
-    vertx.setTimer(200, t0 -> {
+    whenCreated(vertx, ctx, () -> {
       stream.updateOptions(null, null, new JsonObject().put("smart_format", true));
       stream.updateOptions(null, null, new JsonObject().put("keyterm", new JsonArray().add("new own")));
-      stream.updateKeyterms(List.of("Vert.x")).onComplete(ctx.succeeding(v -> vertx.setTimer(200, t1 -> ctx.verify(() -> {
+      stream.updateKeyterms(List.of("Vert.x")).onComplete(ctx.succeeding(v -> until(vertx, ctx, "3 updates",
+          () -> gateway.connection(0).framesOfType("session.update").size() == 3, () -> ctx.verify(() -> {
         List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
         assertEquals(new JsonObject().put("smart_format", true)
             .put("keyterm", new JsonArray().add("first own").add("LiveKit")), extraOf(updates.get(0)));
@@ -128,23 +129,24 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
   void aLiveExtraUpdateDropsAKeytermChangeHeldUntilTheEndOfSpeech(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3"));
     SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("first")));
-    vertx.setTimer(200, t0 -> {
-      ScriptedGateway.Connection c = gateway.connection(0);
-      c.send(new JsonObject().put("type", "start_of_speech"));
-      vertx.setTimer(100, t1 -> stream.updateKeyterms(List.of("second")).onComplete(ctx.succeeding(v -> {
-        stream.updateOptions(null, null, new JsonObject().put("punctuate", true));
-        vertx.setTimer(150, t2 -> {
-          c.send(new JsonObject().put("type", "final_transcript").put("transcript", "hello"));
-          vertx.setTimer(200, t3 -> ctx.verify(() -> {
-            List<JsonObject> updates = c.framesOfType("session.update");
-            assertEquals(1, updates.size(), "the extra update carried the held change; nothing is sent at the end of speech");
-            assertEquals(new JsonObject().put("punctuate", true).put("keyterm", new JsonArray().add("second")),
-                extraOf(updates.get(0)));
-            stream.end().onComplete(ctx.succeedingThenComplete());
-          }));
-        });
-      })));
-    });
+    java.util.concurrent.atomic.AtomicInteger turns = new java.util.concurrent.atomic.AtomicInteger();
+    stream.handler(event -> vertx.runOnContext(after -> { // after the stream has taken the event in
+      if (event.type() == SpeechEventType.START_OF_SPEECH && turns.incrementAndGet() == 1) {
+        stream.updateKeyterms(List.of("second")).onComplete(ctx.succeeding(v -> {
+          stream.updateOptions(null, null, new JsonObject().put("punctuate", true));
+          gateway.connection(0).send(new JsonObject().put("type", "final_transcript").put("transcript", "hello"));
+        }));
+      } else if (event.type() == SpeechEventType.END_OF_SPEECH && turns.get() == 1) {
+        stream.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
+          assertEquals(1, updates.size(), "the extra update carried the held change; nothing is sent at the end of speech");
+          assertEquals(new JsonObject().put("punctuate", true).put("keyterm", new JsonArray().add("second")),
+              extraOf(updates.get(0)));
+          ctx.completeNow();
+        })));
+      }
+    }));
+    whenCreated(vertx, ctx, () -> gateway.connection(0).send(new JsonObject().put("type", "start_of_speech")));
   }
 
   @Test
@@ -160,9 +162,10 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
     SpeechStream stream = client.stream();
     String first = "a".repeat(1000);
     String second = "b".repeat(250) + "c".repeat(1750);
-    vertx.setTimer(200, t -> stream.addAgentContext(first)
+    whenCreated(vertx, ctx, () -> stream.addAgentContext(first)
         .compose(v -> stream.addAgentContext(second))
-        .onComplete(ctx.succeeding(v -> vertx.setTimer(500, t2 -> ctx.verify(() -> {
+        .onComplete(ctx.succeeding(v -> until(vertx, ctx, "the second connection's session.create",
+            () -> gateway.connections.size() == 2 && !gateway.connection(1).frames.isEmpty(), () -> ctx.verify(() -> {
           List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
           assertEquals(new JsonObject().put("agent_context", first), extraOf(updates.get(0)));
           assertEquals("c".repeat(1750), extraOf(updates.get(1)).getString("agent_context"),
