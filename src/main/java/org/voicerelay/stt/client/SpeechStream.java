@@ -14,7 +14,7 @@ import io.vertx.core.streams.WriteStream;
  * fails with {@link SttErrorCode#INVALID_AUDIO} (odd length), {@link SttErrorCode#BUFFER_FULL}
  * (beyond {@code maxBufferedBytes}) or {@link SttErrorCode#STREAM_CLOSED}; {@link #writeQueueFull()}
  * is true while more than {@code writeQueueMaxSize} bytes wait, so {@code pipeTo} is paced by the
- * gateway. {@link #end()} flushes, waits for the final transcript and closes.
+ * gateway. {@link #end()} finalizes, waits for the final transcript and closes.
  *
  * <p>As a {@link ReadStream}: transcript events plus {@code RECONNECTING} and {@code ERROR}
  * events; the end handler runs when the stream is over, whether it ended or failed for good (the
