@@ -115,6 +115,12 @@ final class FloorStream implements SpeechStream {
     if (filled > 0) {
       sendChunk();
     }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> finalizeUtterance() {
+    flush();
     return ws.writeTextMessage(ProtocolCodec.FINALIZE_FRAME);
   }
 
@@ -122,7 +128,7 @@ final class FloorStream implements SpeechStream {
   public Future<Void> end() {
     if (!ending) {
       ending = true;
-      flush();
+      finalizeUtterance();
     }
     return closed.future();
   }

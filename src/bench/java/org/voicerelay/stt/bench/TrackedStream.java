@@ -59,7 +59,7 @@ final class TrackedStream {
       stream.drainHandler(v -> pump(total, frameBytes));
     } else {
       stream.drainHandler(null);
-      stream.flush();
+      stream.finalizeUtterance();
     }
   }
 }

@@ -150,8 +150,7 @@ final class ResumableBackend implements SessionBackend {
 
   @Override
   public Future<Void> addContext(String text) {
-    return session.forward(new JsonObject().put("action", BusContract.ACTION_CONTEXT).put("text", text))
-        .<Void>mapEmpty().recover(ResumableBackend::asReplyFailure);
+    return session.addAgentContext(text).<Void>mapEmpty().recover(ResumableBackend::asReplyFailure);
   }
 
   private static Future<Void> asReplyFailure(Throwable err) {

@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.client.ModelCatalog;
 
 /**
  * A transcription over the event bus that outlives the node it runs on. It opens a session with
@@ -233,6 +234,19 @@ public final class ResumableSession {
       control(request).onComplete(done);
     });
     return done.future();
+  }
+
+  /**
+   * The agent's words ({@code context}) to the session recognizing now, which checks the model and
+   * sends them; once taken, every later session opens with them as {@code extra.agent_context}.
+   */
+  public Future<JsonObject> addAgentContext(String text) {
+    return forward(new JsonObject().put("action", BusContract.ACTION_CONTEXT).put("text", text))
+        .onSuccess(reply -> onContext(() -> {
+          JsonObject open = options.getOpen().copy();
+          options.setOpen(open.put("extra", open.getJsonObject("extra", new JsonObject()).copy()
+              .put(ModelCatalog.AGENT_CONTEXT_OPTION, ModelCatalog.agentContext(text))));
+        }));
   }
 
   /** Changes model, language, extra or keyterms of this session and every later one; completes with the status reply. */

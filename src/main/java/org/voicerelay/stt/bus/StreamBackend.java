@@ -122,7 +122,7 @@ final class StreamBackend implements SessionBackend {
   @Override
   public Future<Void> flush() {
     markFinalizeRequested();
-    return stream.flush().recover(err -> Future.failedFuture(asReplyFailure(err)));
+    return stream.finalizeUtterance().recover(err -> Future.failedFuture(asReplyFailure(err)));
   }
 
   @Override

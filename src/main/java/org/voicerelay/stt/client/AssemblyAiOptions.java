@@ -20,12 +20,12 @@ public class AssemblyAiOptions extends ProviderOptions {
   private Integer maxTurnSilence;
   private List<String> keytermsPrompt;
   private Boolean languageDetection;
-  private Integer inactivityTimeout;
+  private Double inactivityTimeout;
   private String prompt;
   private Boolean speakerLabels;
   private String agentContext;
   private Integer previousContextNTurns;
-  private Boolean voiceFocus;
+  private String voiceFocus;
   private Double voiceFocusThreshold;
   private String mode;
 
@@ -101,12 +101,12 @@ public class AssemblyAiOptions extends ProviderOptions {
     return this;
   }
 
-  public Integer getInactivityTimeout() {
+  public Double getInactivityTimeout() {
     return inactivityTimeout;
   }
 
-  /** {@code inactivity_timeout}: Seconds without audio after which the provider ends the session. */
-  public AssemblyAiOptions setInactivityTimeout(Integer inactivityTimeout) {
+  /** {@code inactivity_timeout}: Seconds (a float) without audio after which the provider ends the session. */
+  public AssemblyAiOptions setInactivityTimeout(Double inactivityTimeout) {
     this.inactivityTimeout = atLeast("inactivity_timeout", inactivityTimeout, 0);
     return this;
   }
@@ -151,13 +151,13 @@ public class AssemblyAiOptions extends ProviderOptions {
     return this;
   }
 
-  public Boolean getVoiceFocus() {
+  public String getVoiceFocus() {
     return voiceFocus;
   }
 
-  /** {@code voice_focus}: Focus on the nearest voice, damping others (U3 Pro). */
-  public AssemblyAiOptions setVoiceFocus(Boolean voiceFocus) {
-    this.voiceFocus = voiceFocus;
+  /** {@code voice_focus}: Isolate the primary voice: {@code near-field} or {@code far-field} (U3 Pro). */
+  public AssemblyAiOptions setVoiceFocus(String voiceFocus) {
+    this.voiceFocus = oneOf("voice_focus", voiceFocus, "near-field", "far-field");
     return this;
   }
 
@@ -175,9 +175,9 @@ public class AssemblyAiOptions extends ProviderOptions {
     return mode;
   }
 
-  /** {@code mode}: Recognition mode of the U3 Pro models. */
+  /** {@code mode}: Accuracy against latency: {@code min_latency}, {@code balanced} or {@code max_accuracy} (U3 Pro). */
   public AssemblyAiOptions setMode(String mode) {
-    this.mode = mode;
+    this.mode = oneOf("mode", mode, "min_latency", "balanced", "max_accuracy");
     return this;
   }
 

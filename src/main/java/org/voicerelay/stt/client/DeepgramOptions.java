@@ -31,13 +31,16 @@ public class DeepgramOptions extends ProviderOptions {
   private Boolean dictation;
   private Boolean detectLanguage;
   private Boolean noDelay;
-  private Integer utteranceEnd;
+  private Boolean utteranceEnd;
   private List<String> redact;
-  private JsonArray replace;
+  private List<String> replace;
   private List<String> search;
   private List<String> tag;
   private Integer channels;
   private String version;
+  private String callback;
+  private String callbackMethod;
+  private String extra;
 
   public DeepgramOptions() {
   }
@@ -201,13 +204,13 @@ public class DeepgramOptions extends ProviderOptions {
     return this;
   }
 
-  public Integer getUtteranceEnd() {
+  public Boolean getUtteranceEnd() {
     return utteranceEnd;
   }
 
-  /** {@code utterance_end}: Milliseconds of silence after the last word that end an utterance. */
-  public DeepgramOptions setUtteranceEnd(Integer utteranceEnd) {
-    this.utteranceEnd = atLeast("utterance_end", utteranceEnd, 0);
+  /** {@code utterance_end}: An utterance-end event after the last word (a bool, as LiveKit types it). */
+  public DeepgramOptions setUtteranceEnd(Boolean utteranceEnd) {
+    this.utteranceEnd = utteranceEnd;
     return this;
   }
 
@@ -221,13 +224,13 @@ public class DeepgramOptions extends ProviderOptions {
     return this;
   }
 
-  public JsonArray getReplace() {
+  public List<String> getReplace() {
     return replace;
   }
 
-  /** {@code replace}: Replacements, {@code [[find, replace], ...]}. */
-  public DeepgramOptions setReplace(JsonArray replace) {
-    this.replace = replace == null ? null : replace.copy();
+  /** {@code replace}: Replacements, as Deepgram takes them: {@code "find:replace"} strings. */
+  public DeepgramOptions setReplace(List<String> replace) {
+    this.replace = replace == null ? null : List.copyOf(replace);
     return this;
   }
 
@@ -268,6 +271,36 @@ public class DeepgramOptions extends ProviderOptions {
   /** {@code version}: Model version. */
   public DeepgramOptions setVersion(String version) {
     this.version = version;
+    return this;
+  }
+
+  public String getCallback() {
+    return callback;
+  }
+
+  /** {@code callback}: A URL Deepgram also posts its results to. */
+  public DeepgramOptions setCallback(String callback) {
+    this.callback = callback;
+    return this;
+  }
+
+  public String getCallbackMethod() {
+    return callbackMethod;
+  }
+
+  /** {@code callback_method}: The HTTP method of the callback ({@code POST} or {@code PUT}). */
+  public DeepgramOptions setCallbackMethod(String callbackMethod) {
+    this.callbackMethod = callbackMethod;
+    return this;
+  }
+
+  public String getExtra() {
+    return extra;
+  }
+
+  /** {@code extra}: Metadata of the caller's own ({@code key:value}) that Deepgram echoes back. */
+  public DeepgramOptions setExtra(String extra) {
+    this.extra = extra;
     return this;
   }
 

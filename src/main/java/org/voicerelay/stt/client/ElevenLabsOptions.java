@@ -39,7 +39,7 @@ public class ElevenLabsOptions extends ProviderOptions {
 
   /** {@code commit_strategy}: When a transcript is committed: {@code vad} (by voice activity) or {@code manual}. */
   public ElevenLabsOptions setCommitStrategy(String commitStrategy) {
-    this.commitStrategy = commitStrategy;
+    this.commitStrategy = oneOf("commit_strategy", commitStrategy, "manual", "vad");
     return this;
   }
 

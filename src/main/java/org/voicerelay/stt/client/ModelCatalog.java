@@ -25,6 +25,9 @@ public final class ModelCatalog {
   /** The agent text the U3 Pro models take as {@code agent_context}: the last 1,750 characters. */
   public static final int AGENT_CONTEXT_MAX_CHARS = 1_750;
 
+  /** The provider option that carries the agent's words to the models that take chat context. */
+  public static final String AGENT_CONTEXT_OPTION = "agent_context";
+
   private static final List<String> ENGLISH = List.of("en");
 
   /** The models LiveKit has verified to send word timings. */
@@ -70,6 +73,15 @@ public final class ModelCatalog {
         CHAT_CONTEXT.contains(key));
     return new ModelInfo(name, family, family.knownModels().contains(key), capabilities,
         LANGUAGES.getOrDefault(key, List.of()));
+  }
+
+  /**
+   * The {@code agent_context} for the agent's latest reply, as LiveKit's clients send it: that reply
+   * only, replacing the previous one, its last {@link #AGENT_CONTEXT_MAX_CHARS} characters.
+   */
+  public static String agentContext(String reply) {
+    int excess = reply.length() - AGENT_CONTEXT_MAX_CHARS;
+    return excess > 0 ? reply.substring(excess) : reply;
   }
 
   /** Every model LiveKit knows by name, family by family. */

@@ -35,6 +35,14 @@ public abstract class ProviderOptions {
     return value;
   }
 
+  /** {@code value} if null or one of {@code allowed} (LiveKit's {@code Literal}); else refused, naming the option. */
+  protected static String oneOf(String option, String value, String... allowed) {
+    if (value != null && !java.util.List.of(allowed).contains(value)) {
+      throw new IllegalArgumentException(option + " must be one of " + String.join(", ", allowed) + ", got " + value);
+    }
+    return value;
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + toJson().encode();

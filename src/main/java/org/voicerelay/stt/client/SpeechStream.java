@@ -14,7 +14,7 @@ import io.vertx.core.streams.WriteStream;
  * fails with {@link SttErrorCode#INVALID_AUDIO} (odd length), {@link SttErrorCode#BUFFER_FULL}
  * (beyond {@code maxBufferedBytes}) or {@link SttErrorCode#STREAM_CLOSED}; {@link #writeQueueFull()}
  * is true while more than {@code writeQueueMaxSize} bytes wait, so {@code pipeTo} is paced by the
- * gateway. {@link #end()} flushes, waits for the final transcript and closes.
+ * gateway. {@link #end()} finalizes, waits for the final transcript and closes.
  *
  * <p>As a {@link ReadStream}: transcript events plus {@code RECONNECTING} and {@code ERROR}
  * events; the end handler runs when the stream is over, whether it ended or failed for good (the
@@ -35,12 +35,24 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   String id();
 
   /**
-   * Sends what is buffered (a short last chunk) and {@code session.finalize}: the gateway answers
-   * with the final transcript of what it has. The stream stays usable.
+   * Sends what is buffered now, as a short last chunk, without {@code session.finalize}: LiveKit's
+   * flush. The stream stays usable. To have the gateway finalize, {@link #finalizeUtterance()}.
    */
   Future<Void> flush();
 
-  /** Changes model, language and provider options; sends {@code session.update} when connected. */
+  /**
+   * Sends what is buffered (a short last chunk) and {@code session.finalize}: the gateway answers
+   * with the final transcript of what it has, as at an end of speech of the turn hook and as the
+   * bus's {@code flush} action does. The stream stays usable.
+   */
+  Future<Void> finalizeUtterance();
+
+  /**
+   * Changes model, language and provider options; sends {@code session.update} when connected. An
+   * {@code extra} carries the stream's keyterms merged in again (its own keyterm option, if it
+   * names one, becomes the caller's own terms) and drops a keyterm change held until the end of
+   * speech, since it carries the latest terms.
+   */
   void updateOptions(String model, String language, JsonObject extra);
 
   /**
@@ -55,9 +67,11 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   Future<Void> updateKeyterms(java.util.List<String> keyterms);
 
   /**
-   * Adds what the agent said to the context of a model that takes chat context (AssemblyAI's U3
-   * Pro models): the replies so far, the last {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS}
-   * characters, sent as {@code agent_context} with {@code session.update}. Fails with
+   * Tells a model that takes chat context (AssemblyAI's U3 Pro models) what the agent just said:
+   * this reply only, replacing the previous one, its last
+   * {@link ModelCatalog#AGENT_CONTEXT_MAX_CHARS} characters, sent as {@code agent_context} with
+   * {@code session.update} (with the stream's keyterms, as every {@code extra} change) and kept for
+   * the {@code session.create} of a reconnect. Fails with
    * {@link SttErrorCode#UNSUPPORTED} for other models ({@link ModelCapabilities#chatContext()}),
    * {@link SttErrorCode#STREAM_CLOSED} after the stream ended.
    */
@@ -77,7 +91,7 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
 
   /**
    * Sets the voice-activity detector of the stream's turn hook (null turns the hook off): at each
-   * end of speech it finds in the written audio, the stream finalizes as {@link #flush()} does.
+   * end of speech it finds in the written audio, the stream finalizes as {@link #finalizeUtterance()} does.
    * The hook starts with the built-in {@link EnergyVoiceActivityDetector} when
    * {@link StreamOptions#setEndOfSpeechFinalize} is true, or unset for a Speechmatics model.
    */

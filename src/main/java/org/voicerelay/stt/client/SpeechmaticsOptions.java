@@ -21,11 +21,14 @@ public class SpeechmaticsOptions extends ProviderOptions {
   private String diarization;
   private Double speakerSensitivity;
   private Integer maxSpeakers;
+  private Boolean preferCurrentSpeaker;
   private Boolean enablePartials;
   private Boolean enableEntities;
   private JsonArray additionalVocab;
   private Double endOfUtteranceSilenceTrigger;
   private JsonObject punctuationOverrides;
+  private JsonObject audioFilteringConfig;
+  private JsonObject transcriptFilteringConfig;
 
   public SpeechmaticsOptions() {
   }
@@ -133,10 +136,30 @@ public class SpeechmaticsOptions extends ProviderOptions {
     return additionalVocab;
   }
 
-  /** {@code additional_vocab}: Vocabulary, as strings or {@code {"content", "sounds_like"}} objects; the stream's keyterms are merged after these. */
+  /**
+   * {@code additional_vocab}: Vocabulary as {@code {"content", "sounds_like"?}} objects, LiveKit's
+   * type; a plain string is taken as {@code {"content": string}}. The stream's keyterms are merged
+   * after these.
+   */
   public SpeechmaticsOptions setAdditionalVocab(JsonArray additionalVocab) {
-    this.additionalVocab = additionalVocab == null ? null : additionalVocab.copy();
+    this.additionalVocab = additionalVocab == null ? null : vocabularyEntries(additionalVocab);
     return this;
+  }
+
+  /** The entries as objects: a string becomes {@code {"content": string}}; anything else is refused. */
+  private static JsonArray vocabularyEntries(JsonArray entries) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < entries.size(); i++) {
+      Object entry = entries.getValue(i);
+      if (entry instanceof String term) {
+        out.add(new JsonObject().put("content", term));
+      } else if (entry instanceof JsonObject o && o.getValue("content") instanceof String) {
+        out.add(o.copy());
+      } else {
+        throw new IllegalArgumentException("additional_vocab[" + i + "] must be a string or an object with a string content");
+      }
+    }
+    return out;
   }
 
   public Double getEndOfUtteranceSilenceTrigger() {
@@ -156,6 +179,36 @@ public class SpeechmaticsOptions extends ProviderOptions {
   /** {@code punctuation_overrides}: Punctuation settings ({@code permitted_marks}, {@code sensitivity}). */
   public SpeechmaticsOptions setPunctuationOverrides(JsonObject punctuationOverrides) {
     this.punctuationOverrides = punctuationOverrides == null ? null : punctuationOverrides.copy();
+    return this;
+  }
+
+  public Boolean getPreferCurrentSpeaker() {
+    return preferCurrentSpeaker;
+  }
+
+  /** {@code prefer_current_speaker}: Words near a speaker change go to the current speaker. */
+  public SpeechmaticsOptions setPreferCurrentSpeaker(Boolean preferCurrentSpeaker) {
+    this.preferCurrentSpeaker = preferCurrentSpeaker;
+    return this;
+  }
+
+  public JsonObject getAudioFilteringConfig() {
+    return audioFilteringConfig;
+  }
+
+  /** {@code audio_filtering_config}: Quiet audio left out ({@code volume_threshold}). */
+  public SpeechmaticsOptions setAudioFilteringConfig(JsonObject audioFilteringConfig) {
+    this.audioFilteringConfig = audioFilteringConfig == null ? null : audioFilteringConfig.copy();
+    return this;
+  }
+
+  public JsonObject getTranscriptFilteringConfig() {
+    return transcriptFilteringConfig;
+  }
+
+  /** {@code transcript_filtering_config}: Words left out of transcripts ({@code remove_disfluencies}, {@code replacements}). */
+  public SpeechmaticsOptions setTranscriptFilteringConfig(JsonObject transcriptFilteringConfig) {
+    this.transcriptFilteringConfig = transcriptFilteringConfig == null ? null : transcriptFilteringConfig.copy();
     return this;
   }
 

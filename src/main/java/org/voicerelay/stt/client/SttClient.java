@@ -34,7 +34,9 @@ public interface SttClient {
 
   /**
    * Changes model, language and provider options (each when non-null; {@code extra} is merged)
-   * for new streams and every open stream, which sends {@code session.update} on its live socket.
+   * for new streams and every open stream, which sends {@code session.update} on its live socket
+   * (an {@code extra} with the stream's keyterms merged in again, see
+   * {@link SpeechStream#updateOptions}).
    */
   void updateOptions(String model, String language, JsonObject extra);
 

@@ -11,6 +11,13 @@ public enum SttErrorCode {
   CONNECT_TIMEOUT("connect_timeout", true),
   /** HTTP 401/403 at the upgrade: the key or secret is wrong. */
   AUTHENTICATION_FAILED("authentication_failed", false),
+  /**
+   * The gateway refused the request as the client's error, which a retry would repeat: an upgrade
+   * refused or an {@code error} frame with a status or code in 400-499 (but 401/403, 408, 429 and
+   * 499), or one of the local gateway's codes 4000-4099 (e.g. 4010, a language the engine does not
+   * recognise). {@link SttException#statusCode()} is the status or code.
+   */
+  REQUEST_REJECTED("request_rejected", false),
   /** HTTP 429 at the upgrade. */
   QUOTA_EXCEEDED("quota_exceeded", true),
   /** The socket closed without the client asking. */
@@ -22,7 +29,7 @@ public enum SttErrorCode {
   GATEWAY_SILENT("gateway_silent", true),
   /** The gateway sent {@code session.closed} before the input ended. */
   SESSION_CLOSED("session_closed", true),
-  /** The gateway sent an {@code error} frame. */
+  /** The gateway sent an {@code error} frame with a code worth a retry (see {@link #REQUEST_REJECTED}). */
   GATEWAY_ERROR("gateway_error", true),
   /** The gateway closed the session for inactivity (gateway code 2007). */
   INACTIVE_SESSION("inactive_session", false),

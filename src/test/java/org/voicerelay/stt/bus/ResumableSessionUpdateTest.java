@@ -43,4 +43,35 @@ class ResumableSessionUpdateTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aMovedSessionOpensWithTheAgentsLatestReplyAsAgentContext(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> opens = ScriptedResumableNode.start(vertx, true).opens;
+    JsonObject open = new JsonObject().put("model", "assemblyai/u3-rt-pro").put("extra", new JsonObject().put("format_turns", true));
+    ResumableSession.open(vertx, new ResumableSessionOptions().setPrefix("fake").setSampleRate(16_000)
+            .setSendTimeoutMs(400).setOpen(open))
+        .compose(session -> session.addAgentContext("How can I help?")
+            .compose(r -> session.addAgentContext("x".repeat(10) + "y".repeat(1750)))
+            .compose(r -> session.write(Buffer.buffer(new byte[3_200])))
+            .compose(v -> secondOpen(vertx, opens)))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(2, opens.size(), "the session moved once");
+          assertEquals(new JsonObject().put("format_turns", true).put("agent_context", "y".repeat(1750)),
+              opens.get(1).getJsonObject("extra"), "the latest reply, cut to its last 1,750 characters");
+          ctx.completeNow();
+        })));
+  }
+
+  /** Completes once a second session was opened, or after 10 s (the assertions then say what came). */
+  private static io.vertx.core.Future<Void> secondOpen(Vertx vertx, List<JsonObject> opens) {
+    io.vertx.core.Promise<Void> reopened = io.vertx.core.Promise.promise();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    vertx.setPeriodic(0, 20, id -> {
+      if (opens.size() >= 2 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        reopened.complete();
+      }
+    });
+    return reopened.future();
+  }
 }

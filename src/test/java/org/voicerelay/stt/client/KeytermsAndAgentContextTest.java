@@ -88,7 +88,69 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
   }
 
   @Test
-  void agentContextForU3ProKeepsTheLast1750CharactersAndSurvivesAReconnect(Vertx vertx, VertxTestContext ctx) {
+  void speechmaticsKeytermsAreContentObjectsInAdditionalVocabAlsoBesideTheCallersPlainStrings(Vertx vertx,
+      VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("speechmatics/enhanced")
+        .setExtra(new JsonObject().put("additional_vocab", new JsonArray().add("own")))
+        .addFallback(FallbackModel.of("speechmatics/standard")));
+    client.stream(new StreamOptions().setKeyterms(List.of("LiveKit"))).end()
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          JsonObject create = gateway.connection(0).frames.get(0);
+          assertEquals(new JsonArray().add(new JsonObject().put("content", "own")).add(new JsonObject().put("content", "LiveKit")),
+              extraOf(create).getJsonArray("additional_vocab"));
+          assertEquals(new JsonArray().add(new JsonObject().put("content", "LiveKit")), create.getJsonObject("fallback")
+              .getJsonArray("models").getJsonObject(0).getJsonObject("extra").getJsonArray("additional_vocab"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aLiveExtraUpdateCarriesTheStreamsKeytermsAfterTheCallersNewOwnTerms(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3")
+        .setProviderOptions(new DeepgramOptions().setKeyterm(List.of("first own"))));
+    SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("LiveKit")));
+    whenCreated(vertx, ctx, () -> {
+      stream.updateOptions(null, null, new JsonObject().put("smart_format", true));
+      stream.updateOptions(null, null, new JsonObject().put("keyterm", new JsonArray().add("new own")));
+      stream.updateKeyterms(List.of("Vert.x")).onComplete(ctx.succeeding(v -> until(vertx, ctx, "3 updates",
+          () -> gateway.connection(0).framesOfType("session.update").size() == 3, () -> ctx.verify(() -> {
+        List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
+        assertEquals(new JsonObject().put("smart_format", true)
+            .put("keyterm", new JsonArray().add("first own").add("LiveKit")), extraOf(updates.get(0)));
+        assertEquals(new JsonArray().add("new own").add("LiveKit"), extraOf(updates.get(1)).getJsonArray("keyterm"));
+        assertEquals(new JsonArray().add("new own").add("Vert.x"), extraOf(updates.get(2)).getJsonArray("keyterm"),
+            "a later change removes what an earlier one added and keeps the caller's latest own terms");
+        stream.end().onComplete(ctx.succeedingThenComplete());
+      }))));
+    });
+  }
+
+  @Test
+  void aLiveExtraUpdateDropsAKeytermChangeHeldUntilTheEndOfSpeech(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options().setModel("deepgram/nova-3"));
+    SpeechStream stream = client.stream(new StreamOptions().setKeyterms(List.of("first")));
+    java.util.concurrent.atomic.AtomicInteger turns = new java.util.concurrent.atomic.AtomicInteger();
+    stream.handler(event -> vertx.runOnContext(after -> { // after the stream has taken the event in
+      if (event.type() == SpeechEventType.START_OF_SPEECH && turns.incrementAndGet() == 1) {
+        stream.updateKeyterms(List.of("second")).onComplete(ctx.succeeding(v -> {
+          stream.updateOptions(null, null, new JsonObject().put("punctuate", true));
+          gateway.connection(0).send(new JsonObject().put("type", "final_transcript").put("transcript", "hello"));
+        }));
+      } else if (event.type() == SpeechEventType.END_OF_SPEECH && turns.get() == 1) {
+        stream.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
+          assertEquals(1, updates.size(), "the extra update carried the held change; nothing is sent at the end of speech");
+          assertEquals(new JsonObject().put("punctuate", true).put("keyterm", new JsonArray().add("second")),
+              extraOf(updates.get(0)));
+          ctx.completeNow();
+        })));
+      }
+    }));
+    whenCreated(vertx, ctx, () -> gateway.connection(0).send(new JsonObject().put("type", "start_of_speech")));
+  }
+
+  @Test
+  void agentContextIsTheLatestReplyOnlyItsLast1750CharactersAndSurvivesAReconnect(Vertx vertx, VertxTestContext ctx) {
     gateway.onFrame = (c, f) -> {
       if (c.index == 0 && "session.update".equals(f.getString("type")) && c.framesOfType("session.update").size() == 2) {
         c.socket.close(); // dropped after the second reply: the next session.create carries the context
@@ -99,16 +161,16 @@ class KeytermsAndAgentContextTest extends OnScriptedGateway {
     SttClient client = SttClient.create(vertx, gateway.options().setModel("assemblyai/u3-rt-pro"));
     SpeechStream stream = client.stream();
     String first = "a".repeat(1000);
-    String second = "b".repeat(1000);
-    vertx.setTimer(200, t -> stream.addAgentContext(first)
+    String second = "b".repeat(250) + "c".repeat(1750);
+    whenCreated(vertx, ctx, () -> stream.addAgentContext(first)
         .compose(v -> stream.addAgentContext(second))
-        .onComplete(ctx.succeeding(v -> vertx.setTimer(500, t2 -> ctx.verify(() -> {
+        .onComplete(ctx.succeeding(v -> until(vertx, ctx, "the second connection's session.create",
+            () -> gateway.connections.size() == 2 && !gateway.connection(1).frames.isEmpty(), () -> ctx.verify(() -> {
           List<JsonObject> updates = gateway.connection(0).framesOfType("session.update");
-          assertEquals(first, extraOf(updates.get(0)).getString("agent_context"));
-          String context = extraOf(updates.get(1)).getString("agent_context");
-          assertEquals(1750, context.length());
-          assertTrue(context.endsWith("a\n" + second), "the newest text kept whole, the oldest cut");
-          assertEquals(context, extraOf(gateway.connection(1).frames.get(0)).getString("agent_context"),
+          assertEquals(new JsonObject().put("agent_context", first), extraOf(updates.get(0)));
+          assertEquals("c".repeat(1750), extraOf(updates.get(1)).getString("agent_context"),
+              "the latest reply replaces the previous one, cut to its last 1,750 characters");
+          assertEquals("c".repeat(1750), extraOf(gateway.connection(1).frames.get(0)).getString("agent_context"),
               "a reconnect carries it in session.create");
           stream.end().onComplete(ctx.succeedingThenComplete());
         })))));

@@ -16,16 +16,16 @@ class ProviderOptionsTest {
   void everyFamilyWritesLiveKitsWireNamesAndReadsThemBack() {
     List<ProviderOptions> all = List.of(
         new DeepgramOptions().setFillerWords(false).setEndpointing(300).setSmartFormat(true)
-            .setKeyterm(List.of("Vert.x")).setMipOptOut(true).setUtteranceEnd(1000).setRedact(List.of("pci"))
-            .setReplace(new JsonArray().add(new JsonArray().add("a").add("b"))).setSearch(List.of("x"))
+            .setKeyterm(List.of("Vert.x")).setMipOptOut(true).setUtteranceEnd(true).setRedact(List.of("pci"))
+            .setReplace(List.of("a:b")).setSearch(List.of("x"))
             .setChannels(1).setVersion("latest").setNoDelay(true).addKeyword("vertx", 2.0),
         new DeepgramFluxOptions().setEagerEotThreshold(0.4).setEotThreshold(0.7).setEotTimeoutMs(5000)
             .setKeyterm(List.of("LiveKit")).setLanguageHint(List.of("en", "de")).setDetectLanguage(true),
         new CartesiaOptions().setMinVolume(0.1).setMaxSilenceDurationSecs(0.5).setTurnStartThreshold(0.5)
             .setTurnEagerEndThreshold(0.6).setTurnEndThreshold(0.8).setTurnEndTimeoutMs(700).setKeyterm(List.of("a")),
         new AssemblyAiOptions().setFormatTurns(true).setEndOfTurnConfidenceThreshold(0.4).setMaxTurnSilence(1200)
-            .setKeytermsPrompt(List.of("a")).setAgentContext("hi").setPreviousContextNTurns(2).setVoiceFocus(true)
-            .setVoiceFocusThreshold(0.5).setMode("fast").setPrompt("p").setSpeakerLabels(true),
+            .setKeytermsPrompt(List.of("a")).setAgentContext("hi").setPreviousContextNTurns(2).setVoiceFocus("far-field")
+            .setVoiceFocusThreshold(0.5).setMode("max_accuracy").setPrompt("p").setSpeakerLabels(true),
         new ElevenLabsOptions().setCommitStrategy("vad").setIncludeTimestamps(true).setVadThreshold(0.5)
             .setVadSilenceThresholdSecs(0.8).setMinSpeechDurationMs(100).setMinSilenceDurationMs(200)
             .setLanguageCode("en"),
@@ -33,8 +33,11 @@ class ProviderOptionsTest {
         new SpeechmaticsOptions().setDomain("finance").setOutputLocale("en-GB").setMaxDelay(1.5)
             .setMaxDelayMode("flexible").setDiarization("speaker").setSpeakerSensitivity(0.6).setMaxSpeakers(3)
             .setEnablePartials(true).setEnableEntities(true).setAdditionalVocab(new JsonArray().add("LiveKit"))
-            .setEndOfUtteranceSilenceTrigger(0.5),
-        new InworldOptions());
+            .setEndOfUtteranceSilenceTrigger(0.5).setPreferCurrentSpeaker(true)
+            .setAudioFilteringConfig(new JsonObject().put("volume_threshold", 3.0))
+            .setTranscriptFilteringConfig(new JsonObject().put("remove_disfluencies", true)),
+        new InworldOptions().setEnableVoiceProfile(false).setVoiceProfileTopN(5).setAudioEncoding("AUTO_DETECT")
+            .setPrompts(List.of("pizza")).setVadThreshold(0.4));
     for (ProviderOptions options : all) {
       JsonObject json = options.toJson();
       assertEquals(json, options.family().options(json).toJson(), options.getClass().getSimpleName());
@@ -47,6 +50,17 @@ class ProviderOptionsTest {
     assertEquals("hi", all.get(3).toJson().getString("agent_context"));
     assertEquals(2, all.get(3).toJson().getInteger("previous_context_n_turns"));
     assertEquals(0.5, all.get(6).toJson().getDouble("end_of_utterance_silence_trigger"));
+    assertEquals(new JsonArray().add(new JsonObject().put("content", "LiveKit")),
+        all.get(6).toJson().getJsonArray("additional_vocab"), "a plain string is taken as {\"content\"}");
+  }
+
+  @Test
+  void aValueOutsideLiveKitsLiteralIsRefusedNamingTheWireOption() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new AssemblyAiOptions().setVoiceFocus("true"));
+    assertTrue(e.getMessage().contains("voice_focus") && e.getMessage().contains("near-field"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new InworldOptions().setAudioEncoding("MP3"));
+    assertTrue(e.getMessage().contains("audio_encoding"), e.getMessage());
   }
 
   @Test

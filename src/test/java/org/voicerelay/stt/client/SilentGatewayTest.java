@@ -50,8 +50,8 @@ class SilentGatewayTest extends OnScriptedGateway {
         }
       }
       vertx.setTimer(FLUSH_AT_MS, t -> {
-        one.speakers.forEach(s -> s.stream.flush());
-        ten.speakers.forEach(s -> s.stream.flush());
+        one.speakers.forEach(s -> s.stream.finalizeUtterance());
+        ten.speakers.forEach(s -> s.stream.finalizeUtterance());
       });
       vertx.setTimer(SILENT_AT_MS, t -> {
         silentAt[0] = System.nanoTime();

@@ -116,7 +116,29 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   }
 
   @Test
-  void flushSendsTheShortChunkAndFinalizeAndTheStreamStaysUsable(Vertx vertx, VertxTestContext ctx) {
+  void finalizeUtteranceSendsTheShortChunkAndFinalizeAndTheStreamStaysUsable(Vertx vertx, VertxTestContext ctx) {
+    SttClient client = SttClient.create(vertx, gateway.options());
+    SpeechStream stream = client.stream();
+    List<String> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+        finals.add(e.text());
+      }
+    });
+    stream.write(Buffer.buffer(ramp(2000)));
+    stream.finalizeUtterance();
+    stream.write(Buffer.buffer(ramp(3200)));
+    stream.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      List<String> types = gateway.connection(0).frames.stream().map(f -> f.getString("type")).toList();
+      assertEquals(List.of("session.create", "input_audio", "input_audio", "session.finalize",
+          "input_audio", "input_audio", "session.finalize", "session.close"), types);
+      assertEquals(List.of("heard 2000 bytes", "heard 5200 bytes"), finals);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void flushSendsTheShortChunkWithoutFinalizeAsLiveKitsFlushDoes(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options());
     SpeechStream stream = client.stream();
     List<String> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -129,10 +151,12 @@ class SpeechStreamWireTest extends OnScriptedGateway {
     stream.flush();
     stream.write(Buffer.buffer(ramp(3200)));
     stream.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      List<String> types = gateway.connection(0).frames.stream().map(f -> f.getString("type")).toList();
-      assertEquals(List.of("session.create", "input_audio", "input_audio", "session.finalize",
-          "input_audio", "input_audio", "session.finalize", "session.close"), types);
-      assertEquals(List.of("heard 2000 bytes", "heard 5200 bytes"), finals);
+      List<JsonObject> frames = gateway.connection(0).frames;
+      assertEquals(List.of("session.create", "input_audio", "input_audio", "input_audio", "input_audio",
+          "session.finalize", "session.close"), frames.stream().map(f -> f.getString("type")).toList());
+      assertEquals(400, java.util.Base64.getDecoder().decode(frames.get(2).getString("audio")).length,
+          "the short last chunk went out at the flush");
+      assertEquals(List.of("heard 5200 bytes"), finals, "one final: the flush asked for none");
       ctx.completeNow();
     })));
   }

@@ -122,8 +122,8 @@ final class AudioOutbox {
     return null;
   }
 
-  /** Cuts what is buffered into a last (short) chunk and asks for a finalize after it. */
-  void requestFinalize() {
+  /** Cuts what is buffered into a last (short) chunk, to be sent without waiting for more audio. */
+  void flushTail() {
     byte[] tail = resampler.drain();
     if (tail.length > 0) {
       append(Unpooled.wrappedBuffer(tail), 0, tail.length);
@@ -131,6 +131,11 @@ final class AudioOutbox {
     if (filling != null) {
       enqueueFilling();
     }
+  }
+
+  /** Cuts what is buffered into a last (short) chunk and asks for a finalize after it. */
+  void requestFinalize() {
+    flushTail();
     if (finalizeRequested.isEmpty() || finalizeRequested.peekLast() != samplesChunked) {
       finalizeRequested.addLast(samplesChunked);
     }

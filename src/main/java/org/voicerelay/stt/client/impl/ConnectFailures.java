@@ -13,17 +13,7 @@ final class ConnectFailures {
 
   static SttException of(Throwable cause) {
     if (cause instanceof UpgradeRejectedException rejected) {
-      int status = rejected.getStatus();
-      if (status == 401 || status == 403) {
-        return new SttException(SttErrorCode.AUTHENTICATION_FAILED,
-            "the gateway refused the credentials (HTTP " + status + ")", false, status, null);
-      }
-      if (status == 429) {
-        return new SttException(SttErrorCode.QUOTA_EXCEEDED,
-            "the gateway's quota is exceeded (HTTP 429)", true, status, null);
-      }
-      return new SttException(SttErrorCode.CONNECTION_FAILED,
-          "the gateway rejected the upgrade (HTTP " + status + ")", true, status, null);
+      return RetryRules.upgradeRefused(rejected.getStatus());
     }
     if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException) {
       return new SttException(SttErrorCode.CONNECT_TIMEOUT, "connecting to the gateway timed out",

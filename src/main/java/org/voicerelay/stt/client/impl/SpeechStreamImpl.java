@@ -47,7 +47,6 @@ public final class SpeechStreamImpl implements SpeechStream {
   private volatile ModelCapabilities capabilities;
   private final KeytermHold keyterms;
   private final TurnHook turns;
-  private final AgentContext agentContext = new AgentContext();
   private final Deafness deafness = Deafness.create();
 
   SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
@@ -57,7 +56,7 @@ public final class SpeechStreamImpl implements SpeechStream {
     this.maxBufferedBytes = options.getMaxBufferedBytes();
     this.capabilities = ModelCatalog.capabilities(options.getModel(), options.getExtra(), options.getFallback());
     this.keyterms = keyterms;
-    this.turns = new TurnHook(id, turnDetector, inputRate, this::finalizeUtterance);
+    this.turns = new TurnHook(id, turnDetector, inputRate, this::turnEnded);
     TranscriptAssembler transcripts = new TranscriptAssembler(id, this::onEvent);
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
@@ -128,7 +127,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   /** The turn hook found an end of speech: the short last chunk and {@code session.finalize} go out. */
-  private void finalizeUtterance() {
+  private void turnEnded() {
     outbox.requestFinalize();
   }
 
@@ -144,15 +143,29 @@ public final class SpeechStreamImpl implements SpeechStream {
     return finished.future();
   }
 
+  /** LiveKit's flush: the short last chunk goes out now; no {@code session.finalize}. */
   @Override
   public Future<Void> flush() {
+    return sendBuffered(false, "flush");
+  }
+
+  @Override
+  public Future<Void> finalizeUtterance() {
+    return sendBuffered(true, "finalizeUtterance");
+  }
+
+  private Future<Void> sendBuffered(boolean finalize, String what) {
     Promise<Void> done = Promise.promise();
     onContext(() -> {
       if (connection.inputOver()) {
-        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, "flush after the stream ended"));
+        done.fail(new SttException(SttErrorCode.STREAM_CLOSED, what + " after the stream ended"));
         return;
       }
-      outbox.requestFinalize();
+      if (finalize) {
+        outbox.requestFinalize();
+      } else {
+        outbox.flushTail();
+      }
       connection.sendPending();
       done.complete();
     });
@@ -186,10 +199,16 @@ public final class SpeechStreamImpl implements SpeechStream {
   @Override
   public void updateOptions(String model, String language, JsonObject extra) {
     onContext(() -> {
-      connection.update(model, language, extra);
+      updateExtra(model, language, extra);
       SttOptions now = connection.options();
       capabilities = ModelCatalog.capabilities(now.getModel(), now.getExtra(), now.getFallback());
     });
+  }
+
+  /** A caller's change: an {@code extra} in it carries the stream's keyterms again (see {@link KeytermHold}). */
+  private void updateExtra(String model, String language, JsonObject extra) {
+    String nextModel = model != null ? model : connection.options().getModel();
+    connection.update(model, language, extra == null ? null : keyterms.callerExtra(extra, nextModel));
   }
 
   @Override
@@ -239,7 +258,7 @@ public final class SpeechStreamImpl implements SpeechStream {
         done.fail(new SttException(SttErrorCode.UNSUPPORTED, "model " + (model == null ? "auto" : model)
             + " takes no agent context (only AssemblyAI's U3 Pro models do)"));
       } else {
-        connection.update(null, null, new JsonObject().put(AgentContext.OPTION, agentContext.add(text)));
+        updateExtra(null, null, new JsonObject().put(ModelCatalog.AGENT_CONTEXT_OPTION, ModelCatalog.agentContext(text)));
         done.complete();
       }
     });

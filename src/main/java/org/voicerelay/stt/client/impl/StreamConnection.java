@@ -514,15 +514,7 @@ final class StreamConnection {
   }
 
   private void onGatewayError(ServerMessage message) {
-    int code = message.code() == null ? -1 : message.code();
-    String text = message.message() == null ? "no message" : message.message();
-    if (code == MessageType.ERROR_CODE_INACTIVE_SESSION) {
-      fail(new SttException(SttErrorCode.INACTIVE_SESSION,
-          "the gateway closed the session as inactive (code 2007): " + text, false, code, null));
-      return;
-    }
-    fail(new SttException(SttErrorCode.GATEWAY_ERROR, "the gateway reported an error (code " + code
-        + "): " + text, true, code, null));
+    fail(RetryRules.gatewayError(message.code() == null ? -1 : message.code(), message.message()));
   }
 
   // ---------------------------------------------------------------- client -> gateway
