@@ -1,108 +1,77 @@
 package org.voicerelay.stt.web;
 
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.bus.BusContract;
+import org.voicerelay.stt.security.BridgeCaller;
+import org.voicerelay.stt.security.BridgeWire;
 
 /**
- * The SockJS bridge's event handler, and the security boundary between pages and the bus. A
- * connection may:
- * <ul>
- *   <li>send to {@code <prefix>.open}: forwarded to the {@link BridgeSessionOpener} with the
- *       connection's id in a header set here (whatever headers the page sent are dropped);</li>
- *   <li>send to the audio and control addresses of sessions it opened, and nothing else;</li>
- *   <li>register for the events address of sessions it opened, and nothing else;</li>
- *   <li>receive events of sessions it opened, and replies to its own requests.</li>
- * </ul>
- * Publishing is refused. A refused message gets the bridge's {@code err} frame "rejected" and
- * nothing else: whether the address exists is not told. A connection from a page of another
- * origin is refused, and the sessions of a connection that closes are closed. Decisions are
- * synchronous, so a page's messages keep their order.
+ * The SockJS bridge's event handler: who may connect (the endpoint's own pages, listed origins,
+ * programs that are not browsers), and for every frame the rule both bridges share,
+ * {@link org.voicerelay.stt.security.BridgeGuard}. A frame the guard deals with itself (an open, a
+ * registration, a refusal) is never completed, so the bridge writes nothing of its own; replies to
+ * a caller's own requests are the only messages the bridge itself delivers.
  */
 final class BridgeGuard implements Handler<BridgeEvent> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
 
   private final WebOptions options;
-  private final BridgeConnections connections;
-  private final BridgeSessionOpener opener;
-  private final String openAddress;
-  private final Pattern eventsAddress;
+  private final org.voicerelay.stt.security.BridgeGuard guard;
+  private final Map<SockJSSocket, BridgeCaller> callers = new HashMap<>();
 
-  BridgeGuard(WebOptions options, BridgeConnections connections, BridgeSessionOpener opener) {
+  BridgeGuard(WebOptions options, org.voicerelay.stt.security.BridgeGuard guard) {
     this.options = options;
-    this.connections = connections;
-    this.opener = opener;
-    this.openAddress = BusContract.openAddress(options.getPrefix());
-    this.eventsAddress = Pattern.compile(Pattern.quote(BusContract.sessionAddressPrefix(options.getPrefix()))
-        + ".*\\.events");
+    this.guard = guard;
+  }
+
+  int connections() {
+    return callers.size();
   }
 
   @Override
   public void handle(BridgeEvent event) {
-    event.complete(allow(event));
-  }
-
-  private boolean allow(BridgeEvent event) {
-    BridgeEventType type = event.type();
     SockJSSocket socket = event.socket();
-    if (type == BridgeEventType.SOCKET_CREATED) {
-      return accept(socket);
-    }
-    if (type == BridgeEventType.SOCKET_CLOSED) {
-      BridgeConnection gone = connections.remove(socket);
-      if (gone != null) {
-        opener.disconnected(gone);
+    BridgeEventType type = event.type();
+    switch (type) {
+      case SOCKET_CREATED -> {
+        if (accept(socket)) {
+          callers.put(socket, guard.connect(new SockJsWire(socket)));
+          event.complete(true);
+        } else {
+          event.complete(false);
+        }
       }
-      return true;
-    }
-    BridgeConnection connection = connections.get(socket);
-    if (connection == null) {
-      return false;
-    }
-    JsonObject raw = event.getRawMessage();
-    String address = raw == null ? null : raw.getString("address");
-    return switch (type) {
-      case SOCKET_PING, SOCKET_IDLE, REGISTERED, UNREGISTER -> true;
+      case SOCKET_CLOSED -> {
+        guard.disconnected(callers.remove(socket));
+        event.complete(true);
+      }
       case SOCKET_ERROR -> {
         socket.close();
-        yield true;
+        event.complete(true);
       }
-      case SEND -> allowSend(connection, raw, address);
-      case REGISTER -> refuseUnless(connection.ownsEvents(address), connection, type, address);
-      // events only of owned sessions; anything else reaching the socket is a reply to its own request
-      case RECEIVE -> !eventsAddress.matcher(address).matches() || connection.ownsEvents(address);
-      default -> refuseUnless(false, connection, type, address);
-    };
-  }
-
-  private boolean allowSend(BridgeConnection connection, JsonObject raw, String address) {
-    if (openAddress.equals(address)) {
-      raw.put("address", opener.address());
-      raw.put("headers", new JsonObject().put(BridgeSessionOpener.CONNECTION_HEADER, connection.id()));
-      return true;
+      // replies to the caller's own requests: the bridge delivers nothing else (it registers nothing)
+      case SOCKET_IDLE, REGISTERED, RECEIVE -> event.complete(true);
+      default -> {
+        BridgeCaller caller = callers.get(socket);
+        if (caller == null) {
+          event.complete(false);
+        } else if (guard.inbound(caller, type, event.getRawMessage())) {
+          event.complete(true);
+        }
+      }
     }
-    if (connection.ownsInput(address)) {
-      raw.remove("headers");
-      return true;
-    }
-    return refuseUnless(false, connection, BridgeEventType.SEND, address);
-  }
-
-  private static boolean refuseUnless(boolean allowed, BridgeConnection connection, BridgeEventType type,
-      String address) {
-    if (!allowed) {
-      LOG.debug("bridge connection {}: refused {} on '{}'", connection.id(), type, address);
-    }
-    return allowed;
   }
 
   /** A connection from the endpoint's own page, a listed origin, or a program that is not a browser. */
@@ -113,7 +82,6 @@ final class BridgeGuard implements Handler<BridgeEvent> {
           origin);
       return false;
     }
-    connections.add(socket);
     return true;
   }
 
@@ -128,6 +96,41 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return host != null && authority != null && authority.equals(host.toLowerCase(Locale.ROOT));
     } catch (Exception e) {
       return false;
+    }
+  }
+
+  /** The SockJS bridge's frames: JSON text, {@code rec} for messages, {@code err} with a {@code body} for refusals. */
+  private static final class SockJsWire implements BridgeWire {
+    private final SockJSSocket socket;
+
+    SockJsWire(SockJSSocket socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public void event(String address, Object body) {
+      write(new JsonObject().put("type", "rec").put("address", address).put("body", body));
+    }
+
+    @Override
+    public void reply(String replyAddress, JsonObject body) {
+      write(new JsonObject().put("type", "rec").put("address", replyAddress).put("body", body));
+    }
+
+    @Override
+    public void failure(String replyAddress, String sourceAddress, ReplyException failure) {
+      write(new JsonObject().put("type", "err").put("address", replyAddress)
+          .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
+          .put("message", failure.getMessage()));
+    }
+
+    @Override
+    public void denied() {
+      write(new JsonObject().put("type", "err").put("body", org.voicerelay.stt.security.BridgeGuard.ACCESS_DENIED));
+    }
+
+    private void write(JsonObject frame) {
+      socket.write(Buffer.buffer(frame.encode()));
     }
   }
 }
