@@ -92,9 +92,9 @@ final class BridgeSocket {
     return promise.future();
   }
 
-  /** The bridge's refusal of one message: an {@code err} frame "rejected" that answers no request. */
+  /** The bridge's refusal of one message: an {@code err} frame "access_denied" that answers no request. */
   Future<JsonObject> nextRejection() {
-    return next(f -> "err".equals(f.getString("type")) && "rejected".equals(f.getString("body")));
+    return next(f -> "err".equals(f.getString("type")) && "access_denied".equals(f.getString("body")));
   }
 
   List<JsonObject> frames() {
