@@ -6,10 +6,12 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.KeyStoreOptions;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.KeyStoreOptionsBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
 import java.util.Locale;
 import org.voicerelay.stt.config.JsonTypes;
@@ -184,8 +186,7 @@ public class TlsOptions {
   /** The server's certificate and key, as Vert.x takes them. */
   public KeyCertOptions keyCertOptions() {
     if (keyStorePath != null) {
-      return new KeyStoreOptions().setType(storeType(keyStorePath)).setPath(keyStorePath)
-          .setPassword(keyStorePassword);
+      return store(keyStorePath, keyStorePassword);
     }
     return new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath);
   }
@@ -193,8 +194,7 @@ public class TlsOptions {
   /** The certificates trusted for peers, or null if none are configured. */
   public TrustOptions trustOptions() {
     if (trustStorePath != null) {
-      return new KeyStoreOptions().setType(storeType(trustStorePath)).setPath(trustStorePath)
-          .setPassword(trustStorePassword);
+      return store(trustStorePath, trustStorePassword);
     }
     return caPath == null ? null : new PemTrustOptions().addCertPath(caPath);
   }
@@ -229,8 +229,13 @@ public class TlsOptions {
     return eventBus;
   }
 
-  private static String storeType(String path) {
-    return path.toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
+  /**
+   * A key or trust store, as the specific JKS or PKCS#12 type: the clustered event bus copies its
+   * options through JSON, which carries those types but not the generic key store options.
+   */
+  private static KeyStoreOptionsBase store(String path, String password) {
+    return path.toLowerCase(Locale.ROOT).endsWith(".jks") ? new JksOptions().setPath(path).setPassword(password)
+        : new PfxOptions().setPath(path).setPassword(password);
   }
 
   private static String blankToNull(String value) {
