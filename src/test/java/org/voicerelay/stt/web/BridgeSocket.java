@@ -29,6 +29,7 @@ final class BridgeSocket {
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
+  private String token;
 
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
@@ -55,6 +56,12 @@ final class BridgeSocket {
     }
     WebSocketClient client = vertx.createWebSocketClient();
     return client.connect(options).map(socket -> new BridgeSocket(client, socket));
+  }
+
+  /** Sends {@code "Authorization": "Bearer <token>"} in every frame's headers from now on. */
+  BridgeSocket token(String token) {
+    this.token = token;
+    return this;
   }
 
   void send(String address, Object body) {
@@ -111,6 +118,9 @@ final class BridgeSocket {
   }
 
   private void write(JsonObject frame) {
+    if (token != null && frame.containsKey("address")) {
+      frame.put("headers", new JsonObject().put("Authorization", "Bearer " + token));
+    }
     socket.writeTextMessage(frame.encode());
   }
 
