@@ -35,6 +35,11 @@ final class GuardedStack {
   }
 
   static Future<GuardedStack> deploy(Vertx vertx, Consumer<TcpBridgeOptions> tweak) {
+    return deploy(vertx, tweak, o -> { });
+  }
+
+  /** As above; {@code node} changes the verticle's options too (after the bridge is set). */
+  static Future<GuardedStack> deploy(Vertx vertx, Consumer<TcpBridgeOptions> tweak, Consumer<SttVerticleOptions> node) {
     LocalGatewayVerticle gateway = Fixtures.localGateway("counting");
     MeterRegistry registry = new SimpleMeterRegistry();
     return vertx.deployVerticle(gateway).compose(gw -> FreePort.bind(port -> {
@@ -46,6 +51,7 @@ final class GuardedStack {
           .setClosedSessionLingerMs(2_000)
           .setAdmission(Fixtures.relaxedAdmission())
           .setBridge(bridge);
+      node.accept(options);
       SttVerticle verticle = new SttVerticle(options, registry);
       return vertx.deployVerticle(verticle).map(id -> new GuardedStack(vertx, port, registry, verticle));
     }));

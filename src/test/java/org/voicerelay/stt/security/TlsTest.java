@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
 import org.voicerelay.stt.web.WebOptions;
 import org.voicerelay.stt.web.WebVerticle;
 
@@ -69,5 +70,29 @@ class TlsTest {
           }))
           .eventually(() -> Future.join(trusting.close(), other.close()));
     }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aScraperThatTrustsTheMetricsCertificateGetsHealthAndOneThatDoesNotDoesNot(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    Path store = TestCertificates.selfSigned("metrics");
+    GuardedStack.deploy(vertx, b -> b.setEnabled(false), o -> o.setMetrics(Fixtures.prometheusOnLoopback()
+        .setPrometheus(Fixtures.prometheusOnLoopback().getPrometheus().setTls(TestCertificates.tls(store)))))
+        .compose(stack -> {
+          RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost")
+              .setPort(stack.verticle.prometheusPort()).setURI("/health");
+          HttpClient trusting = vertx.createHttpClient(new HttpClientOptions().setSsl(true)
+              .setTrustOptions(TestCertificates.trust(store)).setVerifyHost(true));
+          HttpClient other = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true));
+          return trusting.request(health).compose(req -> req.send()).map(response -> response.statusCode())
+              .compose(status -> other.request(health).compose(req -> req.send()).transform(ar -> {
+                ctx.verify(() -> {
+                  assertEquals(200, status);
+                  assertFalse(ar.succeeded(), "a scraper without the certificate got an answer");
+                });
+                return Future.succeededFuture();
+              }))
+              .eventually(() -> Future.join(trusting.close(), other.close()));
+        }).onComplete(ctx.succeedingThenComplete());
   }
 }
