@@ -43,4 +43,18 @@ public final class TestCertificates {
   public static io.vertx.core.net.KeyStoreOptions trust(Path store) {
     return new io.vertx.core.net.KeyStoreOptions().setType("PKCS12").setPath(store.toString()).setPassword(PASSWORD);
   }
+
+  /** The certificate of {@code store} as a PEM file beside it, for clients that take PEM (Python's ssl). */
+  public static Path pem(Path store) throws Exception {
+    String alias = store.getFileName().toString().substring(0, store.getFileName().toString().indexOf('-'));
+    Path pem = store.resolveSibling(store.getFileName() + ".pem");
+    Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
+        "-file", pem.toString())).redirectErrorStream(true)
+        .redirectOutput(store.resolveSibling(store.getFileName() + ".export.log").toFile()).start();
+    if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+      throw new IllegalStateException("keytool -exportcert failed for " + store);
+    }
+    return pem;
+  }
 }
