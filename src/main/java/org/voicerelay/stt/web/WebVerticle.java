@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.bus.BusContract;
+import org.voicerelay.stt.security.BridgeGuard;
 import org.voicerelay.stt.security.BridgeGuard.Settings;
 
 /**
@@ -44,8 +45,8 @@ public class WebVerticle extends VerticleBase {
   private final WebOptions givenOptions;
   private final MeterRegistry registry;
   private WebOptions options;
-  private org.voicerelay.stt.security.BridgeGuard guard;
-  private BridgeGuard events;
+  private BridgeGuard guard;
+  private SockJsBridgeEvents events;
   private HttpServer server;
 
   /** Reads {@link WebOptions} from the deployment config. */
@@ -81,9 +82,9 @@ public class WebVerticle extends VerticleBase {
     Settings settings = new Settings("sockjs", options.getPrefix(), List.of(), options.getAuth(),
         options.getOpenTimeoutMs(), true, options.getMaxSessionsPerConnection());
     MeterRegistry meters = registry != null ? registry : BackendRegistries.getDefaultNow();
-    return org.voicerelay.stt.security.BridgeGuard.create(vertx, settings, meters).compose(g -> {
+    return BridgeGuard.create(vertx, settings, meters).compose(g -> {
       guard = g;
-      events = new BridgeGuard(options, guard);
+      events = new SockJsBridgeEvents(options, guard);
       Router router = Router.router(vertx);
       router.route().handler(this::checkHost);
       router.route(BRIDGE_PATH + "/iframe*").handler(ctx -> ctx.fail(404));

@@ -14,24 +14,25 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.security.BridgeCaller;
+import org.voicerelay.stt.security.BridgeGuard;
 import org.voicerelay.stt.security.BridgeWire;
 
 /**
  * The SockJS bridge's event handler: who may connect (the endpoint's own pages, listed origins,
  * programs that are not browsers), and for every frame the rule both bridges share,
- * {@link org.voicerelay.stt.security.BridgeGuard}. A frame the guard deals with itself (an open, a
+ * {@link BridgeGuard}. A frame the guard deals with itself (an open, a
  * registration, a refusal) is never completed, so the bridge writes nothing of its own; replies to
  * a caller's own requests are the only messages the bridge itself delivers.
  */
-final class BridgeGuard implements Handler<BridgeEvent> {
+final class SockJsBridgeEvents implements Handler<BridgeEvent> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SockJsBridgeEvents.class);
 
   private final WebOptions options;
-  private final org.voicerelay.stt.security.BridgeGuard guard;
+  private final BridgeGuard guard;
   private final Map<SockJSSocket, BridgeCaller> callers = new HashMap<>();
 
-  BridgeGuard(WebOptions options, org.voicerelay.stt.security.BridgeGuard guard) {
+  SockJsBridgeEvents(WebOptions options, BridgeGuard guard) {
     this.options = options;
     this.guard = guard;
   }
@@ -126,7 +127,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
 
     @Override
     public void denied() {
-      write(new JsonObject().put("type", "err").put("body", org.voicerelay.stt.security.BridgeGuard.ACCESS_DENIED));
+      write(new JsonObject().put("type", "err").put("body", BridgeGuard.ACCESS_DENIED));
     }
 
     private void write(JsonObject frame) {
