@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Transcribe a WAV file from outside the JVM, through the TCP event-bus bridge of a node.
 
-    scripts/bridge-client.py [--host 127.0.0.1] [--port 7000] [--fast] [--interim] [--json] [--resumable] file.wav
+    scripts/bridge-client.py [--host 127.0.0.1] [--port 7000] [--fast] [--interim] [--json] [--resumable]
+                             [--token JWT] [--tls [--ca cert.pem]] file.wav
 
 Python 3 standard library only. Speaks the bridge's framing (a 4-byte big-endian length, then a
 JSON object {"type": "send"|"register"|..., "address", "body", "replyAddress"}) and the event-bus
@@ -13,6 +14,11 @@ the "closed" event says the session ended normally.
 With --resumable the session is opened with "resumable": true: its front stays on the node of this
 bridge and recognition moves to another node if the one serving it dies, without a refused chunk
 (a "recognition_moved" event says so).
+
+With --token (or STT_BRIDGE_TOKEN) every frame carries "Authorization: Bearer <jwt>" in its headers,
+as a bridge with bridge.auth requires; --tls speaks TLS to a bridge with bridge.tls (--ca names the
+certificate to trust instead of the system's). A frame the bridge refuses ends the run with its
+"access_denied".
 """
 import argparse
 import base64
@@ -20,6 +26,7 @@ import json
 import os
 import queue
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -35,9 +42,14 @@ WINDOW = 4
 class Bridge:
     """One TCP connection to the bridge: a writer, and a reader thread that sorts frames."""
 
-    def __init__(self, host, port, timeout):
+    def __init__(self, host, port, timeout, token=None, tls=False, ca=None):
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        if tls:
+            context = ssl.create_default_context(cafile=ca)
+            self.sock = context.wrap_socket(self.sock, server_hostname=host)
         self.sock.settimeout(None)
+        self.headers = {"Authorization": "Bearer " + token} if token else None
+        self.denied = None
         self.lock = threading.Lock()
         self.replies = {}
         self.events = queue.Queue()
@@ -45,6 +57,8 @@ class Bridge:
         threading.Thread(target=self._read, daemon=True).start()
 
     def frame(self, obj):
+        if self.headers:
+            obj["headers"] = self.headers
         data = json.dumps(obj).encode("utf-8")
         with self.lock:
             self.sock.sendall(struct.pack(">I", len(data)) + data)
@@ -61,6 +75,8 @@ class Bridge:
         deadline = time.monotonic() + timeout
         with self.reply_ready:
             while reply_address not in self.replies:
+                if self.denied:
+                    sys.exit("the bridge refused a frame: %s" % self.denied.get("message"))
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError("no reply within %.0f s" % timeout)
@@ -79,6 +95,9 @@ class Bridge:
                 msg = json.loads(self._exactly(length).decode("utf-8"))
                 address = msg.get("address", "")
                 if msg.get("type") == "err" and not address:
+                    with self.reply_ready:
+                        self.denied = msg
+                        self.reply_ready.notify_all()
                     self.events.put({"type": "bridge_error", "error": msg})
                 elif address.startswith("py."):
                     with self.reply_ready:
@@ -188,6 +207,10 @@ def main():
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any reply (default 60)")
     parser.add_argument("--resumable", action="store_true",
                         help="keep the session when the node recognizing it dies (front on this bridge's node)")
+    parser.add_argument("--token", default=os.environ.get("STT_BRIDGE_TOKEN"),
+                        help="a JWT for a bridge with bridge.auth (default STT_BRIDGE_TOKEN)")
+    parser.add_argument("--tls", action="store_true", help="speak TLS to a bridge with bridge.tls")
+    parser.add_argument("--ca", help="with --tls: a PEM certificate to trust instead of the system's")
     args = parser.parse_args()
     if not os.path.isfile(args.wav):
         parser.error("no such file: %s" % args.wav)
@@ -195,7 +218,10 @@ def main():
         parser.error("--timeout needs a number above 0, not %s" % args.timeout)
 
     pcm, rate = read_wav(args.wav)
-    bridge = Bridge(args.host, args.port, args.timeout)
+    try:
+        bridge = Bridge(args.host, args.port, args.timeout, args.token, args.tls, args.ca)
+    except (OSError, ssl.SSLError) as e:
+        sys.exit("cannot reach the bridge: %s" % e)
     session_id = "py_" + uuid.uuid4().hex[:20]
     events_address = "%s.session.%s.events" % (args.prefix, session_id)
     bridge.register(events_address)

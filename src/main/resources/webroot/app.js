@@ -65,6 +65,7 @@
     var detail = (err && (err.message || err.body)) || 'unknown error';
     switch (code) {
       case 429: return 'Too many sessions: ' + detail + '. Close another session or try again later.';
+      case 430: return 'Too many sessions for this page: ' + detail + '. Close another session first.';
       case 503: return 'The transcription service is not available: ' + detail + '.';
       case 502: return 'The transcription gateway failed: ' + detail + '.';
       case 507: return 'The transcription gateway is slower than the audio: ' + detail + '.';

@@ -46,6 +46,14 @@ public final class BusErrorCode {
   /** The node already serves {@code maxSessions} sessions. */
   public static final int TOO_MANY_SESSIONS = 429;
 
+  /**
+   * An open through a bridge by a caller who already has {@code bridge.auth.maxSessionsPerSubject}
+   * sessions open on the node (per token subject, or per connection without authentication). Not
+   * an HTTP status: a 4xx because the caller must close one of its sessions, where 429 and 503 say
+   * the node is full.
+   */
+  public static final int QUOTA_EXCEEDED = 430;
+
   /** An unexpected failure inside the verticle; the session and the verticle go on. */
   public static final int INTERNAL_ERROR = 500;
 
@@ -78,6 +86,7 @@ public final class BusErrorCode {
       Map.entry(AUDIO_TOO_LARGE, "audio_too_large"),
       Map.entry(INVALID_AUDIO, "invalid_audio"),
       Map.entry(TOO_MANY_SESSIONS, "too_many_sessions"),
+      Map.entry(QUOTA_EXCEEDED, "quota_exceeded"),
       Map.entry(INTERNAL_ERROR, "internal_error"),
       Map.entry(GATEWAY_FAILURE, "gateway_failure"),
       Map.entry(OVERLOADED, "overloaded"),
@@ -97,7 +106,7 @@ public final class BusErrorCode {
   }
 
   /** The failure to reply with (or to turn into an {@code error} event). */
-  static ReplyException failure(int code, String message) {
+  public static ReplyException failure(int code, String message) {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
   }
 }

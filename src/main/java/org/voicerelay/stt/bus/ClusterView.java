@@ -33,13 +33,13 @@ public final class ClusterView {
   }
 
   /** This node's cluster id, or {@link #LOCAL}. */
-  static String nodeId(Vertx vertx) {
+  public static String nodeId(Vertx vertx) {
     ClusterManager cm = clusterManager(vertx);
     return cm == null ? LOCAL : cm.getNodeId();
   }
 
   /** Whether {@code node} is a member now; without a cluster every node is. */
-  static boolean isMember(Vertx vertx, String node) {
+  public static boolean isMember(Vertx vertx, String node) {
     ClusterManager cm = clusterManager(vertx);
     return cm == null || cm.getNodes().contains(node);
   }

@@ -38,9 +38,15 @@ final class PrometheusEndpoint {
 
   static Future<HttpServer> start(Vertx vertx, PrometheusMeterRegistry registry, SttVerticleOptions options,
       Handler<HttpServerRequest> others) {
-    String path = options.getMetrics().getPrometheus().getPath();
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.getMetrics().getPrometheus().getHost())
-            .setPort(options.getMetrics().getPrometheus().getPort()))
+    PrometheusOptions prometheus = options.getMetrics().getPrometheus();
+    String path = prometheus.getPath();
+    try {
+      prometheus.getTls().check("metrics.prometheus.tls", false);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.createHttpServer(prometheus.getTls().applyTo(new HttpServerOptions().setHost(prometheus.getHost())
+            .setPort(prometheus.getPort())))
         .requestHandler(request -> {
           if (!path.equals(request.path())) {
             others.handle(request);

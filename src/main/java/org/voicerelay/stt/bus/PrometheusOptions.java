@@ -4,12 +4,13 @@ import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import org.voicerelay.stt.config.JsonTypes;
+import org.voicerelay.stt.security.TlsOptions;
 
 /**
  * The node's Prometheus scrape endpoint ({@code metrics.prometheus}), served with {@code /health}
- * and {@code /ready} on one plain HTTP server per node.
+ * and {@code /ready} on one HTTP server per node (https with {@code tls}).
  *
- * <p>JSON: {@code {"enabled":false, "host":"0.0.0.0", "port":9102, "path":"/metrics"}}.
+ * <p>JSON: {@code {"enabled":false, "host":"0.0.0.0", "port":9102, "path":"/metrics", "tls":{TlsOptions}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -24,6 +25,7 @@ public class PrometheusOptions {
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private String path = DEFAULT_PATH;
+  private TlsOptions tls = new TlsOptions();
 
   public PrometheusOptions() {
   }
@@ -33,6 +35,7 @@ public class PrometheusOptions {
     this.host = other.host;
     this.port = other.port;
     this.path = other.path;
+    this.tls = new TlsOptions(other.tls);
   }
 
   /** @throws IllegalArgumentException if a value is out of range or of the wrong JSON type */
@@ -84,6 +87,16 @@ public class PrometheusOptions {
       throw new IllegalArgumentException("metrics.prometheus.path must start with '/', got " + path);
     }
     this.path = path;
+    return this;
+  }
+
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  /** TLS for the metrics and health server (a scraper then needs to trust its certificate). */
+  public PrometheusOptions setTls(TlsOptions tls) {
+    this.tls = tls == null ? new TlsOptions() : tls;
     return this;
   }
 }

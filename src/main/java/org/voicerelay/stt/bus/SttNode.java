@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,7 @@ final class SttNode implements Shareable {
   private final Handler<DeliveryContext<Object>> callerMark;
   private final Promise<Void> started = Promise.promise();
   private volatile HttpServer httpServer;
-  private volatile TcpEventBusBridge bridge;
+  private volatile ContractBridge.Running bridge;
   private int instances;
 
   private SttNode(Vertx vertx, SttVerticleOptions options, MeterRegistry givenRegistry, Map<String, String> env) {
@@ -142,7 +141,7 @@ final class SttNode implements Shareable {
           .onSuccess(server -> httpServer = server));
     }
     if (options.getBridge().isEnabled()) {
-      starting.add(ContractBridge.start(vertx, options).onSuccess(b -> bridge = b));
+      starting.add(ContractBridge.start(vertx, options, metrics.registry()).onSuccess(b -> bridge = b));
     }
     Future.all(starting).<Void>mapEmpty().onComplete(started);
     started.future().onSuccess(v -> LOG.info("node {} ({}) for {}: maxSessions {}{}{}", name, id,

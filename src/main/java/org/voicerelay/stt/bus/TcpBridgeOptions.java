@@ -4,12 +4,17 @@ import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import org.voicerelay.stt.config.JsonTypes;
+import org.voicerelay.stt.security.BridgeAuthOptions;
+import org.voicerelay.stt.security.TlsOptions;
 
 /**
  * The node's TCP event-bus bridge ({@code bridge}; {@link ContractBridge}): the contract for
- * programs outside the JVM. It has no authentication: keep it on loopback or a private network.
+ * programs outside the JVM, guarded so that a caller reaches only its own sessions. Without
+ * {@code auth} anyone who reaches the port may open sessions: keep it on loopback, or set
+ * {@code auth} (JWTs) and {@code tls}.
  *
- * <p>JSON: {@code {"enabled":false, "host":"127.0.0.1", "port":7000}}.
+ * <p>JSON: {@code {"enabled":false, "host":"127.0.0.1", "port":7000, "openTimeoutMs":10000,
+ * "auth":{BridgeAuthOptions}, "tls":{TlsOptions}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -19,10 +24,15 @@ public class TcpBridgeOptions {
   /** Loopback: the bridge has no authentication. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7000;
+  /** How long opening a session for a bridge caller may take before the caller is told it failed. */
+  public static final long DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
+  private long openTimeoutMs = DEFAULT_OPEN_TIMEOUT_MS;
+  private BridgeAuthOptions auth = new BridgeAuthOptions();
+  private TlsOptions tls = new TlsOptions();
 
   public TcpBridgeOptions() {
   }
@@ -31,6 +41,9 @@ public class TcpBridgeOptions {
     this.enabled = other.enabled;
     this.host = other.host;
     this.port = other.port;
+    this.openTimeoutMs = other.openTimeoutMs;
+    this.auth = new BridgeAuthOptions(other.auth);
+    this.tls = new TlsOptions(other.tls);
   }
 
   /** @throws IllegalArgumentException if a value is out of range or of the wrong JSON type */
@@ -69,6 +82,43 @@ public class TcpBridgeOptions {
   public TcpBridgeOptions setPort(int port) {
     this.port = requirePort("bridge.port", port);
     return this;
+  }
+
+  public long getOpenTimeoutMs() {
+    return openTimeoutMs;
+  }
+
+  public TcpBridgeOptions setOpenTimeoutMs(long openTimeoutMs) {
+    if (openTimeoutMs < 1) {
+      throw new IllegalArgumentException("bridge.openTimeoutMs must be >= 1, got " + openTimeoutMs);
+    }
+    this.openTimeoutMs = openTimeoutMs;
+    return this;
+  }
+
+  public BridgeAuthOptions getAuth() {
+    return auth;
+  }
+
+  /** Tokens for callers (off unless a secret or key is set) and the per-caller session quota. */
+  public TcpBridgeOptions setAuth(BridgeAuthOptions auth) {
+    this.auth = auth == null ? new BridgeAuthOptions() : auth;
+    return this;
+  }
+
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  /** TLS for the bridge's listener. */
+  public TcpBridgeOptions setTls(TlsOptions tls) {
+    this.tls = tls == null ? new TlsOptions() : tls;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return "TcpBridgeOptions" + toJson().encode();
   }
 
   static String requireText(String name, String value) {

@@ -37,6 +37,7 @@ public final class ClusterNode {
   public static Future<ClusterNode> start(ClusterOptions options, VertxOptions vertxOptions) {
     Config config;
     try {
+      options.getTls().check("cluster.tls", true);
       config = HazelcastClusterConfig.create(options);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -46,6 +47,7 @@ public final class ClusterNode {
     withEventBus.getEventBusOptions()
         .setHost(options.getEventBusHost() != null ? options.getEventBusHost() : options.getHost())
         .setPort(options.getEventBusPort());
+    options.getTls().applyTo(withEventBus.getEventBusOptions());
     return Vertx.builder().with(withEventBus).withClusterManager(clusterManager).buildClustered()
         .map(vertx -> {
           ClusterView.register(vertx, clusterManager);

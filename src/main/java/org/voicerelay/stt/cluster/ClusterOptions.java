@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.voicerelay.stt.config.JsonTypes;
+import org.voicerelay.stt.security.TlsOptions;
 
 /**
  * How a node joins the Hazelcast cluster: the Hazelcast config template, the address it binds
@@ -19,7 +20,7 @@ import org.voicerelay.stt.config.JsonTypes;
  * <pre>
  * {"configFile":"conf/cluster.xml", "clusterName":"voicerelay-stt", "host":"127.0.0.1",
  *  "port":5701, "portAutoIncrement":true, "members":["127.0.0.1"], "eventBusHost":null,
- *  "eventBusPort":0, "heartbeatIntervalSeconds":1, "maxNoHeartbeatSeconds":10}
+ *  "eventBusPort":0, "heartbeatIntervalSeconds":1, "maxNoHeartbeatSeconds":10, "tls":{TlsOptions}}
  * </pre>
  * In a node's configuration this is the {@code cluster} section, which the {@code STT_CLUSTER_*}
  * and {@code STT_EVENTBUS_*} variables fill ({@code config.NodeConfig}).
@@ -58,6 +59,7 @@ public class ClusterOptions {
   private int eventBusPort = DEFAULT_EVENT_BUS_PORT;
   private int heartbeatIntervalSeconds = DEFAULT_HEARTBEAT_INTERVAL_SECONDS;
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
+  private TlsOptions tls = new TlsOptions();
 
   public ClusterOptions() {
   }
@@ -73,6 +75,7 @@ public class ClusterOptions {
     this.eventBusPort = other.eventBusPort;
     this.heartbeatIntervalSeconds = other.heartbeatIntervalSeconds;
     this.maxNoHeartbeatSeconds = other.maxNoHeartbeatSeconds;
+    this.tls = new TlsOptions(other.tls);
   }
 
   /**
@@ -204,6 +207,19 @@ public class ClusterOptions {
       throw new IllegalArgumentException("maxNoHeartbeatSeconds must be >= 2, got " + maxNoHeartbeatSeconds);
     }
     this.maxNoHeartbeatSeconds = maxNoHeartbeatSeconds;
+    return this;
+  }
+
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  /**
+   * TLS for the event bus between nodes (not for Hazelcast's own membership traffic): every node
+   * presents its certificate and accepts only peers whose certificate the trust store or CA trusts.
+   */
+  public ClusterOptions setTls(TlsOptions tls) {
+    this.tls = tls == null ? new TlsOptions() : tls;
     return this;
   }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.voicerelay.stt.config.JsonTypes;
+import org.voicerelay.stt.security.BridgeAuthOptions;
+import org.voicerelay.stt.security.TlsOptions;
 
 /**
  * Options of the {@link WebVerticle}: whether it serves at all, where, for which {@code SttVerticle}
@@ -16,7 +18,8 @@ import org.voicerelay.stt.config.JsonTypes;
  * <p>JSON shape (every key optional):
  * <pre>
  * {"enabled":false, "host":"127.0.0.1", "port":7080, "prefix":"stt", "maxSessionsPerConnection":2,
- *  "maxRequestsPerConnection":32, "openTimeoutMs":10000, "allowedOrigins":[]}
+ *  "maxRequestsPerConnection":32, "openTimeoutMs":10000, "allowedOrigins":[],
+ *  "auth":{BridgeAuthOptions}, "tls":{TlsOptions}}
  * </pre>
  */
 @DataObject
@@ -48,6 +51,8 @@ public class WebOptions {
   private int maxRequestsPerConnection = DEFAULT_MAX_REQUESTS_PER_CONNECTION;
   private long openTimeoutMs = DEFAULT_OPEN_TIMEOUT_MS;
   private List<String> allowedOrigins = new ArrayList<>();
+  private BridgeAuthOptions auth = new BridgeAuthOptions();
+  private TlsOptions tls = new TlsOptions();
 
   public WebOptions() {
   }
@@ -61,6 +66,8 @@ public class WebOptions {
     this.maxRequestsPerConnection = other.maxRequestsPerConnection;
     this.openTimeoutMs = other.openTimeoutMs;
     this.allowedOrigins = new ArrayList<>(other.allowedOrigins);
+    this.auth = new BridgeAuthOptions(other.auth);
+    this.tls = new TlsOptions(other.tls);
   }
 
   public WebOptions(JsonObject json) {
@@ -124,7 +131,7 @@ public class WebOptions {
     return maxSessionsPerConnection;
   }
 
-  /** Open sessions per bridge connection; one more is refused with 429 (too_many_sessions). */
+  /** Open sessions per bridge connection without tokens; one more is refused with 430 (quota_exceeded). */
   public WebOptions setMaxSessionsPerConnection(int maxSessionsPerConnection) {
     if (maxSessionsPerConnection < 1) {
       throw new IllegalArgumentException("web.maxSessionsPerConnection must be >= 1, got "
@@ -187,6 +194,29 @@ public class WebOptions {
       checked.add(origin.toLowerCase());
     }
     this.allowedOrigins = checked;
+    return this;
+  }
+
+  public BridgeAuthOptions getAuth() {
+    return auth;
+  }
+
+  /**
+   * Tokens for pages and programs on the SockJS bridge (off unless a secret or key is set); with
+   * them, {@code auth.maxSessionsPerSubject} replaces {@code maxSessionsPerConnection}.
+   */
+  public WebOptions setAuth(BridgeAuthOptions auth) {
+    this.auth = auth == null ? new BridgeAuthOptions() : auth;
+    return this;
+  }
+
+  public TlsOptions getTls() {
+    return tls;
+  }
+
+  /** TLS (https, wss) for the endpoint. */
+  public WebOptions setTls(TlsOptions tls) {
+    this.tls = tls == null ? new TlsOptions() : tls;
     return this;
   }
 

@@ -1,5 +1,6 @@
 package org.voicerelay.stt.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,11 +13,15 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.bus.BusContract;
+import org.voicerelay.stt.security.BridgeGuard;
+import org.voicerelay.stt.security.BridgeGuard.Settings;
 
 /**
  * The opt-in web endpoint: one page that streams the browser's microphone to the
@@ -38,9 +43,10 @@ public class WebVerticle extends VerticleBase {
       + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
   private final WebOptions givenOptions;
+  private final MeterRegistry registry;
   private WebOptions options;
-  private BridgeConnections connections;
-  private BridgeSessionOpener opener;
+  private BridgeGuard guard;
+  private SockJsBridgeEvents events;
   private HttpServer server;
 
   /** Reads {@link WebOptions} from the deployment config. */
@@ -49,7 +55,16 @@ public class WebVerticle extends VerticleBase {
   }
 
   public WebVerticle(WebOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * @param registry where the bridge counts refused frames ({@code stt.bridge.refused}); null:
+   *     Vert.x Micrometer Metrics' registry if Vert.x runs with it, else none
+   */
+  public WebVerticle(WebOptions options, MeterRegistry registry) {
     this.givenOptions = options == null ? null : new WebOptions(options);
+    this.registry = registry;
   }
 
   @Override
@@ -59,34 +74,43 @@ public class WebVerticle extends VerticleBase {
       LOG.info("web endpoint disabled (web.enabled is false)");
       return Future.succeededFuture();
     }
-    connections = new BridgeConnections();
-    opener = new BridgeSessionOpener(vertx, options, connections);
-    BridgeGuard guard = new BridgeGuard(options, connections, opener);
-    Router router = Router.router(vertx);
-    router.route().handler(this::checkHost);
-    router.route(BRIDGE_PATH + "/iframe*").handler(ctx -> ctx.fail(404));
-    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions())
-        .bridge(bridgeOptions(), guard));
-    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
-    return opener.start()
-        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost())
-                .setPort(options.getPort()))
-            .requestHandler(router)
-            .listen())
-        .onSuccess(s -> {
-          server = s;
-          LOG.info("web endpoint on http://{}:{}/ (bridge {}, prefix {}, {} sessions per connection)",
-              options.getHost(), s.actualPort(), BRIDGE_PATH, options.getPrefix(),
-              options.getMaxSessionsPerConnection());
-        });
+    try {
+      options.getTls().check("web.tls", false);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Settings settings = new Settings("sockjs", options.getPrefix(), List.of(), options.getAuth(),
+        options.getOpenTimeoutMs(), true, options.getMaxSessionsPerConnection());
+    MeterRegistry meters = registry != null ? registry : BackendRegistries.getDefaultNow();
+    return BridgeGuard.create(vertx, settings, meters).compose(g -> {
+      guard = g;
+      events = new SockJsBridgeEvents(options, guard);
+      Router router = Router.router(vertx);
+      router.route().handler(this::checkHost);
+      router.route(BRIDGE_PATH + "/iframe*").handler(ctx -> ctx.fail(404));
+      router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions())
+          .bridge(bridgeOptions(), events));
+      router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+      return vertx.createHttpServer(options.getTls().applyTo(new HttpServerOptions().setHost(options.getHost())
+              .setPort(options.getPort())))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> {
+      server = s;
+      LOG.info("web endpoint on {}://{}:{}/ (bridge {}, prefix {}, {}{} sessions per {})",
+          options.getTls().isEnabled() ? "https" : "http", options.getHost(), s.actualPort(), BRIDGE_PATH,
+          options.getPrefix(), guard.authenticating() ? "tokens, " : "",
+          guard.authenticating() ? options.getAuth().getMaxSessionsPerSubject() : options.getMaxSessionsPerConnection(),
+          guard.authenticating() ? "subject" : "connection");
+    });
   }
 
   @Override
   public Future<?> stop() {
-    if (opener == null) {
+    if (guard == null) {
       return Future.succeededFuture();
     }
-    return opener.stop().transform(ar -> server == null ? Future.succeededFuture() : server.close());
+    return guard.close().transform(ar -> server == null ? Future.succeededFuture() : server.close());
   }
 
   /** The port the endpoint listens on, or -1 if it is not serving. */
@@ -96,7 +120,7 @@ public class WebVerticle extends VerticleBase {
 
   /** Live bridge connections (open pages). */
   public int connections() {
-    return connections == null ? 0 : connections.size();
+    return events == null ? 0 : events.connections();
   }
 
   /** The options in use, or null before start. */
@@ -112,12 +136,13 @@ public class WebVerticle extends VerticleBase {
         .addDisabledTransport(Transport.HTML_FILE.name());
   }
 
-  /** Coarse permissions; the guard decides per connection and session. */
+  /**
+   * Coarse permissions: the bridge itself only carries input; the guard answers opens, keeps the
+   * registrations and decides per caller and session.
+   */
   private SockJSBridgeOptions bridgeOptions() {
     return new SockJSBridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(opener.address()))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(BusContract.inputAddressRegex(options.getPrefix())))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(BusContract.eventsAddressRegex(options.getPrefix())))
         .setMaxHandlersPerSocket(options.getMaxRequestsPerConnection())
         .setMaxAddressLength(128);
   }

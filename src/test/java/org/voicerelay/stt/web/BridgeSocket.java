@@ -29,6 +29,7 @@ final class BridgeSocket {
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
+  private String token;
 
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
@@ -55,6 +56,12 @@ final class BridgeSocket {
     }
     WebSocketClient client = vertx.createWebSocketClient();
     return client.connect(options).map(socket -> new BridgeSocket(client, socket));
+  }
+
+  /** Sends {@code "Authorization": "Bearer <token>"} in every frame's headers from now on. */
+  BridgeSocket token(String token) {
+    this.token = token;
+    return this;
   }
 
   void send(String address, Object body) {
@@ -92,9 +99,9 @@ final class BridgeSocket {
     return promise.future();
   }
 
-  /** The bridge's refusal of one message: an {@code err} frame "rejected" that answers no request. */
+  /** The bridge's refusal of one message: an {@code err} frame "access_denied" that answers no request. */
   Future<JsonObject> nextRejection() {
-    return next(f -> "err".equals(f.getString("type")) && "rejected".equals(f.getString("body")));
+    return next(f -> "err".equals(f.getString("type")) && "access_denied".equals(f.getString("body")));
   }
 
   List<JsonObject> frames() {
@@ -111,6 +118,9 @@ final class BridgeSocket {
   }
 
   private void write(JsonObject frame) {
+    if (token != null && frame.containsKey("address")) {
+      frame.put("headers", new JsonObject().put("Authorization", "Bearer " + token));
+    }
     socket.writeTextMessage(frame.encode());
   }
 
