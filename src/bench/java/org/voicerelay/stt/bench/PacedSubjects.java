@@ -1,0 +1,150 @@
+package org.voicerelay.stt.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The fault bench's streams written in real time from this JVM: one periodic timer per event loop
+ * writes the frames due to each stream of that loop (catching up by the wall clock when a tick is
+ * late), from one common start, for {@code seconds}; stream i lives on loop i modulo their number.
+ */
+abstract class PacedSubjects implements FaultSubjects {
+
+  final FaultBench.Plan plan;
+  final Vertx vertx;
+  final ClientStreams loops;
+  final int n;
+  final Deafness[] deafness;
+  final FinalsTiling[] tiling;
+  final long[] frames;
+  final AtomicLong refusedWrites = new AtomicLong();
+  final int frameBytes;
+  private CountDownLatch audioDone;
+
+  PacedSubjects(FaultBench.Plan plan) {
+    this.plan = plan;
+    this.vertx = Vertx.vertx();
+    this.loops = new ClientStreams(vertx, () -> {
+      throw new UnsupportedOperationException("streams are opened by the fault bench");
+    });
+    this.n = plan.streams();
+    this.deafness = new Deafness[n];
+    this.tiling = new FinalsTiling[n];
+    this.frames = new long[n];
+    for (int i = 0; i < n; i++) {
+      deafness[i] = new Deafness();
+      tiling[i] = new FinalsTiling();
+    }
+    this.frameBytes = ToneAudio.RATE * plan.frameMs() / 1000 * 2;
+  }
+
+  Context loopOf(int i) {
+    List<Context> all = loops.eventLoops();
+    return all.get(i % all.size());
+  }
+
+  /** Writes one frame to stream i, on its event loop. */
+  abstract void write(int i, Buffer frame);
+
+  /** Whether stream i still takes audio. */
+  boolean alive(int i) {
+    return deafness[i].diedOf() == null;
+  }
+
+  @Override
+  public long startAudio() {
+    List<Context> contexts = loops.eventLoops();
+    long frameNanos = plan.frameMs() * 1_000_000L;
+    long total = plan.seconds() * 1000L / plan.frameMs();
+    long t0 = System.nanoTime() + 50_000_000L;
+    for (Deafness d : deafness) {
+      d.start(t0);
+    }
+    audioDone = new CountDownLatch(contexts.size());
+    for (int l = 0; l < contexts.size(); l++) {
+      int loop = l;
+      ClientStreams.join(ClientStreams.onContext(contexts.get(l), () -> vertx.setPeriodic(plan.frameMs(), id -> {
+        long now = System.nanoTime();
+        if (now < t0) {
+          return;
+        }
+        long due = Math.min(total, (now - t0) / frameNanos + 1);
+        for (int i = loop; i < n; i += contexts.size()) {
+          if (frames[i] >= total) {
+            continue;
+          }
+          boolean alive = alive(i);
+          while (frames[i] < due) {
+            Buffer frame = ToneAudio.frame(frames[i]++, frameBytes);
+            if (alive) {
+              write(i, frame);
+            }
+          }
+          if (frames[i] >= total) {
+            deafness[i].end(now);
+          }
+        }
+        if (due >= total) {
+          vertx.cancelTimer(id);
+          audioDone.countDown();
+        }
+      })));
+    }
+    return t0;
+  }
+
+  @Override
+  public void fault(long now) {
+    for (Deafness d : deafness) {
+      d.fault(now);
+    }
+  }
+
+  @Override
+  public void awaitAudioEnd(long end) throws InterruptedException {
+    if (!audioDone.await(Math.max(0, end - System.nanoTime()) + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("the writers did not finish within 60 s of the audio's end");
+    }
+  }
+
+  @Override
+  public Deafness[] deafness() {
+    return deafness;
+  }
+
+  @Override
+  public int everyByte() {
+    int complete = 0;
+    for (int i = 0; i < n; i++) {
+      if (deafness[i].diedOf() == null && tiling[i].check(frames[i] * frameBytes) == null) {
+        complete++;
+      }
+    }
+    return complete;
+  }
+
+  /** The first stream whose finals do not tile what it was written, and why; null if none. */
+  String firstIncomplete() {
+    for (int i = 0; i < n; i++) {
+      String why = tiling[i].check(frames[i] * frameBytes);
+      if (why != null) {
+        return "stream " + i + ": " + why;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // best effort
+    }
+  }
+}
