@@ -45,6 +45,8 @@ public final class FaultBench {
   static final String SECRET = BenchGatewayMain.API_SECRET;
   /** Stream i is room {@code s<i>}: the gateway's front counts connections per stream by it. */
   static final String ROOM_PREFIX = "s";
+  /** Between every stream connected and the audio's start. */
+  static final long SETTLE_MS = 3_000;
 
   static final String USAGE = String.join("\n",
       "usage: FaultBench [--path client|bus|resumable] [--fault restart|silent|drop|none] [--streams 20]",
@@ -167,6 +169,9 @@ public final class FaultBench {
       subjects.open();
       if (!plan.fault.equals("drop")) {
         subjects.awaitConnected(log);
+        // connected is not yet streaming: LiveKit's Node client sent its first audio 2.4 s after a
+        // connection was up (module loading, first compilations); every client gets the same pause
+        Thread.sleep(SETTLE_MS);
       }
       long t0 = subjects.startAudio();
       double outageMeasured = Double.NaN;
