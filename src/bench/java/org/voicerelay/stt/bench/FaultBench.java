@@ -45,14 +45,15 @@ public final class FaultBench {
   static final String SECRET = BenchGatewayMain.API_SECRET;
   /** Stream i is room {@code s<i>}: the gateway's front counts connections per stream by it. */
   static final String ROOM_PREFIX = "s";
-  /** Between every stream connected and the audio's start. */
-  static final long SETTLE_MS = 3_000;
+  /** Between every stream connected and the audio's start, unless --settle-seconds says otherwise. */
+  static final double SETTLE_SECONDS = 3;
 
   static final String USAGE = String.join("\n",
       "usage: FaultBench [--path client|bus|resumable] [--fault restart|silent|drop|none] [--streams 20]",
       "                  [--outage-seconds 5] [--fault-at 4 (restart) | 3 (silent)] [--seconds 24 (drop: 30)]",
       "                  [--frame-ms 20 (client) | 100 (bus)] [--endpoint-seconds 5] [--interim-ms 500]",
-      "                  [--peer] [--peer-only] [--node-dir scripts/.node]",
+      "                  [--settle-seconds 3] [--peer] [--peer-only] [--node-dir scripts/.node]",
+      "  --settle-seconds: the pause between every stream connected and the audio's start",
       "  restart: the gateway process is killed (SIGKILL) --fault-at s into the audio, a new one listens on",
       "           the same port --outage-seconds later; silent: every stream's first connection passes nothing",
       "           either way from --fault-at on, and stays open; drop: every upgrade accepted and dropped at once",
@@ -60,11 +61,11 @@ public final class FaultBench {
       "  --peer-only: the Node client's run alone");
 
   private static final Set<String> OPTIONS = Set.of("path", "fault", "streams", "outage-seconds", "fault-at",
-      "seconds", "frame-ms", "endpoint-seconds", "interim-ms", "peer", "peer-only", "node-dir");
+      "seconds", "frame-ms", "endpoint-seconds", "interim-ms", "peer", "peer-only", "node-dir", "settle-seconds");
 
   /** What a run does, from the options. */
   record Plan(String path, String fault, int streams, double outageSeconds, double faultAt, int seconds,
-      int frameMs, double endpointSeconds, int interimMs) {
+      int frameMs, double endpointSeconds, int interimMs, double settleSeconds) {
 
     String describeFault() {
       return switch (fault) {
@@ -126,7 +127,11 @@ public final class FaultBench {
     if ((fault.equals("restart") || fault.equals("silent")) && faultAt >= seconds) {
       throw new IllegalArgumentException("--fault-at must come before the audio ends (--seconds " + seconds + ")");
     }
-    return new Plan(path, fault, streams, outage, faultAt, seconds, frameMs, endpoint, interimMs);
+    double settle = number(args, "settle-seconds", SETTLE_SECONDS);
+    if (settle < 0) {
+      throw new IllegalArgumentException("--settle-seconds must not be negative");
+    }
+    return new Plan(path, fault, streams, outage, faultAt, seconds, frameMs, endpoint, interimMs, settle);
   }
 
   private static double number(Map<String, String> args, String name, double def) {
@@ -159,11 +164,12 @@ public final class FaultBench {
     try {
       first = FaultGateway.start(log, 0, plan.fault.equals("drop") ? "drop" : "pass", plan.streams,
           plan.endpointSeconds, plan.interimMs, false);
-      int port = first.port();
       if (plan.fault.equals("restart")) {
-        // the next gateway process is started now and listens when the outage is over
-        second = FaultGateway.start(log, port, "pass", plan.streams, plan.endpointSeconds, plan.interimMs, true);
+        // the next gateway process is started now and listens on the same port when the outage is over
+        second = FaultGateway.start(log, 0, "pass", plan.streams, plan.endpointSeconds, plan.interimMs, true);
+        second.awaitReady();
       }
+      int port = first.awaitReady().port();
       subjects = nodeDir != null ? new PeerSubjects(plan, nodeDir, port)
           : plan.path.equals("client") ? new ClientSubjects(plan, port) : new BusSubjects(plan, port);
       subjects.open();
@@ -171,7 +177,7 @@ public final class FaultBench {
         subjects.awaitConnected(log);
         // connected is not yet streaming: LiveKit's Node client sent its first audio 2.4 s after a
         // connection was up (module loading, first compilations); every client gets the same pause
-        Thread.sleep(SETTLE_MS);
+        Thread.sleep((long) (plan.settleSeconds * 1000));
       }
       long t0 = subjects.startAudio();
       double outageMeasured = Double.NaN;
@@ -182,7 +188,7 @@ public final class FaultBench {
           long killedAt = System.nanoTime();
           first.kill();
           sleepUntil(killedAt + (long) (plan.outageSeconds * 1e9));
-          second.listen();
+          second.listen(port);
           outageMeasured = (System.nanoTime() - killedAt) / 1e9;
           System.out.printf(Locale.ROOT, "  outage: killed %.2f s into the audio, a new process listening %.2f s later%n",
               (killedAt - t0) / 1e9, outageMeasured);

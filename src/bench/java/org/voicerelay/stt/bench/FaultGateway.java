@@ -25,8 +25,11 @@ final class FaultGateway implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private volatile int port = -1;
 
-  private FaultGateway(Process process, ConnectionLog log) {
+  private final boolean deferred;
+
+  private FaultGateway(Process process, ConnectionLog log, boolean deferred) {
     this.process = process;
+    this.deferred = deferred;
     this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -50,8 +53,7 @@ final class FaultGateway implements AutoCloseable {
 
   /**
    * Starts the gateway: {@code mode} pass or drop; {@code port} 0 for any; {@code deferred}: the
-   * front listens only on {@link #listen()}. Returns once the gateway is up (and listening unless
-   * deferred).
+   * front listens only on {@link #listen(int)}. Returns at once: {@link #awaitReady()} waits for it.
    */
   static FaultGateway start(ConnectionLog log, int port, String mode, int streams, double endpointSeconds,
       int interimMs, boolean deferred) throws IOException {
@@ -67,21 +69,25 @@ final class FaultGateway implements AutoCloseable {
     }
     File logFile = new File("target/bench-gateway.log");
     Process process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(logFile)).start();
-    FaultGateway g = new FaultGateway(process, log);
-    g.await("ready", 60);
+    return new FaultGateway(process, log, deferred);
+  }
+
+  /** Returns once the gateway is up, and listening unless deferred. */
+  FaultGateway awaitReady() {
+    await("ready", 60);
     if (!deferred) {
-      g.port = Integer.parseInt(g.await("listening ", 30).substring("listening ".length()).trim());
+      port = Integer.parseInt(await("listening ", 30).substring("listening ".length()).trim());
     }
-    return g;
+    return this;
   }
 
   int port() {
     return port;
   }
 
-  /** Opens the front on its port (a deferred gateway); returns when it accepts connections. */
-  int listen() {
-    in.println("listen");
+  /** Opens the front on {@code onPort} (a deferred gateway); returns when it accepts connections. */
+  int listen(int onPort) {
+    in.println("listen " + onPort);
     port = Integer.parseInt(await("listening ", 30).substring("listening ".length()).trim());
     return port;
   }

@@ -53,8 +53,8 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
  *
  * <p>Usage: {@code FaultGatewayMain --port P --mode pass|drop --streams N --endpoint-seconds 5
  * --interim-ms 500 [--deferred]}. With {@code --deferred} the front listens only when told
- * {@code listen} on standard input (the restart's second process starts early, so the outage is
- * what the bench chose, not a JVM's start-up). Prints {@code ready} when the gateway is up,
+ * {@code listen} (or {@code listen PORT}) on standard input (the restart's second process starts
+ * early, so the outage is what the bench chose, not a JVM's start-up). Prints {@code ready} when the gateway is up,
  * {@code listening PORT} when the front is. Commands: {@code listen}, {@code silence} (answered
  * {@code silenced N}), {@code quit}.
  */
@@ -112,7 +112,13 @@ public final class FaultGatewayMain {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
-      switch (line.trim()) {
+      String command = line.trim();
+      if (command.startsWith("listen ")) {
+        // a deferred process learns its port when told to listen (it was started before it was known)
+        println("listening " + front.listen(context, Integer.parseInt(command.substring("listen ".length()).trim())));
+        continue;
+      }
+      switch (command) {
         case "listen" -> println("listening " + front.listen(context, port));
         case "silence" -> println("silenced " + ClientStreams.join(ClientStreams.onContext(context, front::silenceFirsts)));
         case "quit" -> {
