@@ -20,6 +20,7 @@ final class ConnectionLog {
   private final java.util.Set<String> seen = new java.util.HashSet<>();
   private final int streams;
   private int keyless;
+  private long windowEndMicros = Long.MAX_VALUE;
 
   /** {@code streams}: how many streams run, so that many unnamed connections count as firsts. */
   ConnectionLog(int streams) {
@@ -35,8 +36,22 @@ final class ConnectionLog {
     all.add(new Connection(key, atMicros, first));
   }
 
+  /** From now on connections are logged but left out of the figures (the end of a 30 s window). */
+  synchronized void closeWindow(long atMicros) {
+    windowEndMicros = atMicros;
+  }
+
+  synchronized boolean windowed() {
+    return windowEndMicros != Long.MAX_VALUE;
+  }
+
+  private List<Connection> inWindow() {
+    return all.stream().filter(c -> c.atMicros <= windowEndMicros).toList();
+  }
+
+  /** Connections in the window. */
   synchronized int total() {
-    return all.size();
+    return inWindow().size();
   }
 
   synchronized int firsts() {
@@ -50,7 +65,7 @@ final class ConnectionLog {
   synchronized int[] perStream(String prefix, int n) {
     Map<String, Integer> counts = new HashMap<>();
     boolean keyed = false;
-    for (Connection c : all) {
+    for (Connection c : inWindow()) {
       if (!c.key.equals("-")) {
         keyed = true;
         counts.merge(c.key, 1, Integer::sum);
@@ -69,7 +84,7 @@ final class ConnectionLog {
 
   /** The largest number of reconnections (connections after a stream's first) in any 100 ms window. */
   synchronized int largestReconnectBurst(long windowMicros) {
-    long[] at = all.stream().filter(c -> !c.first).mapToLong(Connection::atMicros).sorted().toArray();
+    long[] at = inWindow().stream().filter(c -> !c.first).mapToLong(Connection::atMicros).sorted().toArray();
     int best = 0;
     int from = 0;
     for (int to = 0; to < at.length; to++) {

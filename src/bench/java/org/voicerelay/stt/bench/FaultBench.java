@@ -183,10 +183,12 @@ public final class FaultBench {
       double outageMeasured = Double.NaN;
       if (plan.fault.equals("restart") || plan.fault.equals("silent")) {
         sleepUntil(t0 + (long) (plan.faultAt * 1e9));
-        subjects.fault(System.nanoTime());
+        // the fault's instant, for "first transcript after the fault", is when it took effect: the
+        // process is gone, or the silence acknowledged (nothing in flight passes after that)
         if (plan.fault.equals("restart")) {
           long killedAt = System.nanoTime();
           first.kill();
+          subjects.fault(System.nanoTime());
           sleepUntil(killedAt + (long) (plan.outageSeconds * 1e9));
           second.listen(port);
           outageMeasured = (System.nanoTime() - killedAt) / 1e9;
@@ -194,11 +196,16 @@ public final class FaultBench {
               (killedAt - t0) / 1e9, outageMeasured);
         } else {
           int silenced = first.silence();
+          subjects.fault(System.nanoTime());
           System.out.printf(Locale.ROOT, "  silenced %d connection(s) %.2f s into the audio%n", silenced,
               (System.nanoTime() - t0) / 1e9);
         }
       }
       subjects.awaitAudioEnd(t0 + plan.seconds * 1_000_000_000L);
+      if (plan.fault.equals("drop")) {
+        // accept-then-drop: the connections while the audio flowed (--seconds, 30 by default)
+        log.closeWindow(BenchGatewayMain.nowMicros());
+      }
       subjects.endAll();
       report(plan, who, subjects, log, outageMeasured, calibrationBefore);
       return 0;
@@ -263,8 +270,9 @@ public final class FaultBench {
     }
     System.out.printf(Locale.ROOT, "  streams that died (error or closed before the end): %d of %d%s%n", died, n,
         causes.isEmpty() ? "" : " " + causes);
-    System.out.printf(Locale.ROOT, "  connections per stream seen by the gateway: %s; largest number of reconnections in"
-        + " any 100 ms: %d%n", conns, burst);
+    System.out.printf(Locale.ROOT, "  connections per stream seen by the gateway%s: %s; largest number of reconnections"
+        + " (connections after a stream's first) in any 100 ms: %d%n",
+        log.windowed() ? " while the audio flowed (" + plan.seconds + " s)" : "", conns, burst);
     System.out.printf(Locale.ROOT, "  %s: %s of %d%n", subjects.everyByteMethod(), everyByte < 0 ? "n/a" : everyByte, n);
     Matcher m = Pattern.compile("calibration: ([0-9.]+) ms").matcher(calibration);
     System.out.printf(Locale.ROOT, "FAULT path=%s client=%s fault=%s outage_s=%s outage_measured_s=%s streams=%d"

@@ -91,7 +91,9 @@ public final class FaultGatewayMain {
     if (!mode.equals("pass") && !mode.equals("drop")) {
       throw new IllegalArgumentException("--mode must be pass or drop, got " + mode);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)
+    // two event loops: the gateway verticle on one, the front (created off Vert.x, so on a context
+    // of its own) on the other
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
         .setPreferNativeTransport(BenchGatewayMain.nativeTransport()));
     // interims by bytes below; the counting engine's own every 20 frames are off
     Recognizer engine = new InterimEvery(new CountingRecognizer(new JsonObject()
