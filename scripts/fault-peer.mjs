@@ -19,7 +19,8 @@ driven by FaultBench (scripts/bench fault --peer): it starts the audio on the li
 input, prints "started", takes "fault" as the fault's instant, and prints one JSON line of results
 last. Takes no options; the environment:
   LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET   as for livekit-node-check.mjs
-  STREAMS (20), FRAME_MS (20), SECONDS (24: audio per stream, real time)`);
+  STREAMS (20), FRAME_MS (20), SECONDS (24: audio per stream, real time), WARMUP (2: the first
+  seconds of audio, not measured)`);
 
 for (const name of ['LK_NODE_DIR', 'GATEWAY_BASE_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']) {
   if (!process.env[name]) {
@@ -36,6 +37,8 @@ const RATE = 16000;
 const streams = Number(process.env.STREAMS || 20);
 const frameMs = Number(process.env.FRAME_MS || 20);
 const seconds = Number(process.env.SECONDS || 24);
+// the first seconds of audio are not measured (FaultBench --warmup-seconds)
+const warmup = Number(process.env.WARMUP || 2);
 const frameSamples = RATE * frameMs / 1000;
 const framesPerSecond = 1000 / frameMs;
 const totalFrames = seconds * framesPerSecond;
@@ -76,7 +79,8 @@ const client = new inference.STT({
 let sttErrors = 0;
 client.on('error', () => { sttErrors++; });
 
-let audioStart = 0;
+let audioT0 = 0; // the audio's start
+let audioStart = 0; // the measured window's start, after the warm-up
 let audioEnd = Infinity;
 let faultAt = 0;
 
@@ -93,7 +97,7 @@ function open() {
     }
   };
   t.transcript = (now) => {
-    if (!audioStart) return;
+    if (!audioStart || now < audioStart) return;
     gap(Math.max(t.lastEvent, audioStart), Math.min(now, audioEnd));
     t.lastEvent = Math.max(t.lastEvent, now);
     if (faultAt && t.heardAfterFault < 0 && now > faultAt) t.heardAfterFault = now - faultAt;
@@ -101,7 +105,7 @@ function open() {
   t.done = (async () => {
     try {
       for await (const event of t.stream) {
-        if (process.env.DEBUG_EVENTS) console.error(performance.now().toFixed(0), event.type, event.alternatives?.[0]?.text);
+        if (process.env.FAULT_TRACE) console.error(performance.now().toFixed(0), event.type, event.alternatives?.[0]?.text);
         if (event.type === stt.SpeechEventType.INTERIM_TRANSCRIPT || event.type === stt.SpeechEventType.FINAL_TRANSCRIPT) {
           t.transcript(performance.now());
         }
@@ -130,14 +134,15 @@ await new Promise((resolve) => {
   });
 });
 
-audioStart = performance.now() + 20;
+audioT0 = performance.now() + 20;
+audioStart = audioT0 + warmup * 1000;
 console.log('started');
-if (process.env.DEBUG_EVENTS) console.error(performance.now().toFixed(0), 'started');
+if (process.env.FAULT_TRACE) console.error(performance.now().toFixed(0), 'started');
 await new Promise((resolve) => {
   const timer = setInterval(() => {
     const now = performance.now();
-    if (now < audioStart) return;
-    const due = Math.min(totalFrames, Math.floor((now - audioStart) / frameMs) + 1);
+    if (now < audioT0) return;
+    const due = Math.min(totalFrames, Math.floor((now - audioT0) / frameMs) + 1);
     for (const t of all) {
       while (t.frames < due) {
         const f = frame(t.frames++);

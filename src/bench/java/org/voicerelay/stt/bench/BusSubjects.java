@@ -83,6 +83,7 @@ final class BusSubjects extends PacedSubjects {
 
   private void onEvent(int s, JsonObject event) {
     Deafness d = deafness[s];
+    trace(s, event.getString("type"));
     switch (String.valueOf(event.getString("type"))) {
       case "interim_transcript" -> d.transcript(System.nanoTime());
       case "final_transcript" -> {
@@ -112,6 +113,12 @@ final class BusSubjects extends PacedSubjects {
     }
   }
 
+  /**
+   * Returns once every admitted session's stream says CONNECTED in its {@code status} (an upgrade
+   * seen by the gateway is not enough: a cold JVM took seconds more before its first audio went out).
+   * A resumable session's status may leave its stream out while recognition moves; then the gateway's
+   * count of first connections decides.
+   */
   @Override
   public void awaitConnected(ConnectionLog log) throws InterruptedException {
     int admitted = 0;
@@ -121,6 +128,30 @@ final class BusSubjects extends PacedSubjects {
       }
     }
     FaultBench.awaitFirsts(log, admitted);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      List<Future<io.vertx.core.eventbus.Message<JsonObject>>> status = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (control[i] != null) {
+          status.add(vertx.eventBus().request(control[i], new JsonObject().put("action", "status")));
+        }
+      }
+      ClientStreams.join(Future.join(status).otherwiseEmpty());
+      long connected = status.stream().filter(f -> {
+        if (f.failed()) {
+          return false;
+        }
+        JsonObject stream = f.result().body().getJsonObject("stream");
+        return stream == null ? resumable : "CONNECTED".equals(stream.getString("state"));
+      }).count();
+      if (connected == status.size()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + connected + " of " + status.size() + " sessions connected within 120 s");
+      }
+      Thread.sleep(200);
+    }
   }
 
   @Override

@@ -43,6 +43,7 @@ final class ClientSubjects extends PacedSubjects {
         Deafness d = deafness[s];
         stream.handler(event -> {
           SpeechEventType type = event.type();
+          trace(s, type.wireName());
           if (type == SpeechEventType.INTERIM_TRANSCRIPT || type == SpeechEventType.FINAL_TRANSCRIPT) {
             d.transcript(System.nanoTime());
           }

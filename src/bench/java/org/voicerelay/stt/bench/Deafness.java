@@ -28,7 +28,7 @@ final class Deafness {
     return d;
   }
 
-  /** Audio starts flowing (nanoTime). */
+  /** The measured window starts (nanoTime): audio flows; events before it are not counted. */
   synchronized void start(long now) {
     audioStart = now;
     lastEvent = now;
@@ -45,7 +45,7 @@ final class Deafness {
 
   /** A transcript event arrived (nanoTime). */
   synchronized void transcript(long now) {
-    if (audioStart == 0) {
+    if (audioStart == 0 || now < audioStart) {
       return;
     }
     gap(Math.max(lastEvent, audioStart), Math.min(now, audioEnd));
@@ -76,7 +76,7 @@ final class Deafness {
     return longest;
   }
 
-  /** When the longest silence began, nanoseconds after the audio started. */
+  /** When the longest silence began, nanoseconds after the measured window started. */
   synchronized long longestFromNanos() {
     longestNanos();
     return longestFrom - audioStart;

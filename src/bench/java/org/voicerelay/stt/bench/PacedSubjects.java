@@ -25,6 +25,15 @@ abstract class PacedSubjects implements FaultSubjects {
   final AtomicLong refusedWrites = new AtomicLong();
   final int frameBytes;
   private CountDownLatch audioDone;
+  /** When the audio started (nanoTime), for the event trace of FAULT_TRACE=1 on standard error. */
+  volatile long t0;
+  static final boolean TRACE = System.getenv("FAULT_TRACE") != null;
+
+  void trace(int i, String what) {
+    if (TRACE) {
+      System.err.printf(java.util.Locale.ROOT, "trace %.3f s stream %d %s%n", (System.nanoTime() - t0) / 1e9, i, what);
+    }
+  }
 
   PacedSubjects(FaultBench.Plan plan) {
     this.plan = plan;
@@ -62,8 +71,10 @@ abstract class PacedSubjects implements FaultSubjects {
     long frameNanos = plan.frameMs() * 1_000_000L;
     long total = plan.seconds() * 1000L / plan.frameMs();
     long t0 = System.nanoTime() + 50_000_000L;
+    this.t0 = t0;
+    // the measured window starts after the warm-up
     for (Deafness d : deafness) {
-      d.start(t0);
+      d.start(t0 + (long) (plan.warmupSeconds() * 1e9));
     }
     audioDone = new CountDownLatch(contexts.size());
     for (int l = 0; l < contexts.size(); l++) {
