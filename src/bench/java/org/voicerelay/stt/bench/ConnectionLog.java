@@ -36,6 +36,18 @@ final class ConnectionLog {
     all.add(new Connection(key, atMicros, first));
   }
 
+  private final List<long[]> stalls = new ArrayList<>();
+
+  /** A gateway process's event loop was {@code ms} late in the second before {@code atMicros}. */
+  synchronized void stall(long atMicros, long ms) {
+    stalls.add(new long[] {atMicros, ms});
+  }
+
+  /** The gateway's worst event-loop stall (ms) reported after {@code fromMicros}; 0 if none over 50 ms. */
+  synchronized long worstStall(long fromMicros) {
+    return stalls.stream().filter(s -> s[0] >= fromMicros).mapToLong(s -> s[1]).max().orElse(0);
+  }
+
   /** From now on connections are logged but left out of the figures (the end of a 30 s window). */
   synchronized void closeWindow(long atMicros) {
     windowEndMicros = atMicros;

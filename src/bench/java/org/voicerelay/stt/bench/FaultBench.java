@@ -194,6 +194,8 @@ public final class FaultBench {
         Thread.sleep((long) (plan.settleSeconds * 1000));
       }
       long t0 = subjects.startAudio();
+      long windowStartMicros = BenchGatewayMain.nowMicros() + (t0 - System.nanoTime()) / 1000
+          + (long) (plan.warmupSeconds * 1e6);
       double outageMeasured = Double.NaN;
       if (plan.fault.equals("restart") || plan.fault.equals("silent")) {
         sleepUntil(t0 + (long) (plan.faultAt * 1e9));
@@ -221,7 +223,7 @@ public final class FaultBench {
         log.closeWindow(BenchGatewayMain.nowMicros());
       }
       subjects.endAll();
-      report(plan, who, subjects, log, outageMeasured, calibrationBefore);
+      report(plan, who, subjects, log, outageMeasured, calibrationBefore, windowStartMicros);
       return 0;
     } catch (Exception | Error e) {
       System.out.println("  error: " + e);
@@ -244,7 +246,7 @@ public final class FaultBench {
   }
 
   private static void report(Plan plan, String who, FaultSubjects subjects, ConnectionLog log, double outageMeasured,
-      String calibration) {
+      String calibration, long windowStartMicros) {
     Deafness[] all = subjects.deafness();
     int n = all.length;
     double[] longest = new double[n];
@@ -288,17 +290,23 @@ public final class FaultBench {
         + " (connections after a stream's first) in any 100 ms: %d%n",
         log.windowed() ? " while the audio flowed (" + plan.seconds + " s)" : "", conns, burst);
     System.out.printf(Locale.ROOT, "  %s: %s of %d%n", subjects.everyByteMethod(), everyByte < 0 ? "n/a" : everyByte, n);
+    long gatewayStall = log.worstStall(windowStartMicros);
+    long benchStall = subjects.worstStallMs();
+    System.out.printf(Locale.ROOT, "  stalls in the measured window (a shared machine starves processes): the gateway's event"
+        + " loops at most %d ms late%s; this JVM's writers at most %s ms late%n", gatewayStall,
+        gatewayStall == 0 ? " (none over 50 ms)" : "", benchStall < 0 ? "?" : String.valueOf(benchStall));
     Matcher m = Pattern.compile("calibration: ([0-9.]+) ms").matcher(calibration);
     System.out.printf(Locale.ROOT, "FAULT path=%s client=%s fault=%s outage_s=%s outage_measured_s=%s streams=%d"
             + " silence_p50_s=%.2f silence_p99_s=%.2f silence_worst_s=%.2f heard_again_p50_s=%s died=%d"
             + " conn_per_stream_median=%s conn_per_stream_max=%s conn_total=%d reconnect_burst_100ms=%d every_byte=%s/%d"
-            + " seconds=%d calibration_ms=%s%n",
+            + " seconds=%d gateway_stall_ms=%d bench_stall_ms=%s calibration_ms=%s%n",
         plan.path, who, plan.fault, plan.fault.equals("restart") ? trim(plan.outageSeconds) : "-",
         Double.isNaN(outageMeasured) ? "-" : String.format(Locale.ROOT, "%.2f", outageMeasured), n,
         pct(longest, 0.5), pct(longest, 0.99), pct(longest, 1), heardCount == 0 ? "-" : String.format(Locale.ROOT, "%.2f", pct(heardSorted, 0.5)),
         died, per == null ? String.format(Locale.ROOT, "%.2f", total / (double) n) : String.valueOf(per[per.length / 2]),
         per == null ? "-" : String.valueOf(per[per.length - 1]), total, burst,
-        everyByte < 0 ? "-" : String.valueOf(everyByte), n, plan.seconds, m.find() ? m.group(1) : "?");
+        everyByte < 0 ? "-" : String.valueOf(everyByte), n, plan.seconds, gatewayStall,
+        benchStall < 0 ? "-" : String.valueOf(benchStall), m.find() ? m.group(1) : "?");
   }
 
   private static String seconds(double[] sorted, double p) {
@@ -391,8 +399,9 @@ public final class FaultBench {
     }
 
     @Override
-    public void awaitAudioEnd(long end) {
-      // the peer ends its own audio
+    public void awaitAudioEnd(long end) throws InterruptedException {
+      // the peer ends its own audio, on its clock: this waits as long, for the window of the count
+      sleepUntil(end);
     }
 
     @Override

@@ -38,6 +38,9 @@ final class FaultGateway implements AutoCloseable {
           if (line.startsWith("conn ")) {
             String[] f = line.split(" ");
             log.add(f[1], Long.parseLong(f[2]));
+          } else if (line.startsWith("stall ")) {
+            String[] f = line.split(" ");
+            log.stall(Long.parseLong(f[1]), Long.parseLong(f[2]));
           } else {
             lines.add(line);
           }

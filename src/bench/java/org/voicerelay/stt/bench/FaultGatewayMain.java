@@ -107,6 +107,8 @@ public final class FaultGatewayMain {
     vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().join();
     FaultGatewayMain front = new FaultGatewayMain(vertx, mode, streams, gateway.actualPort());
     io.vertx.core.Context context = vertx.getOrCreateContext();
+    watchStalls(vertx, context);
+    vertx.runOnContext(v -> watchStalls(vertx, vertx.getOrCreateContext()));
     println("ready");
     if (!deferred) {
       println("listening " + front.listen(context, port));
@@ -131,6 +133,31 @@ public final class FaultGatewayMain {
       }
     }
     vertx.close();
+  }
+
+  /**
+   * Reports this process's stalls, as a 10 ms timer on {@code context}'s event loop sees them: each
+   * second in which a tick came more than 50 ms late prints {@code stall MICROS MS} (the worst
+   * lateness), so the bench can tell a run whose gateway was starved of CPU.
+   */
+  private static void watchStalls(Vertx vertx, io.vertx.core.Context context) {
+    context.runOnContext(v -> {
+      long[] last = {System.nanoTime()};
+      long[] worst = {0};
+      long[] second = {System.nanoTime()};
+      vertx.setPeriodic(10, id -> {
+        long now = System.nanoTime();
+        worst[0] = Math.max(worst[0], now - last[0] - 10_000_000L);
+        last[0] = now;
+        if (now - second[0] >= 1_000_000_000L) {
+          if (worst[0] > 50_000_000L) {
+            println("stall " + BenchGatewayMain.nowMicros() + " " + worst[0] / 1_000_000);
+          }
+          worst[0] = 0;
+          second[0] = now;
+        }
+      });
+    });
   }
 
   private static synchronized void println(String line) {

@@ -23,6 +23,11 @@ interface FaultSubjects extends AutoCloseable {
 
   Deafness[] deafness();
 
+  /** This process's worst stall in the measured window (ms; -1 if not known): how late its writer ran. */
+  default long worstStallMs() {
+    return -1;
+  }
+
   /** Streams whose finals cover every byte written ({@link FinalsTiling}), -1 if not known. */
   int everyByte();
 

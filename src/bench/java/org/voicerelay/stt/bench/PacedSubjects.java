@@ -23,6 +23,8 @@ abstract class PacedSubjects implements FaultSubjects {
   final FinalsTiling[] tiling;
   final long[] frames;
   final AtomicLong refusedWrites = new AtomicLong();
+  /** The latest a pacing tick came in the measured window (ns): this JVM's own stalls. */
+  final AtomicLong lateTicks = new AtomicLong();
   final int frameBytes;
   private CountDownLatch audioDone;
   /** When the audio started (nanoTime), for the event trace of FAULT_TRACE=1 on standard error. */
@@ -79,8 +81,13 @@ abstract class PacedSubjects implements FaultSubjects {
     audioDone = new CountDownLatch(contexts.size());
     for (int l = 0; l < contexts.size(); l++) {
       int loop = l;
+      long[] last = {0};
       ClientStreams.join(ClientStreams.onContext(contexts.get(l), () -> vertx.setPeriodic(plan.frameMs(), id -> {
         long now = System.nanoTime();
+        if (last[0] != 0 && now > t0 + (long) (plan.warmupSeconds() * 1e9)) {
+          lateTicks.accumulateAndGet(now - last[0] - frameNanos, Math::max);
+        }
+        last[0] = now;
         if (now < t0) {
           return;
         }
@@ -107,6 +114,11 @@ abstract class PacedSubjects implements FaultSubjects {
       })));
     }
     return t0;
+  }
+
+  @Override
+  public long worstStallMs() {
+    return lateTicks.get() / 1_000_000;
   }
 
   @Override
