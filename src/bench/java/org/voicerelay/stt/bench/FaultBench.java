@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  *
  * <p>Faults: {@code restart}: the gateway process is killed (SIGKILL) {@code --fault-at} seconds
  * into the audio and a new one listens on the same port {@code --outage-seconds} later;
- * {@code silent}: every stream's first connection goes silent both ways (kept open) at
- * {@code --fault-at}; later connections pass; {@code drop}: a gateway that accepts every upgrade
+ * {@code silent}: every open connection (each stream's first) goes silent both ways (kept open) at
+ * {@code --fault-at}; connections made later pass; {@code drop}: a gateway that accepts every upgrade
  * and drops it at once, for the whole run; {@code none}: no fault (the baseline).
  *
  * <p>Paths: {@code client} (one {@code SttClient}, N streams), {@code bus} (N sessions of one
@@ -61,8 +61,9 @@ public final class FaultBench {
       "  --settle-seconds: the pause between every stream connected and the audio's start; --warmup-seconds: the",
       "  first seconds of audio, not measured (--fault-at counts from the audio's start)",
       "  restart: the gateway process is killed (SIGKILL) --fault-at s into the audio, a new one listens on",
-      "           the same port --outage-seconds later; silent: every stream's first connection passes nothing",
-      "           either way from --fault-at on, and stays open; drop: every upgrade accepted and dropped at once",
+      "           the same port --outage-seconds later; silent: every open connection (each stream's first) passes",
+      "           nothing either way from --fault-at on, and stays open; connections made after it pass; drop:",
+      "           every upgrade accepted and dropped at once",
       "  --peer: then the same fault with LiveKit's Node client (scripts/fault-peer.mjs), --path client only;",
       "  --peer-only: the Node client's run alone");
 
@@ -76,7 +77,7 @@ public final class FaultBench {
     String describeFault() {
       return switch (fault) {
         case "restart" -> String.format(Locale.ROOT, "gateway killed (SIGKILL) %.1f s in, back after %.1f s", faultAt, outageSeconds);
-        case "silent" -> String.format(Locale.ROOT, "every first connection silent both ways from %.1f s in", faultAt);
+        case "silent" -> String.format(Locale.ROOT, "every open connection silent both ways from %.1f s in (new ones pass)", faultAt);
         case "drop" -> "every upgrade accepted and dropped at once, the whole run";
         default -> "no fault";
       };
@@ -213,8 +214,9 @@ public final class FaultBench {
         } else {
           int silenced = first.silence();
           subjects.fault(System.nanoTime());
-          System.out.printf(Locale.ROOT, "  silenced %d connection(s) %.2f s into the audio%n", silenced,
-              (System.nanoTime() - t0) / 1e9);
+          System.out.printf(Locale.ROOT, "  silenced %d connection(s) %.2f s into the audio%s%n", silenced,
+              (System.nanoTime() - t0) / 1e9, silenced < plan.streams
+                  ? " (fewer than the streams: some had no open connection at the fault)" : "");
         }
       }
       subjects.awaitAudioEnd(t0 + plan.seconds * 1_000_000_000L);

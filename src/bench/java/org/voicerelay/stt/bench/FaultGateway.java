@@ -95,7 +95,7 @@ final class FaultGateway implements AutoCloseable {
     return port;
   }
 
-  /** Silences every open first connection of a stream; how many. */
+  /** Silences every open connection (new ones pass); how many. */
   int silence() {
     in.println("silence");
     return Integer.parseInt(await("silenced ", 30).substring("silenced ".length()).trim());

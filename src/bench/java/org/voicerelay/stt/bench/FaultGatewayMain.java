@@ -45,8 +45,9 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
  * fewer than {@code --streams} such connections came. Modes:
  * <ul>
  *   <li>{@code pass}: every connection goes through to the gateway; the command {@code silence}
- *       makes each open connection that is its stream's first go silent both ways (nothing is
- *       forwarded, pings and pongs included) and stay open; later connections pass;</li>
+ *       makes every open connection (each stream's first, in a run where none was lost before)
+ *       go silent both ways (nothing is forwarded, pings and pongs included) and stay open;
+ *       later connections pass;</li>
  *   <li>{@code drop}: every upgrade is passed to the gateway, its {@code 101} answer forwarded,
  *       and the connection closed at once (accept-then-drop).</li>
  * </ul>
@@ -124,7 +125,7 @@ public final class FaultGatewayMain {
       }
       switch (command) {
         case "listen" -> println("listening " + front.listen(context, port));
-        case "silence" -> println("silenced " + ClientStreams.join(ClientStreams.onContext(context, front::silenceFirsts)));
+        case "silence" -> println("silenced " + ClientStreams.join(ClientStreams.onContext(context, front::silenceOpen)));
         case "quit" -> {
           vertx.close().toCompletionStage().toCompletableFuture().join();
           System.exit(0);
@@ -174,11 +175,15 @@ public final class FaultGatewayMain {
     }).compose(f -> f)).actualPort();
   }
 
-  /** On the front's context: silences each open first connection; how many. */
-  private int silenceFirsts() {
+  /**
+   * On the front's context: silences every open connection, how many. That is each stream's first
+   * connection unless the stream already lost it before the fault (a starved machine drops a
+   * handshake now and then): the fault hits the connection each stream has, as a hung gateway does.
+   */
+  private int silenceOpen() {
     int n = 0;
     for (Link link : new ArrayList<>(links)) {
-      if (link.first && !link.closed) {
+      if (!link.closed) {
         link.silence();
         n++;
       }
