@@ -88,7 +88,7 @@ let faultAt = 0;
 function open() {
   const t = {
     stream: client.stream(), frames: 0, bytes: 0, ending: false, died: null,
-    lastEvent: 0, longest: 0, longestFrom: 0, heardAfterFault: -1,
+    lastEvent: 0, longest: 0, longestFrom: 0, heardAfterFault: -1, warm: false,
   };
   const gap = (from, to) => {
     if (to - from > t.longest) {
@@ -100,6 +100,7 @@ function open() {
     if (!audioStart || now < audioStart) return;
     gap(Math.max(t.lastEvent, audioStart), Math.min(now, audioEnd));
     t.lastEvent = Math.max(t.lastEvent, now);
+    if (!faultAt || now <= faultAt) t.warm = true;
     if (faultAt && t.heardAfterFault < 0 && now > faultAt) t.heardAfterFault = now - faultAt;
   };
   t.done = (async () => {
@@ -194,6 +195,7 @@ const result = {
       longestFromMs: t.longestFrom - audioStart,
       heardAfterFaultMs: t.heardAfterFault < 0 ? null : t.heardAfterFault,
       died: t.died,
+      warm: t.warm,
     };
   }),
 };

@@ -17,10 +17,12 @@ final class Deafness {
   private long faultAt;
   private long heardAfterFault = -1;
   private String died;
+  private boolean warm;
 
   /** Figures measured elsewhere (the Node peer's), in milliseconds; {@code heardAfterFaultMs} -1: none. */
-  static Deafness of(double longestMs, double longestFromMs, double heardAfterFaultMs, String died) {
+  static Deafness of(double longestMs, double longestFromMs, double heardAfterFaultMs, String died, boolean warm) {
     Deafness d = new Deafness();
+    d.warm = warm;
     d.longest = (long) (longestMs * 1e6);
     d.longestFrom = (long) (longestFromMs * 1e6);
     d.heardAfterFault = heardAfterFaultMs < 0 ? -1 : (long) (heardAfterFaultMs * 1e6);
@@ -50,6 +52,9 @@ final class Deafness {
     }
     gap(Math.max(lastEvent, audioStart), Math.min(now, audioEnd));
     lastEvent = Math.max(lastEvent, now);
+    if (faultAt == 0 || now <= faultAt) {
+      warm = true;
+    }
     if (faultAt != 0 && heardAfterFault < 0 && now > faultAt) {
       heardAfterFault = now - faultAt;
     }
@@ -85,6 +90,15 @@ final class Deafness {
   /** Fault -> first transcript after it (ns), or -1 if none came. */
   synchronized long heardAfterFaultNanos() {
     return heardAfterFault;
+  }
+
+  /**
+   * Whether the stream heard a transcript in the measured window before the fault (or at all, with
+   * no fault): a stream that did not was not yet streaming when the fault came (a starved machine),
+   * and its figure says little about the fault.
+   */
+  synchronized boolean warm() {
+    return warm;
   }
 
   synchronized String diedOf() {

@@ -255,6 +255,7 @@ public final class FaultBench {
     double[] heard = new double[n];
     int heardCount = 0;
     int died = 0;
+    int warm = 0;
     Map<String, Integer> causes = new java.util.TreeMap<>();
     double fromSum = 0;
     for (int i = 0; i < n; i++) {
@@ -263,6 +264,9 @@ public final class FaultBench {
       long h = all[i].heardAfterFaultNanos();
       if (h >= 0) {
         heard[heardCount++] = h / 1e9;
+      }
+      if (all[i].warm()) {
+        warm++;
       }
       if (all[i].diedOf() != null) {
         died++;
@@ -282,6 +286,11 @@ public final class FaultBench {
     System.out.printf(Locale.ROOT, "  longest silence while audio flowed (no transcript event), per stream: p50 %.2f s,"
             + " p99 %.2f s, worst %.2f s (it began %.1f s into the audio on average)%n",
         pct(longest, 0.5), pct(longest, 0.99), pct(longest, 1), fromSum / n + plan.warmupSeconds);
+    if (!plan.fault.equals("drop")) {
+      System.out.printf(Locale.ROOT, "  streams that heard a transcript in the window %s: %d of %d%s%n",
+          plan.fault.equals("none") ? "" : "before the fault", warm, n,
+          warm < n ? " (NOT ALL: the others were not streaming yet, a starved machine; their figures say little)" : "");
+    }
     if (!plan.fault.equals("drop") && !plan.fault.equals("none")) {
       System.out.printf(Locale.ROOT, "  first transcript after the fault: p50 %s, worst %s (%d of %d streams heard one)%n",
           seconds(heardSorted, 0.5), seconds(heardSorted, 1), heardCount, n);
@@ -299,13 +308,13 @@ public final class FaultBench {
         gatewayStall == 0 ? " (none over 50 ms)" : "", benchStall < 0 ? "?" : String.valueOf(benchStall));
     Matcher m = Pattern.compile("calibration: ([0-9.]+) ms").matcher(calibration);
     System.out.printf(Locale.ROOT, "FAULT path=%s client=%s fault=%s outage_s=%s outage_measured_s=%s streams=%d"
-            + " silence_p50_s=%.2f silence_p99_s=%.2f silence_worst_s=%.2f heard_again_p50_s=%s died=%d"
+            + " silence_p50_s=%.2f silence_p99_s=%.2f silence_worst_s=%.2f heard_again_p50_s=%s warm=%s died=%d"
             + " conn_per_stream_median=%s conn_per_stream_max=%s conn_total=%d reconnect_burst_100ms=%d every_byte=%s/%d"
             + " seconds=%d gateway_stall_ms=%d bench_stall_ms=%s calibration_ms=%s%n",
         plan.path, who, plan.fault, plan.fault.equals("restart") ? trim(plan.outageSeconds) : "-",
         Double.isNaN(outageMeasured) ? "-" : String.format(Locale.ROOT, "%.2f", outageMeasured), n,
         pct(longest, 0.5), pct(longest, 0.99), pct(longest, 1), heardCount == 0 ? "-" : String.format(Locale.ROOT, "%.2f", pct(heardSorted, 0.5)),
-        died, per == null ? String.format(Locale.ROOT, "%.2f", total / (double) n) : String.valueOf(per[per.length / 2]),
+        plan.fault.equals("drop") ? "-" : warm + "/" + n, died, per == null ? String.format(Locale.ROOT, "%.2f", total / (double) n) : String.valueOf(per[per.length / 2]),
         per == null ? "-" : String.valueOf(per[per.length - 1]), total, burst,
         everyByte < 0 ? "-" : String.valueOf(everyByte), n, plan.seconds, gatewayStall,
         benchStall < 0 ? "-" : String.valueOf(benchStall), m.find() ? m.group(1) : "?");
@@ -425,7 +434,8 @@ public final class FaultBench {
       for (int i = 0; i < streams.size(); i++) {
         JsonObject s = streams.getJsonObject(i);
         deafness[i] = Deafness.of(s.getDouble("longestMs"), s.getDouble("longestFromMs"),
-            s.getValue("heardAfterFaultMs") == null ? -1 : s.getDouble("heardAfterFaultMs"), s.getString("died"));
+            s.getValue("heardAfterFaultMs") == null ? -1 : s.getDouble("heardAfterFaultMs"), s.getString("died"),
+            s.getBoolean("warm", false));
       }
     }
 
