@@ -20,7 +20,8 @@ input, prints "started", takes "fault" as the fault's instant, and prints one JS
 last. Takes no options; the environment:
   LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET   as for livekit-node-check.mjs
   STREAMS (20), FRAME_MS (20), SECONDS (24: audio per stream, real time), WARMUP (2: the first
-  seconds of audio, not measured)`);
+  seconds of audio, not measured; longer until every stream heard a transcript, at most WARMUP_MAX, 30);
+  prints "window" when the measured window starts`);
 
 for (const name of ['LK_NODE_DIR', 'GATEWAY_BASE_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']) {
   if (!process.env[name]) {
@@ -37,11 +38,12 @@ const RATE = 16000;
 const streams = Number(process.env.STREAMS || 20);
 const frameMs = Number(process.env.FRAME_MS || 20);
 const seconds = Number(process.env.SECONDS || 24);
-// the first seconds of audio are not measured (FaultBench --warmup-seconds)
+// the first seconds of audio are not measured (FaultBench --warmup-seconds), and no less than until
+// every stream heard a transcript, at most WARMUP_MAX seconds: FaultBench's rule
 const warmup = Number(process.env.WARMUP || 2);
+const warmupMax = Number(process.env.WARMUP_MAX || 30);
 const frameSamples = RATE * frameMs / 1000;
 const framesPerSecond = 1000 / frameMs;
-const totalFrames = seconds * framesPerSecond;
 
 initializeLogger({ pretty: false, level: 'error' });
 // see livekit-node-check.mjs: 1.9.0 on Node 20 may assert on a frame after session.close; a dead
@@ -88,7 +90,7 @@ let faultAt = 0;
 function open() {
   const t = {
     stream: client.stream(), frames: 0, bytes: 0, ending: false, died: null,
-    lastEvent: 0, longest: 0, longestFrom: 0, heardAfterFault: -1, warm: false,
+    lastEvent: 0, longest: 0, longestFrom: 0, heardAfterFault: -1, warm: false, heardAny: false,
   };
   const gap = (from, to) => {
     if (to - from > t.longest) {
@@ -97,6 +99,7 @@ function open() {
     }
   };
   t.transcript = (now) => {
+    t.heardAny = true;
     if (!audioStart || now < audioStart) return;
     gap(Math.max(t.lastEvent, audioStart), Math.min(now, audioEnd));
     t.lastEvent = Math.max(t.lastEvent, now);
@@ -136,14 +139,21 @@ await new Promise((resolve) => {
 });
 
 audioT0 = performance.now() + 20;
-audioStart = audioT0 + warmup * 1000;
+let audioEndAt = Infinity;
 console.log('started');
 if (process.env.FAULT_TRACE) console.error(performance.now().toFixed(0), 'started');
 await new Promise((resolve) => {
   const timer = setInterval(() => {
     const now = performance.now();
     if (now < audioT0) return;
-    const due = Math.min(totalFrames, Math.floor((now - audioT0) / frameMs) + 1);
+    // the warm-up's end: the measured window starts, and the audio lasts SECONDS - WARMUP more
+    if (!audioStart && ((now >= audioT0 + warmup * 1000 && all.every((t) => t.heardAny || t.died))
+        || now >= audioT0 + warmupMax * 1000)) {
+      audioStart = now;
+      audioEndAt = now + (seconds - warmup) * 1000;
+      console.log('window');
+    }
+    const due = Math.floor((Math.min(now, audioEndAt) - audioT0) / frameMs) + 1;
     for (const t of all) {
       while (t.frames < due) {
         const f = frame(t.frames++);
@@ -156,7 +166,7 @@ await new Promise((resolve) => {
         }
       }
     }
-    if (due >= totalFrames) {
+    if (now >= audioEndAt) {
       audioEnd = now;
       clearInterval(timer);
       resolve();

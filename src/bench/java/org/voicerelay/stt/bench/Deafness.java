@@ -18,6 +18,7 @@ final class Deafness {
   private long heardAfterFault = -1;
   private String died;
   private boolean warm;
+  private boolean heardAny;
 
   /** Figures measured elsewhere (the Node peer's), in milliseconds; {@code heardAfterFaultMs} -1: none. */
   static Deafness of(double longestMs, double longestFromMs, double heardAfterFaultMs, String died, boolean warm) {
@@ -47,6 +48,7 @@ final class Deafness {
 
   /** A transcript event arrived (nanoTime). */
   synchronized void transcript(long now) {
+    heardAny = true;
     if (audioStart == 0 || now < audioStart) {
       return;
     }
@@ -99,6 +101,11 @@ final class Deafness {
    */
   synchronized boolean warm() {
     return warm;
+  }
+
+  /** Whether any transcript came, in the window or before it (the warm-up). */
+  synchronized boolean heardAny() {
+    return heardAny;
   }
 
   synchronized String diedOf() {

@@ -52,6 +52,8 @@ public final class FaultBench {
    * to 2.4 s to reach the gateway on the bus path (class loading, first compilations).
    */
   static final double WARMUP_SECONDS = 2;
+  /** The longest warm-up, waiting for every stream to hear its first transcript. */
+  static final double WARMUP_MAX_SECONDS = 30;
 
   static final String USAGE = String.join("\n",
       "usage: FaultBench [--path client|bus|resumable] [--fault restart|silent|drop|none] [--streams 20]",
@@ -59,7 +61,8 @@ public final class FaultBench {
       "                  [--frame-ms 20 (client) | 100 (bus)] [--endpoint-seconds 5] [--interim-ms 500]",
       "                  [--settle-seconds 3] [--warmup-seconds 2] [--peer] [--peer-only] [--node-dir scripts/.node]",
       "  --settle-seconds: the pause between every stream connected and the audio's start; --warmup-seconds: the",
-      "  first seconds of audio, not measured (--fault-at counts from the audio's start)",
+      "  first seconds of audio, not measured, longer until every stream heard a transcript (at most 30 s);",
+      "  --fault-at counts from the audio's start, later by as much as the warm-up waited",
       "  restart: the gateway process is killed (SIGKILL) --fault-at s into the audio, a new one listens on",
       "           the same port --outage-seconds later; silent: every open connection (each stream's first) passes",
       "           nothing either way from --fault-at on, and stays open; connections made after it pass; drop:",
@@ -195,11 +198,17 @@ public final class FaultBench {
         Thread.sleep((long) (plan.settleSeconds * 1000));
       }
       long t0 = subjects.startAudio();
-      long windowStartMicros = BenchGatewayMain.nowMicros() + (t0 - System.nanoTime()) / 1000
-          + (long) (plan.warmupSeconds * 1e6);
+      // the warm-up: at least --warmup-seconds, and until every stream heard a transcript (a cold
+      // path at 200 streams on a busy machine took longer than 4 s); at most WARMUP_MAX_SECONDS
+      long window = subjects.awaitWarm(t0 + (long) (plan.warmupSeconds * 1e9),
+          (long) (WARMUP_MAX_SECONDS * 1e9), (long) ((plan.seconds - plan.warmupSeconds) * 1e9));
+      long windowStartMicros = BenchGatewayMain.nowMicros() + (window - System.nanoTime()) / 1000;
+      System.out.printf(Locale.ROOT, "  measured window: from %.2f s into the audio, for %s s%s%n", (window - t0) / 1e9,
+          trim(plan.seconds - plan.warmupSeconds), !plan.fault.equals("restart") && !plan.fault.equals("silent") ? ""
+              : String.format(Locale.ROOT, "; the fault %s s into it", trim(plan.faultAt - plan.warmupSeconds)));
       double outageMeasured = Double.NaN;
       if (plan.fault.equals("restart") || plan.fault.equals("silent")) {
-        sleepUntil(t0 + (long) (plan.faultAt * 1e9));
+        sleepUntil(window + (long) ((plan.faultAt - plan.warmupSeconds) * 1e9));
         // the fault's instant, for "first transcript after the fault", is when it took effect: the
         // process is gone, or the silence acknowledged (nothing in flight passes after that)
         if (plan.fault.equals("restart")) {
@@ -219,13 +228,13 @@ public final class FaultBench {
                   ? " (fewer than the streams: some had no open connection at the fault)" : "");
         }
       }
-      subjects.awaitAudioEnd(t0 + plan.seconds * 1_000_000_000L);
+      subjects.awaitAudioEnd(window + (long) ((plan.seconds - plan.warmupSeconds) * 1e9));
       if (plan.fault.equals("drop")) {
         // accept-then-drop: the connections while the audio flowed (--seconds, 30 by default)
         log.closeWindow(BenchGatewayMain.nowMicros());
       }
       subjects.endAll();
-      report(plan, who, subjects, log, outageMeasured, calibrationBefore, windowStartMicros);
+      report(plan, who, subjects, log, outageMeasured, calibrationBefore, windowStartMicros, (window - t0) / 1e9);
       return 0;
     } catch (Exception | Error e) {
       System.out.println("  error: " + e);
@@ -248,7 +257,7 @@ public final class FaultBench {
   }
 
   private static void report(Plan plan, String who, FaultSubjects subjects, ConnectionLog log, double outageMeasured,
-      String calibration, long windowStartMicros) {
+      String calibration, long windowStartMicros, double windowOffsetSeconds) {
     Deafness[] all = subjects.deafness();
     int n = all.length;
     double[] longest = new double[n];
@@ -285,7 +294,7 @@ public final class FaultBench {
     int everyByte = subjects.everyByte();
     System.out.printf(Locale.ROOT, "  longest silence while audio flowed (no transcript event), per stream: p50 %.2f s,"
             + " p99 %.2f s, worst %.2f s (it began %.1f s into the audio on average)%n",
-        pct(longest, 0.5), pct(longest, 0.99), pct(longest, 1), fromSum / n + plan.warmupSeconds);
+        pct(longest, 0.5), pct(longest, 0.99), pct(longest, 1), fromSum / n + windowOffsetSeconds);
     if (!plan.fault.equals("drop")) {
       System.out.printf(Locale.ROOT, "  streams that heard a transcript in the window %s: %d of %d%s%n",
           plan.fault.equals("none") ? "" : "before the fault", warm, n,
@@ -374,6 +383,7 @@ public final class FaultBench {
       env.put("FRAME_MS", String.valueOf(plan.frameMs));
       env.put("SECONDS", String.valueOf(plan.seconds));
       env.put("WARMUP", String.valueOf(plan.warmupSeconds));
+      env.put("WARMUP_MAX", String.valueOf(WARMUP_MAX_SECONDS));
       node = pb.start();
       in = new PrintWriter(node.getOutputStream(), true, StandardCharsets.UTF_8);
       out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -401,6 +411,19 @@ public final class FaultBench {
       }
       t0 = System.nanoTime();
       return t0;
+    }
+
+    @Override
+    public long awaitWarm(long notBefore, long maxNanos, long windowNanos) throws IOException {
+      // the peer decides by the same rule (fault-peer.mjs) and says "window" when its window starts
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("window")) {
+        System.out.println("  node: " + line);
+      }
+      if (line == null) {
+        throw new IllegalStateException("the Node peer exited in its warm-up; see target/bench-peer.log");
+      }
+      return System.nanoTime();
     }
 
     @Override

@@ -12,6 +12,13 @@ interface FaultSubjects extends AutoCloseable {
   /** Starts the real-time audio of every stream at once; returns that instant (nanoTime). */
   long startAudio() throws Exception;
 
+  /**
+   * The warm-up: returns (nanoTime) when every stream has heard a transcript, at least at
+   * {@code notBefore}, at most {@code maxNanos} after the audio's start; the measured window starts
+   * then and the audio lasts {@code windowNanos} more.
+   */
+  long awaitWarm(long notBefore, long maxNanos, long windowNanos) throws Exception;
+
   /** The fault happens now (nanoTime). */
   void fault(long now);
 

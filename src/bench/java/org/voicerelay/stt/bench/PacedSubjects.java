@@ -67,35 +67,33 @@ abstract class PacedSubjects implements FaultSubjects {
     return deafness[i].diedOf() == null;
   }
 
+  /** When the audio stops (nanoTime), set once the warm-up is over; the writers stop there. */
+  private volatile long endAt = Long.MAX_VALUE;
+  private volatile long windowStart = Long.MAX_VALUE;
+
   @Override
   public long startAudio() {
     List<Context> contexts = loops.eventLoops();
     long frameNanos = plan.frameMs() * 1_000_000L;
-    long total = plan.seconds() * 1000L / plan.frameMs();
     long t0 = System.nanoTime() + 50_000_000L;
     this.t0 = t0;
-    // the measured window starts after the warm-up
-    for (Deafness d : deafness) {
-      d.start(t0 + (long) (plan.warmupSeconds() * 1e9));
-    }
     audioDone = new CountDownLatch(contexts.size());
     for (int l = 0; l < contexts.size(); l++) {
       int loop = l;
       long[] last = {0};
       ClientStreams.join(ClientStreams.onContext(contexts.get(l), () -> vertx.setPeriodic(plan.frameMs(), id -> {
         long now = System.nanoTime();
-        if (last[0] != 0 && now > t0 + (long) (plan.warmupSeconds() * 1e9)) {
+        if (last[0] != 0 && now > windowStart) {
           lateTicks.accumulateAndGet(now - last[0] - frameNanos, Math::max);
         }
         last[0] = now;
         if (now < t0) {
           return;
         }
-        long due = Math.min(total, (now - t0) / frameNanos + 1);
+        long end = endAt;
+        // the frames due by now, or by the end of the audio
+        long due = (Math.min(now, end) - t0) / frameNanos + 1;
         for (int i = loop; i < n; i += contexts.size()) {
-          if (frames[i] >= total) {
-            continue;
-          }
           boolean alive = alive(i);
           while (frames[i] < due) {
             Buffer frame = ToneAudio.frame(frames[i]++, frameBytes);
@@ -103,17 +101,46 @@ abstract class PacedSubjects implements FaultSubjects {
               write(i, frame);
             }
           }
-          if (frames[i] >= total) {
+          if (now >= end) {
             deafness[i].end(now);
           }
         }
-        if (due >= total) {
+        if (now >= end) {
           vertx.cancelTimer(id);
           audioDone.countDown();
         }
       })));
     }
     return t0;
+  }
+
+  /**
+   * The warm-up: waits until every stream heard a transcript (or died), at least until
+   * {@code notBefore} and at most {@code maxNanos} after the audio started; the measured window starts
+   * then and the audio goes on for {@code windowNanos}. Returns the window's start (nanoTime).
+   */
+  @Override
+  public long awaitWarm(long notBefore, long maxNanos, long windowNanos) throws InterruptedException {
+    long giveUp = t0 + maxNanos;
+    while (true) {
+      long now = System.nanoTime();
+      boolean all = true;
+      for (Deafness d : deafness) {
+        if (!d.heardAny() && d.diedOf() == null) {
+          all = false;
+          break;
+        }
+      }
+      if ((all && now >= notBefore) || now >= giveUp) {
+        for (Deafness d : deafness) {
+          d.start(now);
+        }
+        windowStart = now;
+        endAt = now + windowNanos;
+        return now;
+      }
+      Thread.sleep(10);
+    }
   }
 
   @Override
@@ -130,7 +157,7 @@ abstract class PacedSubjects implements FaultSubjects {
 
   @Override
   public void awaitAudioEnd(long end) throws InterruptedException {
-    if (!audioDone.await(Math.max(0, end - System.nanoTime()) + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS)) {
+    if (!audioDone.await(Math.max(0, endAt - System.nanoTime()) + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("the writers did not finish within 60 s of the audio's end");
     }
   }
