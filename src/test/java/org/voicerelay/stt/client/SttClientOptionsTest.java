@@ -117,6 +117,6 @@ class SttClientOptionsTest {
         "half LiveKit's 2 s retry interval: a stream retrying on its own finds the gateway back within a second");
     assertEquals(10_000, options.getConnectOptions().getHealthyAfterMs());
     assertEquals(5, options.getCircuitBreakerOptions().getMaxFailures());
-    assertEquals(1_000, options.getCircuitBreakerOptions().getResetTimeout(), "a parked stream's probe every second");
+    assertEquals(500, options.getCircuitBreakerOptions().getResetTimeout(), "a parked stream's probe twice a second");
   }
 }

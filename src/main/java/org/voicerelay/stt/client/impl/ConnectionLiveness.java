@@ -18,8 +18,8 @@ import org.voicerelay.stt.client.ConnectOptions;
  * audio into it until it is heard from again, so what a dead connection swallows before it is
  * declared dead is bounded, and the replay buffer is not filled with audio sent into the void.
  *
- * <p>Checks run on the stream's context every {@code pingIntervalMs} (more often while the
- * connection is on probation, when {@code healthyAfterMs} is shorter), all the connections of an
+ * <p>Checks run on the stream's context four times every {@code pingIntervalMs} (a ping goes at
+ * most once an interval), all the connections of an
  * event-loop context in one {@link LivenessSweep}; {@link #silentForMs()} may be read from any
  * thread.
  */
@@ -34,6 +34,7 @@ final class ConnectionLiveness {
   private final Runnable onRevived;
   private final long openedNanos = System.nanoTime();
   private volatile long lastHeardNanos = openedNanos;
+  private long lastPingNanos = openedNanos;
   private boolean proven;
   private final LivenessSweep sweep;
 
@@ -54,9 +55,7 @@ final class ConnectionLiveness {
    */
   static ConnectionLiveness watch(Vertx vertx, WebSocket socket, ConnectOptions options, Runnable onDead,
       Runnable onProven, Runnable onRevived) {
-    long ping = options.getPingIntervalMs();
-    long period = ping > 0 ? Math.min(ping, options.getHealthyAfterMs()) : options.getHealthyAfterMs();
-    LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), period);
+    LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), checkPeriodMs(options));
     ConnectionLiveness liveness = new ConnectionLiveness(sweep, socket, options, onDead, onProven, onRevived);
     socket.pongHandler(pong -> {
       if (liveness.heard()) {
@@ -65,6 +64,15 @@ final class ConnectionLiveness {
     });
     sweep.add(liveness);
     return liveness;
+  }
+
+  /**
+   * How often connections are checked: four times a ping interval, so a dead connection is found
+   * within a quarter interval of its deadline, not a whole one (a ping still goes once an interval).
+   */
+  static long checkPeriodMs(ConnectOptions options) {
+    long ping = options.getPingIntervalMs();
+    return ping > 0 ? Math.min(Math.max(ping / 4, 50), options.getHealthyAfterMs()) : options.getHealthyAfterMs();
   }
 
   /**
@@ -113,7 +121,9 @@ final class ConnectionLiveness {
         stop();
       }
     }
-    if (ping > 0 && silent >= ping / 2) {
+    long now = System.nanoTime();
+    if (ping > 0 && silent >= ping / 2 && (now - lastPingNanos) / 1_000_000 >= ping) {
+      lastPingNanos = now;
       socket.writePing(PING);
     }
   }

@@ -61,7 +61,7 @@ class LivenessSweepTest {
     context.runOnContext(v -> twoSockets(vertx).onComplete(ctx.succeeding(sockets -> {
       ConnectionLiveness a = ConnectionLiveness.watch(vertx, sockets[0], FAST, () -> ctx.failNow("declared dead"), proven::incrementAndGet, () -> { });
       ConnectionLiveness b = ConnectionLiveness.watch(vertx, sockets[1], FAST, () -> ctx.failNow("declared dead"), proven::incrementAndGet, () -> { });
-      LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), 100);
+      LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), ConnectionLiveness.checkPeriodMs(FAST));
       ctx.verify(() -> {
         assertEquals(2, sweep.watching());
         assertTrue(sweep.running());
@@ -69,7 +69,7 @@ class LivenessSweepTest {
       vertx.setTimer(800, t -> ctx.verify(() -> {
         // both proved themselves through the shared checks (pings answered, 300 ms up)
         assertEquals(2, proven.get());
-        assertSame(sweep, LivenessSweep.of(vertx, vertx.getOrCreateContext(), 100));
+        assertSame(sweep, LivenessSweep.of(vertx, vertx.getOrCreateContext(), ConnectionLiveness.checkPeriodMs(FAST)));
         a.stop();
         assertTrue(sweep.running());
         b.stop();
@@ -86,7 +86,7 @@ class LivenessSweepTest {
         .setLivenessTimeoutMs(400);
     AtomicInteger dead = new AtomicInteger();
     vertx.getOrCreateContext().runOnContext(v -> twoSockets(vertx, true).onComplete(ctx.succeeding(sockets -> {
-      LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), 100);
+      LivenessSweep sweep = LivenessSweep.of(vertx, vertx.getOrCreateContext(), ConnectionLiveness.checkPeriodMs(FAST));
       Runnable onDead = () -> {
         if (dead.incrementAndGet() == 2) {
           ctx.verify(() -> {
