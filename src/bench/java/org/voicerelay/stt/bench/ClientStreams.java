@@ -26,13 +26,18 @@ final class ClientStreams {
     void run(int loop, List<TrackedStream> mine);
   }
 
-  /** The timers of {@link #pace}, one per event loop. */
+  /** A pacing timer's tick for one stream, on that stream's event loop ({@code loop}: its index). */
+  interface StreamTick {
+    void run(int loop, TrackedStream stream);
+  }
+
+  /** The timers of {@link #pace} (one per event loop) or of {@link #paceEach} (one per stream). */
   static final class Pacing {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch pacersStopped;
 
-    private Pacing(int loops) {
-      pacersStopped = new CountDownLatch(loops);
+    private Pacing(int timers) {
+      pacersStopped = new CountDownLatch(timers);
     }
 
     /** Stops every timer at its next tick; whether they all stopped within {@code seconds}. */
@@ -124,6 +129,36 @@ final class ClientStreams {
         }
         tick.run(loop, mine);
       })));
+    }
+    return pacing;
+  }
+
+  /**
+   * Runs {@code tick} every {@code frameMs} for each stream on a periodic timer of its own, set on
+   * the stream's event loop with a random first delay within one period, until stopped: how an
+   * application paces each call's audio (each call's timer starts when the call does), rather than
+   * one timer per loop for all its streams. The timers' own cost is part of what the process pays.
+   */
+  Pacing paceEach(List<List<TrackedStream>> perLoop, int frameMs, StreamTick tick) {
+    List<Context> loops = eventLoops();
+    Pacing pacing = new Pacing(perLoop.stream().mapToInt(List::size).sum());
+    for (int l = 0; l < loops.size(); l++) {
+      int loop = l;
+      List<TrackedStream> mine = perLoop.get(l);
+      join(onContext(loops.get(l), () -> {
+        for (TrackedStream t : mine) {
+          long first = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(frameMs);
+          vertx.setPeriodic(first, frameMs, id -> {
+            if (pacing.stopped.get()) {
+              vertx.cancelTimer(id);
+              pacing.pacersStopped.countDown();
+              return;
+            }
+            tick.run(loop, t);
+          });
+        }
+        return null;
+      }));
     }
     return pacing;
   }
