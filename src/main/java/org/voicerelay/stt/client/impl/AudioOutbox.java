@@ -113,7 +113,8 @@ final class AudioOutbox {
           + maxBufferedBytes + " (is the gateway slower than the audio?)");
     }
     if (resampler.isPassThrough()) {
-      ByteBuf pcm = VertxInternals.byteBuf(data);
+      // from the caller's own buffer straight into the chunk: no view of it per write
+      ByteBuf pcm = VertxInternals.bytesOf(data);
       append(pcm, pcm.readerIndex(), length);
     } else {
       byte[] pcm = resampler.process(data.getBytes());
