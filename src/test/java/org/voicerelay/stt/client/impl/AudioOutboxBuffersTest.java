@@ -241,4 +241,49 @@ class AudioOutboxBuffersTest {
       pooled.clear();
     }
   }
+
+  @Test
+  void resampledWritesArriveAsTheResamplerMakesThemAndAllocateNothingPerWrite() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    // 48 kHz in (WebRTC's rate), 16 kHz to the gateway: 10 ms writes of 960 bytes, 320 out
+    AudioOutbox resampling = new AudioOutbox(48_000, RATE, 30_000, seconds -> { }, alloc);
+    org.voicerelay.stt.audio.Resampler reference = new org.voicerelay.stt.audio.Resampler(48_000, RATE);
+    byte[] in = new byte[960];
+    Buffer expected = Buffer.buffer();
+    try {
+      for (int k = 0; k < 200; k++) {
+        for (int i = 0; i < in.length; i += 2) {
+          short s = (short) (8000 * Math.sin(2 * Math.PI * 300 * (k * 480 + i / 2) / 48_000.0));
+          in[i] = (byte) s;
+          in[i + 1] = (byte) (s >> 8);
+        }
+        assertEquals(null, resampling.offer(Buffer.buffer(in), 1 << 20));
+        expected.appendBytes(reference.process(in));
+      }
+      resampling.requestFinalize();
+      expected.appendBytes(reference.drain());
+      resampling.sendTo(socket);
+      assertArrayEquals(expected.getBytes(), sentAudio());
+
+      Buffer write = Buffer.buffer(in);
+      for (int i = 0; i < 20_000; i++) { // compiled; chunks of 5 writes, let go at once
+        resampling.offer(write, Integer.MAX_VALUE);
+        if (i % 5 == 4) {
+          resampling.clear();
+        }
+      }
+      resampling.clear();
+      resampling.offer(write, Integer.MAX_VALUE); // the chunk is allocated here, not below
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 3; i++) { // 4 x 320 bytes: the chunk of 1600 is not full
+        resampling.offer(write, Integer.MAX_VALUE);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      // fresh arrays per write were about 7 KB a write (a copy of the input, floats, the output)
+      assertTrue(allocated < 3 * 24, "3 resampled writes into one chunk allocated " + allocated + " bytes");
+    } finally {
+      resampling.clear();
+    }
+  }
 }
