@@ -28,6 +28,7 @@ const USAGE = `usage: node scripts/peer-bench.mjs [--help]   (run by scripts/ben
   AUDIO_SECONDS (20, fast: per stream), ROUNDS (1, eou: rounds of STREAMS streams)
   DRIVE              realtime: tuned (one timer for all streams, views of the tone) or app (a timer
                      per stream and a fresh copy of each frame, as ClientBench --drive app)
+  PHASES             app drive: spread (each timer starts at a random moment) or aligned
 Prints one JSON line of results last.`;
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -66,6 +67,8 @@ const seconds = Number(process.env.SECONDS || 20);
 const audioSeconds = Number(process.env.AUDIO_SECONDS || 20);
 const rounds = Number(process.env.ROUNDS || 1);
 const drive = process.env.DRIVE || 'tuned';
+// app drive: each stream's timer at its own moment (spread) or all started together (aligned)
+const spread = (process.env.PHASES || 'spread') !== 'aligned';
 // wall clock in microseconds, as the bench gateway stamps it (BenchGatewayMain.nowMicros)
 const nowMicros = () => (performance.timeOrigin + performance.now()) * 1000;
 const frameSamples = RATE * frameMs / 1000;
@@ -184,7 +187,7 @@ async function realtime() {
           const now = performance.now();
           writeDue(t, now, Math.floor((now - start) / frameMs) + 1, freshFrame);
         }, frameMs));
-      }, 1 + Math.floor(Math.random() * frameMs)));
+      }, spread ? 1 + Math.floor(Math.random() * frameMs) : 0));
     }
   } else {
     timers.push(setInterval(() => {

@@ -73,10 +73,12 @@ public final class ClientBench {
       "          on the same Vert.x and gateway, and the ratio to it",
       "  --drive (realtime) tuned (default): one timer per event loop, views of one tone buffer;",
       "          app: as an application, a periodic timer per stream and a fresh Buffer per write (the peer and",
-      "          the floor are driven the same way); scripts/bench runs that JVM with no flags (default GC and heap)");
+      "          the floor are driven the same way); scripts/bench runs that JVM with no flags (default GC and heap)",
+      "  --phases (app drive) spread (default): each stream's timer at its own moment, as calls start; aligned: all",
+      "          timers of a loop fire together (one wake-up per 20 ms for all, as the tuned drive's one timer)");
 
   private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "streams", "frame-ms", "warmup",
-      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir", "floor", "drive");
+      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir", "floor", "drive", "phases");
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
@@ -100,6 +102,9 @@ public final class ClientBench {
         throw new IllegalArgumentException("--floor measures the real-time mode: use it with --mode realtime or both");
       }
       nativeTransport(args);
+      if (!java.util.Set.of("spread", "aligned").contains(args.getOrDefault("phases", "spread"))) {
+        throw new IllegalArgumentException("--phases must be spread or aligned, got " + args.get("phases"));
+      }
       if (Drive.of(args.getOrDefault("drive", "tuned")) == Drive.APP
           && !args.getOrDefault("mode", "both").equals("realtime")) {
         throw new IllegalArgumentException("--drive app drives the real-time mode: use it with --mode realtime");
@@ -132,6 +137,7 @@ public final class ClientBench {
     int frameMs = intArg(args, "frame-ms", 20);
     boolean peer = args.containsKey("peer");
     Drive drive = Drive.of(args.getOrDefault("drive", "tuned"));
+    boolean spread = !args.getOrDefault("phases", "spread").equals("aligned");
     System.out.println(jvmLine());
     System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz, client's Vert.x on %s; gateway %s"
         + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
@@ -139,11 +145,11 @@ public final class ClientBench {
         args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
     if (mode.equals("realtime") || mode.equals("both")) {
       JsonObject ours = RealTimeMode.run(clientStreams, streams, frameMs, intArg(args, "warmup", 10),
-          intArg(args, "seconds", 20), drive);
+          intArg(args, "seconds", 20), drive, spread);
       print("this project (SttClient)", ours);
       if (args.containsKey("floor")) {
         JsonObject floor = RealTimeMode.run(clientStreams.with(floorStreams()), streams, frameMs,
-            intArg(args, "warmup", 10), intArg(args, "seconds", 20), drive);
+            intArg(args, "warmup", 10), intArg(args, "seconds", 20), drive, spread);
         print("the floor (FloorStream: Vert.x's public API, the least a client must do)", floor);
         floorRatio("real time, CPU per audio second", ours.getDouble("cpuMsPerAudioSecond"),
             floor.getDouble("cpuMsPerAudioSecond"));
@@ -216,6 +222,7 @@ public final class ClientBench {
     env.put("AUDIO_SECONDS", args.getOrDefault("audio-seconds", "20"));
     env.put("ROUNDS", args.getOrDefault("rounds", streams == 1 ? "20" : "1"));
     env.put("DRIVE", args.getOrDefault("drive", "tuned"));
+    env.put("PHASES", args.getOrDefault("phases", "spread"));
     if (mode.equals("eou")) {
       env.put("SECONDS", args.getOrDefault("seconds", "5"));
     }

@@ -135,11 +135,14 @@ final class ClientStreams {
 
   /**
    * Runs {@code tick} every {@code frameMs} for each stream on a periodic timer of its own, set on
-   * the stream's event loop with a random first delay within one period, until stopped: how an
-   * application paces each call's audio (each call's timer starts when the call does), rather than
-   * one timer per loop for all its streams. The timers' own cost is part of what the process pays.
+   * the stream's event loop, until stopped: how an application paces each call's audio, rather
+   * than one timer per loop for all its streams. The timers' own cost is part of what the process
+   * pays. {@code spread}: each timer's first delay is random within one period, as calls start at
+   * their own moments, so an event loop wakes for a few streams at a time (at Netty's millisecond
+   * granularity, up to a thousand times a second); otherwise all fire together, one wake-up per
+   * period for all of a loop's streams, which is far cheaper and rarer in an application.
    */
-  Pacing paceEach(List<List<TrackedStream>> perLoop, int frameMs, StreamTick tick) {
+  Pacing paceEach(List<List<TrackedStream>> perLoop, int frameMs, boolean spread, StreamTick tick) {
     List<Context> loops = eventLoops();
     Pacing pacing = new Pacing(perLoop.stream().mapToInt(List::size).sum());
     for (int l = 0; l < loops.size(); l++) {
@@ -147,7 +150,7 @@ final class ClientStreams {
       List<TrackedStream> mine = perLoop.get(l);
       join(onContext(loops.get(l), () -> {
         for (TrackedStream t : mine) {
-          long first = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(frameMs);
+          long first = spread ? 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(frameMs) : frameMs;
           vertx.setPeriodic(first, frameMs, id -> {
             if (pacing.stopped.get()) {
               vertx.cancelTimer(id);

@@ -25,6 +25,12 @@ final class RealTimeMode {
 
   static JsonObject run(ClientStreams streams, int n, int frameMs, int warmup, int seconds, Drive drive)
       throws Exception {
+    return run(streams, n, frameMs, warmup, seconds, drive, true);
+  }
+
+  /** @param spread (application drive) whether the streams' timers fire at their own moments or all together */
+  static JsonObject run(ClientStreams streams, int n, int frameMs, int warmup, int seconds, Drive drive, boolean spread)
+      throws Exception {
     int frameBytes = RATE * frameMs / 1000 * 2;
     long frameNanos = frameMs * 1_000_000L;
     int loops = streams.eventLoops().size();
@@ -38,7 +44,7 @@ final class RealTimeMode {
     long start = System.nanoTime();
     ClientStreams.Pacing pacing;
     if (drive == Drive.APP) {
-      pacing = streams.paceEach(perLoop, frameMs, (loop, t) -> {
+      pacing = streams.paceEach(perLoop, frameMs, spread, (loop, t) -> {
         long now = System.nanoTime();
         long due = (now - start) / frameNanos + 1;
         if (measuring.get() && t.frames < due) {
@@ -85,8 +91,9 @@ final class RealTimeMode {
     double audioSeconds = frames * frameMs / 1000.0;
     JsonObject result = CpuSnapshot.perAudioSecond(before, after, audioSeconds)
         .put("work", n + " streams real time, " + frameMs + " ms writes, " + seconds + " s measured after "
-            + warmup + " s, " + (drive == Drive.APP ? "driven as an application (a timer per stream, a fresh"
-            + " Buffer per write)" : "tuned drive (a timer per event loop, views of one buffer)"))
+            + warmup + " s, " + (drive == Drive.APP ? "driven as an application (a timer per stream, "
+            + (spread ? "at its own moment" : "all firing together") + ", a fresh Buffer per write)"
+            : "tuned drive (a timer per event loop, views of one buffer)"))
         .put("maxLagMs", max(maxLagNanos) / 1e6)
         .put("maxBufferedBytes", max(maxBuffered));
     if (drive == Drive.APP) {
