@@ -5,7 +5,7 @@
 //
 // env: LK_NODE_DIR, GATEWAY_BASE_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, MODE (realtime | fast | eou),
 //      STREAMS, FRAME_MS, WARMUP (s), SECONDS (measured, real time), AUDIO_SECONDS (fast, per stream),
-//      ROUNDS (eou)
+//      ROUNDS (eou), DRIVE (realtime: tuned | app)
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -26,6 +26,9 @@ const USAGE = `usage: node scripts/peer-bench.mjs [--help]   (run by scripts/ben
   MODE               realtime | fast | eou (default realtime)
   STREAMS (100), FRAME_MS (20), WARMUP (10 s), SECONDS (20 s measured; eou: per round)
   AUDIO_SECONDS (20, fast: per stream), ROUNDS (1, eou: rounds of STREAMS streams)
+  DRIVE              realtime: tuned (one timer for all streams, views of the tone) or app (a timer
+                     per stream and a fresh copy of each frame, as ClientBench --drive app)
+  PHASES             app drive: spread (each timer starts at a random moment) or aligned
 Prints one JSON line of results last.`;
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -41,6 +44,10 @@ for (const name of ['LK_NODE_DIR', 'GATEWAY_BASE_URL', 'LIVEKIT_API_KEY', 'LIVEK
     console.error(`peer-bench: ${name} is not set\n${USAGE}`);
     process.exit(2);
   }
+}
+if (!['tuned', 'app'].includes(process.env.DRIVE || 'tuned')) {
+  console.error(`peer-bench: DRIVE must be tuned or app, got ${process.env.DRIVE}\n${USAGE}`);
+  process.exit(2);
 }
 if (!['realtime', 'fast', 'eou'].includes(process.env.MODE || 'realtime')) {
   console.error(`peer-bench: MODE must be realtime, fast or eou, got ${process.env.MODE}\n${USAGE}`);
@@ -59,6 +66,9 @@ const warmup = Number(process.env.WARMUP || 10);
 const seconds = Number(process.env.SECONDS || 20);
 const audioSeconds = Number(process.env.AUDIO_SECONDS || 20);
 const rounds = Number(process.env.ROUNDS || 1);
+const drive = process.env.DRIVE || 'tuned';
+// app drive: each stream's timer at its own moment (spread) or all started together (aligned)
+const spread = (process.env.PHASES || 'spread') !== 'aligned';
 // wall clock in microseconds, as the bench gateway stamps it (BenchGatewayMain.nowMicros)
 const nowMicros = () => (performance.timeOrigin + performance.now()) * 1000;
 const frameSamples = RATE * frameMs / 1000;
@@ -84,6 +94,12 @@ function frame(index) {
   const at = (index % framesPerSecond) * frameSamples;
   // a view of the tone, not a copy, as ClientBench passes its frames (the library copies what it keeps)
   return new AudioFrame(tone.subarray(at, at + frameSamples), RATE, 1, frameSamples);
+}
+
+// as an application hands a frame over: its own copy of the samples (slice copies a typed array)
+function freshFrame(index) {
+  const at = (index % framesPerSecond) * frameSamples;
+  return new AudioFrame(tone.slice(at, at + frameSamples), RATE, 1, frameSamples);
 }
 
 function expectedChecksum(frames) {
@@ -155,17 +171,31 @@ async function realtime() {
   let measuring = false;
   let framesWritten = 0;
   let maxLag = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const due = Math.floor((now - start) / frameMs) + 1;
-    for (const t of all) {
-      if (measuring && t.frames < due) maxLag = Math.max(maxLag, now - (start + t.frames * frameMs));
-      while (t.frames < due) {
-        t.stream.pushFrame(frame(t.frames++));
-        framesWritten++;
-      }
+  const writeDue = (t, now, due, make) => {
+    if (measuring && t.frames < due) maxLag = Math.max(maxLag, now - (start + t.frames * frameMs));
+    while (t.frames < due) {
+      t.stream.pushFrame(make(t.frames++));
+      framesWritten++;
     }
-  }, frameMs);
+  };
+  const timers = [];
+  if (drive === 'app') {
+    // a timer per stream, started at a random moment within one period, as each call's own
+    for (const t of all) {
+      timers.push(setTimeout(() => {
+        timers.push(setInterval(() => {
+          const now = performance.now();
+          writeDue(t, now, Math.floor((now - start) / frameMs) + 1, freshFrame);
+        }, frameMs));
+      }, spread ? 1 + Math.floor(Math.random() * frameMs) : 0));
+    }
+  } else {
+    timers.push(setInterval(() => {
+      const now = performance.now();
+      const due = Math.floor((now - start) / frameMs) + 1;
+      for (const t of all) writeDue(t, now, due, frame);
+    }, frameMs));
+  }
   await sleep(warmup * 1000);
   const cpu0 = cpuMs();
   const frames0 = framesWritten;
@@ -173,12 +203,12 @@ async function realtime() {
   await sleep(seconds * 1000);
   const cpu = cpuMs() - cpu0;
   const frames = framesWritten - frames0;
-  clearInterval(timer);
+  for (const timer of timers) clearInterval(timer);
   const audio = frames * frameMs / 1000;
   const t0 = performance.now();
   const check = await endAll(all);
   return {
-    work: `${streams} streams real time, ${frameMs} ms frames, ${seconds} s measured after ${warmup} s`,
+    work: `${streams} streams real time, ${frameMs} ms frames, ${seconds} s measured after ${warmup} s, ${drive === 'app' ? 'driven as an application (a timer per stream, a fresh frame per push)' : 'tuned drive (one timer, views of the tone)'}`,
     audioSeconds: audio, cpuMsPerAudioSecond: cpu / audio, maxLagMs: maxLag,
     keepsRealTime: maxLag < 250 /* ClientBench.KEEPS_REAL_TIME_MS */, endToLastFinalMs: performance.now() - t0, ...check,
   };

@@ -64,16 +64,21 @@ public final class ClientBench {
   static final String USAGE = String.join("\n",
       "usage: ClientBench [--mode realtime|fast|both|eou] [--streams 100] [--frame-ms 20] [--warmup 10]",
       "                   [--seconds 20] [--audio-seconds 20] [--rounds 20] [--transport nio|epoll] [--peer] [--floor]",
-      "                   [--gateway-instances 1] [--endpoint-seconds 5] [--node-dir scripts/.node]",
+      "                   [--gateway-instances 1] [--endpoint-seconds 5] [--node-dir scripts/.node] [--drive tuned|app]",
       "  --transport nio (default): Vertx.vertx() as most applications create it; epoll: preferNativeTransport",
       "  --mode eou: end-of-utterance latency, session.finalize at the gateway -> final transcript delivered;",
       "              --rounds rounds of --streams streams, --seconds of real-time audio each, ends spread over 5 s",
       "  --peer: the same work by @livekit/agents (scripts/peer-bench.mjs) against the same gateway, with ratios",
       "  --floor (realtime): then the same work by FloorStream, the least a client must do with Vert.x's public API,",
-      "          on the same Vert.x and gateway, and the ratio to it");
+      "          on the same Vert.x and gateway, and the ratio to it",
+      "  --drive (realtime) tuned (default): one timer per event loop, views of one tone buffer;",
+      "          app: as an application, a periodic timer per stream and a fresh Buffer per write (the peer and",
+      "          the floor are driven the same way); scripts/bench runs that JVM with no flags (default GC and heap)",
+      "  --phases (app drive) spread (default): each stream's timer at its own moment, as calls start; aligned: all",
+      "          timers of a loop fire together (one wake-up per 20 ms for all, as the tuned drive's one timer)");
 
   private static final java.util.Set<String> OPTIONS = java.util.Set.of("mode", "streams", "frame-ms", "warmup",
-      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir", "floor");
+      "seconds", "audio-seconds", "rounds", "transport", "peer", "gateway-instances", "endpoint-seconds", "node-dir", "floor", "drive", "phases");
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = BenchArgs.parseOrExit(argv, OPTIONS, USAGE);
@@ -97,6 +102,13 @@ public final class ClientBench {
         throw new IllegalArgumentException("--floor measures the real-time mode: use it with --mode realtime or both");
       }
       nativeTransport(args);
+      if (!java.util.Set.of("spread", "aligned").contains(args.getOrDefault("phases", "spread"))) {
+        throw new IllegalArgumentException("--phases must be spread or aligned, got " + args.get("phases"));
+      }
+      if (Drive.of(args.getOrDefault("drive", "tuned")) == Drive.APP
+          && !args.getOrDefault("mode", "both").equals("realtime")) {
+        throw new IllegalArgumentException("--drive app drives the real-time mode: use it with --mode realtime");
+      }
     } catch (IllegalArgumentException e) {
       BenchArgs.exitWithUsage(e.getMessage(), USAGE);
     }
@@ -124,16 +136,20 @@ public final class ClientBench {
     int streams = intArg(args, "streams", 100);
     int frameMs = intArg(args, "frame-ms", 20);
     boolean peer = args.containsKey("peer");
+    Drive drive = Drive.of(args.getOrDefault("drive", "tuned"));
+    boolean spread = !args.getOrDefault("phases", "spread").equals("aligned");
+    System.out.println(jvmLine());
     System.out.printf(Locale.ROOT, "client bench: %d streams, %d ms writes, 440 Hz at 16 kHz, client's Vert.x on %s; gateway %s"
         + " instance(s), counting engine, final every %s s of audio%n", streams, frameMs,
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO (Vertx.vertx())",
         args.getOrDefault("gateway-instances", "1"), args.getOrDefault("endpoint-seconds", "5"));
     if (mode.equals("realtime") || mode.equals("both")) {
-      JsonObject ours = RealTimeMode.run(clientStreams, streams, frameMs, intArg(args, "warmup", 10), intArg(args, "seconds", 20));
+      JsonObject ours = RealTimeMode.run(clientStreams, streams, frameMs, intArg(args, "warmup", 10),
+          intArg(args, "seconds", 20), drive, spread);
       print("this project (SttClient)", ours);
       if (args.containsKey("floor")) {
         JsonObject floor = RealTimeMode.run(clientStreams.with(floorStreams()), streams, frameMs,
-            intArg(args, "warmup", 10), intArg(args, "seconds", 20));
+            intArg(args, "warmup", 10), intArg(args, "seconds", 20), drive, spread);
         print("the floor (FloorStream: Vert.x's public API, the least a client must do)", floor);
         floorRatio("real time, CPU per audio second", ours.getDouble("cpuMsPerAudioSecond"),
             floor.getDouble("cpuMsPerAudioSecond"));
@@ -142,6 +158,17 @@ public final class ClientBench {
         JsonObject theirs = peer("realtime", streams, frameMs);
         ratio("real time, CPU per audio second", theirs.getDouble("cpuMsPerAudioSecond", 0.0),
             ours.getDouble("cpuMsPerAudioSecond"));
+        if (drive == Drive.APP) {
+          double r = ours.getDouble("cpuMsPerAudioSecond") > 0
+              ? theirs.getDouble("cpuMsPerAudioSecond", 0.0) / ours.getDouble("cpuMsPerAudioSecond") : 0;
+          System.out.printf(Locale.ROOT, "GOAL application drive, %d streams: at least 10x less CPU per audio second than"
+              + " @livekit/agents: %s (%.1fx)%n", streams, judged(r >= 10, ours, theirs), r);
+        }
+      }
+      if (drive == Drive.APP && streams >= 1000) {
+        double ms = ours.getDouble("cpuMsPerAudioSecond");
+        System.out.printf(Locale.ROOT, "GOAL application drive, %d streams: at most 0.3 ms of CPU per audio second: %s"
+            + " (%.3f ms)%n", streams, judged(ms <= 0.3, ours), ms);
       }
     }
     if (mode.equals("eou")) {
@@ -194,6 +221,8 @@ public final class ClientBench {
     env.put("SECONDS", args.getOrDefault("seconds", "20"));
     env.put("AUDIO_SECONDS", args.getOrDefault("audio-seconds", "20"));
     env.put("ROUNDS", args.getOrDefault("rounds", streams == 1 ? "20" : "1"));
+    env.put("DRIVE", args.getOrDefault("drive", "tuned"));
+    env.put("PHASES", args.getOrDefault("phases", "spread"));
     if (mode.equals("eou")) {
       env.put("SECONDS", args.getOrDefault("seconds", "5"));
     }
@@ -216,6 +245,36 @@ public final class ClientBench {
         : new JsonObject().put("error", "the Node peer printed no result; see target/bench-peer.log");
     print("@livekit/agents (Node " + theirs.getString("node", "?") + ")", theirs);
     return theirs;
+  }
+
+  /**
+   * A goal's verdict for one run, or why the run cannot judge it: a side that fell behind real
+   * time or lost bytes was starved (a shared machine), and its CPU per audio second is not the
+   * cost of the work asked for. One run never settles a goal; the line says so.
+   */
+  static String judged(boolean met, JsonObject... sides) {
+    for (JsonObject side : sides) {
+      if (!side.getBoolean("keepsRealTime", false)
+          || side.getInteger("streamsWithEveryByte", 0) < side.getInteger("streams", 0)) {
+        return "not judged in this run (a side did not keep real time or lost bytes: starved)";
+      }
+    }
+    return (met ? "met" : "NOT met") + " in this run (one run settles nothing)";
+  }
+
+  /**
+   * The measured JVM's collector, heap and flags: an application-style run is only that with the
+   * defaults, so the report says which it had.
+   */
+  static String jvmLine() {
+    StringBuilder gcs = new StringBuilder();
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcs.append(gcs.length() == 0 ? "" : ", ").append(gc.getName());
+    }
+    java.util.List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    return String.format(Locale.ROOT, "JVM: %s; heap at start %d MiB, at most %d MiB; flags: %s", gcs,
+        java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20, flags.isEmpty() ? "none" : String.join(" ", flags));
   }
 
   /** Epoll for {@code --transport epoll}; NIO (Vertx.vertx()'s) by default. */

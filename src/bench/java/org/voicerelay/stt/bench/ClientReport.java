@@ -31,6 +31,15 @@ final class ClientReport {
     } else if (r.containsKey("cpuMsPerAudioSecond")) {
       System.out.printf(Locale.ROOT, "  CPU per audio second %.3f ms (whole process)%n", r.getDouble("cpuMsPerAudioSecond"));
     }
+    if (r.containsKey("eventLoopAllocatedBytesPerAudioSecond")) {
+      double loops = r.getDouble("eventLoopAllocatedBytesPerAudioSecond");
+      String driver = r.containsKey("driverAllocatedBytesPerAudioSecond")
+          ? String.format(Locale.ROOT, " (the driver's fresh frames %.0f of it, the rest %.0f)",
+              r.getDouble("driverAllocatedBytesPerAudioSecond"), loops - r.getDouble("driverAllocatedBytesPerAudioSecond"))
+          : "";
+      System.out.printf(Locale.ROOT, "  heap allocated per audio second: event loops %.0f bytes%s; all Java threads %.0f bytes%n",
+          loops, driver, r.getDouble("allocatedBytesPerAudioSecond"));
+    }
     if (r.containsKey("threadKindsMsPerAudioSecond")) {
       StringBuilder kinds = new StringBuilder();
       r.getJsonObject("threadKindsMsPerAudioSecond").forEach(e -> kinds.append(String.format(Locale.ROOT,

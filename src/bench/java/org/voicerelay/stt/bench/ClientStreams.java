@@ -26,13 +26,18 @@ final class ClientStreams {
     void run(int loop, List<TrackedStream> mine);
   }
 
-  /** The timers of {@link #pace}, one per event loop. */
+  /** A pacing timer's tick for one stream, on that stream's event loop ({@code loop}: its index). */
+  interface StreamTick {
+    void run(int loop, TrackedStream stream);
+  }
+
+  /** The timers of {@link #pace} (one per event loop) or of {@link #paceEach} (one per stream). */
   static final class Pacing {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch pacersStopped;
 
-    private Pacing(int loops) {
-      pacersStopped = new CountDownLatch(loops);
+    private Pacing(int timers) {
+      pacersStopped = new CountDownLatch(timers);
     }
 
     /** Stops every timer at its next tick; whether they all stopped within {@code seconds}. */
@@ -124,6 +129,39 @@ final class ClientStreams {
         }
         tick.run(loop, mine);
       })));
+    }
+    return pacing;
+  }
+
+  /**
+   * Runs {@code tick} every {@code frameMs} for each stream on a periodic timer of its own, set on
+   * the stream's event loop, until stopped: how an application paces each call's audio, rather
+   * than one timer per loop for all its streams. The timers' own cost is part of what the process
+   * pays. {@code spread}: each timer's first delay is random within one period, as calls start at
+   * their own moments, so an event loop wakes for a few streams at a time (at Netty's millisecond
+   * granularity, up to a thousand times a second); otherwise all fire together, one wake-up per
+   * period for all of a loop's streams, which is far cheaper and rarer in an application.
+   */
+  Pacing paceEach(List<List<TrackedStream>> perLoop, int frameMs, boolean spread, StreamTick tick) {
+    List<Context> loops = eventLoops();
+    Pacing pacing = new Pacing(perLoop.stream().mapToInt(List::size).sum());
+    for (int l = 0; l < loops.size(); l++) {
+      int loop = l;
+      List<TrackedStream> mine = perLoop.get(l);
+      join(onContext(loops.get(l), () -> {
+        for (TrackedStream t : mine) {
+          long first = spread ? 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(frameMs) : frameMs;
+          vertx.setPeriodic(first, frameMs, id -> {
+            if (pacing.stopped.get()) {
+              vertx.cancelTimer(id);
+              pacing.pacersStopped.countDown();
+              return;
+            }
+            tick.run(loop, t);
+          });
+        }
+        return null;
+      }));
     }
     return pacing;
   }

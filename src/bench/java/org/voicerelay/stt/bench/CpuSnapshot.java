@@ -12,13 +12,16 @@ import java.util.Map;
  * audio second, and tell whether the JIT compiler is still at work.
  */
 record CpuSnapshot(long process, long eventLoops, long otherThreads, long gcCount, long gcMillis,
-    Map<String, Long> nativeThreads) {
+    Map<String, Long> nativeThreads, long loopAllocated, long allAllocated) {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.ThreadMXBean ALLOCATION = (com.sun.management.ThreadMXBean) THREADS;
 
   static CpuSnapshot take() {
     long loops = 0;
     long others = 0;
+    long loopAllocated = 0;
+    long allAllocated = 0;
     for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info == null) {
         continue;
@@ -27,8 +30,11 @@ record CpuSnapshot(long process, long eventLoops, long otherThreads, long gcCoun
       if (cpu < 0) {
         continue;
       }
+      long allocated = Math.max(0, ALLOCATION.getThreadAllocatedBytes(info.getThreadId()));
+      allAllocated += allocated;
       if (info.getThreadName().startsWith("vert.x-eventloop")) {
         loops += cpu;
+        loopAllocated += allocated;
       } else {
         others += cpu;
       }
@@ -44,7 +50,8 @@ record CpuSnapshot(long process, long eventLoops, long otherThreads, long gcCoun
         millis += Math.max(0, gc.getCollectionTime());
       }
     }
-    return new CpuSnapshot(ProcessFigures.processCpuNanos(), loops, others, count, millis, ProcessFigures.nativeThreadCpu());
+    return new CpuSnapshot(ProcessFigures.processCpuNanos(), loops, others, count, millis, ProcessFigures.nativeThreadCpu(),
+        loopAllocated, allAllocated);
   }
 
   /** Whether the JIT compiler took more than a tenth of the process's CPU from {@code a} to {@code b}. */
@@ -89,6 +96,8 @@ record CpuSnapshot(long process, long eventLoops, long otherThreads, long gcCoun
         .put("otherThreadsMsPerAudioSecond", others / audioSeconds)
         .put("gcVmMsPerAudioSecond", rest / audioSeconds)
         .put("gcVmShare", process == 0 ? 0 : rest / process)
+        .put("eventLoopAllocatedBytesPerAudioSecond", (b.loopAllocated - a.loopAllocated) / audioSeconds)
+        .put("allocatedBytesPerAudioSecond", (b.allAllocated - a.allAllocated) / audioSeconds)
         .put("gcCollections", b.gcCount - a.gcCount)
         .put("gcPauseMs", b.gcMillis - a.gcMillis);
   }

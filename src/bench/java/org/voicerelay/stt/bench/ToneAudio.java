@@ -26,6 +26,39 @@ final class ToneAudio {
     return TONE_BUFFER.slice(at, at + frameBytes);
   }
 
+  /**
+   * Frame {@code index} as an application hands it over: a {@code Buffer} of its own around a fresh
+   * copy of the samples (what a decoder or a capture callback gives it), never seen again after the
+   * write. The application-style drive ({@code --drive app}) writes these; their allocation is the
+   * application's and is what its collector meets, so the bench counts it apart
+   * ({@link #freshFrameBytes}).
+   */
+  static Buffer freshFrame(long index, int frameBytes) {
+    int perSecond = TONE.length / frameBytes;
+    int at = (int) (index % perSecond) * frameBytes;
+    return Buffer.buffer(java.util.Arrays.copyOfRange(TONE, at, at + frameBytes));
+  }
+
+  /**
+   * Heap bytes one {@link #freshFrame} allocates, measured on the calling thread (the array, the
+   * {@code Buffer} and the Netty buffer under it), so a report can tell the driver's allocation from
+   * the client's.
+   */
+  static long freshFrameBytes(int frameBytes) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    Buffer[] keep = new Buffer[1000];
+    for (int i = 0; i < keep.length; i++) { // first calls: class loading and the interpreter's own allocation
+      keep[i] = freshFrame(i, frameBytes);
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < keep.length; i++) {
+      keep[i] = freshFrame(i, frameBytes);
+    }
+    long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+    return keep[keep.length - 1].length() > 0 ? bytes / keep.length : 0;
+  }
+
   /** CRC32 of the first {@code frames} frames of the tone. */
   static long expectedChecksum(long frames, int frameBytes) {
     CRC32 crc = new CRC32();

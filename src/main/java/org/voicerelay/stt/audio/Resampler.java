@@ -23,8 +23,16 @@ public final class Resampler {
   /** {@code table[phase][tap]}: the kernel weights for a fractional position, precomputed. */
   private final float[][] table;
 
-  /** Input samples kept for the kernel: the last HALF_TAPS*2 samples of the previous block. */
-  private float[] history = new float[0];
+  /**
+   * The input samples kept for the kernel (the last HALF_TAPS*2 of the previous block, at the
+   * front, {@code historyLength} of them) followed by the block being converted. Reused from
+   * block to block, as is {@code output}: a stream converts a block every 10-20 ms, and fresh
+   * arrays for each were several kilobytes of garbage per write.
+   */
+  private float[] work = new float[0];
+  private int historyLength;
+  /** The converted samples of the last {@link #processInto}, valid until the next call. */
+  private byte[] output = new byte[0];
   /** Position of the next output sample, in input samples, relative to the history start. */
   private double position;
   private long samplesIn;
@@ -69,37 +77,59 @@ public final class Resampler {
 
   /** Converts one block; returns the resampled pcm_s16le bytes (possibly empty). */
   public byte[] process(byte[] pcm, int offset, int length) {
+    int converted = processInto(pcm, offset, length); // first: it may replace the output array
+    return java.util.Arrays.copyOf(output, converted);
+  }
+
+  /**
+   * Converts one block into {@link #output()}, which holds the result until the next call, and
+   * returns its length in bytes (possibly 0): the same samples as {@link #process}, without an
+   * array of its own for each block.
+   */
+  public int processInto(byte[] pcm, int offset, int length) {
     AudioFormat.requireWholeSamples(length);
+    java.util.Objects.checkFromIndexSize(offset, length, pcm.length);
     if (isPassThrough()) {
-      byte[] copy = new byte[length];
-      System.arraycopy(pcm, offset, copy, 0, length);
-      return copy;
+      if (output.length < length) {
+        output = new byte[length];
+      }
+      System.arraycopy(pcm, offset, output, 0, length);
+      return length;
     }
     int n = length / 2;
     samplesIn += n;
-    float[] input = new float[history.length + n];
-    System.arraycopy(history, 0, input, 0, history.length);
+    int available = historyLength + n;
+    if (work.length < available) {
+      work = java.util.Arrays.copyOf(work, available);
+    }
     for (int i = 0; i < n; i++) {
       int lo = pcm[offset + 2 * i] & 0xff;
       int hi = pcm[offset + 2 * i + 1];
-      input[history.length + i] = (short) ((hi << 8) | lo);
+      work[historyLength + i] = (short) ((hi << 8) | lo);
     }
     // The first output needs HALF_TAPS samples of look-behind; before any history exists the
     // missing ones are silence, which is what the stream had before it began.
-    int available = input.length;
-    int maxOut = (int) Math.ceil((available - position) / step) + 1;
-    byte[] out = new byte[Math.max(0, maxOut) * 2];
+    int maxOut = Math.max(0, (int) Math.ceil((available - position) / step) + 1);
+    if (output.length < maxOut * 2) {
+      output = new byte[maxOut * 2];
+    }
     int produced = 0;
     while (position + HALF_TAPS < available) {
-      writeSample(out, produced, interpolate(input, position));
+      writeSample(output, produced, interpolate(work, available, position));
       produced++;
       position += step;
     }
     samplesOut += produced;
     int keepFrom = Math.min(available, Math.max(0, (int) Math.floor(position) - HALF_TAPS));
-    history = java.util.Arrays.copyOfRange(input, keepFrom, available);
+    System.arraycopy(work, keepFrom, work, 0, available - keepFrom);
+    historyLength = available - keepFrom;
     position -= keepFrom;
-    return produced * 2 == out.length ? out : java.util.Arrays.copyOf(out, produced * 2);
+    return produced * 2;
+  }
+
+  /** The bytes of the last {@link #processInto}, from index 0; overwritten by the next call. */
+  public byte[] output() {
+    return output;
   }
 
   public byte[] process(byte[] pcm) {
@@ -122,7 +152,7 @@ public final class Resampler {
     // real input, so the next block continues exactly where the stream's clock is
     byte[] out = new byte[(int) due * 2];
     for (int i = 0; i < due; i++) {
-      writeSample(out, i, interpolate(history, position));
+      writeSample(out, i, interpolate(work, historyLength, position));
       position += step;
     }
     samplesOut += due;
@@ -140,12 +170,13 @@ public final class Resampler {
     out[index * 2 + 1] = (byte) (s >> 8);
   }
 
-  private double interpolate(float[] input, double t) {
+  /** The kernel at position {@code t} over the first {@code length} samples of {@code input} (silence past them). */
+  private double interpolate(float[] input, int length, double t) {
     int center = (int) Math.floor(t);
     float[] weights = table[(int) Math.round((t - center) * PHASES)];
     int first = center - HALF_TAPS + 1;
     double sum = 0;
-    if (first >= 0 && first + 2 * HALF_TAPS <= input.length) {
+    if (first >= 0 && first + 2 * HALF_TAPS <= length) {
       for (int j = 0; j < 2 * HALF_TAPS; j++) {
         sum += input[first + j] * weights[j];
       }
@@ -153,7 +184,7 @@ public final class Resampler {
     }
     for (int j = 0; j < 2 * HALF_TAPS; j++) {
       int k = first + j;
-      if (k >= 0 && k < input.length) {
+      if (k >= 0 && k < length) {
         sum += input[k] * weights[j];
       }
     }

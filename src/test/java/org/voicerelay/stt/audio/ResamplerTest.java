@@ -66,4 +66,24 @@ class ResamplerTest {
       }
     }
   }
+
+  @Test
+  void blocksThatGrowAndShrinkGiveTheSameOutputAsOneBlockThroughReusedArrays() {
+    byte[] input = tone(48_000, 1.0);
+    Resampler whole = new Resampler(48_000, 16_000);
+    byte[] expected = concat(whole.process(input), whole.drain());
+    // 10, 20, 5, 60, 1, 40 ms ...: the working array grows with the history kept at its front
+    int[] blockMs = {10, 20, 5, 60, 1, 40, 20, 20, 3, 100};
+    Resampler pieces = new Resampler(48_000, 16_000);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int off = 0;
+    for (int i = 0; off < input.length; i++) {
+      int len = Math.min(input.length - off, 48 * 2 * blockMs[i % blockMs.length]);
+      int n = pieces.processInto(input, off, len);
+      out.write(pieces.output(), 0, n);
+      off += len;
+    }
+    out.writeBytes(pieces.drain());
+    assertArrayEquals(expected, out.toByteArray());
+  }
 }

@@ -52,6 +52,10 @@ final class AudioOutbox {
 
   private final int sessionRate;
   private final Resampler resampler;
+  /** The written audio on its way into the resampler (which reads arrays); kept for the next write. */
+  private byte[] toResample = new byte[0];
+  /** The resampler's output array as a Netty buffer, to copy from into the chunk. */
+  private ByteBuf resampled;
   private final ByteBufAllocator alloc;
   private final int chunkBytes;
   /** The chunk being filled by writes, or null; full chunks go to {@code pending}. */
@@ -113,11 +117,21 @@ final class AudioOutbox {
           + maxBufferedBytes + " (is the gateway slower than the audio?)");
     }
     if (resampler.isPassThrough()) {
-      ByteBuf pcm = VertxInternals.byteBuf(data);
+      // from the caller's own buffer straight into the chunk: no view of it per write
+      ByteBuf pcm = VertxInternals.bytesOf(data);
       append(pcm, pcm.readerIndex(), length);
     } else {
-      byte[] pcm = resampler.process(data.getBytes());
-      append(Unpooled.wrappedBuffer(pcm), 0, pcm.length);
+      // through the stream's own arrays (this one and the resampler's), none fresh per write
+      ByteBuf pcm = VertxInternals.bytesOf(data);
+      if (toResample.length < length) {
+        toResample = new byte[length];
+      }
+      pcm.getBytes(pcm.readerIndex(), toResample, 0, length);
+      int converted = resampler.processInto(toResample, 0, length);
+      if (resampled == null || resampled.array() != resampler.output()) {
+        resampled = Unpooled.wrappedBuffer(resampler.output()); // only when the resampler's array grew
+      }
+      append(resampled, 0, converted);
     }
     return null;
   }

@@ -116,11 +116,13 @@ public final class SpeechStreamImpl implements SpeechStream {
     if (refused != null) {
       return refused;
     }
-    writeQueue.queued();
     turns.audio(data);
     if (!outbox.drained()) {
       // a whole 50 ms chunk or a finalize to send; a part of a chunk waits for the rest (with
-      // 20 ms writes, three writes in five), and nothing else changes when nothing is sent
+      // 20 ms writes, three writes in five), and nothing else changes when nothing is sent. Only
+      // then can the queue have grown: it counts whole chunks (and writes still on their way,
+      // which written() counted), so a write that only filled part of a chunk leaves it as it was
+      writeQueue.queued();
       connection.sendPending();
     }
     return null;

@@ -181,4 +181,109 @@ class AudioOutboxBuffersTest {
     outbox.clear();
     assertEquals(0, outbox.replayBytes());
   }
+
+  @Test
+  void buffersOfEveryShapeArriveExactlyAndAreLeftAsTheyWere() {
+    // the writes of an application: its own Buffer, a slice of a larger one, a Buffer around a
+    // pooled direct Netty buffer, and one around a Netty buffer whose reader index has moved
+    // (what its length() counts goes: the readable bytes)
+    byte[] big = written(4);
+    Buffer slice = Buffer.buffer(big).slice(FRAME_20_MS, 2 * FRAME_20_MS);
+    ByteBuf direct = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(FRAME_20_MS).writeBytes(frame(2));
+    ByteBuf moved = io.netty.buffer.Unpooled.wrappedBuffer(frame(3));
+    moved.readerIndex(100);
+    Buffer[] writes = {Buffer.buffer(frame(0)), slice, io.vertx.core.internal.buffer.BufferInternal.buffer(direct),
+        io.vertx.core.internal.buffer.BufferInternal.buffer(moved)};
+    for (Buffer b : writes) {
+      assertEquals(null, outbox.offer(b, 1 << 20));
+    }
+    write(0);
+    outbox.requestFinalize();
+    outbox.sendTo(socket);
+    byte[] expected = new byte[4 * FRAME_20_MS - 100];
+    System.arraycopy(frame(0), 0, expected, 0, FRAME_20_MS);
+    System.arraycopy(frame(1), 0, expected, FRAME_20_MS, FRAME_20_MS);
+    System.arraycopy(frame(2), 0, expected, 2 * FRAME_20_MS, FRAME_20_MS);
+    System.arraycopy(frame(3), 100, expected, 3 * FRAME_20_MS, FRAME_20_MS - 100);
+    assertArrayEquals(expected, sentAudio());
+    assertEquals(FRAME_20_MS, slice.length());
+    assertArrayEquals(frame(1), slice.getBytes());
+    assertEquals(1, direct.refCnt(), "the caller's buffer is neither retained nor released");
+    assertEquals(0, direct.readerIndex());
+    assertEquals(100, moved.readerIndex());
+    direct.release();
+  }
+
+  @Test
+  void aWriteOfPartOfAChunkAllocatesNothingOnTheHeap() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    // a 100-byte write fills part of a chunk: nothing to queue, nothing to send
+    Buffer small = Buffer.buffer(new byte[100]);
+    AudioOutbox pooled = new AudioOutbox(RATE, RATE, 30_000, seconds -> { });
+    try {
+      for (int i = 0; i < 20_000; i++) { // compiled, and the chunk of the first writes allocated
+        pooled.offer(small, Integer.MAX_VALUE);
+        if (i % 16 == 15) {
+          pooled.clear();
+        }
+      }
+      pooled.clear();
+      pooled.offer(small, Integer.MAX_VALUE); // the chunk is allocated here, not below
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 10; i++) {
+        pooled.offer(small, Integer.MAX_VALUE);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      // a view of the caller's buffer per write was 40-80 bytes; allow the odd interpreter frame
+      assertTrue(allocated < 10 * 24, "10 writes into one chunk allocated " + allocated + " bytes");
+    } finally {
+      pooled.clear();
+    }
+  }
+
+  @Test
+  void resampledWritesArriveAsTheResamplerMakesThemAndAllocateNothingPerWrite() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    // 48 kHz in (WebRTC's rate), 16 kHz to the gateway: 10 ms writes of 960 bytes, 320 out
+    AudioOutbox resampling = new AudioOutbox(48_000, RATE, 30_000, seconds -> { }, alloc);
+    org.voicerelay.stt.audio.Resampler reference = new org.voicerelay.stt.audio.Resampler(48_000, RATE);
+    byte[] in = new byte[960];
+    Buffer expected = Buffer.buffer();
+    try {
+      for (int k = 0; k < 200; k++) {
+        for (int i = 0; i < in.length; i += 2) {
+          short s = (short) (8000 * Math.sin(2 * Math.PI * 300 * (k * 480 + i / 2) / 48_000.0));
+          in[i] = (byte) s;
+          in[i + 1] = (byte) (s >> 8);
+        }
+        assertEquals(null, resampling.offer(Buffer.buffer(in), 1 << 20));
+        expected.appendBytes(reference.process(in));
+      }
+      resampling.requestFinalize();
+      expected.appendBytes(reference.drain());
+      resampling.sendTo(socket);
+      assertArrayEquals(expected.getBytes(), sentAudio());
+
+      Buffer write = Buffer.buffer(in);
+      for (int i = 0; i < 20_000; i++) { // compiled; chunks of 5 writes, let go at once
+        resampling.offer(write, Integer.MAX_VALUE);
+        if (i % 5 == 4) {
+          resampling.clear();
+        }
+      }
+      resampling.clear();
+      resampling.offer(write, Integer.MAX_VALUE); // the chunk is allocated here, not below
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 3; i++) { // 4 x 320 bytes: the chunk of 1600 is not full
+        resampling.offer(write, Integer.MAX_VALUE);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      // fresh arrays per write were about 7 KB a write (a copy of the input, floats, the output)
+      assertTrue(allocated < 3 * 24, "3 resampled writes into one chunk allocated " + allocated + " bytes");
+    } finally {
+      resampling.clear();
+    }
+  }
 }
