@@ -256,7 +256,10 @@ class SphinxRecognizerTest {
       test.verify(() -> assertEquals(0, abandoned.pendingBytes()));
       decode(vertx, shortAudio, REQUEST).onComplete(test.succeeding(next -> test.verify(() -> {
         assertEquals(alone.text(), next.text());
-        assertTrue(next.decodeSeconds < alone.decodeSeconds + 2,
+        // had the closed session kept the decoder, the next one would wait for all of the long
+        // recording (five times the short one) first: a bound of three times leaves room for a
+        // busy machine, whose load may differ between the two measurements
+        assertTrue(next.decodeSeconds < 3 * alone.decodeSeconds + 2,
             "the next session took " + next.decodeSeconds + " s, alone " + alone.decodeSeconds + " s");
         assertTrue(abandonedListener.events.stream().noneMatch(e -> e.type == Type.FINAL),
             "the closed session still produced " + abandonedListener.events);
