@@ -44,10 +44,16 @@ class Bridge:
 
     def __init__(self, host, port, timeout, token=None, tls=False, ca=None):
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.tls = tls
         if tls:
             context = ssl.create_default_context(cafile=ca)
             self.sock = context.wrap_socket(self.sock, server_hostname=host)
-        self.sock.settimeout(None)
+            # an SSL connection must not be read and written by two threads at once (OpenSSL's
+            # object is not thread-safe): both hold this lock, and the reader waits in short slices
+            self.sock.settimeout(0.01)
+        else:
+            self.sock.settimeout(None)
+        self.io = threading.Lock()
         self.headers = {"Authorization": "Bearer " + token} if token else None
         self.denied = None
         self.lock = threading.Lock()
@@ -61,7 +67,15 @@ class Bridge:
             obj["headers"] = self.headers
         data = json.dumps(obj).encode("utf-8")
         with self.lock:
-            self.sock.sendall(struct.pack(">I", len(data)) + data)
+            if self.tls:
+                with self.io:
+                    self.sock.settimeout(None)
+                    try:
+                        self.sock.sendall(struct.pack(">I", len(data)) + data)
+                    finally:
+                        self.sock.settimeout(0.01)
+            else:
+                self.sock.sendall(struct.pack(">I", len(data)) + data)
 
     def register(self, address):
         self.frame({"type": "register", "address": address})
@@ -110,10 +124,21 @@ class Bridge:
         except (OSError, ValueError) as e:
             self.events.put({"type": "bridge_error", "error": {"message": "connection lost: %s" % e}})
 
+    def _recv(self, n):
+        if not self.tls:
+            return self.sock.recv(n)
+        while True:
+            with self.io:
+                try:
+                    return self.sock.recv(n)
+                except (socket.timeout, ssl.SSLWantReadError):
+                    pass
+            time.sleep(0.001)  # let a writer take the connection
+
     def _exactly(self, n):
         data = b""
         while len(data) < n:
-            part = self.sock.recv(n - len(data))
+            part = self._recv(n - len(data))
             if not part:
                 raise OSError("the bridge closed the connection")
             data += part
