@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.AudioFormat;
@@ -173,16 +174,9 @@ final class SessionEndpoint {
     return lastActivity;
   }
 
-  long bufferedBytes() {
-    return state == State.CLOSED ? 0 : backend.bufferedBytes();
-  }
-
-  long replayBytes() {
-    return state == State.CLOSED ? 0 : backend.replayBytes();
-  }
-
-  long deafForMs() {
-    return state == State.CLOSED ? 0 : backend.deafForMs();
+  /** A figure of the backend (buffered audio, replay audio, deafness) while open; 0 once closed. */
+  long whileOpen(ToLongFunction<SessionBackend> figure) {
+    return state == State.CLOSED ? 0 : figure.applyAsLong(backend);
   }
 
   /** Completes once the {@code closed} event is published. */

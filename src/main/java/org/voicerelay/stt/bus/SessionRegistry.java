@@ -28,17 +28,17 @@ final class SessionRegistry {
 
   /** Audio the instance's sessions buffer toward the gateway, in bytes. */
   long bufferedBytes() {
-    return sessions.values().stream().mapToLong(SessionEndpoint::bufferedBytes).sum();
+    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::bufferedBytes)).sum();
   }
 
   /** Sent audio the instance's sessions keep for a replay, in bytes. */
   long replayBytes() {
-    return sessions.values().stream().mapToLong(SessionEndpoint::replayBytes).sum();
+    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::replayBytes)).sum();
   }
 
   /** The longest deaf spell under way among the instance's sessions, in ms. */
   long longestDeafMs() {
-    return sessions.values().stream().mapToLong(SessionEndpoint::deafForMs).max().orElse(0);
+    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::deafForMs)).max().orElse(0);
   }
 
   List<SessionEndpoint> all() {
