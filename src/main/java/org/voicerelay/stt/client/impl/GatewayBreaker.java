@@ -41,7 +41,7 @@ import org.voicerelay.stt.client.SttException;
 final class GatewayBreaker {
 
   /** How many parked streams one served stream releases. */
-  static final int RELEASED_PER_PROOF = Integer.getInteger("stt.rampFactor", 2);
+  static final int RELEASED_PER_PROOF = 2;
 
   /** A stream asking to connect. Called on the breaker's context; hops to its own. */
   interface Waiter {
@@ -77,10 +77,6 @@ final class GatewayBreaker {
     private Attempt(Role role, Promise<Void> operation) {
       this.role = role;
       this.operation = operation;
-    }
-
-    Role role() {
-      return role;
     }
 
     /** Whether a failure of this attempt is counted by the breaker. */
