@@ -20,10 +20,12 @@ class SpeechStreamEventsTest extends OnScriptedGateway {
   /** Plays {@code script} once the session is created, then ends the stream; collects events. */
   private void play(Vertx vertx, VertxTestContext ctx, Consumer<ScriptedGateway.Connection> script,
       Consumer<List<SpeechEvent>> check) {
+    java.util.concurrent.atomic.AtomicBoolean played = new java.util.concurrent.atomic.AtomicBoolean();
     gateway.onFrame = (c, f) -> {
       if ("session.create".equals(f.getString("type"))) {
         c.send(new JsonObject().put("type", "session.created").put("session_id", "gw"));
-        script.accept(c);
+      } else if ("input_audio".equals(f.getString("type")) && played.compareAndSet(false, true)) {
+        script.accept(c); // once audio is on the wire, so that its usage is counted before any final
       } else if ("session.finalize".equals(f.getString("type"))) {
         c.send(new JsonObject().put("type", "session.finalized"));
       } else if ("session.close".equals(f.getString("type"))) {
