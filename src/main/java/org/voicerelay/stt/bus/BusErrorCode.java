@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Map;
+import org.voicerelay.stt.client.SttException;
 
 /**
  * The failure codes of the event-bus contract: the {@code failureCode} of the
@@ -108,5 +109,27 @@ public final class BusErrorCode {
   /** The failure to reply with (or to turn into an {@code error} event). */
   public static ReplyException failure(int code, String message) {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+  }
+
+  /**
+   * A failure as a caller hears it: a {@link ReplyException} with a code of this class stays as it
+   * is, a client's {@link SttException} gets the code of its kind, anything else {@code otherwise}
+   * with {@code what} and the cause in its message. The one mapping of the bus; nothing else words
+   * failures for callers.
+   */
+  static ReplyException of(Throwable cause, int otherwise, String what) {
+    if (cause instanceof ReplyException e && e.failureCode() > 0) {
+      return e;
+    }
+    if (cause instanceof SttException e) {
+      return switch (e.code()) {
+        case BUFFER_FULL -> failure(BUFFER_FULL, e.getMessage());
+        case INVALID_AUDIO -> failure(INVALID_AUDIO, e.getMessage());
+        case STREAM_CLOSED -> failure(SESSION_CLOSED, e.getMessage());
+        case UNSUPPORTED -> failure(UNSUPPORTED, "unsupported: " + e.getMessage());
+        default -> failure(GATEWAY_FAILURE, e.getMessage());
+      };
+    }
+    return failure(otherwise, what + ": " + (cause.getMessage() != null ? cause.getMessage() : cause));
   }
 }

@@ -125,13 +125,13 @@ final class ResumableBackend implements SessionBackend {
 
   @Override
   public long replayBytes() {
-    return 0;
+    return session == null ? 0 : session.keptBytes();
   }
 
   @Override
   public Future<Void> flush() {
-    return session.flush().recover(err -> Future.failedFuture(BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE,
-        "flush failed: " + err.getMessage())));
+    return session.flush().recover(err -> Future.failedFuture(BusErrorCode.of(err, BusErrorCode.GATEWAY_FAILURE,
+        "flush failed")));
   }
 
   @Override
@@ -154,9 +154,8 @@ final class ResumableBackend implements SessionBackend {
   }
 
   private static Future<Void> asReplyFailure(Throwable err) {
-    return Future.failedFuture(err instanceof ReplyException e && e.failureCode() > 0 ? e
-        : BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "the recognizing session did not answer: "
-            + err.getMessage()));
+    return Future.failedFuture(BusErrorCode.of(err, BusErrorCode.GATEWAY_FAILURE,
+        "the recognizing session did not answer"));
   }
 
   @Override

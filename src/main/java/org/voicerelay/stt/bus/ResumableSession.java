@@ -197,7 +197,7 @@ public final class ResumableSession {
       if (session != null) {
         control(new JsonObject().put("action", BusContract.ACTION_CLOSE));
       }
-      finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_CLOSED), null);
+      finish(ContractEvents.closed(BusContract.REASON_CLOSED, null), null);
       done.complete();
     });
     return done.future();
@@ -272,6 +272,11 @@ public final class ResumableSession {
       control(request).onSuccess(reply -> options.setOpen(open)).onComplete(done);
     });
     return done.future();
+  }
+
+  /** Sent audio kept for a replay (no final transcript covers it yet), in bytes; on the session's context. */
+  long keptBytes() {
+    return replay.keptBytes();
   }
 
   /** Sent audio dropped from the replay buffer because it exceeded {@code maxReplayBytes}. */
@@ -444,8 +449,8 @@ public final class ResumableSession {
             JsonObject summary = ar.result().body();
             timer.start(CLOSED_EVENT_GRACE_MS, () -> {
               if (gen == generation && state != State.CLOSED) {
-                finish(new JsonObject().put("sessionId", sessionId).put("type", BusContract.EVENT_CLOSED)
-                    .put("reason", summary.getString("reason")).put("audioSeconds", summary.getValue("audioSeconds")), null);
+                finish(ContractEvents.closed(summary.getString("reason"), null)
+                    .put("audioSeconds", summary.getValue("audioSeconds")), null);
               }
             });
             return;
@@ -494,8 +499,7 @@ public final class ResumableSession {
 
   /** Ends the transcription with a {@code closed} event ({@code failed}) whose error says why. */
   private void finishFailed(String code, String message, Throwable cause) {
-    finish(new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", BusContract.REASON_FAILED)
-        .put("error", new JsonObject().put("code", code).put("message", message).put("retryable", false)), cause);
+    finish(ContractEvents.failed(code, message), cause);
   }
 
   private void finish(JsonObject closedEvent, Throwable failure) {

@@ -93,6 +93,7 @@ final class SessionEndpoint {
   private long lastActivity = System.nanoTime();
   private final TimerSlot lingerTimer;
   private boolean unregistered;
+  private boolean backendStarted;
 
   /**
    * @param eventsAddress the caller's, or null for the session's default
@@ -145,11 +146,17 @@ final class SessionEndpoint {
    */
   Future<JsonObject> start() {
     return backend.start(this).compose(v -> {
+      backendStarted = true;
       EventBus bus = vertx.eventBus();
       audioConsumer = bus.consumer(audioAddress, this::onAudio);
       controlConsumer = bus.consumer(controlAddress, this::onControl);
       return Future.all(audioConsumer.completion(), controlConsumer.completion());
     }).map(v -> openReply());
+  }
+
+  /** Whether the backend started: only then will it say {@link #closed} when recognition is over. */
+  boolean backendStarted() {
+    return backendStarted;
   }
 
   void resumeEvents() {
@@ -279,12 +286,7 @@ final class SessionEndpoint {
     closedError = error;
     releaseHeldReplies();
     closedHandler.handle(this);
-    JsonObject event = new JsonObject().put("type", BusContract.EVENT_CLOSED).put("reason", reason)
-        .put("audioSeconds", audioSeconds());
-    if (error != null) {
-      event.put("error", error);
-    }
-    publish(event);
+    publish(ContractEvents.closed(reason, error).put("audioSeconds", audioSeconds()));
     answerEndWaiters();
     LOG.info("session {} closed ({}) after {} s of audio, {} events", id, reason,
         String.format("%.2f", audioSeconds()), seq);
@@ -492,20 +494,14 @@ final class SessionEndpoint {
     if (message.replyAddress() != null) {
       message.fail(failure.failureCode(), failure.getMessage());
     } else if (state != State.CLOSED) {
-      publish(new JsonObject().put("type", BusContract.EVENT_ERROR).put("error", new JsonObject()
-          .put("code", BusErrorCode.name(failure.failureCode()))
-          .put("message", failure.getMessage())
-          .put("retryable", true)
-          .put("failureCode", failure.failureCode())));
+      publish(ContractEvents.refused(failure));
     }
   }
 
   /** A backend's failure as the caller hears it. */
   private ReplyException failure(String what, Throwable cause) {
-    if (cause instanceof ReplyException e && e.failureCode() > 0) {
-      return e.failureCode() == BusErrorCode.SESSION_CLOSED ? notOpen(what) : e;
-    }
-    return BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, what + " failed: " + cause);
+    ReplyException failure = BusErrorCode.of(cause, BusErrorCode.INTERNAL_ERROR, what + " failed");
+    return failure.failureCode() == BusErrorCode.SESSION_CLOSED ? notOpen(what) : failure;
   }
 
   /** The failure for {@code what} (audio, flush, ...) sent to a session that is no longer open. */

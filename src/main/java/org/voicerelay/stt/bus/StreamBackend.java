@@ -154,16 +154,7 @@ final class StreamBackend implements SessionBackend {
   }
 
   private static ReplyException asReplyFailure(Throwable cause) {
-    if (cause instanceof SttException e) {
-      return switch (e.code()) {
-        case BUFFER_FULL -> BusErrorCode.failure(BusErrorCode.BUFFER_FULL, e.getMessage());
-        case INVALID_AUDIO -> BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, e.getMessage());
-        case STREAM_CLOSED -> BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, e.getMessage());
-        case UNSUPPORTED -> BusErrorCode.failure(BusErrorCode.UNSUPPORTED, "unsupported: " + e.getMessage());
-        default -> BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, e.getMessage());
-      };
-    }
-    return BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, String.valueOf(cause));
+    return BusErrorCode.of(cause, BusErrorCode.INTERNAL_ERROR, "the stream failed");
   }
 
   private void onSpeechEvent(SpeechEvent event) {

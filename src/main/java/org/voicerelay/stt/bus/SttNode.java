@@ -204,7 +204,7 @@ final class SttNode implements Shareable {
     try {
       Message<Object> message = delivery.message();
       if (delivery.send() && openAddress.equals(message.address())) {
-        message.headers().set(ResumableFronts.CALLER_NODE_HEADER, id);
+        message.headers().set(CallerNodeRouting.CALLER_NODE_HEADER, id);
       }
     } finally {
       delivery.next();

@@ -2,18 +2,14 @@ package org.voicerelay.stt.bus;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.config.NodeConfig;
@@ -45,27 +41,19 @@ import org.voicerelay.stt.health.NodeHealth;
 public class SttVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SttVerticle.class);
-  /**
-   * How long an idempotent open waits for another node that is opening the same id: the winner's
-   * consumers must be registered cluster-wide first, which took over 5 s on a loaded 2-core node;
-   * under the event bus's default send timeout (30 s), so a caller still gets an answer.
-   */
-  private static final long CLAIM_WAIT_MS = 20_000;
 
   private final SttVerticleOptions givenOptions;
   private final MeterRegistry givenRegistry;
   private final Map<String, String> env;
-  private final Map<String, Future<JsonObject>> opening = new HashMap<>();
 
   private SttVerticleOptions options;
   private SttNode node;
   private SttClient sharedClient;
-  private SessionRegistry registry;
   private SttMetrics metrics;
-  private SessionDirectory directory;
   private AdmissionControl admission;
+  private SessionLifecycle sessions;
+  private CallerNodeRouting routing;
   private OpenGate openGate;
-  private ResumableFronts fronts;
   private boolean stopping;
 
   /** Reads {@code conf/config.json}, the deployment config and the environment. */
@@ -106,11 +94,10 @@ public class SttVerticle extends VerticleBase {
       node = joined;
       admission = node.admission();
       metrics = node.metrics();
-      registry = new SessionRegistry();
-      directory = new SessionDirectory(vertx, options.getPrefix(), CLAIM_WAIT_MS);
-      fronts = new ResumableFronts(vertx, options, node, directory);
-      openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, registry);
-      return Future.all(openGate.start(), fronts.start(this::onOpen))
+      sessions = new SessionLifecycle(vertx, options, node, sharedClient);
+      routing = new CallerNodeRouting(vertx, options.getPrefix(), node.id());
+      openGate = new OpenGate(vertx, context, options.getPrefix(), this::onOpen, node, sessions.registry());
+      return Future.all(openGate.start(), routing.start(this::onOpen))
           .recover(err -> node.leave(sharedClient).transform(ar -> Future.failedFuture(err)));
     });
   }
@@ -118,41 +105,12 @@ public class SttVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    if (registry == null || openGate == null) {
+    if (sessions == null || openGate == null) {
       return node == null ? Future.succeededFuture() : node.leave(sharedClient);
     }
     openGate.nodeLocal();
-    List<Future<Void>> closing = new ArrayList<>();
-    closing.add(fronts.stop(options.getShutdownTimeoutMs()));
-    for (SessionEndpoint session : registry.live()) {
-      session.end(BusContract.REASON_SHUTDOWN);
-      closing.add(session.closedFuture());
-    }
-    Promise<Void> allClosed = Promise.promise();
-    Future.join(closing).onComplete(ar -> allClosed.tryComplete());
-    if (!closing.isEmpty()) {
-      LOG.info("undeploying: ending {} sessions", closing.size());
-      long timer = vertx.setTimer(Math.max(1, options.getShutdownTimeoutMs()), t -> {
-        for (SessionEndpoint session : registry.live()) {
-          LOG.warn("session {} did not finish within {} ms of undeploy; aborting it", session.id(),
-              options.getShutdownTimeoutMs());
-          session.close(BusContract.REASON_SHUTDOWN);
-        }
-      });
-      allClosed.future().onComplete(ar -> vertx.cancelTimer(timer));
-    }
-    return allClosed.future().compose(v -> {
-      List<Future<?>> releasing = new ArrayList<>();
-      releasing.add(openGate.stop());
-      releasing.add(directory.releaseAll());
-      for (SessionEndpoint session : registry.all()) {
-        releasing.add(session.unregister());
-        registry.remove(session);
-      }
-      releasing.add(sharedClient.close());
-      releasing.add(node.leave(sharedClient));
-      return Future.join(releasing);
-    });
+    return sessions.stop().compose(v -> Future.join(openGate.stop(), routing.stop(), sharedClient.close(),
+        node.leave(sharedClient)));
   }
 
   /** The options in use (after config loading), or null before start. */
@@ -182,7 +140,7 @@ public class SttVerticle extends VerticleBase {
 
   /** The ids of the sessions this instance serves (live or lingering); on the instance's context. */
   List<String> sessionIds() {
-    return registry == null ? List.of() : registry.all().stream().map(SessionEndpoint::id).toList();
+    return sessions == null ? List.of() : sessions.ids();
   }
 
   /** The registry the verticle's meters are in. */
@@ -199,11 +157,7 @@ public class SttVerticle extends VerticleBase {
         throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
-      if (request.resumable()) {
-        reply = fronts.open(message, request);
-      } else {
-        reply = request.sessionId() == null ? openNew(SessionIds.random("s"), request) : openIdempotent(request);
-      }
+      reply = request.resumable() ? routing.route(message, () -> sessions.open(request)) : sessions.open(request);
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {
@@ -213,93 +167,13 @@ public class SttVerticle extends VerticleBase {
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
-        SessionEndpoint session = registry.get(ar.result().getString("sessionId"));
-        if (session != null) {
-          vertx.runOnContext(v -> session.resumeEvents());
-        }
+        sessions.replied(ar.result().getString("sessionId"));
       } else {
-        ReplyException failure = ar.cause() instanceof ReplyException e && e.failureCode() > 0 ? e
-            : BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "open failed: " + ar.cause().getMessage());
+        ReplyException failure = BusErrorCode.of(ar.cause(), BusErrorCode.INTERNAL_ERROR, "open failed");
         metrics.error(BusErrorCode.name(failure.failureCode()));
         message.fail(failure.failureCode(), failure.getMessage());
       }
     });
-  }
-
-  /**
-   * The same id opens the same session: here, by the registry; anywhere in the cluster, by the
-   * id's claim in the {@link SessionDirectory}, which only one open wins.
-   */
-  private Future<JsonObject> openIdempotent(OpenRequest request) {
-    String id = request.sessionId();
-    SessionEndpoint existing = registry.get(id);
-    if (existing != null) {
-      return existing.state() == SessionEndpoint.State.CLOSED
-          ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
-          : Future.succeededFuture(existing.openReply());
-    }
-    Future<JsonObject> pending = opening.get(id);
-    if (pending != null) {
-      return pending;
-    }
-    Future<JsonObject> opened = directory.open(id, () -> create(id, request));
-    opening.put(id, opened);
-    opened.onComplete(ar -> opening.remove(id));
-    return opened;
-  }
-
-  /** A session without the caller's id: recorded in the directory once it is open. */
-  private Future<JsonObject> openNew(String id, OpenRequest request) {
-    return create(id, request).onSuccess(reply -> directory.record(id, reply));
-  }
-
-  private Future<JsonObject> create(String id, OpenRequest request) {
-    if (stopping) {
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN,
-          "the stt verticle is being undeployed"));
-    }
-    AdmissionControl.Cause refused = admission.tryAdmit();
-    if (refused == AdmissionControl.Cause.MAX_SESSIONS) {
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.TOO_MANY_SESSIONS, admission.refusal(refused)));
-    }
-    if (refused != null) {
-      metrics.openRefused(refused.wireName);
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.OVERLOADED, admission.refusal(refused)));
-    }
-    SessionEndpoint session;
-    try {
-      int inputRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
-      SpeechStream stream = sharedClient.stream(request.streamOptions(inputRate));
-      String model = request.model() != null ? request.model() : options.getClient().getModel();
-      String language = request.language() != null ? request.language() : options.getClient().getLanguage();
-      StreamBackend backend = new StreamBackend(vertx, node.name(), inputRate, options.getIdleTimeoutMs(), metrics, stream);
-      session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), inputRate, model, language,
-          backend)
-          .closedHandler(this::onSessionClosed)
-          .goneHandler(registry::remove)
-          .seqReservations(seq -> directory.reserveSeq(id, seq));
-      LOG.info("session {} opened: model={} language={} inputRate={}", id, model, language, inputRate);
-    } catch (IllegalArgumentException e) {
-      admission.release();
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
-    } catch (RuntimeException e) {
-      admission.release();
-      LOG.warn("cannot open session {}", id, e);
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
-    }
-    registry.add(session);
-    metrics.sessionOpened();
-    return session.start().recover(err -> {
-      session.close(BusContract.REASON_FAILED);
-      return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR,
-          "cannot register the addresses of session " + id + ": " + err.getMessage()));
-    });
-  }
-
-  private void onSessionClosed(SessionEndpoint session) {
-    admission.release();
-    directory.closed(session.id(), options.getClosedSessionLingerMs());
-    metrics.sessionClosed(session.reason());
   }
 
   /** The verticle's client options; sessions add their own model, language, extra and fallback. */
