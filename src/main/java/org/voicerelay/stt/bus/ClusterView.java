@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.List;
 import org.voicerelay.stt.internal.VertxInternals;
 
 /**
@@ -42,6 +43,12 @@ public final class ClusterView {
   public static boolean isMember(Vertx vertx, String node) {
     ClusterManager cm = clusterManager(vertx);
     return cm == null || cm.getNodes().contains(node);
+  }
+
+  /** The ids of the members now; without a cluster, none. */
+  static List<String> members(Vertx vertx) {
+    ClusterManager cm = clusterManager(vertx);
+    return cm == null ? List.of() : cm.getNodes();
   }
 
   private static ClusterManager clusterManager(Vertx vertx) {

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *       an id is {@linkplain #record recorded} once it is open.</li>
  *   <li>Owners. Every entry names its owner node, so that when a node leaves the cluster the
  *       survivors {@linkplain #takeEntriesOf take its entries} and tell the sessions' listeners
- *       ({@code cluster.NodeLossWatcher}). The {@code closed} event they publish must come after
+ *       ({@link NodeLossNotices}). The {@code closed} event they publish must come after
  *       every event the session published, so an entry also holds {@code seqReserved}: a session
  *       publishes events up to it and {@linkplain #reserveSeq reserves} {@value #SEQ_RESERVE} more
  *       when half of them are used, one write per {@value #SEQ_RESERVE_HALF} events.</li>

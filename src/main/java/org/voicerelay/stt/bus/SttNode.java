@@ -35,7 +35,8 @@ import org.voicerelay.stt.protocol.GatewayUrl;
  * node's identity, its admission control (with the one count of live sessions that
  * {@code maxSessions} limits), its meters (one registry), its health checks and the one HTTP server
  * for {@code /metrics}, {@code /health} and {@code /ready}, the TCP bridge, and the outbound
- * interceptor that marks the opens sent from this node with its id.
+ * interceptor that marks the opens sent from this node with its id; in a cluster, it announces the
+ * sessions of nodes that left ({@link NodeLossNotices}).
  *
  * <p>The first instance to join creates it with its options and starts its servers (on its own
  * context, so Vert.x also closes them when that instance's deployment is undeployed: deploy the
@@ -61,6 +62,7 @@ final class SttNode implements Shareable {
   private final Promise<Void> started = Promise.promise();
   private volatile HttpServer httpServer;
   private volatile ContractBridge.Running bridge;
+  private NodeLossNotices nodeLoss;
   private int instances;
 
   private SttNode(Vertx vertx, SttVerticleOptions options, MeterRegistry givenRegistry, Map<String, String> env) {
@@ -122,6 +124,9 @@ final class SttNode implements Shareable {
       vertx.sharedData().<String, SttNode>getLocalMap(SHARED_MAP).removeIfPresent(prefix, this);
     }
     vertx.eventBus().removeOutboundInterceptor(callerMark);
+    if (nodeLoss != null) {
+      nodeLoss.stop();
+    }
     List<Future<Void>> closing = new ArrayList<>();
     if (httpServer != null) {
       closing.add(httpServer.close());
@@ -134,6 +139,10 @@ final class SttNode implements Shareable {
 
   private void start(SttVerticleOptions options) {
     vertx.eventBus().addOutboundInterceptor(callerMark);
+    if (vertx.isClustered()) {
+      nodeLoss = new NodeLossNotices(vertx, prefix, id);
+      nodeLoss.start();
+    }
     List<Future<?>> starting = new ArrayList<>();
     PrometheusMeterRegistry prometheus = PrometheusEndpoint.find(metrics.registry());
     if (options.getMetrics().isEnabled() && options.getMetrics().getPrometheus().isEnabled() && prometheus != null) {

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
-import org.voicerelay.stt.cluster.NodeLossWatcher;
 import org.voicerelay.stt.config.NodeConfig;
 import org.voicerelay.stt.health.HealthProcedures;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
@@ -24,7 +23,7 @@ import org.voicerelay.stt.web.WebVerticle;
  * One node of a transcription cluster, as a process: {@code scripts/node [options]}. It reads the
  * node's configuration ({@link NodeConfig}: {@code conf/config.json}, the environment, system
  * properties; the flags below win over all of them), joins the Hazelcast cluster (its
- * {@code cluster} section, else loopback defaults), deploys the {@link NodeLossWatcher} and the {@link SttVerticle} (which reads
+ * {@code cluster} section, else loopback defaults), deploys the {@link SttVerticle} (which reads
  * {@code conf/config.json} and the environment as usual; the flags below override the file), and
  * with {@code --gateway} also the local gateway, which the verticle then uses. Prints one line,
  * {@code node NAME ready ...}, on standard output once everything is up; logs go to standard
@@ -90,12 +89,12 @@ public final class NodeMain {
     }
   }
 
-  /** Deploys the watcher, the gateway (if asked) and the verticle; the ready line. */
+  /** Deploys the gateway (if asked) and the verticle; the ready line. */
   static Future<String> deploy(ClusterNode node, Settings settings) {
     List<String> parts = new ArrayList<>();
     parts.add("cluster " + node.hazelcast().getCluster().getLocalMember().getAddress()
         + " (" + node.hazelcast().getCluster().getMembers().size() + " members)");
-    Future<Void> chain = node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager())).mapEmpty();
+    Future<Void> chain = Future.succeededFuture();
     JsonObject config = new JsonObject();
     if (settings.node() != null) {
       config.put("node", settings.node());

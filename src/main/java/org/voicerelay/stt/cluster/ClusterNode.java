@@ -11,8 +11,8 @@ import org.voicerelay.stt.bus.ClusterView;
 /**
  * A clustered Vert.x instance on Hazelcast, configured from {@link ClusterOptions}: the event bus
  * listens on the cluster host so the other nodes can reach it, and the Hazelcast member joins by
- * TCP-IP. Keeps the cluster manager at hand, since the {@link NodeLossWatcher} listens to its
- * membership.
+ * TCP-IP. Tells the bus layer its cluster manager, whose member list the
+ * verticle reads to announce the sessions of lost nodes.
  */
 public final class ClusterNode {
 

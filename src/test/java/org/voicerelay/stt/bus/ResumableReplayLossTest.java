@@ -106,7 +106,7 @@ class ResumableReplayLossTest {
               .compose(v -> untilRecognitionAcceptedAll(vertx, stack, session, sent))
               .compose(status -> {
                 String recognitionId = status.getString("recognitionSessionId");
-                // what cluster/NodeLossWatcher publishes when the recognizing session's node dies
+                // what the survivors (NodeLossNotices) publish when the recognizing session's node dies
                 vertx.eventBus().publish(BusContract.defaultEventsAddress("stt", recognitionId), new JsonObject()
                     .put("sessionId", recognitionId)
                     .put("seq", status.getLong("lastSeq") + 1)

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
+import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.bus.ResumableSessionOptions;
 import org.voicerelay.stt.testing.EventRecorder;
@@ -65,8 +66,7 @@ class ClusteredTranscriptionTest {
     gatewayPort = TestCluster.deployGateway(nodes.get(2)).toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS).actualPort();
     Future<Integer> bridge = TestCluster.deploySttWithBridge(nodes.get(1), "B", gatewayPort);
-    Future.all(TestCluster.deployStt(nodes.get(0), "A", gatewayPort), bridge,
-            nodes.get(2).vertx().deployVerticle(new NodeLossWatcher(nodes.get(2).clusterManager())))
+    Future.all(TestCluster.deployStt(nodes.get(0), "A", gatewayPort), bridge)
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     bridgePort = bridge.result();
   }
@@ -184,8 +184,8 @@ class ClusteredTranscriptionTest {
             .compose(v -> closed.future())
             .compose(event -> untilNoHandlers(b, session.getString("audioAddress"), 10).map(event))))
         .onComplete(testContext.succeeding(event -> testContext.verify(() -> {
-          assertEquals(NodeLossWatcher.REASON_NODE_LOST, event.getString("reason"));
-          assertEquals(NodeLossWatcher.REASON_NODE_LOST, event.getJsonObject("error").getString("code"));
+          assertEquals(BusContract.REASON_NODE_LOST, event.getString("reason"));
+          assertEquals(BusContract.REASON_NODE_LOST, event.getJsonObject("error").getString("code"));
           long lastHeard = heard.stream().filter(e -> e != event).mapToLong(e -> e.getLong("seq")).max().orElse(0);
           assertTrue(event.getLong("seq") > lastHeard, "closed comes after every event heard: " + heard);
           assertEquals(1, heard.stream().filter(e -> "closed".equals(e.getString("type"))).count());

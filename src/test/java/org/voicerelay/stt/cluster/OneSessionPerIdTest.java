@@ -55,7 +55,6 @@ class OneSessionPerIdTest {
     List<Future<String>> deploying = new ArrayList<>();
     for (int n = 0; n < nodes.size(); n++) {
       ClusterNode node = nodes.get(n);
-      deploying.add(node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager())));
       for (int i = 0; i < 2; i++) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         registries.add(registry);

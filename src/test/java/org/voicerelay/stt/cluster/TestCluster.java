@@ -67,16 +67,13 @@ final class TestCluster {
 
   /** The verticle (node name {@code name}) and the watcher. */
   static Future<Void> deployStt(ClusterNode node, String name, int gatewayPort) {
-    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
-        .compose(id -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort))))
-        .mapEmpty();
+    return node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort))).mapEmpty();
   }
 
   /** As above, with the verticle's TCP bridge on a free port; completes with that port. */
   static Future<Integer> deploySttWithBridge(ClusterNode node, String name, int gatewayPort) {
-    return node.vertx().deployVerticle(new NodeLossWatcher(node.clusterManager()))
-        .compose(id -> FreePort.bind(port -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort)
-            .setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))).map(port)));
+    return FreePort.bind(port -> node.vertx().deployVerticle(new SttVerticle(sttOptions(name, gatewayPort)
+        .setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))).map(port));
   }
 
   /** Verticle options for node {@code name} against the test gateway: quick finals, short linger. */
