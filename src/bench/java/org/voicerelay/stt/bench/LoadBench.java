@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
 import java.util.Map;
+import org.voicerelay.stt.bus.AdmissionOptions;
 import org.voicerelay.stt.bus.AudioCodec;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
@@ -232,7 +233,7 @@ public final class LoadBench {
     }
     // the throughput mode opens every session at once: the admission rate is not what it measures
     int admissionRate = intArg(args, "max-admissions-per-second",
-        "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : SttVerticleOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
+        "throughput".equals(args.getOrDefault("mode", "load")) ? 0 : AdmissionOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND);
     SttVerticleOptions options = new SttVerticleOptions()
         .setMaxSessions(maxSessions + 10)
         .setMaxAdmissionsPerSecond(admissionRate)

@@ -22,7 +22,7 @@ import org.voicerelay.stt.config.JsonTypes;
 @JsonGen(publicConverter = false)
 public class ResumableSessionOptions {
 
-  public static final String DEFAULT_PREFIX = SttVerticleOptions.DEFAULT_PREFIX;
+  public static final String DEFAULT_PREFIX = BusContract.DEFAULT_PREFIX;
   /** The rate of the audio the caller writes (pcm_s16le mono). */
   public static final int DEFAULT_SAMPLE_RATE = 16_000;
   /** Unanswered audio requests in flight: enough to keep the path busy, few enough to be paced by it. */

@@ -34,7 +34,7 @@ public class SttVerticleOptions {
   /** Live sessions per node (all instances of the verticle in one Vert.x instance together). */
   public static final int DEFAULT_MAX_SESSIONS = 1000;
   /** Per session, bytes at the gateway session rate waiting to be sent: about 32 s at 16 kHz. */
-  public static final int DEFAULT_MAX_BUFFERED_BYTES = SttOptions.DEFAULT_MAX_BUFFERED_BYTES;
+  public static final int DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
   /**
    * A session that receives no audio and no control message for this long is ended (finalized,
    * then closed). Below the gateway's own inactivity limit (30 s for the local gateway), so the
@@ -49,12 +49,10 @@ public class SttVerticleOptions {
   public static final long DEFAULT_CLOSED_SESSION_LINGER_MS = 10_000;
   /** On undeploy: how long sessions may take to deliver their final transcript before being aborted. */
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-  /** Kept for the benchmark programs: {@link AdmissionOptions#DEFAULT_MAX_ADMISSIONS_PER_SECOND}. */
-  public static final int DEFAULT_MAX_ADMISSIONS_PER_SECOND = AdmissionOptions.DEFAULT_MAX_ADMISSIONS_PER_SECOND;
   /** Opens without a {@code resumable} field get a front on the caller's node (see docs/cluster.md). */
   public static final boolean DEFAULT_RESUMABLE_BY_DEFAULT = false;
-  /** Audio a resumable session's front keeps for a replay: 60 s at 16 kHz, as a {@link ResumableSession}. */
-  public static final int DEFAULT_FRONT_MAX_REPLAY_BYTES = ResumableSessionOptions.DEFAULT_MAX_REPLAY_BYTES;
+  /** Audio a resumable session's front keeps for a replay: 60 s at 16 kHz. */
+  public static final int DEFAULT_FRONT_MAX_REPLAY_BYTES = 60 * 16_000 * 2;
 
   private String prefix = DEFAULT_PREFIX;
   private SttOptions client = new SttOptions();

@@ -48,8 +48,8 @@ class SttVerticleConfigTest {
   }
 
   @Test
-  void theFrontReplayLimitSurvivesItsJsonFormAndIsTheResumableSessionsWhenAbsent() {
-    assertEquals(ResumableSessionOptions.DEFAULT_MAX_REPLAY_BYTES,
+  void theFrontReplayLimitSurvivesItsJsonFormAndIsSixtySecondsWhenAbsent() {
+    assertEquals(60 * 16_000 * 2,
         new SttVerticleOptions(new JsonObject()).getFrontMaxReplayBytes());
     SttVerticleOptions options = new SttVerticleOptions().setFrontMaxReplayBytes(32_000);
     assertEquals(32_000, options.toJson().getInteger("frontMaxReplayBytes"));
