@@ -1,7 +1,6 @@
 package org.voicerelay.stt.bus;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,15 +9,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.function.LongConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.internal.TimerSlot;
 
 /**
@@ -39,8 +34,6 @@ import org.voicerelay.stt.internal.TimerSlot;
 final class SessionEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionEndpoint.class);
-  private static final String AUDIO_SHAPE = "an audio message is a Buffer of pcm_s16le or {\"audio\": \"<base64>\"}";
-  private static final String ACTIONS = "flush, end, update, context, close or status";
 
   enum State {
     /** Audio and control accepted. */
@@ -57,10 +50,6 @@ final class SessionEndpoint {
     }
   }
 
-  /** An {@code end} or {@code close} request, answered once the session is closed. */
-  private record EndWaiter(Message<Object> message, boolean askedToEnd) {
-  }
-
   private final Vertx vertx;
   private final String id;
   private final String audioAddress;
@@ -72,12 +61,9 @@ final class SessionEndpoint {
   private final SttMetrics metrics;
   private final SessionBackend backend;
   private final Promise<Void> closed = Promise.promise();
-  private final List<EndWaiter> endWaiters = new ArrayList<>();
-  private final ArrayDeque<Message<Object>> heldReplies = new ArrayDeque<>();
+  private final HeldReplies held;
 
-  private Handler<SessionEndpoint> closedHandler = s -> { };
-  private Handler<SessionEndpoint> goneHandler = s -> { };
-  private LongConsumer seqReservations = n -> { };
+  private final Owner owner;
   private long seqReserved = SessionDirectory.SEQ_RESERVE;
   private MessageConsumer<Object> audioConsumer;
   private MessageConsumer<Object> controlConsumer;
@@ -101,8 +87,10 @@ final class SessionEndpoint {
    * @param model the model in use (for {@code status}), or null
    * @param language the language in use, or null
    */
-  SessionEndpoint(Vertx vertx, SttVerticleOptions options, SttMetrics metrics, String id, String eventsAddress,
-      int sampleRate, String model, String language, SessionBackend backend) {
+  SessionEndpoint(Vertx vertx, SttVerticleOptions options, SttMetrics metrics, Owner owner, String id,
+      String eventsAddress, int sampleRate, String model, String language, SessionBackend backend) {
+    this.owner = owner;
+    this.held = new HeldReplies(() -> state == State.OPEN && backend.holdsReplies(), this::buffered);
     String prefix = options.getPrefix();
     this.vertx = vertx;
     this.lingerTimer = new TimerSlot(vertx);
@@ -119,25 +107,20 @@ final class SessionEndpoint {
     this.language = language;
   }
 
-  /** Told once the session is closed (before {@code end} waiters are answered). */
-  SessionEndpoint closedHandler(Handler<SessionEndpoint> handler) {
-    this.closedHandler = handler;
-    return this;
-  }
+  /** What the session tells the one that opened it ({@link SessionLifecycle}). */
+  interface Owner {
 
-  /** Told once the addresses are unregistered after the linger time (not after {@link #unregister()}). */
-  SessionEndpoint goneHandler(Handler<SessionEndpoint> handler) {
-    this.goneHandler = handler;
-    return this;
-  }
+    /** The session is closed (told before {@code end} waiters are answered). */
+    void closed(SessionEndpoint session);
 
-  /**
-   * Told each time the session needs more event numbers than it reserved in the
-   * {@link SessionDirectory}: the new bound, {@value SessionDirectory#SEQ_RESERVE} ahead.
-   */
-  SessionEndpoint seqReservations(LongConsumer reservations) {
-    this.seqReservations = reservations;
-    return this;
+    /** The addresses are unregistered after the linger time (not after {@link #unregister()}). */
+    void gone(SessionEndpoint session);
+
+    /**
+     * The session needs more event numbers than it reserved in the {@link SessionDirectory}:
+     * {@code seq}, the new bound, {@value SessionDirectory#SEQ_RESERVE} ahead.
+     */
+    void reserveSeq(SessionEndpoint session, long seq);
   }
 
   /**
@@ -261,14 +244,14 @@ final class SessionEndpoint {
     numbered.put("sessionId", id).put("seq", ++seq);
     if (seq > seqReserved - SessionDirectory.SEQ_RESERVE_HALF) {
       seqReserved = seq + SessionDirectory.SEQ_RESERVE;
-      seqReservations.accept(seqReserved);
+      owner.reserveSeq(this, seqReserved);
     }
     vertx.eventBus().publish(eventsAddress, numbered);
   }
 
   /** The backend can take more: replies held for paced senders are answered. */
   void drained() {
-    releaseHeldReplies();
+    held.release();
   }
 
   /**
@@ -284,8 +267,8 @@ final class SessionEndpoint {
       reason = why != null ? why : BusContract.REASON_ENDED;
     }
     closedError = error;
-    releaseHeldReplies();
-    closedHandler.handle(this);
+    held.release();
+    owner.closed(this);
     publish(ContractEvents.closed(reason, error).put("audioSeconds", audioSeconds()));
     answerEndWaiters();
     LOG.info("session {} closed ({}) after {} s of audio, {} events", id, reason,
@@ -303,7 +286,7 @@ final class SessionEndpoint {
         refuse(message, notOpen("audio"));
         return;
       }
-      Buffer pcm = pcm(message.body(), maxAudioMessageBytes);
+      Buffer pcm = AudioMessage.pcm(message.body(), maxAudioMessageBytes);
       boolean paced = message.replyAddress() != null;
       SessionBackend.Write write = backend.write(pcm, paced);
       write.taken().onComplete(ar -> {
@@ -313,19 +296,15 @@ final class SessionEndpoint {
         }
         receivedBytes += pcm.length();
         if (paced) {
-          if (backend.holdsReplies() && state == State.OPEN) {
-            heldReplies.add(message);
-          } else {
-            message.reply(buffered());
-          }
+          held.audioTaken(message);
         }
       });
       write.accepted().onComplete(ar -> {
-        if (ar.failed() && heldReplies.remove(message)) {
+        if (ar.failed() && held.forget(message)) {
           refuse(message, BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " is over: "
               + ar.cause().getMessage()));
         }
-        releaseHeldReplies();
+        held.release();
       });
     } catch (ReplyException e) {
       refuse(message, e);
@@ -335,75 +314,35 @@ final class SessionEndpoint {
     }
   }
 
-  /**
-   * The PCM of an audio message: a Buffer (or byte array) of pcm_s16le, or {@code {"audio":
-   * "<base64>"}} (also as JSON text) for senders that cannot send binary.
-   */
-  static Buffer pcm(Object body, int maxBytes) {
-    Buffer pcm;
-    if (body instanceof Buffer b) {
-      pcm = b;
-    } else if (body instanceof byte[] bytes) {
-      pcm = Buffer.buffer(bytes);
-    } else {
-      String audio = RequestFields.of(body).string("audio");
-      if (audio == null) {
-        throw RequestFields.bad(AUDIO_SHAPE);
-      }
-      if ((long) audio.length() / 4 * 3 > maxBytes + 3L) {
-        throw tooLarge(maxBytes, audio.length() / 4 * 3);
-      }
-      try {
-        pcm = Buffer.buffer(Base64.getDecoder().decode(audio));
-      } catch (IllegalArgumentException e) {
-        throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, "audio is not valid base64: " + e.getMessage());
-      }
-    }
-    if (pcm.length() > maxBytes) {
-      throw tooLarge(maxBytes, pcm.length());
-    }
-    if (!AudioFormat.isWholeSamples(pcm.length())) {
-      throw BusErrorCode.failure(BusErrorCode.INVALID_AUDIO, AudioFormat.oddLengthMessage(pcm.length()));
-    }
-    return pcm;
-  }
-
-  private static ReplyException tooLarge(int maxBytes, long bytes) {
-    return BusErrorCode.failure(BusErrorCode.AUDIO_TOO_LARGE, "an audio message may hold at most " + maxBytes
-        + " bytes (maxAudioMessageBytes), got " + bytes);
-  }
-
   private JsonObject buffered() {
     return new JsonObject().put("buffered", backend.bufferedBytes());
   }
 
-  private void releaseHeldReplies() {
-    while (!heldReplies.isEmpty() && (state != State.OPEN || !backend.holdsReplies())) {
-      heldReplies.poll().reply(buffered());
-    }
-  }
 
   // ------------------------------------------------------------ control
 
   private void onControl(Message<Object> message) {
     lastActivity = System.nanoTime();
     try {
-      RequestFields f = RequestFields.of(message.body());
-      String action = f.string("action");
-      if (action == null) {
-        throw RequestFields.bad("action is required: " + ACTIONS);
-      }
-      switch (action) {
+      ControlRequest request = ControlRequest.parse(message.body());
+      switch (request.action()) {
         case BusContract.ACTION_STATUS -> {
           JsonObject status = status();
           backend.describeConnection(status).onComplete(ar -> message.reply(status));
         }
-        case BusContract.ACTION_FLUSH -> flush(message);
-        case BusContract.ACTION_UPDATE -> update(message, f);
-        case BusContract.ACTION_CONTEXT -> context(message, f);
-        case BusContract.ACTION_END, BusContract.ACTION_CLOSE -> {
-          boolean askedToEnd = BusContract.ACTION_END.equals(action);
-          endWaiters.add(new EndWaiter(message, askedToEnd));
+        case BusContract.ACTION_FLUSH -> whileOpen(message, "flush", backend::flush,
+            v -> new JsonObject().put("sessionId", id).put("buffered", backend.bufferedBytes()));
+        case BusContract.ACTION_UPDATE -> whileOpen(message, "update",
+            () -> backend.update(request.model(), request.language(), request.extra(), request.keyterms()), v -> {
+              model = request.model() != null ? request.model() : model;
+              language = request.language() != null ? request.language() : language;
+              return status();
+            });
+        case BusContract.ACTION_CONTEXT -> whileOpen(message, "context", () -> backend.addContext(request.text()),
+            v -> new JsonObject().put("sessionId", id));
+        default -> {
+          boolean askedToEnd = BusContract.ACTION_END.equals(request.action());
+          held.endRequested(message, askedToEnd);
           if (state == State.CLOSED) {
             answerEndWaiters();
           } else if (askedToEnd) {
@@ -412,7 +351,6 @@ final class SessionEndpoint {
             close(BusContract.REASON_CLOSED);
           }
         }
-        default -> throw RequestFields.bad("unknown action '" + action + "': expected " + ACTIONS);
       }
     } catch (ReplyException e) {
       refuse(message, e);
@@ -422,52 +360,20 @@ final class SessionEndpoint {
     }
   }
 
-  private void flush(Message<Object> message) {
+  /**
+   * Answers {@code message} with {@code reply} of the backend's result, or with the backend's
+   * failure as the caller hears it; {@code action} is refused outright unless the session is open.
+   */
+  private void whileOpen(Message<Object> message, String action, Supplier<Future<Void>> result,
+      Function<Void, JsonObject> reply) {
     if (state != State.OPEN) {
-      throw notOpen("flush");
+      throw notOpen(action);
     }
-    backend.flush().onComplete(ar -> {
+    result.get().onComplete(ar -> {
       if (ar.succeeded()) {
-        message.reply(new JsonObject().put("sessionId", id).put("buffered", backend.bufferedBytes()));
+        message.reply(reply.apply(null));
       } else {
-        refuse(message, failure("flush", ar.cause()));
-      }
-    });
-  }
-
-  private void update(Message<Object> message, RequestFields f) {
-    if (state != State.OPEN) {
-      throw notOpen("update");
-    }
-    String newModel = f.string("model");
-    String newLanguage = f.string("language");
-    JsonObject extra = f.object("extra");
-    List<String> keyterms = f.strings("keyterms", OpenRequest.MAX_KEYTERMS, OpenRequest.MAX_KEYTERM_LENGTH);
-    if (newModel == null && newLanguage == null && extra == null && keyterms == null) {
-      throw RequestFields.bad("update needs at least one of model, language, extra, keyterms");
-    }
-    backend.update(newModel, newLanguage, extra, keyterms).onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(message, failure("update", ar.cause()));
-        return;
-      }
-      model = newModel != null ? newModel : model;
-      language = newLanguage != null ? newLanguage : language;
-      message.reply(status());
-    });
-  }
-
-  /** {@code context}: the agent's words, for a model that takes chat context. */
-  private void context(Message<Object> message, RequestFields f) {
-    String text = f.string("text");
-    if (state != State.OPEN || text == null || text.isBlank()) {
-      throw state != State.OPEN ? notOpen("context") : RequestFields.bad("context needs text: what the agent said");
-    }
-    backend.addContext(text).onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(message, failure("context", ar.cause()));
-      } else {
-        message.reply(new JsonObject().put("sessionId", id));
+        refuse(message, failure(action, ar.cause()));
       }
     });
   }
@@ -475,15 +381,9 @@ final class SessionEndpoint {
   private void answerEndWaiters() {
     JsonObject summary = new JsonObject().put("sessionId", id).put("reason", reason)
         .put("audioSeconds", audioSeconds()).put("lastSeq", seq);
-    for (EndWaiter waiter : endWaiters) {
-      if (waiter.askedToEnd() && BusContract.REASON_FAILED.equals(reason)) {
-        refuse(waiter.message(), BusErrorCode.failure(BusErrorCode.GATEWAY_FAILURE, "the session failed: "
-            + (closedError == null ? reason : closedError.getString("message"))));
-      } else {
-        waiter.message().reply(summary);
-      }
-    }
-    endWaiters.clear();
+    ReplyException failed = !BusContract.REASON_FAILED.equals(reason) ? null : BusErrorCode.failure(
+        BusErrorCode.GATEWAY_FAILURE, "the session failed: " + (closedError == null ? reason : closedError.getString("message")));
+    held.answerEnds(summary, failed, this::refuse);
   }
 
   // ------------------------------------------------------------ refusals
@@ -526,11 +426,11 @@ final class SessionEndpoint {
       return;
     }
     if (lingerMs == 0) {
-      unregister().onComplete(ar -> goneHandler.handle(this));
+      unregister().onComplete(ar -> owner.gone(this));
       return;
     }
     lingerTimer.start(lingerMs, () -> {
-      unregister().onComplete(ar -> goneHandler.handle(this));
+      unregister().onComplete(ar -> owner.gone(this));
     });
   }
 

@@ -23,7 +23,7 @@ import org.voicerelay.stt.client.SttClient;
  *
  * <p>Confined to the instance's context; nothing is locked.
  */
-final class SessionLifecycle {
+final class SessionLifecycle implements SessionEndpoint.Owner {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
   /**
@@ -71,15 +71,16 @@ final class SessionLifecycle {
       String fresh = SessionIds.random(request.resumable() ? "f" : "s");
       return create(fresh, request).onSuccess(reply -> directory.record(fresh, reply));
     }
+    // first: a session still starting is in the registry already, but its reply is not ready
+    Future<JsonObject> pending = opening.get(id);
+    if (pending != null) {
+      return pending;
+    }
     SessionEndpoint existing = registry.get(id);
     if (existing != null) {
       return existing.state() == SessionEndpoint.State.CLOSED
           ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
           : Future.succeededFuture(existing.openReply());
-    }
-    Future<JsonObject> pending = opening.get(id);
-    if (pending != null) {
-      return pending;
     }
     Future<JsonObject> opened = directory.open(id, () -> create(id, request));
     opening.put(id, opened);
@@ -153,11 +154,8 @@ final class SessionLifecycle {
     SessionEndpoint session;
     try {
       SessionBackend backend = request.resumable() ? resumableBackend(sampleRate, request) : streamBackend(sampleRate, request);
-      session = new SessionEndpoint(vertx, options, metrics, id, request.eventsAddress(), sampleRate, model, language,
-          backend)
-          .closedHandler(this::onClosed)
-          .goneHandler(registry::remove)
-          .seqReservations(seq -> directory.reserveSeq(id, seq));
+      session = new SessionEndpoint(vertx, options, metrics, this, id, request.eventsAddress(), sampleRate, model,
+          language, backend);
     } catch (IllegalArgumentException e) {
       admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
@@ -206,9 +204,20 @@ final class SessionLifecycle {
     return new ResumableBackend(vertx, node.name(), options.getMaxBufferedBytes(), recognition);
   }
 
-  private void onClosed(SessionEndpoint session) {
+  @Override
+  public void closed(SessionEndpoint session) {
     admission.release();
     directory.closed(session.id(), options.getClosedSessionLingerMs());
     metrics.sessionClosed(session.reason());
+  }
+
+  @Override
+  public void gone(SessionEndpoint session) {
+    registry.remove(session);
+  }
+
+  @Override
+  public void reserveSeq(SessionEndpoint session, long seq) {
+    directory.reserveSeq(session.id(), seq);
   }
 }
