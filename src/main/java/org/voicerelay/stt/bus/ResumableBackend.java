@@ -35,7 +35,7 @@ final class ResumableBackend implements SessionBackend {
   /** The open request as live updates changed it: what the capabilities are read from. */
   private final JsonObject open;
   private SessionEndpoint endpoint;
-  private ResumableSession session;
+  private ResumableSessionImpl session;
   private long pendingBytes;
 
   /**
@@ -53,7 +53,7 @@ final class ResumableBackend implements SessionBackend {
   @Override
   public Future<Void> start(SessionEndpoint endpoint) {
     this.endpoint = endpoint;
-    return ResumableSession.open(vertx, recognition).map(opened -> {
+    return ResumableSessionImpl.open(vertx, recognition).map(opened -> {
       session = opened;
       session.handler(this::onRecognitionEvent);
       LOG.info("resumable session {}: front on {}, recognition {} on {}", endpoint.id(), frontNode,
