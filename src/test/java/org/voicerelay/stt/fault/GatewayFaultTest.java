@@ -119,7 +119,7 @@ class GatewayFaultTest {
     JsonObject[] closed = new JsonObject[1];
     long[] downAt = new long[1];
     long[] closedAfterMs = new long[1];
-    // the closed session answers 410 for 5 s (TestStack's 500 ms were gone by the audio request
+    // the closed session answers 410 for 5 s (FaultFixtures' 500 ms were gone by the audio request
     // on a loaded machine); a 2 s reconnect window instead of 10 keeps the test short
     FaultFixtures.stack(0).verticle(o -> {
       o.setClosedSessionLingerMs(5_000);
