@@ -250,7 +250,7 @@ class SttVerticleSessionTest {
 
   @Test
   void aSilentSessionEndsAfterTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
-    vertx.undeploy(stack.verticleDeployment)
+    stack.undeploy()
         .compose(v -> TestStack.builder().verticle(o -> o.setIdleTimeoutMs(300)).deploy(vertx))
         .compose(idle -> EventRecorder.on(vertx, "app.test.idle").compose(events ->
             idle.open(new JsonObject().put("eventsAddress", "app.test.idle"))
