@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
+import org.voicerelay.stt.bus.WindowedAudioSender;
 
 /**
  * LoadBench's throughput mode: every session is sent its audio by request/reply as fast as the path
@@ -57,11 +58,12 @@ final class ThroughputMode {
     if (profiler != null) {
       profiler.start();
     }
+    Buffer audio = Buffer.buffer(pcm);
     for (int i : sessions.admitted) {
       int s = i;
       sessions.bytesSent[i] = pcm.length;
       sessions.crcs[i] = crc;
-      bench.vertx.getOrCreateContext().runOnContext(v -> new Windowed(s, pcm, chunkBytes, window).pump());
+      bench.vertx.getOrCreateContext().runOnContext(v -> send(s, audio, chunkBytes, window));
     }
     boolean allClosed = sessions.closedLatch.await(600, TimeUnit.SECONDS);
     long last = 0;
@@ -97,42 +99,16 @@ final class ThroughputMode {
   }
 
   /** Request/reply audio with a window of unanswered chunks, then {@code end}. */
-  private final class Windowed {
-    private final int s;
-    private final byte[] pcm;
-    private final int chunkBytes;
-    private final int window;
-    private final String address;
-    private int offset;
-    private int inFlight;
-
-    Windowed(int s, byte[] pcm, int chunkBytes, int window) {
-      this.s = s;
-      this.pcm = pcm;
-      this.chunkBytes = chunkBytes;
-      this.window = window;
-      this.address = sessions.sessions[s].getString("audioAddress");
-    }
-
-    void pump() {
-      while (inFlight < window && offset < pcm.length) {
-        int end = Math.min(pcm.length, offset + chunkBytes);
-        Buffer chunk = Buffer.buffer(end - offset).appendBytes(pcm, offset, end - offset);
-        offset = end;
-        inFlight++;
-        bench.vertx.eventBus().request(address, chunk, new DeliveryOptions(bench.audioDelivery).setSendTimeout(120_000))
-            .onComplete(ar -> {
-              inFlight--;
-              if (ar.failed()) {
-                System.err.println("session " + s + ": audio refused: " + ar.cause().getMessage());
-                offset = pcm.length;
-              }
-              pump();
-            });
+  private void send(int s, Buffer audio, int chunkBytes, int window) {
+    WindowedAudioSender sender = WindowedAudioSender.create(bench.vertx, sessions.sessions[s])
+        .setWriteQueueMaxSize(window)
+        .setDeliveryOptions(new DeliveryOptions(bench.audioDelivery).setSendTimeout(120_000));
+    sender.writeAll(audio, chunkBytes).onComplete(ar -> {
+      if (ar.failed()) {
+        System.err.println("session " + s + ": audio refused: " + ar.cause().getMessage());
       }
-      if (offset >= pcm.length && inFlight == 0 && sessions.endSentAt[s] == 0) {
-        sessions.end(s);
-      }
-    }
+      sessions.endSentAt[s] = System.nanoTime();
+      sender.end();
+    });
   }
 }

@@ -4,7 +4,8 @@
  * cluster, or a program behind the TCP bridge can transcribe without a Java dependency. The
  * contract (addresses, messages, {@link org.voicerelay.stt.bus.BusErrorCode failure codes}, limits)
  * is in {@code asyncapi/stt-eventbus.json}, kept true by the tests; its names are constants in
- * {@link org.voicerelay.stt.bus.BusContract}. A Java sender may add {@link org.voicerelay.stt.bus.AudioCodec}
+ * {@link org.voicerelay.stt.bus.BusContract}. {@link org.voicerelay.stt.bus.WindowedAudioSender}
+ * sends a session's audio with the contract's back-pressure (a window of unanswered chunks). A Java sender may add {@link org.voicerelay.stt.bus.AudioCodec}
  * to its audio messages, which spares the bus's copy of every Buffer; nobody has to. A node admits a session only while it can serve it
  * in real time ({@code AdmissionControl}; otherwise 503 {@code overloaded}), so the sessions it
  * has are never slowed down by new ones.

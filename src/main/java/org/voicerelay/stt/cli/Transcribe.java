@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.bus.WindowedAudioSender;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 
@@ -185,13 +187,14 @@ public final class Transcribe {
       if (codec) {
         AudioCodec.register(vertx);
       }
-      BusAudioSender sender = new BusAudioSender(vertx, session.getString("audioAddress"),
-          Buffer.buffer(wav.pcm()), wav.sampleRate(), !fast, codec, printer::progress);
+      WindowedAudioSender sender = WindowedAudioSender.create(vertx, session)
+          .setWriteQueueMaxSize(RecordingPlayer.WINDOW)
+          .setDeliveryOptions((codec ? AudioCodec.deliveryOptions() : new DeliveryOptions()).setSendTimeout(30_000));
+      RecordingPlayer player = new RecordingPlayer(vertx, sender, Buffer.buffer(wav.pcm()), wav.sampleRate(), !fast,
+          printer::progress);
       return events.completion()
-          .compose(v -> sender.send())
-          .compose(v -> vertx.eventBus().request(session.getString("controlAddress"),
-              new JsonObject().put("action", BusContract.ACTION_END), new io.vertx.core.eventbus.DeliveryOptions()
-                  .setSendTimeout(120_000)))
+          .compose(v -> player.play())
+          .compose(v -> sender.end())
           .compose(v -> closed.future())
           .eventually(events::unregister);
     });

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * Admission control: a saturated node refuses opens with 503 {@code overloaded} and takes them
@@ -35,7 +36,7 @@ import org.voicerelay.stt.testing.Fixtures;
 class AdmissionControlTest {
 
   private static final long ONE_SESSION = AdmissionControl.sessionBytes(new SttVerticleOptions());
-  /** What {@link BusTestStack#failureCodes} gives for an open that succeeded. */
+  /** What {@link Fixtures#failureCodes} gives for an open that succeeded. */
   private static final int ADMITTED = -2;
 
   /** A Vert.x with one event loop, so the test can make the verticle's loop lag. */
@@ -49,10 +50,12 @@ class AdmissionControlTest {
     }
   }
 
-  private Future<BusTestStack> deployOnOneLoop(SimpleMeterRegistry meters) {
+  private Future<TestStack> deployOnOneLoop(SimpleMeterRegistry meters) {
     oneLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    return BusTestStack.deploy(oneLoop, "counting", o -> o.setAdmission(new AdmissionOptions().setMaxEventLoopLagMs(50).setAdmissionRecoveryMs(300)),
-        meters);
+    return TestStack.builder()
+        .verticle(o -> o.setAdmission(new AdmissionOptions().setMaxEventLoopLagMs(50).setAdmissionRecoveryMs(300)))
+        .meterRegistry(meters)
+        .deploy(oneLoop);
   }
 
   /** Keeps the only event loop busy 150 ms out of every ~170: every timer on it runs late. */
@@ -141,8 +144,8 @@ class AdmissionControlTest {
 
   @Test
   void opensBeyondTheNodeAudioBudgetAreRefusedUntilASessionEnds(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setAdmission(new AdmissionOptions()
-            .setNodeAudioBudgetBytes(2 * ONE_SESSION + ONE_SESSION / 2).setAdmissionRecoveryMs(200)))
+    TestStack.builder().verticle(o -> o.setAdmission(new AdmissionOptions()
+            .setNodeAudioBudgetBytes(2 * ONE_SESSION + ONE_SESSION / 2).setAdmissionRecoveryMs(200))).deploy(vertx)
         .compose(stack -> stack.open(new JsonObject())
             .compose(first -> stack.open(new JsonObject())
                 .compose(second -> Fixtures.failureCodes(stack.open(new JsonObject())))
@@ -167,7 +170,7 @@ class AdmissionControlTest {
   @Test
   void opensBeyondTheAdmissionRateAreRefusedWith503WithoutSaturatingTheNode(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    BusTestStack.deploy(vertx, "counting", o -> o.setMaxAdmissionsPerSecond(1), meters)
+    TestStack.builder().verticle(o -> o.setMaxAdmissionsPerSecond(1)).meterRegistry(meters).deploy(vertx)
         .compose(stack -> Fixtures.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()),
                 stack.open(new JsonObject()))
             .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
@@ -184,7 +187,7 @@ class AdmissionControlTest {
 
   @Test
   void theAdmissionRateRefusalSaysWhyAndWhatToDo(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setMaxAdmissionsPerSecond(1))
+    TestStack.builder().verticle(o -> o.setMaxAdmissionsPerSecond(1)).deploy(vertx)
         .compose(stack -> Future.all(stack.open(new JsonObject()), stack.open(new JsonObject()))
             .transform(ar -> Future.succeededFuture(ar.cause())))
         .onComplete(ctx.succeeding(err -> ctx.verify(() -> {
@@ -198,7 +201,7 @@ class AdmissionControlTest {
 
   @Test
   void aNodeAdmitsAgainOnceTheAdmissionRateHasRefilled(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setMaxAdmissionsPerSecond(1))
+    TestStack.builder().verticle(o -> o.setMaxAdmissionsPerSecond(1)).deploy(vertx)
         .compose(stack -> Fixtures.failureCodes(stack.open(new JsonObject()), stack.open(new JsonObject()))
             .compose(codes -> {
               ctx.verify(() -> assertTrue(codes.contains(BusErrorCode.OVERLOADED), codes.toString()));
@@ -214,7 +217,7 @@ class AdmissionControlTest {
 
   @Test
   void aBudgetThatCannotHoldOneSessionStopsTheVerticleFromStarting(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.getAdmission().setNodeAudioBudgetBytes(ONE_SESSION - 2))
+    TestStack.builder().verticle(o -> o.getAdmission().setNodeAudioBudgetBytes(ONE_SESSION - 2)).deploy(vertx)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err instanceof IllegalArgumentException, String.valueOf(err));
           assertTrue(err.getMessage().contains("cannot hold a single session"), err.getMessage());
@@ -292,7 +295,7 @@ class AdmissionControlTest {
 
   @Test
   void aVerticleWhosePrefixCoversAnEventsPrefixDoesNotStart(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setPrefix("app"))
+    TestStack.builder().verticle(o -> o.setPrefix("app")).deploy(vertx)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err.getMessage().contains("allowedEventsPrefixes must not contain 'app.'"), err.getMessage());
           ctx.completeNow();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The AsyncAPI document tells the truth: what the verticle really sends and accepts matches its
@@ -49,7 +50,7 @@ class AsyncApiContractTest {
   @Test
   void realRepliesEventsAndAcceptedRequestsMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
     byte[] pcm = Fixtures.tone(32000).getBytes();
-    BusTestStack.deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.contract").compose(events ->
+    TestStack.builder().deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.contract").compose(events ->
         stack.open(request("OpenRequest", new JsonObject().put("sampleRate", 16000).put("language", "en")
                 .put("model", "deepgram/nova-3").put("extra", new JsonObject().put("punctuate", true))
                 .put("fallback", new JsonArray().add("assemblyai/universal-streaming"))
@@ -105,7 +106,7 @@ class AsyncApiContractTest {
   void realFailureCodesAreTheDocumentedOnes(Vertx vertx, VertxTestContext ctx) {
     Set<Object> documented = new HashSet<>(contract.schema("Failure").getJsonObject("properties")
         .getJsonObject("failureCode").getJsonArray("enum").getList());
-    BusTestStack.deploy(vertx, o -> o.setMaxSessions(1)).compose(stack -> stack.open(new JsonObject())
+    TestStack.builder().verticle(o -> o.setMaxSessions(1)).deploy(vertx).compose(stack -> stack.open(new JsonObject())
             .compose(session -> Fixtures.failureCodes(
                 vertx.eventBus().request(OPEN, "{"),
                 vertx.eventBus().request(OPEN, new JsonObject().put("eventsAddress", "x")),

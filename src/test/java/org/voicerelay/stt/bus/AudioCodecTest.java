@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** Session audio with {@link AudioCodec}: handed over without a copy, and the contract unchanged beside it. */
 @ExtendWith(VertxExtension.class)
@@ -33,11 +34,11 @@ class AudioCodecTest {
 
   private static final int CHUNK = 3_200;
 
-  private BusTestStack stack;
+  private TestStack stack;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).onComplete(ctx.succeeding(s -> {
+    TestStack.builder().deploy(vertx).onComplete(ctx.succeeding(s -> {
       stack = s;
       ctx.completeNow();
     }));

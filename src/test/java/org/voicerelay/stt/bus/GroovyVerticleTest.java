@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A Groovy script verticle ({@code src/test/resources/polyglot/transcribe.groovy}) opens a
@@ -28,7 +29,7 @@ class GroovyVerticleTest {
     byte[] pcm = Fixtures.tone(32_000 * 2).getBytes();
     Path file = dir.resolve("tone.pcm");
     Files.write(file, pcm);
-    BusTestStack.deploy(vertx).onComplete(ctx.succeeding(stack -> {
+    TestStack.builder().deploy(vertx).onComplete(ctx.succeeding(stack -> {
       vertx.eventBus().<JsonObject>consumer("app.groovy.result", message -> ctx.verify(() -> {
         JsonObject result = message.body();
         assertEquals(null, result.getString("error"));

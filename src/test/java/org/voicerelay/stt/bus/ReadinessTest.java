@@ -20,6 +20,7 @@ import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.health.HealthPages;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The verticle's own readiness checks, {@code circuit-breaker} and {@code node-saturation}, as
@@ -45,7 +46,7 @@ class ReadinessTest {
 
   @Test
   void aNodeWithRoomAndAWorkingGatewayIsReadyWithTheBreakerClosed(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, options -> budgetFor(servingHealth(options), 2))
+    TestStack.builder().verticle(options -> budgetFor(servingHealth(options), 2)).deploy(vertx)
         .compose(stack -> ready(vertx, stack.verticle))
         .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
           assertEquals(200, ready.statusCode(), ready.bodyAsString());
@@ -61,7 +62,7 @@ class ReadinessTest {
 
   @Test
   void aNodeWhoseAudioBudgetIsTakenIsNotReady(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, options -> budgetFor(servingHealth(options), 1))
+    TestStack.builder().verticle(options -> budgetFor(servingHealth(options), 1)).deploy(vertx)
         .compose(stack -> stack.open(new JsonObject()).compose(session -> ready(vertx, stack.verticle)))
         .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
           assertEquals(503, ready.statusCode(), ready.bodyAsString());

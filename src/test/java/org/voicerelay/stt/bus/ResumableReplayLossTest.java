@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * What a resumable session loses when recognition moves while more sent audio than its front's
  * replay limit ({@code frontMaxReplayBytes}) has no final transcript. The counting gateway of
- * {@link BusTestStack} never finalizes on its own ({@code endpointSeconds} 0), so every byte stays
+ * {@link TestStack} never finalizes on its own ({@code endpointSeconds} 0), so every byte stays
  * unfinalized until {@code end}.
  */
 @ExtendWith(VertxExtension.class)
@@ -38,7 +39,7 @@ class ResumableReplayLossTest {
   void aMoveWithMoreUnfinalizedAudioThanTheReplayLimitReportsTheDroppedBytesAndTranscribesTheRest(Vertx vertx,
       VertxTestContext testContext) {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
-    BusTestStack.deploy(vertx, options -> options.setNode("solo"))
+    TestStack.builder().verticle(options -> options.setNode("solo")).deploy(vertx)
         .compose(stack -> moveAfterSending(vertx, stack, SENT, events))
         .onComplete(testContext.succeeding(moveAndStatus -> testContext.verify(() -> {
           JsonObject move = moveAndStatus.get(0);
@@ -73,7 +74,7 @@ class ResumableReplayLossTest {
   void aFrontKeepsForAReplayNoMoreThanTheVerticlesFrontMaxReplayBytes(Vertx vertx, VertxTestContext testContext) {
     int limit = BYTES_PER_SECOND;
     int sent = 3 * BYTES_PER_SECOND;
-    BusTestStack.deploy(vertx, options -> options.setNode("solo").setFrontMaxReplayBytes(limit))
+    TestStack.builder().verticle(options -> options.setNode("solo").setFrontMaxReplayBytes(limit)).deploy(vertx)
         .compose(stack -> moveAfterSending(vertx, stack, sent, new CopyOnWriteArrayList<>()))
         .onComplete(testContext.succeeding(moveAndStatus -> testContext.verify(() -> {
           JsonObject move = moveAndStatus.get(0);
@@ -88,7 +89,7 @@ class ResumableReplayLossTest {
    * Streams {@code sent} bytes into a new resumable session, loses its recognizing node once all of
    * them are accepted there, then ends it: the {@code recognition_moved} event and the status after it.
    */
-  private Future<List<JsonObject>> moveAfterSending(Vertx vertx, BusTestStack stack, int sent,
+  private Future<List<JsonObject>> moveAfterSending(Vertx vertx, TestStack stack, int sent,
       List<JsonObject> events) {
     Promise<JsonObject> moved = Promise.promise();
     Promise<Void> closed = Promise.promise();
@@ -129,7 +130,7 @@ class ResumableReplayLossTest {
   }
 
   /** The front's status once every byte sent is accepted by the recognizing session (none held at the front). */
-  private Future<JsonObject> untilRecognitionAcceptedAll(Vertx vertx, BusTestStack stack, JsonObject session,
+  private Future<JsonObject> untilRecognitionAcceptedAll(Vertx vertx, TestStack stack, JsonObject session,
       int sent) {
     return stack.control(session, BusContract.ACTION_STATUS).compose(status -> {
       boolean allReceived = status.getDouble("audioSecondsReceived") * BYTES_PER_SECOND >= sent;

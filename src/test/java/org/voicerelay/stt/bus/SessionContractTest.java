@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The session contract, tried from outside against both kinds of session: every case (each action,
@@ -45,12 +46,12 @@ class SessionContractTest {
       + " capabilities, controlAddress, eventsAddress, lastSeq, node, reason, sampleRate, sessionId, state]";
   private static final String SUMMARY_FIELDS = "[audioSeconds, lastSeq, reason, sessionId]";
 
-  private BusTestStack stack;
+  private TestStack stack;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setNode("here").setMaxAudioMessageBytes(64_000)
-            .setClosedSessionLingerMs(LINGER_MS))
+    TestStack.builder().verticle(o -> o.setNode("here").setMaxAudioMessageBytes(64_000)
+            .setClosedSessionLingerMs(LINGER_MS)).deploy(vertx)
         .onComplete(ctx.succeeding(s -> {
           stack = s;
           ctx.completeNow();

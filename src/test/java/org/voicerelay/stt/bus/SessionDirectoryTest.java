@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * Every session, plain or resumable, with or without the caller's id, is entered in the one
@@ -26,11 +27,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionDirectoryTest {
 
   private static final long LINGER_MS = 300;
-  private BusTestStack stack;
+  private TestStack stack;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setClosedSessionLingerMs(LINGER_MS)).onComplete(ctx.succeeding(s -> {
+    TestStack.builder().verticle(o -> o.setClosedSessionLingerMs(LINGER_MS))
+        .deploy(vertx).onComplete(ctx.succeeding(s -> {
       stack = s;
       ctx.completeNow();
     }));

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.audio.WordErrorRate;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** A real recording, through the bus and the local gateway's real engine, comes back as its words. */
 @ExtendWith(VertxExtension.class)
@@ -29,10 +31,10 @@ class SphinxTranscriptionTest {
   /** A set-up that fails (the engine does not load, the gateway does not start) fails the test. */
   @Test
   void aBundledRecordingIsTranscribedWithinTheWordErrorBound(Vertx vertx, VertxTestContext ctx) throws Exception {
-    String reference = new JsonObject(Files.readString(BusTestStack.SAMPLES.resolve("transcripts.json")))
+    String reference = new JsonObject(Files.readString(Fixtures.SAMPLES.resolve("transcripts.json")))
         .getString(FILE);
-    WavFile wav = BusTestStack.sample(FILE);
-    BusTestStack.deploy(vertx, "sphinx4", o -> { }).compose(stack -> EventRecorder.on(vertx, "app.test.sphinx")
+    WavFile wav = Fixtures.sample(FILE);
+    TestStack.builder().gateway("sphinx4").deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.test.sphinx")
         .compose(events -> stack.open(new JsonObject().put("sampleRate", wav.sampleRate())
                 .put("eventsAddress", "app.test.sphinx"))
             .compose(session -> stack.stream(session, wav.pcm(), wav.sampleRate() / 5, 4)

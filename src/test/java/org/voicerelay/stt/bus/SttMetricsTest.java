@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** The verticle's meters count what happens on the bus, and Prometheus can scrape them. */
 @ExtendWith(VertxExtension.class)
@@ -37,7 +38,7 @@ class SttMetricsTest {
   @Test
   void aSessionIsMeteredFromOpenToClose(Vertx vertx, VertxTestContext ctx) {
     MeterRegistry registry = new SimpleMeterRegistry();
-    BusTestStack.deploy(vertx, "counting", o -> { }, registry).compose(stack -> stack.open(new JsonObject())
+    TestStack.builder().meterRegistry(registry).deploy(vertx).compose(stack -> stack.open(new JsonObject())
         .compose(session -> {
           ctx.verify(() -> assertEquals(1.0, registry.get(SttMetrics.SESSIONS_OPEN).gauge().value()));
           vertx.eventBus().send(session.getString("audioAddress"), Buffer.buffer(new byte[3]));
@@ -59,7 +60,7 @@ class SttMetricsTest {
 
   @Test
   void thePrometheusEndpointServesTheMeters(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setMetrics(Fixtures.prometheusOnLoopback()))
+    TestStack.builder().verticle(o -> o.setMetrics(Fixtures.prometheusOnLoopback())).deploy(vertx)
         .compose(stack -> stack.open(new JsonObject()).map(stack))
         .compose(stack -> vertx.createHttpClient()
             .request(HttpMethod.GET, stack.verticle.prometheusPort(), "127.0.0.1", "/metrics")
@@ -135,7 +136,7 @@ class SttMetricsTest {
   void withVertxMicrometerMetricsTheVerticleUsesItsRegistry(VertxTestContext ctx) {
     metered = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
-    BusTestStack.deploy(metered).onComplete(ctx.succeeding(stack -> ctx.verify(() -> {
+    TestStack.builder().deploy(metered).onComplete(ctx.succeeding(stack -> ctx.verify(() -> {
       assertSame(BackendRegistries.getDefaultNow(), stack.verticle.meterRegistry());
       ctx.completeNow();
     })));

@@ -20,18 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** Every kind of bad input gets its documented failure code, and hurts nothing else. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class SttVerticleBadInputTest {
 
-  private BusTestStack stack;
+  private TestStack stack;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setMaxSessions(3).setMaxAudioMessageBytes(64_000)
-        .setMaxBufferedBytes(48_000)).onComplete(ctx.succeeding(s -> {
+    TestStack.builder().verticle(o -> o.setMaxSessions(3).setMaxAudioMessageBytes(64_000)
+        .setMaxBufferedBytes(48_000)).deploy(vertx).onComplete(ctx.succeeding(s -> {
           stack = s;
           ctx.completeNow();
         }));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** Many sessions at once on one node: each gets its own transcripts and nothing crosses. */
 @ExtendWith(VertxExtension.class)
@@ -25,7 +26,7 @@ class SttVerticleConcurrencyTest {
 
   @Test
   void aHundredConcurrentSessionsEachGetTheirOwnTranscripts(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).compose(stack -> {
+    TestStack.builder().deploy(vertx).compose(stack -> {
       List<Future<Void>> sessions = new ArrayList<>();
       for (int i = 0; i < SESSIONS; i++) {
         sessions.add(runSession(stack, "many-" + i, 1600 * (i + 1), ctx));
@@ -34,7 +35,7 @@ class SttVerticleConcurrencyTest {
     }).onComplete(ctx.succeedingThenComplete());
   }
 
-  private Future<Void> runSession(BusTestStack stack, String id, int bytes, VertxTestContext ctx) {
+  private Future<Void> runSession(TestStack stack, String id, int bytes, VertxTestContext ctx) {
     byte[] pcm = Fixtures.tone(bytes).getBytes();
     return EventRecorder.on(stack.vertx, "stt.session." + id + ".events").compose(events ->
         stack.open(new JsonObject().put("sessionId", id).put("sampleRate", 16000))

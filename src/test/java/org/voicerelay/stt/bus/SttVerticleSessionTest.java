@@ -20,17 +20,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** A session's life through the bus only: open, audio, transcripts, flush, update, end, close, status. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class SttVerticleSessionTest {
 
-  private BusTestStack stack;
+  private TestStack stack;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).onComplete(ctx.succeeding(s -> {
+    TestStack.builder().deploy(vertx).onComplete(ctx.succeeding(s -> {
       stack = s;
       ctx.completeNow();
     }));
@@ -50,7 +51,7 @@ class SttVerticleSessionTest {
 
   @Test
   void aStreamedRecordingYieldsInterimsThenTheFinalTranscriptThenClosed(Vertx vertx, VertxTestContext ctx) {
-    WavFile wav = BusTestStack.sample("slt-16k-mono.wav");
+    WavFile wav = Fixtures.sample("slt-16k-mono.wav");
     EventRecorder.on(vertx, "app.test.flow").compose(events ->
         stack.open(new JsonObject().put("sampleRate", wav.sampleRate()).put("eventsAddress", "app.test.flow"))
             .compose(session -> stack.stream(session, wav.pcm(), 3200, 4)
@@ -249,8 +250,8 @@ class SttVerticleSessionTest {
 
   @Test
   void aSilentSessionEndsAfterTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
-    vertx.undeploy(stack.verticleDeployment)
-        .compose(v -> BusTestStack.deploy(vertx, o -> o.setIdleTimeoutMs(300)))
+    stack.undeploy()
+        .compose(v -> TestStack.builder().verticle(o -> o.setIdleTimeoutMs(300)).deploy(vertx))
         .compose(idle -> EventRecorder.on(vertx, "app.test.idle").compose(events ->
             idle.open(new JsonObject().put("eventsAddress", "app.test.idle"))
                 .compose(session -> events.closed())))

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /** Undeploying ends sessions cleanly; a session's resources go when it ends. */
 @ExtendWith(VertxExtension.class)
@@ -27,7 +28,7 @@ class SttVerticleUndeployTest {
 
   @Test
   void undeployingDeliversEachOpenSessionsFinalTranscriptAndThenClosed(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).compose(stack -> {
+    TestStack.builder().deploy(vertx).compose(stack -> {
       List<Future<EventRecorder>> sessions = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         int bytes = 3200 * (i + 1);
@@ -56,7 +57,7 @@ class SttVerticleUndeployTest {
 
   @Test
   void afterUndeployTheSessionsAddressesHaveNoHandlers(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).compose(stack -> stack.open(new JsonObject())
+    TestStack.builder().deploy(vertx).compose(stack -> stack.open(new JsonObject())
             .compose(session -> vertx.undeploy(stack.verticleDeployment)
                 .compose(v -> stack.audio(session, Fixtures.tone(320)))))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
@@ -67,7 +68,8 @@ class SttVerticleUndeployTest {
 
   @Test
   void aClosedSessionReleasesItsGatewayConnectionAndThenItsAddresses(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setClosedSessionLingerMs(200)).compose(stack -> stack.open(new JsonObject())
+    TestStack.builder().verticle(o -> o.setClosedSessionLingerMs(200))
+        .deploy(vertx).compose(stack -> stack.open(new JsonObject())
             .compose(session -> stack.audio(session, Fixtures.tone(3200))
                 .compose(r -> stack.control(session, "end"))
                 .compose(r -> eventually(vertx, () -> stack.gateway.sessionCount() == 0))
@@ -81,7 +83,7 @@ class SttVerticleUndeployTest {
 
   @Test
   void statusStillAnswersDuringTheLingerTimeWithTheClosedState(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx).compose(stack -> stack.open(new JsonObject())
+    TestStack.builder().deploy(vertx).compose(stack -> stack.open(new JsonObject())
             .compose(session -> stack.control(session, "close").compose(r -> stack.control(session, "status"))))
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertEquals("closed", status.getString("state"));

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A client that knows nothing but TCP and JSON drives a whole session through the TCP event-bus
@@ -37,8 +37,8 @@ class TcpBridgeClientTest {
   @BeforeEach
   void deployWithTheBridge() throws Exception {
     vertx = Vertx.vertx();
-    int bridgePort = FreePort.bind(port -> BusTestStack.deploy(vertx, o -> o.setBridge(new TcpBridgeOptions().setEnabled(true).setPort(port)))
-        .map(port)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    int bridgePort = TestStack.builder().tcpBridge(b -> { }).deploy(vertx).map(TestStack::bridgePort)
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     socket = new Socket("127.0.0.1", bridgePort);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * 10 000 malformed or hostile messages on the bus while real sessions stream: each gets the
@@ -74,14 +76,14 @@ class BusAbuseTest {
   @Test
   void tenThousandHostileMessagesGetTheirCodesWhileRealSessionsStillGetEveryTranscript(Vertx vertx,
       VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(20);
+    byte[] pcm = FaultFixtures.audio(20);
     Map<String, int[]> outcomes = new TreeMap<>();
     List<String> wrong = new ArrayList<>();
     long[] baseline = new long[1];
-    FaultStack[] stackRef = new FaultStack[1];
-    List<FaultStack.Events> events = new ArrayList<>();
+    TestStack[] stackRef = new TestStack[1];
+    List<EventRecorder> events = new ArrayList<>();
     List<JsonObject> sessions = new ArrayList<>();
-    FaultStack.deploy(vertx, 2.0, o -> o.setClosedSessionLingerMs(200))
+    FaultFixtures.stack(2.0).verticle(o -> o.setClosedSessionLingerMs(200)).deploy(vertx)
         .compose(stack -> {
           stackRef[0] = stack;
           return heapAfterGc(vertx);
@@ -91,7 +93,7 @@ class BusAbuseTest {
           List<Future<?>> opened = new ArrayList<>();
           for (int s = 0; s < REAL_SESSIONS; s++) {
             String address = "app.abuse.real" + s;
-            opened.add(FaultStack.Events.on(vertx, address).compose(e -> {
+            opened.add(EventRecorder.on(vertx, address).compose(e -> {
               events.add(e);
               return stackRef[0].open(address).onSuccess(sessions::add);
             }));
@@ -99,17 +101,17 @@ class BusAbuseTest {
           return Future.all(opened);
         })
         .compose(v -> {
-          FaultStack stack = stackRef[0];
+          TestStack stack = stackRef[0];
           List<Future<?>> streams = new ArrayList<>();
           for (JsonObject session : sessions) {
-            streams.add(stack.live(session, pcm, 3_200, 10, n -> { }));
+            streams.add(FaultFixtures.live(stack.vertx, session, pcm, 3_200, 10, n -> { }));
           }
           streams.add(hostile(vertx, sessions, outcomes, wrong));
           return Future.all(streams);
         })
         // the sessions end once the flood is over, so every hostile message meets a live session
         .compose(v -> Future.all(sessions.stream().map(s -> stackRef[0].control(s, "end")).toList()))
-        .compose(v -> Future.all(events.stream().map(FaultStack.Events::closed).toList()))
+        .compose(v -> Future.all(events.stream().map(EventRecorder::closed).toList()))
         .compose(v -> {
           Promise<Void> linger = Promise.promise();
           vertx.setTimer(600, t -> linger.complete());
@@ -120,12 +122,12 @@ class BusAbuseTest {
           assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())), "messages with the wrong outcome");
           int total = outcomes.values().stream().mapToInt(c -> c[0]).sum();
           assertEquals(HOSTILE, total, outcomes.keySet().toString());
-          for (FaultStack.Events e : events) {
+          for (EventRecorder e : events) {
             assertEquals("ended", e.closed().result().getString("reason"));
             assertEquals(List.of(), e.ofType("error"), "no bad message reached a real session's events");
-            FaultStack.assertEveryByteTranscribedOnce(e.ofType("final_transcript"), pcm);
+            FaultFixtures.assertEveryByteTranscribedOnce(e.ofType("final_transcript"), pcm);
           }
-          assertEquals(0.0, stackRef[0].sessionsOpen());
+          assertEquals(0.0, FaultFixtures.sessionsOpen(stackRef[0]));
           long grown = heapAfter - baseline[0];
           System.out.printf("bus abuse: %s; heap baseline %.1f MiB, after %.1f MiB%n", summary(outcomes),
               baseline[0] / 1048576.0, heapAfter / 1048576.0);

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.ConnectOptions;
+import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A bus session, with the client's default connect options, through the two faults production
@@ -29,16 +31,16 @@ class BusSessionLivenessTest {
   private static final int CHUNK = 3_200; // 100 ms at 16 kHz
   private static final long REAL_TIME_MS = 100;
 
-  private static Future<FaultStack> stackWithDefaultConnectOptions(Vertx vertx) {
-    return FaultStack.deploy(vertx, 1.0, o -> o.getClient().setConnectOptions(new ConnectOptions()));
+  private static Future<TestStack> stackWithDefaultConnectOptions(Vertx vertx) {
+    return FaultFixtures.stack(1.0).verticle(o -> o.getClient().setConnectOptions(new ConnectOptions())).deploy(vertx);
   }
 
   @Test
   void aBusSessionRidesOutAFiveSecondGatewayRestartAndLosesNothing(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(9);
-    stackWithDefaultConnectOptions(vertx).compose(stack -> FaultStack.Events.on(vertx, "app.liveness.restart")
+    byte[] pcm = FaultFixtures.audio(9);
+    stackWithDefaultConnectOptions(vertx).compose(stack -> EventRecorder.on(vertx, "app.liveness.restart")
         .compose(events -> stack.open("app.liveness.restart")
-            .compose(session -> stack.live(session, pcm, CHUNK, REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, REAL_TIME_MS, n -> {
               if (n == 15) {
                 stack.proxy.goDown().onSuccess(v -> vertx.setTimer(5_000, t -> stack.proxy.comeBack()));
               }
@@ -49,7 +51,7 @@ class BusSessionLivenessTest {
                 assertEquals("ended", closed.getString("reason"));
                 assertTrue(events.ofType("reconnecting").size() >= 1, "the session reconnected");
                 assertEquals(List.of(), events.errors(false), "no final error");
-                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
               });
               return null;
             })))
@@ -58,11 +60,11 @@ class BusSessionLivenessTest {
 
   @Test
   void aSilentGatewayIsNoticedAndStatusShowsHowLongItHasBeenSilent(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(16);
+    byte[] pcm = FaultFixtures.audio(16);
     Promise<JsonObject> silentStatus = Promise.promise();
-    stackWithDefaultConnectOptions(vertx).compose(stack -> FaultStack.Events.on(vertx, "app.liveness.silent")
+    stackWithDefaultConnectOptions(vertx).compose(stack -> EventRecorder.on(vertx, "app.liveness.silent")
         .compose(events -> stack.open("app.liveness.silent")
-            .compose(session -> stack.live(session, pcm, CHUNK, REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, REAL_TIME_MS, n -> {
               if (n == 20) {
                 stack.proxy.silenceAll();
               } else if (n == 40) {
@@ -86,7 +88,7 @@ class BusSessionLivenessTest {
                 assertEquals("gateway_silent", reconnecting.get(0).getJsonObject("error").getString("code"),
                     reconnecting.get(0).encode());
                 assertEquals(List.of(), events.errors(false), "no final error");
-                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
               });
               return null;
             }))))
@@ -96,13 +98,13 @@ class BusSessionLivenessTest {
   @Test
   void aResumableSessionRidesOutASilentGatewayAndItsStatusShowsTheRecognizingConnection(Vertx vertx,
       VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(16);
+    byte[] pcm = FaultFixtures.audio(16);
     Promise<JsonObject> silentStatus = Promise.promise();
-    stackWithDefaultConnectOptions(vertx).compose(stack -> FaultStack.Events.on(vertx, "app.liveness.resumable")
+    stackWithDefaultConnectOptions(vertx).compose(stack -> EventRecorder.on(vertx, "app.liveness.resumable")
         .compose(events -> vertx.eventBus().<JsonObject>request("stt.open", new JsonObject()
-                .put("sampleRate", FaultStack.RATE).put("eventsAddress", "app.liveness.resumable").put("resumable", true))
+                .put("sampleRate", FaultFixtures.RATE).put("eventsAddress", "app.liveness.resumable").put("resumable", true))
             .map(reply -> reply.body())
-            .compose(session -> stack.live(session, pcm, CHUNK, REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, REAL_TIME_MS, n -> {
               if (n == 20) {
                 stack.proxy.silenceAll();
               } else if (n == 40) {
@@ -118,7 +120,7 @@ class BusSessionLivenessTest {
                     "the recognizing session's connection, 2 s into the silence: " + status.encode());
                 assertEquals(0, status.getInteger("resumes"), "recognition did not move: the client reconnected");
                 assertEquals(List.of(), events.errors(false), "no final error");
-                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
               });
               return null;
             }))))

@@ -26,7 +26,7 @@ class ConnectionLimitTest {
   @Test
   void moreThanFiftySessionsOfOneVerticleAreAllConnectedAtOnce(Vertx vertx, VertxTestContext ctx) {
     int count = 80;
-    FaultStack.deploy(vertx, 0, o -> { }).compose(stack -> {
+    FaultFixtures.stack(0).deploy(vertx).compose(stack -> {
       List<Future<JsonObject>> opened = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         opened.add(stack.open("app.limit." + i));

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * Gateway faults end to end: bus -> verticle -> client -> {@link FaultProxy} -> local gateway
@@ -40,12 +43,12 @@ class GatewayFaultTest {
   @Test
   void aGatewayDroppedEveryFiveSecondsOfASixtySecondStreamLosesNoByteAndReconnectsOncePerDrop(Vertx vertx,
       VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(60);
+    byte[] pcm = FaultFixtures.audio(60);
     int[] drops = {0};
     int[] finalsBeforeEnd = {0};
-    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.drops")
+    FaultFixtures.stack(2.0).deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.fault.drops")
         .compose(events -> stack.open("app.fault.drops")
-            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
               if (n % 50 == 0 && n < 600) { // every 5 s of audio: at 5, 10, ... 55 s
                 drops[0]++;
                 stack.proxy.dropAll();
@@ -61,7 +64,7 @@ class GatewayFaultTest {
                 assertEquals(drops[0], events.ofType("reconnecting").size(), "one reconnecting event per drop");
                 assertEquals("ended", closed.getString("reason"));
                 assertEquals(List.of(), events.errors(false), "no final error");
-                int finals = FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                int finals = FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
                 assertTrue(finals >= 30, "about one final per 2 s of audio: " + finals);
                 assertTrue(finalsBeforeEnd[0] >= 25, "transcripts continue between drops: " + finalsBeforeEnd[0]);
                 assertEquals(12, stack.proxy.accepted(), "one connection plus one per drop");
@@ -73,16 +76,16 @@ class GatewayFaultTest {
 
   @Test
   void aGatewayDownThenBackWithinTheRetryBudgetLosesNothing(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(12);
+    byte[] pcm = FaultFixtures.audio(12);
     // The gateway comes back once the second reconnecting event has crossed the bus, and the third
     // retry may come sooner than that on a loaded machine (its pause is random, down to 0 ms). With
     // the breaker opening at the second refused attempt, that retry waits for the breaker's probe
     // instead (5 s), so the outage ends within the budget of three retries however slow the machine.
-    FaultStack.deploy(vertx, 2.0, o -> o.getClient().setCircuitBreakerOptions(
-            SttOptions.defaultCircuitBreakerOptions().setMaxFailures(2)))
-        .compose(stack -> FaultStack.Events.on(vertx, "app.fault.down")
+    FaultFixtures.stack(2.0).verticle(o -> o.getClient().setCircuitBreakerOptions(
+            SttOptions.defaultCircuitBreakerOptions().setMaxFailures(2))).deploy(vertx)
+        .compose(stack -> EventRecorder.on(vertx, "app.fault.down")
         .compose(events -> stack.open("app.fault.down")
-            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
               if (n == 30) {
                 // down until the drop and one refused retry were reported: retries are randomly
                 // spaced (full jitter), so the outage is measured in retries, not milliseconds;
@@ -100,7 +103,7 @@ class GatewayFaultTest {
                 int reconnecting = events.ofType("reconnecting").size();
                 assertTrue(reconnecting >= 2 && reconnecting <= 3, "refused attempts were retried: " + reconnecting);
                 assertEquals(List.of(), events.errors(false), "no final error");
-                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
               });
               return null;
             })))
@@ -109,22 +112,22 @@ class GatewayFaultTest {
 
   @Test
   void aGatewayDownForGoodEndsTheSessionWithOneClearErrorAndFreesEverything(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(3);
-    FaultStack[] stack = new FaultStack[1];
-    FaultStack.Events[] events = new FaultStack.Events[1];
+    byte[] pcm = FaultFixtures.audio(3);
+    TestStack[] stack = new TestStack[1];
+    EventRecorder[] events = new EventRecorder[1];
     JsonObject[] session = new JsonObject[1];
     JsonObject[] closed = new JsonObject[1];
     long[] downAt = new long[1];
     long[] closedAfterMs = new long[1];
-    // the closed session answers 410 for 5 s (FaultStack's 500 ms were gone by the audio request
+    // the closed session answers 410 for 5 s (FaultFixtures' 500 ms were gone by the audio request
     // on a loaded machine); a 2 s reconnect window instead of 10 keeps the test short
-    FaultStack.deploy(vertx, 0, o -> {
+    FaultFixtures.stack(0).verticle(o -> {
       o.setClosedSessionLingerMs(5_000);
       o.getClient().getConnectOptions().setReconnectWindowMs(2_000);
-    })
+    }).deploy(vertx)
         .compose(s -> {
           stack[0] = s;
-          return FaultStack.Events.on(vertx, "app.fault.gone");
+          return EventRecorder.on(vertx, "app.fault.gone");
         })
         .compose(e -> {
           events[0] = e;
@@ -132,7 +135,7 @@ class GatewayFaultTest {
         })
         .compose(s -> {
           session[0] = s;
-          return stack[0].live(s, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+          return FaultFixtures.live(stack[0].vertx, s, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
             if (n == 10) {
               downAt[0] = System.nanoTime();
               stack[0].proxy.goDown();
@@ -156,12 +159,12 @@ class GatewayFaultTest {
             assertTrue(events[0].ofType("reconnecting").size() >= 3, "refused attempts are retried whatever their number");
             assertTrue(closedAfterMs[0] >= 2_000 && closedAfterMs[0] < 8_000,
                 "gave up once the reconnect window had passed, in bounded time: " + closedAfterMs[0] + " ms");
-            JsonObject last = events[0].all.get(events[0].all.size() - 1);
+            JsonObject last = events[0].events.get(events[0].events.size() - 1);
             assertEquals("closed", last.getString("type"));
             assertEquals("closed", status.getString("state"));
             assertEquals("CLOSED", status.getJsonObject("stream").getString("state"));
             assertEquals(0, status.getJsonObject("stream").getLong("bufferedBytes"));
-            assertEquals(0.0, stack[0].sessionsOpen(), "the session is released");
+            assertEquals(0.0, FaultFixtures.sessionsOpen(stack[0]), "the session is released");
             assertEquals(0, stack[0].proxy.openLinks(), "no connection left");
           });
           return vertx.eventBus().request(session[0].getString("audioAddress"), Buffer.buffer(new byte[320]));
@@ -178,22 +181,23 @@ class GatewayFaultTest {
 
   @Test
   void aSlowGatewayHoldsRequestReplySendersAtTheWriteQueueAndLosesNothing(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(300); // 9.6 MB: more than the kernel's socket buffers can hide
+    byte[] pcm = FaultFixtures.audio(300); // 9.6 MB: more than the kernel's socket buffers can hide
     int writeQueue = 64 * 1024;
-    FaultStack.deploy(vertx, 0, o -> o.setIdleTimeoutMs(60_000)).compose(stack -> FaultStack.Events.on(vertx, "app.fault.slow")
+    FaultFixtures.stack(0).verticle(o -> o.setIdleTimeoutMs(60_000))
+        .deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.fault.slow")
         .compose(events -> stack.open("app.fault.slow").compose(s -> sleep(vertx, 300).map(s)).compose(session -> {
           stack.proxy.stall(true);
-          FaultStack.Windowed sender = stack.windowed(session, pcm, CHUNK, 4);
+          Future<Void> sent = stack.stream(session, pcm, CHUNK, 4, new DeliveryOptions().setSendTimeout(60_000));
           return sleep(vertx, 2_500)
               .compose(v -> stack.control(session, "status"))
               .compose(status -> {
                 long buffered = status.getJsonObject("stream").getLong("bufferedBytes");
                 ctx.verify(() -> {
-                  assertFalse(sender.done.future().isComplete(), "the sender is held");
+                  assertFalse(sent.isComplete(), "the sender is held");
                   assertTrue(buffered <= writeQueue + 4L * CHUNK, "buffered " + buffered + " bytes");
                 });
                 stack.proxy.stall(false);
-                return sender.done.future();
+                return sent;
               })
               .compose(v -> stack.control(session, "end"))
               .compose(v -> events.closed())
@@ -201,7 +205,7 @@ class GatewayFaultTest {
                 ctx.verify(() -> {
                   assertEquals("ended", closed.getString("reason"));
                   assertEquals(List.of(), events.ofType("error"));
-                  FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                  FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
                 });
                 return null;
               });
@@ -213,9 +217,9 @@ class GatewayFaultTest {
   void aSlowGatewayRefusesFireAndForgetAudioBeyondTheBufferLimitAndTheSessionGoesOn(Vertx vertx,
       VertxTestContext ctx) {
     int limit = 256 * 1024;
-    byte[] pcm = FaultStack.audio(300);
-    FaultStack.deploy(vertx, 0, o -> o.setMaxBufferedBytes(limit).setIdleTimeoutMs(60_000))
-        .compose(stack -> FaultStack.Events.on(vertx, "app.fault.flood")
+    byte[] pcm = FaultFixtures.audio(300);
+    FaultFixtures.stack(0).verticle(o -> o.setMaxBufferedBytes(limit).setIdleTimeoutMs(60_000)).deploy(vertx)
+        .compose(stack -> EventRecorder.on(vertx, "app.fault.flood")
         .compose(events -> stack.open("app.fault.flood").compose(s -> sleep(vertx, 300).map(s)).compose(session -> {
           stack.proxy.stall(true);
           for (int off = 0; off < pcm.length; off += CHUNK) {
@@ -227,7 +231,7 @@ class GatewayFaultTest {
                 long buffered = status.getJsonObject("stream").getLong("bufferedBytes");
                 List<JsonObject> full = events.ofType("error").stream()
                     .filter(e -> "buffer_full".equals(e.getJsonObject("error").getString("code"))).toList();
-                long taken = Math.round(status.getDouble("audioSecondsReceived") * FaultStack.BYTES_PER_SECOND / CHUNK);
+                long taken = Math.round(status.getDouble("audioSecondsReceived") * FaultFixtures.BYTES_PER_SECOND / CHUNK);
                 ctx.verify(() -> {
                   assertTrue(buffered <= limit, "buffered " + buffered + " bytes, limit " + limit);
                   // how much the sockets absorb before the stall bites is the kernel's to decide;
@@ -246,7 +250,7 @@ class GatewayFaultTest {
                   assertEquals(0, events.ofType("reconnecting").size());
                   JsonObject meta = events.ofType("final_transcript").get(0).getJsonArray("alternatives")
                       .getJsonObject(0).getJsonObject("metadata");
-                  assertEquals(Math.round(accepted * FaultStack.BYTES_PER_SECOND), meta.getLong("totalBytes"),
+                  assertEquals(Math.round(accepted * FaultFixtures.BYTES_PER_SECOND), meta.getLong("totalBytes"),
                       "every accepted byte reached the gateway");
                 });
                 return null;
@@ -257,10 +261,10 @@ class GatewayFaultTest {
 
   @Test
   void garbageAndUnknownFramesFromTheGatewayAreReportedAndTheSessionGoesOn(Vertx vertx, VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(8);
-    FaultStack.deploy(vertx, 2.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.garbage")
+    byte[] pcm = FaultFixtures.audio(8);
+    FaultFixtures.stack(2.0).deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.fault.garbage")
         .compose(events -> stack.open("app.fault.garbage")
-            .compose(session -> stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
+            .compose(session -> FaultFixtures.live(stack.vertx, session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> {
               if (n == 20) {
                 stack.proxy.injectToClients("this is not json");
                 stack.proxy.injectToClients("{\"type\":\"final_transcript\",\"transcript\":");
@@ -278,7 +282,7 @@ class GatewayFaultTest {
                 List<JsonObject> reported = events.errors(true);
                 assertTrue(reported.size() >= 2 && reported.size() <= 4, "malformed frames reported: " + reported);
                 reported.forEach(e -> assertEquals("protocol_error", e.getJsonObject("error").getString("code")));
-                FaultStack.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
+                FaultFixtures.assertEveryByteTranscribedOnce(events.ofType("final_transcript"), pcm);
               });
               return null;
             })))
@@ -288,8 +292,8 @@ class GatewayFaultTest {
   @Test
   void aGatewayThatAnswers401OnReconnectEndsTheSessionWithAnAuthenticationErrorAndNoMoreRetries(Vertx vertx,
       VertxTestContext ctx) {
-    byte[] pcm = FaultStack.audio(5);
-    FaultStack.deploy(vertx, 1.0, o -> { }).compose(stack -> FaultStack.Events.on(vertx, "app.fault.401")
+    byte[] pcm = FaultFixtures.audio(5);
+    FaultFixtures.stack(1.0).deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.fault.401")
         .compose(events -> stack.open("app.fault.401")
             .compose(session -> {
               // the drop comes with the first final transcript (the credentials were good until
@@ -298,7 +302,7 @@ class GatewayFaultTest {
                 stack.proxy.rejectWith(401);
                 stack.proxy.dropAll();
               });
-              return stack.live(session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> { });
+              return FaultFixtures.live(stack.vertx, session, pcm, CHUNK, TEN_TIMES_REAL_TIME_MS, n -> { });
             }).compose(v -> events.closed()).compose(closed -> sleep(vertx, 500).map(closed))
             .map(closed -> {
               ctx.verify(() -> {
@@ -310,7 +314,7 @@ class GatewayFaultTest {
                 assertEquals("authentication_failed", finalErrors.get(0).getJsonObject("error").getString("code"));
                 assertEquals(2, stack.proxy.upgrades(), "no retry after the 401");
                 assertTrue(events.ofType("final_transcript").size() >= 1, "transcripts before the drop were delivered");
-                assertEquals(0.0, stack.sessionsOpen());
+                assertEquals(0.0, FaultFixtures.sessionsOpen(stack));
               });
               return null;
             })))

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.LogCapture;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A run with failures (a drop and reconnect with a fresh token, garbage from the gateway, a 401 on
@@ -40,19 +42,19 @@ class SecretHygieneTest {
   void theSecretAndTheTokensAppearInNoLogEventReplyExceptionOrToStringDuringARunWithFailures(Vertx vertx,
       VertxTestContext ctx) {
     List<String> seen = new ArrayList<>();
-    byte[] pcm = FaultStack.audio(4);
-    FaultStack[] stackRef = new FaultStack[1];
-    FaultStack.deploy(vertx, 1.0, o -> { }).compose(stack -> {
+    byte[] pcm = FaultFixtures.audio(4);
+    TestStack[] stackRef = new TestStack[1];
+    FaultFixtures.stack(1.0).deploy(vertx).compose(stack -> {
       stackRef[0] = stack;
       seen.add(stack.verticle.options().toString());
       seen.add(stack.verticle.options().toJson().encode());
-      return Future.all(FaultStack.Events.on(vertx, "app.secret.a"), FaultStack.Events.on(vertx, "app.secret.b"));
+      return Future.all(EventRecorder.on(vertx, "app.secret.a"), EventRecorder.on(vertx, "app.secret.b"));
     }).compose(both -> {
-      FaultStack stack = stackRef[0];
-      FaultStack.Events a = both.resultAt(0);
-      FaultStack.Events b = both.resultAt(1);
+      TestStack stack = stackRef[0];
+      EventRecorder a = both.resultAt(0);
+      EventRecorder b = both.resultAt(1);
       // session a: a drop (reconnect with a new token) and garbage from the gateway, then a clean end
-      Future<?> sessionA = stack.open("app.secret.a").compose(s -> stack.live(s, pcm, 3_200, 10, n -> {
+      Future<?> sessionA = stack.open("app.secret.a").compose(s -> FaultFixtures.live(stack.vertx, s, pcm, 3_200, 10, n -> {
         if (n == 10) {
           stack.proxy.injectToClients("{not json at all");
           stack.proxy.dropAll();
@@ -62,7 +64,7 @@ class SecretHygieneTest {
           .compose(v -> a.closed()));
       return sessionA.compose(v -> {
         // session b: the gateway starts refusing the credentials; the session fails; end says why
-        return stack.open("app.secret.b").compose(s -> stack.live(s, pcm, 3_200, 10, n -> {
+        return stack.open("app.secret.b").compose(s -> FaultFixtures.live(stack.vertx, s, pcm, 3_200, 10, n -> {
           if (n == 10) {
             stack.proxy.rejectWith(401);
             stack.proxy.dropAll();
@@ -74,8 +76,8 @@ class SecretHygieneTest {
               return Future.succeededFuture();
             }));
       }).compose(v -> wrongSecretClient(vertx, stack, seen)).map(v -> {
-        a.all.forEach(e -> seen.add(e.encode()));
-        b.all.forEach(e -> seen.add(e.encode()));
+        a.events.forEach(e -> seen.add(e.encode()));
+        b.events.forEach(e -> seen.add(e.encode()));
         ctx.verify(() -> {
           assertEquals("ended", a.closed().result().getString("reason"));
           assertEquals("failed", b.closed().result().getString("reason"));
@@ -94,7 +96,7 @@ class SecretHygieneTest {
           assertTrue(logged.contains("reconnecting"), "the log capture works");
           seen.add(logged);
           String everything = String.join("\n", seen);
-          assertFalse(everything.contains(FaultStack.API_SECRET), "the API secret leaked");
+          assertFalse(everything.contains(FaultFixtures.API_SECRET), "the API secret leaked");
           assertFalse(everything.contains(WRONG_SECRET), "the wrong secret leaked");
           for (String token : tokens) {
             assertFalse(everything.contains(token), "a token leaked");
@@ -106,10 +108,10 @@ class SecretHygieneTest {
   }
 
   /** A client of its own with a wrong secret, through the proxy: refused with 401. */
-  private static Future<Void> wrongSecretClient(Vertx vertx, FaultStack stack, List<String> seen) {
+  private static Future<Void> wrongSecretClient(Vertx vertx, TestStack stack, List<String> seen) {
     stack.proxy.rejectWith(-1);
     SttOptions options = new SttOptions().setBaseUrl("http://127.0.0.1:" + stack.proxy.port() + "/v1")
-        .setApiKey(FaultStack.API_KEY).setApiSecret(WRONG_SECRET);
+        .setApiKey(FaultFixtures.API_KEY).setApiSecret(WRONG_SECRET);
     SttClient client = SttClient.create(vertx, options);
     seen.add(options.toString());
     seen.add(options.toJson().encode());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * {@code scripts/bridge-client.py}, a program outside the JVM, against a bridge with tokens and
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 class BridgeClientScriptTest {
 
   private Vertx vertx;
-  private GuardedStack stack;
+  private TestStack stack;
   private Path certificate;
 
   @BeforeEach
@@ -34,7 +36,8 @@ class BridgeClientScriptTest {
     Path store = TestCertificates.selfSigned("script");
     certificate = TestCertificates.pem(store);
     vertx = Vertx.vertx();
-    stack = GuardedStack.deploy(vertx, b -> b.setTls(TestCertificates.tls(store)).getAuth().setJwtSecret(Tokens.SECRET))
+    stack = TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.setTls(TestCertificates.tls(store)).getAuth().setJwtSecret(Tokens.SECRET))
+        .deploy(vertx)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -47,7 +50,7 @@ class BridgeClientScriptTest {
 
   private String run(List<String> extra, int[] exit) throws Exception {
     List<String> command = new ArrayList<>(List.of("python3", "scripts/bridge-client.py", "--host", "localhost",
-        "--port", String.valueOf(stack.port), "--fast", "--timeout", "20", "--tls", "--ca", certificate.toString()));
+        "--port", String.valueOf(stack.bridgePort()), "--fast", "--timeout", "20", "--tls", "--ca", certificate.toString()));
     command.addAll(extra);
     command.add(Path.of("scripts", "samples", "slt-16k-mono.wav").toString());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -73,7 +76,7 @@ class BridgeClientScriptTest {
     String output = run(List.of(), exit);
     assertNotEquals(0, exit[0], output);
     assertTrue(output.contains("access_denied"), output);
-    assertEquals(0.0, stack.sessionsOpened());
+    assertEquals(0.0, stack.count("stt.sessions.opened"));
   }
 
   private static boolean python3Present() {

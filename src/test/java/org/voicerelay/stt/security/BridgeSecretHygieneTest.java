@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 import org.voicerelay.stt.bus.TcpBridgeOptions;
+import org.voicerelay.stt.testing.Fixtures;
 import org.voicerelay.stt.testing.LogCapture;
+import org.voicerelay.stt.testing.TestStack;
 import org.voicerelay.stt.web.WebOptions;
 
 /**
@@ -44,7 +46,8 @@ class BridgeSecretHygieneTest {
             .put("exp", now - 3600)));
     List<String> seen = new ArrayList<>();
     List<TcpBridgeSocket> sockets = new ArrayList<>();
-    GuardedStack.deploy(vertx, b -> b.setTls(TestCertificates.tls(store)).getAuth().setJwtSecret(Tokens.SECRET))
+    TestStack.builder().tcpBridge(b -> b.setTls(TestCertificates.tls(store)).getAuth().setJwtSecret(Tokens.SECRET))
+        .deploy(vertx)
         .compose(stack -> {
           seen.add(stack.verticle.options().toString());
           seen.add(stack.verticle.options().toJson().encode());
@@ -52,7 +55,7 @@ class BridgeSecretHygieneTest {
               .setHostnameVerificationAlgorithm("HTTPS");
           Future<Void> chain = Future.succeededFuture();
           for (String token : tokens.subList(1, tokens.size())) {
-            chain = chain.compose(v -> TcpBridgeSocket.connect(vertx, stack.port, new NetClientOptions(trusting))
+            chain = chain.compose(v -> TcpBridgeSocket.connect(vertx, stack.bridgePort(), new NetClientOptions(trusting))
                 .compose(s -> {
                   sockets.add(s);
                   Future<JsonObject> denied = s.nextRejection();
@@ -60,13 +63,13 @@ class BridgeSecretHygieneTest {
                   return denied.mapEmpty();
                 }));
           }
-          return chain.compose(v -> TcpBridgeSocket.connect(vertx, stack.port, new NetClientOptions(trusting)))
+          return chain.compose(v -> TcpBridgeSocket.connect(vertx, stack.bridgePort(), new NetClientOptions(trusting)))
               .compose(s -> {
                 sockets.add(s.token(good));
                 s.register("stt.session.hygiene-1.events");
                 Future<JsonObject> closed = s.nextEvent("stt.session.hygiene-1.events", "closed");
                 return s.open(new JsonObject().put("sessionId", "hygiene-1"))
-                    .compose(session -> s.request(session.getString("audioAddress"), GuardedStack.audio(3200))
+                    .compose(session -> s.request(session.getString("audioAddress"), Fixtures.base64Audio(3200))
                         .compose(r -> s.request(session.getString("audioAddress"), new JsonObject().put("audio", "AA==")))
                         .compose(r -> s.request(session.getString("controlAddress"), new JsonObject().put("action", "end"))))
                     .compose(end -> closed);

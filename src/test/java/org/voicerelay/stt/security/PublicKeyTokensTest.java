@@ -2,6 +2,7 @@ package org.voicerelay.stt.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * Tokens signed by an issuer's private key, checked against its public key: an RSA key in PEM
@@ -36,8 +38,8 @@ class PublicKeyTokensTest {
   }
 
   /** The issuer's token opens a session; a token of another key of the same kind is refused. */
-  private Future<Void> acceptsOnly(GuardedStack stack, String good, String forged) {
-    return Future.all(stack.connect(), stack.connect()).compose(both -> {
+  private Future<Void> acceptsOnly(TestStack stack, String good, String forged) {
+    return Future.all(TcpBridgeSocket.connect(stack), TcpBridgeSocket.connect(stack)).compose(both -> {
       TcpBridgeSocket trusted = both.<TcpBridgeSocket>resultAt(0).token(good);
       TcpBridgeSocket other = both.<TcpBridgeSocket>resultAt(1).token(forged);
       sockets.add(trusted);
@@ -47,7 +49,7 @@ class PublicKeyTokensTest {
         other.request("stt.open", new JsonObject());
         return denied;
       }).map(d -> {
-        assertEquals(1.0, stack.sessionsOpened());
+        assertEquals(1.0, stack.count("stt.sessions.opened"));
         return null;
       });
     });
@@ -57,7 +59,7 @@ class PublicKeyTokensTest {
   void anRs256TokenIsCheckedAgainstAPemPublicKey(Vertx vertx, VertxTestContext ctx) {
     KeyPair issuer = Tokens.keyPair("RSA");
     KeyPair forger = Tokens.keyPair("RSA");
-    GuardedStack.deploy(vertx, b -> b.getAuth().setPublicKeys(List.of(Tokens.publicPem(issuer))))
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.getAuth().setPublicKeys(List.of(Tokens.publicPem(issuer)))).deploy(vertx)
         .compose(stack -> acceptsOnly(stack, Tokens.signed(vertx, "RS256", Tokens.privatePem(issuer), "alice"),
             Tokens.signed(vertx, "RS256", Tokens.privatePem(forger), "alice")))
         .onComplete(ctx.succeedingThenComplete());
@@ -70,7 +72,7 @@ class PublicKeyTokensTest {
     Path dir = Files.createDirectories(Path.of("target", "security-tests"));
     Path jwks = dir.resolve("jwks-" + UUID.randomUUID() + ".json");
     Files.writeString(jwks, Tokens.jwks(issuer).encode());
-    GuardedStack.deploy(vertx, b -> b.getAuth().setJwksPath(jwks.toString()))
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.getAuth().setJwksPath(jwks.toString())).deploy(vertx)
         .compose(stack -> acceptsOnly(stack, Tokens.signed(vertx, "ES256", Tokens.privatePem(issuer), "alice"),
             Tokens.signed(vertx, "ES256", Tokens.privatePem(forger), "alice")))
         .onComplete(ctx.succeedingThenComplete());
@@ -84,8 +86,8 @@ class PublicKeyTokensTest {
     vertx.createHttpServer().requestHandler(req -> req.response().putHeader("content-type", "application/json")
             .end(body))
         .listen(0, "127.0.0.1")
-        .compose((HttpServer issuerServer) -> GuardedStack.deploy(vertx, b -> b.getAuth()
-            .setJwksUrl("http://127.0.0.1:" + issuerServer.actualPort() + "/.well-known/jwks.json")))
+        .compose((HttpServer issuerServer) -> TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.getAuth()
+            .setJwksUrl("http://127.0.0.1:" + issuerServer.actualPort() + "/.well-known/jwks.json")).deploy(vertx))
         .compose(stack -> acceptsOnly(stack, Tokens.signed(vertx, "ES256", Tokens.privatePem(issuer), "alice"),
             Tokens.signed(vertx, "ES256", Tokens.privatePem(forger), "alice")))
         .onComplete(ctx.succeedingThenComplete());

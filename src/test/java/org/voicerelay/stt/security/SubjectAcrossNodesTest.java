@@ -89,7 +89,7 @@ class SubjectAcrossNodesTest {
           aliceOnB.register("stt.session.roaming-1.events");
           Future<JsonObject> closed = aliceOnB.nextEvent("stt.session.roaming-1.events", "closed");
           return aliceOnB.open(new JsonObject().put("sessionId", "roaming-1"))
-              .compose(again -> aliceOnB.request(again.getString("audioAddress"), GuardedStack.audio(3200)))
+              .compose(again -> aliceOnB.request(again.getString("audioAddress"), Fixtures.base64Audio(3200)))
               .compose(r -> aliceOnB.request(session.getString("controlAddress"), new JsonObject().put("action", "end")))
               .compose(end -> closed.map(c -> {
                 ctx.verify(() -> {

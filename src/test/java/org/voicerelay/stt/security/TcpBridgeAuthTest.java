@@ -3,6 +3,7 @@ package org.voicerelay.stt.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The TCP bridge with tokens (HS256, the shared secret): every way a token can be wrong is refused
@@ -32,12 +35,13 @@ class TcpBridgeAuthTest {
     Future.join(sockets.stream().map(TcpBridgeSocket::close).toList()).onComplete(ar -> ctx.completeNow());
   }
 
-  private static Future<GuardedStack> deploy(Vertx vertx) {
-    return GuardedStack.deploy(vertx, b -> b.getAuth().setJwtSecret(Tokens.SECRET).setMaxSessionsPerSubject(2));
+  private static Future<TestStack> deploy(Vertx vertx) {
+    return TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.getAuth().setJwtSecret(Tokens.SECRET).setMaxSessionsPerSubject(2))
+        .deploy(vertx);
   }
 
-  private Future<TcpBridgeSocket> connect(GuardedStack stack, String token) {
-    return stack.connect().map(s -> {
+  private Future<TcpBridgeSocket> connect(TestStack stack, String token) {
+    return TcpBridgeSocket.connect(stack).map(s -> {
       sockets.add(s);
       return s.token(token);
     });
@@ -55,8 +59,8 @@ class TcpBridgeAuthTest {
         return again;
       }).map(d -> {
         ctx.verify(() -> {
-          assertEquals(0.0, stack.sessionsOpened(), "nothing was opened");
-          assertEquals(2.0, stack.refused(reason), "refusals counted as " + reason);
+          assertEquals(0.0, stack.count("stt.sessions.opened"), "nothing was opened");
+          assertEquals(2.0, stack.count(BridgeGuard.REFUSALS_METER, "reason", reason), "refusals counted as " + reason);
         });
         return d;
       });
@@ -108,7 +112,7 @@ class TcpBridgeAuthTest {
           alice.register(events);
           return alice.open(new JsonObject().put("sessionId", "alice-call")).compose(session -> {
             Future<JsonObject> deniedAudio = bob.nextRejection();
-            bob.send(session.getString("audioAddress"), GuardedStack.audio(3200));
+            bob.send(session.getString("audioAddress"), Fixtures.base64Audio(3200));
             return deniedAudio.compose(d -> {
               Future<JsonObject> deniedEnd = bob.nextRejection();
               bob.request(session.getString("controlAddress"), new JsonObject().put("action", "end"));
@@ -119,7 +123,7 @@ class TcpBridgeAuthTest {
               return deniedOpen;
             }).compose(d -> {
               Future<JsonObject> closed = alice.nextEvent(events, "closed");
-              return alice.request(session.getString("audioAddress"), GuardedStack.audio(3200))
+              return alice.request(session.getString("audioAddress"), Fixtures.base64Audio(3200))
                   .compose(r -> alice.request(session.getString("controlAddress"), new JsonObject().put("action", "end")))
                   .compose(r -> closed);
             }).map(closed -> {
@@ -138,7 +142,7 @@ class TcpBridgeAuthTest {
     String events = "stt.session.alice-long.events";
     deploy(vertx).compose(stack -> connect(stack, Tokens.hs256(vertx, "alice"))
         .compose(first -> first.open(new JsonObject().put("sessionId", "alice-long")).compose(session ->
-            first.request(session.getString("audioAddress"), GuardedStack.audio(3200)).compose(r -> first.close())
+            first.request(session.getString("audioAddress"), Fixtures.base64Audio(3200)).compose(r -> first.close())
                 .compose(v -> connect(stack, Tokens.hs256(vertx, "alice")))
                 .compose(second -> {
                   second.register(events);
@@ -146,7 +150,7 @@ class TcpBridgeAuthTest {
                   return second.open(new JsonObject().put("sessionId", "alice-long"))
                       .compose(again -> {
                         ctx.verify(() -> assertEquals(session.getString("audioAddress"), again.getString("audioAddress")));
-                        return second.request(again.getString("audioAddress"), GuardedStack.audio(3200));
+                        return second.request(again.getString("audioAddress"), Fixtures.base64Audio(3200));
                       })
                       .compose(r -> second.request(session.getString("controlAddress"), new JsonObject().put("action", "end")))
                       .compose(end -> {
@@ -166,7 +170,7 @@ class TcpBridgeAuthTest {
           socket.token(Tokens.hs256(vertx, "bob")).request(session.getString("controlAddress"),
               new JsonObject().put("action", "status"));
           return denied.map(d -> {
-            ctx.verify(() -> assertEquals(1.0, stack.refused("other_subject")));
+            ctx.verify(() -> assertEquals(1.0, stack.count(BridgeGuard.REFUSALS_METER, "reason", "other_subject")));
             return d;
           });
         }))).onComplete(ctx.succeedingThenComplete());

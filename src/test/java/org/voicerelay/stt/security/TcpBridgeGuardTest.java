@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The TCP bridge without tokens, seen from two connections on real sockets: each reaches only the
@@ -33,8 +36,8 @@ class TcpBridgeGuardTest {
     Future.join(sockets.stream().map(TcpBridgeSocket::close).toList()).onComplete(ar -> ctx.completeNow());
   }
 
-  private Future<List<TcpBridgeSocket>> two(GuardedStack stack) {
-    return Future.all(stack.connect(), stack.connect()).map(both -> {
+  private Future<List<TcpBridgeSocket>> two(TestStack stack) {
+    return Future.all(TcpBridgeSocket.connect(stack), TcpBridgeSocket.connect(stack)).map(both -> {
       List<TcpBridgeSocket> pair = List.of(both.resultAt(0), both.resultAt(1));
       sockets.addAll(pair);
       return pair;
@@ -51,13 +54,13 @@ class TcpBridgeGuardTest {
   @Test
   void aSecondConnectionCanNeitherReadWriteNorEndTheFirstConnectionsSession(Vertx vertx, VertxTestContext ctx) {
     String events = "stt.session.call-1234.events";
-    GuardedStack.deploy(vertx, b -> { }).compose(stack -> two(stack).compose(pair -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> { }).deploy(vertx).compose(stack -> two(stack).compose(pair -> {
       TcpBridgeSocket first = pair.get(0);
       TcpBridgeSocket second = pair.get(1);
       first.register(events);
       return first.open(new JsonObject().put("sessionId", "call-1234").put("sampleRate", 16000)).compose(session -> {
         second.register(events);
-        return refused(second, () -> second.send(session.getString("audioAddress"), GuardedStack.audio(3200)))
+        return refused(second, () -> second.send(session.getString("audioAddress"), Fixtures.base64Audio(3200)))
             .compose(r -> refused(second, () -> second.request(session.getString("controlAddress"),
                 new JsonObject().put("action", "end"))))
             .compose(r -> refused(second, () -> second.request("stt.open", new JsonObject().put("sessionId", "call-1234"))))
@@ -66,7 +69,7 @@ class TcpBridgeGuardTest {
             .compose(r -> {
               ctx.verify(() -> assertEquals(403, r.getInteger("failureCode"), r.encode()));
               Future<JsonObject> closed = first.nextEvent(events, "closed");
-              return first.request(session.getString("audioAddress"), GuardedStack.audio(16000))
+              return first.request(session.getString("audioAddress"), Fixtures.base64Audio(16000))
                   .compose(x -> first.request(session.getString("controlAddress"), new JsonObject().put("action", "end")))
                   .compose(end -> closed);
             })
@@ -90,7 +93,7 @@ class TcpBridgeGuardTest {
   @Test
   void aCallerWhoRegisteredAnotherCallersIdFirstSeesNothingOfThatSession(Vertx vertx, VertxTestContext ctx) {
     String events = "stt.session.guessed-7.events";
-    GuardedStack.deploy(vertx, b -> { }).compose(stack -> two(stack).compose(pair -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> { }).deploy(vertx).compose(stack -> two(stack).compose(pair -> {
       TcpBridgeSocket owner = pair.get(0);
       TcpBridgeSocket guesser = pair.get(1);
       guesser.register(events);
@@ -100,7 +103,7 @@ class TcpBridgeGuardTest {
         owner.register(events);
         Future<JsonObject> closed = owner.nextEvent(events, "closed");
         return owner.open(new JsonObject().put("sessionId", "guessed-7"))
-            .compose(s -> owner.request(s.getString("audioAddress"), GuardedStack.audio(3200))
+            .compose(s -> owner.request(s.getString("audioAddress"), Fixtures.base64Audio(3200))
                 .compose(x -> owner.request(s.getString("controlAddress"), new JsonObject().put("action", "end"))))
             .compose(end -> closed)
             // the guesser now opens the same id: refused, and what its registration held is gone
@@ -119,14 +122,15 @@ class TcpBridgeGuardTest {
   @Test
   void registeringForTheChosenIdThenOpeningAResumableSessionMissesNoEvent(Vertx vertx, VertxTestContext ctx) {
     String events = "stt.session.resumable-1.events";
-    GuardedStack.deploy(vertx, b -> { }).compose(stack -> stack.connect().compose(socket -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> { })
+        .deploy(vertx).compose(stack -> TcpBridgeSocket.connect(stack).compose(socket -> {
       sockets.add(socket);
       socket.register(events);
       Future<JsonObject> closed = socket.nextEvent(events, "closed");
       return socket.open(new JsonObject().put("sessionId", "resumable-1").put("resumable", true))
           .compose(session -> {
             ctx.verify(() -> assertEquals(true, session.getBoolean("resumable"), session.encode()));
-            return socket.request(session.getString("audioAddress"), GuardedStack.audio(32000))
+            return socket.request(session.getString("audioAddress"), Fixtures.base64Audio(32000))
                 .compose(x -> socket.request(session.getString("controlAddress"), new JsonObject().put("action", "end")));
           })
           .compose(end -> closed)
@@ -145,7 +149,7 @@ class TcpBridgeGuardTest {
 
   @Test
   void aRefusalIsTheSameWhetherTheSessionExistsOrNot(Vertx vertx, VertxTestContext ctx) {
-    GuardedStack.deploy(vertx, b -> { }).compose(stack -> two(stack).compose(pair -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> { }).deploy(vertx).compose(stack -> two(stack).compose(pair -> {
       TcpBridgeSocket owner = pair.get(0);
       TcpBridgeSocket other = pair.get(1);
       return owner.open(new JsonObject().put("sessionId", "exists-1"))
@@ -161,7 +165,8 @@ class TcpBridgeGuardTest {
 
   @Test
   void publishingAndAddressesOutsideTheContractAreRefused(Vertx vertx, VertxTestContext ctx) {
-    GuardedStack.deploy(vertx, b -> { }).compose(stack -> stack.connect().compose(socket -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> { })
+        .deploy(vertx).compose(stack -> TcpBridgeSocket.connect(stack).compose(socket -> {
       sockets.add(socket);
       return refused(socket, () -> socket.publish("stt.open", new JsonObject()))
           .compose(r -> refused(socket, () -> socket.send("vertx.anything", new JsonObject())))
@@ -173,7 +178,8 @@ class TcpBridgeGuardTest {
 
   @Test
   void aConnectionMayHaveOnlyMaxSessionsPerSubjectOpenAtOnce(Vertx vertx, VertxTestContext ctx) {
-    GuardedStack.deploy(vertx, b -> b.getAuth().setMaxSessionsPerSubject(2)).compose(stack -> two(stack).compose(pair -> {
+    TestStack.builder().meterRegistry(new SimpleMeterRegistry()).tcpBridge(b -> b.getAuth().setMaxSessionsPerSubject(2))
+        .deploy(vertx).compose(stack -> two(stack).compose(pair -> {
       TcpBridgeSocket socket = pair.get(0);
       return socket.open(new JsonObject()).compose(one -> socket.open(new JsonObject()))
           .compose(two -> socket.request("stt.open", new JsonObject()))
@@ -182,7 +188,7 @@ class TcpBridgeGuardTest {
               assertEquals("err", third.getString("type"), third.encode());
               assertEquals(430, third.getInteger("failureCode"), third.encode());
               assertTrue(third.getString("message").startsWith("quota_exceeded"), third.encode());
-              assertEquals(1.0, stack.refused("quota_exceeded"));
+              assertEquals(1.0, stack.count(BridgeGuard.REFUSALS_METER, "reason", "quota_exceeded"));
             });
             // without tokens the quota is per connection: another connection still opens
             return pair.get(1).open(new JsonObject());

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A client of the TCP event-bus bridge the way a Python or Node program is one: 4-byte length and
@@ -50,6 +51,11 @@ final class TcpBridgeSocket {
     });
     socket.handler(parser);
     socket.closeHandler(v -> closed.tryComplete());
+  }
+
+  /** A connection to the TCP bridge of this stack. */
+  static Future<TcpBridgeSocket> connect(TestStack stack) {
+    return connect(stack.vertx, stack.bridgePort());
   }
 
   static Future<TcpBridgeSocket> connect(Vertx vertx, int port) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.testing.Fixtures;
+import org.voicerelay.stt.testing.TestStack;
 import org.voicerelay.stt.web.WebOptions;
 import org.voicerelay.stt.web.WebVerticle;
 
@@ -34,11 +35,11 @@ class TlsTest {
   void aClientThatTrustsTheBridgesCertificateOpensASessionAndOneThatDoesNotCannotConnect(Vertx vertx,
       VertxTestContext ctx) throws Exception {
     Path store = TestCertificates.selfSigned("bridge");
-    GuardedStack.deploy(vertx, b -> b.setTls(TestCertificates.tls(store))).compose(stack ->
-        TcpBridgeSocket.connect(vertx, stack.port, new NetClientOptions().setSsl(true)
+    TestStack.builder().tcpBridge(b -> b.setTls(TestCertificates.tls(store))).deploy(vertx).compose(stack ->
+        TcpBridgeSocket.connect(vertx, stack.bridgePort(), new NetClientOptions().setSsl(true)
                 .setTrustOptions(TestCertificates.trust(store)).setHostnameVerificationAlgorithm("HTTPS"))
             .compose(trusting -> trusting.open(new JsonObject()).eventually(trusting::close))
-            .compose(session -> TcpBridgeSocket.connect(vertx, stack.port, new NetClientOptions().setSsl(true)
+            .compose(session -> TcpBridgeSocket.connect(vertx, stack.bridgePort(), new NetClientOptions().setSsl(true)
                 .setHostnameVerificationAlgorithm("HTTPS")).transform(ar -> {
                   ctx.verify(() -> assertFalse(ar.succeeded(), "a client without the certificate connected"));
                   if (ar.succeeded()) {
@@ -76,8 +77,9 @@ class TlsTest {
   void aScraperThatTrustsTheMetricsCertificateGetsHealthAndOneThatDoesNotDoesNot(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     Path store = TestCertificates.selfSigned("metrics");
-    GuardedStack.deploy(vertx, b -> b.setEnabled(false), o -> o.setMetrics(Fixtures.prometheusOnLoopback()
-        .setPrometheus(Fixtures.prometheusOnLoopback().getPrometheus().setTls(TestCertificates.tls(store)))))
+    TestStack.builder().verticle(o -> o.setMetrics(Fixtures.prometheusOnLoopback()
+            .setPrometheus(Fixtures.prometheusOnLoopback().getPrometheus().setTls(TestCertificates.tls(store)))))
+        .deploy(vertx)
         .compose(stack -> {
           RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost")
               .setPort(stack.verticle.prometheusPort()).setURI("/health");

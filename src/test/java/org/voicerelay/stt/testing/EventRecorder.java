@@ -61,6 +61,12 @@ public final class EventRecorder {
     return events.stream().filter(e -> type.equals(e.getString("type"))).toList();
   }
 
+  /** The {@code error} events that say the session goes on ({@code retryable}) or not. */
+  public List<JsonObject> errors(boolean retryable) {
+    return ofType("error").stream()
+        .filter(e -> e.getJsonObject("error").getBoolean("retryable", false) == retryable).toList();
+  }
+
   public List<String> types() {
     return events.stream().map(e -> e.getString("type")).toList();
   }

@@ -3,8 +3,15 @@ package org.voicerelay.stt.testing;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.bus.AdmissionOptions;
 import org.voicerelay.stt.bus.MetricsOptions;
 import org.voicerelay.stt.bus.PrometheusOptions;
@@ -18,6 +25,8 @@ public final class Fixtures {
 
   public static final String API_KEY = "devkey";
   public static final String API_SECRET = "devsecret-for-tests-only-0123456789";
+  /** The recordings (and their transcripts) the tests play. */
+  public static final Path SAMPLES = Path.of("scripts", "samples");
 
   private Fixtures() {
   }
@@ -63,6 +72,20 @@ public final class Fixtures {
       b.appendShortLE((short) (Math.sin(i / 8.0) * 8000));
     }
     return b;
+  }
+
+  /** {@code {"audio": base64}} of a tone of {@code bytes} bytes: audio as JSON callers send it. */
+  public static JsonObject base64Audio(int bytes) {
+    return new JsonObject().put("audio", Base64.getEncoder().encodeToString(tone(bytes).getBytes()));
+  }
+
+  /** A recording of {@code scripts/samples}. */
+  public static WavFile sample(String name) {
+    try {
+      return WavFile.parse(Files.readAllBytes(SAMPLES.resolve(name)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read sample " + name, e);
+    }
   }
 
   /** The failure code of each future, in order; -2 for one that succeeded, -3 for a failure without a code. */

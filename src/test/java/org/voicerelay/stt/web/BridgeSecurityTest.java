@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The bridge as a security boundary, seen from two pages' connections: each reaches only its own
@@ -38,13 +39,13 @@ class BridgeSecurityTest {
     Future.join(sockets.stream().map(BridgeSocket::close).toList()).onComplete(ar -> ctx.completeNow());
   }
 
-  private Future<BridgeSocket> connect(Vertx vertx, WebTestStack stack) {
-    return BridgeSocket.connect(vertx, stack.port()).onSuccess(sockets::add);
+  private Future<BridgeSocket> connect(Vertx vertx, TestStack stack) {
+    return BridgeSocket.connect(vertx, stack.webPort()).onSuccess(sockets::add);
   }
 
   @Test
   void aSecondConnectionCanNeitherReadNorControlTheFirstConnectionsSession(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { }).compose(stack ->
+    TestStack.builder().web(o -> { }).deploy(vertx).compose(stack ->
         Future.all(connect(vertx, stack), connect(vertx, stack))
             .compose(both -> {
               BridgeSocket first = both.resultAt(0);
@@ -97,7 +98,7 @@ class BridgeSecurityTest {
 
   @Test
   void addressesOutsideTheContractAreRefused(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { })
+    TestStack.builder().web(o -> { }).deploy(vertx)
         .compose(stack -> connect(vertx, stack))
         .compose(socket -> refused(socket, () -> socket.send("app.orders", new JsonObject()))
             .compose(v -> refused(socket, () -> socket.send("stt.session.s_guessed.control",
@@ -119,7 +120,7 @@ class BridgeSecurityTest {
 
   @Test
   void closingTheConnectionClosesItsSessions(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { }).compose(stack ->
+    TestStack.builder().web(o -> { }).deploy(vertx).compose(stack ->
         connect(vertx, stack).compose(socket -> socket.open(OPEN).compose(session -> {
           Future<JsonObject> closed = stack.nextEvent(session.getString("eventsAddress"), "closed");
           return socket.request(session.getString("audioAddress"), audio(3200))
@@ -137,7 +138,7 @@ class BridgeSecurityTest {
 
   @Test
   void aConnectionMayHaveOnlyMaxSessionsPerConnectionOpenAtOnce(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> o.setMaxSessionsPerConnection(2)).compose(stack ->
+    TestStack.builder().web(o -> o.setMaxSessionsPerConnection(2)).deploy(vertx).compose(stack ->
         connect(vertx, stack).compose(socket -> socket.open(OPEN)
             .compose(one -> socket.open(OPEN).compose(two -> socket.request("stt.open", OPEN)
                 .compose(third -> {
@@ -156,8 +157,8 @@ class BridgeSecurityTest {
 
   @Test
   void aPageOfAnotherOriginCannotConnect(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { })
-        .compose(stack -> BridgeSocket.connect(vertx, stack.port(), "http://evil.example")
+    TestStack.builder().web(o -> { }).deploy(vertx)
+        .compose(stack -> BridgeSocket.connect(vertx, stack.webPort(), "http://evil.example")
             .compose(BridgeSocket::closed)
             .map(v -> {
               ctx.verify(() -> assertEquals(0, stack.web.connections()));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WordErrorRate;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The page in a real browser: Debian's headless Chromium, driven by chromedriver, its fake
@@ -73,7 +74,7 @@ class BrowserTranscriptionTest {
     Assumptions.assumeTrue(Files.isExecutable(ChromeDriver.BINARY),
         "chromium-driver is not installed (apt-get install chromium chromium-driver)");
     long started = System.nanoTime();
-    WebTestStack stack = WebTestStack.deploy(vertx, "sphinx4", o -> { })
+    TestStack stack = TestStack.builder().gateway("sphinx4").web(o -> { }).deploy(vertx)
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     String reference = new JsonObject(Files.readString(SAMPLES.resolve("transcripts.json"))).getString(FILE);
     profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-profile");
@@ -84,7 +85,7 @@ class BrowserTranscriptionTest {
         "--autoplay-policy=no-user-gesture-required",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         "--use-file-for-fake-audio-capture=" + SAMPLES.resolve(FILE).toAbsolutePath() + "%noloop");
-    String page = "http://127.0.0.1:" + stack.port() + "/";
+    String page = "http://127.0.0.1:" + stack.webPort() + "/";
     long[] speaking = new long[2];
 
     driver.ready()

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.security.BridgeAuthOptions;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * The SockJS bridge with tokens ({@code web.auth}): a page or program sends its JWT in every
@@ -47,9 +48,9 @@ class SockJsTokensTest {
 
   @Test
   void aPageWithoutATokenOpensNothingAndAnotherSubjectCannotTouchAPagesSession(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> o.setAuth(new BridgeAuthOptions().setJwtSecret(SECRET)))
-        .compose(stack -> Future.all(BridgeSocket.connect(vertx, stack.port()), BridgeSocket.connect(vertx, stack.port()),
-            BridgeSocket.connect(vertx, stack.port())).compose(all -> {
+    TestStack.builder().web(o -> o.setAuth(new BridgeAuthOptions().setJwtSecret(SECRET))).deploy(vertx)
+        .compose(stack -> Future.all(BridgeSocket.connect(vertx, stack.webPort()), BridgeSocket.connect(vertx, stack.webPort()),
+            BridgeSocket.connect(vertx, stack.webPort())).compose(all -> {
               BridgeSocket anonymous = all.resultAt(0);
               BridgeSocket alice = all.<BridgeSocket>resultAt(1).token(token(vertx, "alice"));
               BridgeSocket bob = all.<BridgeSocket>resultAt(2).token(token(vertx, "bob"));

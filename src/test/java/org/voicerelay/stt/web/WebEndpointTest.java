@@ -14,6 +14,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.TestStack;
 
 /** What the endpoint serves over plain HTTP, and what it does not. */
 @ExtendWith(VertxExtension.class)
@@ -22,7 +23,7 @@ class WebEndpointTest {
 
   @Test
   void thePageItsScriptsAndTheBridgeClientLibraryAreServedWithASecurityPolicy(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { }).compose(stack -> {
+    TestStack.builder().web(o -> { }).deploy(vertx).compose(stack -> {
       WebClient client = WebClient.create(vertx);
       return Future.all(get(client, stack, "/"), get(client, stack, "/app.js"), get(client, stack, "/pcm-worklet.js"),
               get(client, stack, "/vendor/vertx-eventbus.js"), get(client, stack, "/vendor/sockjs.min.js"))
@@ -43,7 +44,7 @@ class WebEndpointTest {
 
   @Test
   void theSockJsIframeThatWouldLetOtherSitesInIsNotServed(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { })
+    TestStack.builder().web(o -> { }).deploy(vertx)
         .compose(stack -> get(WebClient.create(vertx), stack, WebVerticle.BRIDGE_PATH + "/iframe.html"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(404, r.statusCode());
@@ -53,9 +54,9 @@ class WebEndpointTest {
 
   @Test
   void aLoopbackEndpointAnswersNothingToAnotherHostName(Vertx vertx, VertxTestContext ctx) {
-    WebTestStack.deploy(vertx, "counting", o -> { })
-        .compose(stack -> WebClient.create(vertx).get(stack.port(), "127.0.0.1", "/")
-            .putHeader("Host", "rebound.example:" + stack.port()).send())
+    TestStack.builder().web(o -> { }).deploy(vertx)
+        .compose(stack -> WebClient.create(vertx).get(stack.webPort(), "127.0.0.1", "/")
+            .putHeader("Host", "rebound.example:" + stack.webPort()).send())
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(421, r.statusCode());
           ctx.completeNow();
@@ -71,7 +72,7 @@ class WebEndpointTest {
     })));
   }
 
-  private static Future<HttpResponse<Buffer>> get(WebClient client, WebTestStack stack, String path) {
-    return client.get(stack.port(), "127.0.0.1", path).send();
+  private static Future<HttpResponse<Buffer>> get(WebClient client, TestStack stack, String path) {
+    return client.get(stack.webPort(), "127.0.0.1", path).send();
   }
 }
