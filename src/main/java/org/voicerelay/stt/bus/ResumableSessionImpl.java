@@ -1,7 +1,5 @@
 package org.voicerelay.stt.bus;
 
-import org.voicerelay.stt.audio.AudioFormat;
-import org.voicerelay.stt.internal.TimerSlot;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -9,19 +7,22 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.voicerelay.stt.audio.AudioFormat;
+import org.voicerelay.stt.internal.TimerSlot;
 
 /** The machinery of {@link ResumableSession}: see there for what it does and promises. */
 final class ResumableSessionImpl implements ResumableSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResumableSessionImpl.class);
   private static final long CLOSED_EVENT_GRACE_MS = 1_000;
+  /** {@code end} is answered after the last final transcript: longer than a plain request. */
+  private static final long END_TIMEOUT_MARGIN_MS = 30_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -40,11 +41,8 @@ final class ResumableSessionImpl implements ResumableSession {
   private long generation;
   private volatile String sessionId;
   private volatile String node;
-  private JsonObject session;
-  /** How audio goes to the current session: with {@link AudioCodec} if its open reply names it. */
-  private DeliveryOptions audioDelivery;
+  private RecognizingSession session;
   private MessageConsumer<JsonObject> events;
-  private int inFlight;
   private final TimerSlot timer;
   private volatile int resumes;
   /** While RESUMING: why the session was lost, told on the resume. */
@@ -97,10 +95,7 @@ final class ResumableSessionImpl implements ResumableSession {
     return writeOwned(pcm.copy());
   }
 
-  /**
-   * As {@link #write}, for audio that nobody changes any more (the body of a bus message): it is
-   * kept, and sent on, without a copy.
-   */
+  /** As {@link #write}, for audio nobody changes any more (a bus message's body): kept and sent without a copy. */
   Future<Void> writeOwned(Buffer pcm) {
     if (!AudioFormat.isWholeSamples(pcm.length())) {
       return Future.failedFuture(new IllegalArgumentException(AudioFormat.oddLengthMessage(pcm.length())));
@@ -128,7 +123,8 @@ final class ResumableSessionImpl implements ResumableSession {
 
   @Override
   public Future<Void> flush() {
-    return whileOpen("to flush", () -> control(new JsonObject().put("action", BusContract.ACTION_FLUSH))).mapEmpty();
+    JsonObject flush = new JsonObject().put("action", BusContract.ACTION_FLUSH);
+    return whileOpen("to flush", () -> session.control(flush)).mapEmpty();
   }
 
   @Override
@@ -140,7 +136,7 @@ final class ResumableSessionImpl implements ResumableSession {
         return;
       }
       if (session != null) {
-        control(new JsonObject().put("action", BusContract.ACTION_CLOSE));
+        session.control(new JsonObject().put("action", BusContract.ACTION_CLOSE));
       }
       finish(ContractEvents.closed(BusContract.REASON_CLOSED, null), null);
       done.complete();
@@ -170,7 +166,7 @@ final class ResumableSessionImpl implements ResumableSession {
 
   @Override
   public Future<JsonObject> forward(JsonObject request) {
-    return whileOpen("", () -> control(request));
+    return whileOpen("", () -> session.control(request));
   }
 
   @Override
@@ -182,7 +178,7 @@ final class ResumableSessionImpl implements ResumableSession {
   @Override
   public Future<JsonObject> update(JsonObject fields) {
     return whileOpen("to update",
-        () -> control(NextOpen.updateRequest(fields)).onSuccess(reply -> nextOpen.updated(fields)));
+        () -> session.control(NextOpen.updateRequest(fields)).onSuccess(reply -> nextOpen.updated(fields)));
   }
 
   /** Sent audio kept for a replay (no final transcript covers it yet), in bytes; on the session's context. */
@@ -203,7 +199,6 @@ final class ResumableSessionImpl implements ResumableSession {
     generation++;
     long gen = generation;
     setState(State.OPENING);
-    inFlight = 0;
     String previous = sessionId;
     String id = SessionIds.random("r");
     String eventsAddress = options.getEventsAddress() != null ? options.getEventsAddress()
@@ -229,10 +224,10 @@ final class ResumableSessionImpl implements ResumableSession {
 
   private void onOpened(JsonObject reply, String previous, String reason) {
     String previousNode = node;
-    session = reply;
-    sessionId = reply.getString("sessionId");
-    node = reply.getString("node");
-    audioDelivery = AudioCodec.namedIn(reply) ? delivery().setCodecName(AudioCodec.NAME) : delivery();
+    session = new RecognizingSession(vertx, reply, options.getWindow(), delivery(),
+        options.getSendTimeoutMs() + END_TIMEOUT_MARGIN_MS);
+    sessionId = session.id();
+    node = session.node();
     timeline.restartAt(replay.rewind(previous != null));
     lossReason = null;
     setState(State.OPEN);
@@ -241,7 +236,7 @@ final class ResumableSessionImpl implements ResumableSession {
     } else {
       resumes++;
       LOG.info("transcription resumed: session {} on node {} replaces {} ({}); replaying {} bytes",
-          sessionId, reply.getString("node"), previous, reason, replay.keptBytes());
+          sessionId, node, previous, reason, replay.keptBytes());
       JsonObject moved = new JsonObject().put("sessionId", sessionId).put("node", node).put("reason", reason)
           .put("replayedBytes", replay.keptBytes()).put("offsetSeconds", timeline.baseSeconds());
       resumeHandler.handle(moved.copy().put("previousSessionId", previous));
@@ -296,14 +291,13 @@ final class ResumableSessionImpl implements ResumableSession {
       return;
     }
     ReplayBuffer.Chunk chunk;
-    while (inFlight < options.getWindow() && (chunk = replay.nextToSend()) != null) {
+    while (!session.audio().writeQueueFull() && (chunk = replay.nextToSend()) != null) {
       ReplayBuffer.Chunk sending = chunk;
-      inFlight++;
       long gen = generation;
-      vertx.eventBus().<JsonObject>request(session.getString("audioAddress"), sending.pcm(), audioDelivery)
+      session.audio().write(sending.pcm())
           .onComplete(ar -> onAudioReply(gen, sending, ar.succeeded() ? null : ar.cause()));
     }
-    if (endRequested && inFlight == 0 && replay.allSent()) {
+    if (endRequested && session.audio().pending() == 0 && replay.allSent()) {
       sendEnd();
     }
   }
@@ -312,19 +306,14 @@ final class ResumableSessionImpl implements ResumableSession {
     if (gen != generation || state == State.CLOSED) {
       return;
     }
-    inFlight--;
     if (failure == null) {
       replay.accepted(chunk);
       pump();
       return;
     }
-    switch (SessionLoss.of(failure)) {
-      case NODE_GONE -> sessionLost("audio: " + failure.getMessage(), false);
-      case ENDED_ON_LIVE_NODE -> sessionLost("audio: " + failure.getMessage(), true);
-      case NONE -> {
-        chunk.accepted().tryFail(failure);
-        pump();
-      }
+    if (!lostBy("audio", failure)) {
+      chunk.accepted().tryFail(failure);
+      pump();
     }
   }
 
@@ -333,29 +322,33 @@ final class ResumableSessionImpl implements ResumableSession {
   private void sendEnd() {
     setState(State.ENDING);
     long gen = generation;
-    JsonObject current = session;
-    vertx.eventBus().<JsonObject>request(current.getString("controlAddress"), new JsonObject().put("action", BusContract.ACTION_END),
-            new DeliveryOptions().setSendTimeout(options.getSendTimeoutMs() + 30_000))
-        .onComplete(ar -> {
-          if (gen != generation || state == State.CLOSED) {
-            return;
-          }
-          if (ar.succeeded()) {
-            JsonObject summary = ar.result().body();
-            timer.start(CLOSED_EVENT_GRACE_MS, () -> {
-              if (gen == generation && state != State.CLOSED) {
-                finish(ContractEvents.closed(summary.getString("reason"), null)
-                    .put("audioSeconds", summary.getValue("audioSeconds")), null);
-              }
-            });
-            return;
-          }
-          switch (SessionLoss.of(ar.cause())) {
-            case NODE_GONE -> sessionLost("end: " + ar.cause().getMessage(), false);
-            case ENDED_ON_LIVE_NODE -> sessionLost("end: " + ar.cause().getMessage(), true);
-            case NONE -> finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
-          }
-        });
+    session.audio().end();
+    session.audio().summary().onComplete(ar -> {
+      if (gen != generation || state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        if (!lostBy("end", ar.cause())) {
+          finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
+        }
+        return;
+      }
+      timer.start(CLOSED_EVENT_GRACE_MS, () -> {
+        if (gen == generation && state != State.CLOSED) {
+          finish(ContractEvents.closed(ar.result().getString("reason"), null)
+              .put("audioSeconds", ar.result().getValue("audioSeconds")), null);
+        }
+      });
+    });
+  }
+
+  /** Whether {@code failure} of a request ({@code what}) says the session is lost; if so, recognition moves on. */
+  private boolean lostBy(String what, Throwable failure) {
+    SessionLoss loss = SessionLoss.of(failure);
+    if (loss != SessionLoss.NONE) {
+      sessionLost(what + ": " + failure.getMessage(), loss == SessionLoss.ENDED_ON_LIVE_NODE);
+    }
+    return loss != SessionLoss.NONE;
   }
 
   // ------------------------------------------------------------ events
@@ -432,12 +425,6 @@ final class ResumableSessionImpl implements ResumableSession {
     return done.future();
   }
 
-  /** A control request to the current session; its reply's body. */
-  private Future<JsonObject> control(JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(session.getString("controlAddress"), request, delivery())
-        .map(Message::body);
-  }
-
   private DeliveryOptions delivery() {
     return new DeliveryOptions().setSendTimeout(options.getSendTimeoutMs());
   }
@@ -460,5 +447,4 @@ final class ResumableSessionImpl implements ResumableSession {
       LOG.warn("the state handler failed", e);
     }
   }
-
 }

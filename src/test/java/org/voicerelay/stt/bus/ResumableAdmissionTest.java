@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.testing.TestStack;
 
 /**
  * A resumable session's front holds audio on its node, so the node admits it and counts its held
@@ -27,7 +28,7 @@ class ResumableAdmissionTest {
 
   @Test
   void aResumableSessionIsAdmittedForItsFrontAndItsRecognitionAndGivesBothBack(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setNode("solo").setClosedSessionLingerMs(0)).compose(stack -> {
+    TestStack.builder().verticle(o -> o.setNode("solo").setClosedSessionLingerMs(0)).deploy(vertx).compose(stack -> {
       NodeLoad load = stack.verticle.nodeLoad();
       return stack.open(new JsonObject().put("resumable", true)).compose(session -> {
         ctx.verify(() -> assertEquals(2, load.status().getInteger("admittedSessions"),
@@ -39,7 +40,7 @@ class ResumableAdmissionTest {
 
   @Test
   void theAudioAFrontKeepsForAReplayCountsInTheNodesReplayFigure(Vertx vertx, VertxTestContext ctx) {
-    BusTestStack.deploy(vertx, o -> o.setNode("solo")).compose(stack -> {
+    TestStack.builder().verticle(o -> o.setNode("solo")).deploy(vertx).compose(stack -> {
       NodeLoad load = stack.verticle.nodeLoad();
       return stack.open(new JsonObject().put("resumable", false)).compose(plain -> send(stack, plain, 8)
           // the plain session's client keeps its sent audio until a final; read that first
@@ -52,7 +53,7 @@ class ResumableAdmissionTest {
     }).onComplete(ctx.succeedingThenComplete());
   }
 
-  private static Future<Void> send(BusTestStack stack, JsonObject session, int chunks) {
+  private static Future<Void> send(TestStack stack, JsonObject session, int chunks) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < chunks; i++) {
       chain = chain.compose(v -> stack.audio(session, Buffer.buffer(new byte[CHUNK])).mapEmpty());
