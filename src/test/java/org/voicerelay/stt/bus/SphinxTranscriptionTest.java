@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WavFile;
 import org.voicerelay.stt.audio.WordErrorRate;
 import org.voicerelay.stt.testing.EventRecorder;
+import org.voicerelay.stt.testing.SphinxForTheFork;
 
 /** A real recording, through the bus and the local gateway's real engine, comes back as its words. */
 @ExtendWith(VertxExtension.class)
@@ -32,6 +33,7 @@ class SphinxTranscriptionTest {
     String reference = new JsonObject(Files.readString(BusTestStack.SAMPLES.resolve("transcripts.json")))
         .getString(FILE);
     WavFile wav = BusTestStack.sample(FILE);
+    SphinxForTheFork.keep(vertx);
     BusTestStack.deploy(vertx, "sphinx4", o -> { }).compose(stack -> EventRecorder.on(vertx, "app.test.sphinx")
         .compose(events -> stack.open(new JsonObject().put("sampleRate", wav.sampleRate())
                 .put("eventsAddress", "app.test.sphinx"))

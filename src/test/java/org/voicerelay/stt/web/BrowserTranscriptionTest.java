@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WordErrorRate;
+import org.voicerelay.stt.testing.SphinxForTheFork;
 
 /**
  * The page in a real browser: Debian's headless Chromium, driven by chromedriver, its fake
@@ -73,6 +74,7 @@ class BrowserTranscriptionTest {
     Assumptions.assumeTrue(Files.isExecutable(ChromeDriver.BINARY),
         "chromium-driver is not installed (apt-get install chromium chromium-driver)");
     long started = System.nanoTime();
+    SphinxForTheFork.keep(vertx);
     WebTestStack stack = WebTestStack.deploy(vertx, "sphinx4", o -> { })
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     String reference = new JsonObject(Files.readString(SAMPLES.resolve("transcripts.json"))).getString(FILE);
