@@ -32,7 +32,7 @@ class AudioCodecRegistrationTest {
     LocalGatewayVerticle gateway = Fixtures.countingGateway();
     vertx.deployVerticle(gateway).onComplete(ctx.succeeding(id -> {
       options = new SttVerticleOptions().setClient(Fixtures.clientOptions(gateway.actualPort()))
-          .setAdmission(Fixtures.relaxedAdmission()).setShutdownTimeoutMs(2_000);
+          .setAdmission(Fixtures.relaxedAdmission()).setShutdownTimeoutMs(500);
       ctx.completeNow();
     }));
   }

@@ -85,11 +85,15 @@ class BusAgentContextTest {
   private Future<Void> updatesReach(Vertx vertx, int n) {
     Promise<Void> reached = Promise.promise();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    vertx.setPeriodic(0, 20, id -> {
-      if (updates.size() >= n || System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        reached.complete();
-      }
+    // set from the event loop: a periodic timer set from another thread can fire before Vert.x
+    // holds its future, and cancelling it then throws and leaves it disposed but never run again
+    vertx.runOnContext(start -> {
+      vertx.setPeriodic(0, 20, id -> {
+        if (updates.size() >= n || System.nanoTime() > deadline) {
+          vertx.cancelTimer(id);
+          reached.complete();
+        }
+      });
     });
     return reached.future();
   }

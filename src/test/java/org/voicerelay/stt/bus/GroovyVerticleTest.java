@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,9 @@ import org.voicerelay.stt.testing.TestStack;
  * but JSON objects on the bus: the contract needs no Java type of this project.
  */
 @ExtendWith(VertxExtension.class)
+// compiling the script takes a second on an idle machine and took over 30 s (the default limit)
+// under a load average of 15: the limit is for hangs
+@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class GroovyVerticleTest {
 
   @Test

@@ -66,11 +66,15 @@ class ResumableSessionUpdateTest {
   private static io.vertx.core.Future<Void> secondOpen(Vertx vertx, List<JsonObject> opens) {
     io.vertx.core.Promise<Void> reopened = io.vertx.core.Promise.promise();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    vertx.setPeriodic(0, 20, id -> {
-      if (opens.size() >= 2 || System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        reopened.complete();
-      }
+    // set from the event loop: a periodic timer set from another thread can fire before Vert.x
+    // holds its future, and cancelling it then throws and leaves it disposed but never run again
+    vertx.runOnContext(start -> {
+      vertx.setPeriodic(0, 20, id -> {
+        if (opens.size() >= 2 || System.nanoTime() > deadline) {
+          vertx.cancelTimer(id);
+          reopened.complete();
+        }
+      });
     });
     return reopened.future();
   }

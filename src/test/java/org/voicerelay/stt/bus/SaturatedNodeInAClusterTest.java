@@ -148,7 +148,7 @@ class SaturatedNodeInAClusterTest {
 
   private static SttVerticleOptions options(String node, int gatewayPort) {
     return new SttVerticleOptions().setNode(node).setClient(Fixtures.clientOptions(gatewayPort))
-        .setShutdownTimeoutMs(2_000).setClosedSessionLingerMs(2_000);
+        .setShutdownTimeoutMs(500).setClosedSessionLingerMs(2_000);
   }
 
   private static ClusterOptions member(String cluster, int port, List<String> members) {

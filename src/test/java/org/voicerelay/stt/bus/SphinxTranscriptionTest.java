@@ -17,6 +17,7 @@ import org.voicerelay.stt.audio.WordErrorRate;
 import org.voicerelay.stt.testing.EventRecorder;
 import org.voicerelay.stt.testing.Fixtures;
 import org.voicerelay.stt.testing.TestStack;
+import org.voicerelay.stt.testing.SphinxForTheFork;
 
 /** A real recording, through the bus and the local gateway's real engine, comes back as its words. */
 @ExtendWith(VertxExtension.class)
@@ -34,6 +35,7 @@ class SphinxTranscriptionTest {
     String reference = new JsonObject(Files.readString(Fixtures.SAMPLES.resolve("transcripts.json")))
         .getString(FILE);
     WavFile wav = Fixtures.sample(FILE);
+    SphinxForTheFork.keep(vertx);
     TestStack.builder().gateway("sphinx4").deploy(vertx).compose(stack -> EventRecorder.on(vertx, "app.test.sphinx")
         .compose(events -> stack.open(new JsonObject().put("sampleRate", wav.sampleRate())
                 .put("eventsAddress", "app.test.sphinx"))

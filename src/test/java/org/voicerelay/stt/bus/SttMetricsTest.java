@@ -87,6 +87,8 @@ class SttMetricsTest {
           SttVerticle instance = new SttVerticle(new SttVerticleOptions()
               .setClient(Fixtures.clientOptions(gateway.actualPort()))
               .setAdmission(Fixtures.relaxedAdmission())
+              // the sessions are still open when the test's Vert.x closes the gateway beside them
+              .setShutdownTimeoutMs(500)
               .setMetrics(Fixtures.prometheusOnLoopback()));
           instances.add(instance);
           return instance;

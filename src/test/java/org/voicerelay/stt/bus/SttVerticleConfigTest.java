@@ -137,6 +137,7 @@ class SttVerticleConfigTest {
     vertx.deployVerticle(gateway)
         .compose(id -> vertx.deployVerticle(SttVerticle.class.getName(), new DeploymentOptions().setConfig(
             new JsonObject().put("prefix", "byname").put("allowedEventsPrefixes", new JsonArray().add("x."))
+                .put("shutdownTimeoutMs", 500)
                 .put("client", Fixtures.clientOptions(gateway.actualPort()).toJson()
                     .put("apiSecret", Fixtures.API_SECRET)))))
         .compose(id -> vertx.eventBus().<JsonObject>request("byname.open", new JsonObject().put("eventsAddress", "x.y")))

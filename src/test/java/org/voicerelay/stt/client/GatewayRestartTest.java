@@ -41,39 +41,6 @@ class GatewayRestartTest extends OnScriptedGateway {
     restart(vertx, ctx, 8_000);
   }
 
-  /**
-   * Past the window the stream gives up at its next failure: within {@code maxDelayMs} when it is
-   * retrying on its own, at the breaker's next failed probe ({@code resetTimeout}, 5 s) when the
-   * circuit has parked it.
-   */
-  @Test
-  void aGatewayGoneForGoodEndsEveryStreamWithRetriesExhaustedSoonAfterTheWindow(Vertx vertx, VertxTestContext ctx) {
-    long windowMs = ConnectOptions.DEFAULT_RECONNECT_WINDOW_MS;
-    long boundMs = windowMs + SttOptions.DEFAULT_CIRCUIT_RESET_TIMEOUT_MS + 2_000;
-    FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
-      SttOptions defaults = ScriptedGateway.defaultsThrough(proxy.port());
-      RealTimeSpeakers one = new RealTimeSpeakers(vertx, SttClient.create(vertx, defaults), 1);
-      RealTimeSpeakers many = new RealTimeSpeakers(vertx, SttClient.create(vertx, new SttOptions(defaults)), MANY);
-      long[] downAt = new long[1];
-      vertx.setTimer(CUT_AT_MS, t -> {
-        downAt[0] = System.nanoTime();
-        proxy.goDown();
-      });
-      vertx.setTimer(CUT_AT_MS + 100, t -> Future.join(one.end(), many.end()).onComplete(ended -> ctx.verify(() -> {
-        long afterMs = (System.nanoTime() - downAt[0]) / 1_000_000;
-        for (RealTimeSpeakers speakers : new RealTimeSpeakers[] {one, many}) {
-          for (RealTimeSpeakers.Speaker s : speakers.speakers) {
-            assertTrue(s.ended.failed(), "the stream failed");
-            assertEquals(SttErrorCode.RETRIES_EXHAUSTED, ((SttException) s.ended.cause()).code());
-          }
-        }
-        assertTrue(afterMs >= windowMs && afterMs <= boundMs,
-            "every stream gave up " + afterMs + " ms after the gateway went, expected " + windowMs + ".." + boundMs);
-        ctx.completeNow();
-      })));
-    }));
-  }
-
   private void restart(Vertx vertx, VertxTestContext ctx, long outageMs) {
     FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
       SttOptions defaults = ScriptedGateway.defaultsThrough(proxy.port());

@@ -31,14 +31,18 @@ abstract class OnScriptedGateway {
    */
   static void until(Vertx vertx, VertxTestContext ctx, String what, BooleanSupplier condition, Runnable then) {
     long deadline = System.nanoTime() + 10_000_000_000L;
-    vertx.setPeriodic(0, 20, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        then.run();
-      } else if (System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        ctx.failNow(new AssertionError("waited 10 s for " + what));
-      }
+    // set from the event loop: a periodic timer set from another thread can fire before Vert.x
+    // holds its future, and cancelling it then throws and leaves it disposed but never run again
+    vertx.runOnContext(start -> {
+      vertx.setPeriodic(0, 20, id -> {
+        if (condition.getAsBoolean()) {
+          vertx.cancelTimer(id);
+          then.run();
+        } else if (System.nanoTime() > deadline) {
+          vertx.cancelTimer(id);
+          ctx.failNow(new AssertionError("waited 10 s for " + what));
+        }
+      });
     });
   }
 }

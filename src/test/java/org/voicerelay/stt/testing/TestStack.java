@@ -168,7 +168,8 @@ public final class TestStack {
     private Future<Void> deployVerticle(Deploying d, int clientPort, Integer bridgePort) {
       SttVerticleOptions options = new SttVerticleOptions()
           .setClient(client.apply(clientPort))
-          .setShutdownTimeoutMs(3_000)
+          // the test's Vert.x closes the gateway beside open sessions: undeploy must not wait long for them
+          .setShutdownTimeoutMs(500)
           .setClosedSessionLingerMs(2_000)
           // these tests are not about admission: a busy machine's lag or a burst of opens must
           // not refuse their opens (admission control has its own tests)

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.voicerelay.stt.audio.WordErrorRate;
 import org.voicerelay.stt.testing.TestStack;
+import org.voicerelay.stt.testing.SphinxForTheFork;
 
 /**
  * The page in a real browser: Debian's headless Chromium, driven by chromedriver, its fake
@@ -74,6 +75,7 @@ class BrowserTranscriptionTest {
     Assumptions.assumeTrue(Files.isExecutable(ChromeDriver.BINARY),
         "chromium-driver is not installed (apt-get install chromium chromium-driver)");
     long started = System.nanoTime();
+    SphinxForTheFork.keep(vertx);
     TestStack stack = TestStack.builder().gateway("sphinx4").web(o -> { }).deploy(vertx)
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     String reference = new JsonObject(Files.readString(SAMPLES.resolve("transcripts.json"))).getString(FILE);
