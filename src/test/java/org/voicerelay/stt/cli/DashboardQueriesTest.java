@@ -27,16 +27,20 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.FreePort;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.bus.SttVerticleOptions;
+import org.voicerelay.stt.cluster.ClusterNode;
+import org.voicerelay.stt.cluster.ClusterOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.voicerelay.stt.testing.Fixtures;
 
 /**
  * Every metric the Grafana dashboard ({@code conf/grafana/stt-dashboard.json}) queries is one a node
- * exports: a node made as {@code scripts/node} makes it (its Vert.x from {@link NodeMain#vertxOptions},
- * Prometheus on) serves one real session through the counting gateway, and its {@code /metrics} text
- * is compared with the names in every PromQL expression of the dashboard.
+ * exports: a node made as {@code scripts/node} makes it (a {@link ClusterNode} with the Vert.x
+ * options of {@link NodeMain#vertxOptions}, Prometheus on) serves one real session through the
+ * counting gateway, and its {@code /metrics} text is compared with the names in every PromQL
+ * expression of the dashboard.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -72,11 +76,17 @@ class DashboardQueriesTest {
       queried.addAll(names);
     }
     queried.add(nodeVariableMetric(dashboard));
-    node = Vertx.vertx(NodeMain.vertxOptions(new JsonObject()
-        .put("metrics", new JsonObject().put("prometheus", new JsonObject().put("enabled", true)))));
+    int hazelcastPort = FreePort.pick();
     LocalGatewayVerticle gateway = Fixtures.countingGateway();
     SttVerticle[] verticle = new SttVerticle[1];
-    node.deployVerticle(gateway)
+    ClusterNode.start(new ClusterOptions().setClusterName("stt-dashboard-" + hazelcastPort).setHost("127.0.0.1")
+            .setPort(hazelcastPort).setMembers(List.of("127.0.0.1:" + hazelcastPort)),
+            NodeMain.vertxOptions(new JsonObject()
+                .put("metrics", new JsonObject().put("prometheus", new JsonObject().put("enabled", true)))))
+        .compose(started -> {
+          node = started.vertx();
+          return node.deployVerticle(gateway);
+        })
         .compose(id -> {
           verticle[0] = new SttVerticle(new SttVerticleOptions().setAdmission(Fixtures.relaxedAdmission())
               .setMetrics(Fixtures.prometheusOnLoopback()).setClient(Fixtures.clientOptions(gateway.actualPort())));
