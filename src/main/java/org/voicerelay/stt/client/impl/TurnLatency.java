@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Recorded in the Micrometer timer {@value #METER} of Vert.x's default registry when there is
  * one (no tags; a percentile histogram, so Prometheus can aggregate nodes). The stream keeps when
- * each of its last {@value #KEPT} sends of new audio went out (50 ms each: 25.6 s); a final
+ * each of its last {@value #KEPT} sends of new audio went out (50 ms each: 12.8 s, 4 KB); a final
  * whose end is older than that records the age of the oldest, a lower bound. Confined to the
  * stream's context.
  */
 final class TurnLatency {
 
   static final String METER = "stt.client.turn.latency";
-  static final int KEPT = 512;
+  static final int KEPT = 256;
 
   private final Timer timer;
   /** Stream position (seconds) reached by each send of new audio, and when it went out; a ring. */
