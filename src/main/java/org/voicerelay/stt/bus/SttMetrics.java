@@ -55,8 +55,16 @@ final class SttMetrics {
         .description("Gateway reconnections scheduled").register(registry);
     this.finalLatency = Timer.builder(FINAL_LATENCY)
         .description("From flush or end of audio to the next final transcript")
-        .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .publishPercentileHistogram() // buckets: a dashboard's histogram_quantile over all nodes
+        .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
     nodeLoad(admission);
+    for (AdmissionControl.Cause cause : AdmissionControl.Cause.values()) {
+      if (cause != AdmissionControl.Cause.MAX_SESSIONS) { // answered 429, counted as an error
+        openRefused(cause.wireName, 0); // at 0 from the start, so a dashboard finds every cause
+      }
+    }
   }
 
   static SttMetrics disabled(AdmissionControl admission) {
@@ -85,7 +93,11 @@ final class SttMetrics {
 
   /** An open refused with 503 overloaded; {@code cause} is event_loop_lag, buffered_audio, replay_audio, audio_budget or admission_rate. */
   void openRefused(String cause) {
-    registry.counter(OPENS_REFUSED, "cause", cause).increment();
+    openRefused(cause, 1);
+  }
+
+  private void openRefused(String cause, int count) {
+    registry.counter(OPENS_REFUSED, "cause", cause).increment(count);
   }
 
   void sessionOpened() {

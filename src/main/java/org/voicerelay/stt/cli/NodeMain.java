@@ -3,12 +3,19 @@ package org.voicerelay.stt.cli;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.voicerelay.stt.bus.MetricsOptions;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.cluster.ClusterNode;
 import org.voicerelay.stt.cluster.ClusterOptions;
@@ -35,7 +42,7 @@ public final class NodeMain {
 
   /** What the command line asks for, over the configuration. */
   record Settings(ClusterOptions cluster, String node, boolean gateway, LocalGatewayOptions gatewayOptions,
-      Integer bridgePort, String bridgeHost, boolean stt, WebOptions web) {
+      Integer bridgePort, String bridgeHost, boolean stt, WebOptions web, VertxOptions vertx) {
   }
 
   private NodeMain() {
@@ -61,7 +68,7 @@ public final class NodeMain {
     ClusterNode node;
     String ready;
     try {
-      node = ClusterNode.start(settings.cluster()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      node = ClusterNode.start(settings.cluster(), settings.vertx()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       ready = deploy(node, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -184,7 +191,26 @@ public final class NodeMain {
     if (!stt && !gateway) {
       throw new IllegalArgumentException("--no-stt without --gateway leaves the node nothing to do");
     }
-    return new Settings(cluster, node, gateway, gatewayOptions, bridgePort, bridgeHost, stt, web);
+    return new Settings(cluster, node, gateway, gatewayOptions, bridgePort, bridgeHost, stt, web, vertxOptions(config));
+  }
+
+  /**
+   * The node's Vert.x: epoll where it loads, and with {@code metrics.prometheus.enabled} Vert.x
+   * Micrometer Metrics with a Prometheus registry, so that the node's {@code /metrics} serves the
+   * client's meters too (deafness, turn latency, replayed audio, the breaker), which go to Vert.x's
+   * default registry. Vert.x's own meters (HTTP, event bus, ...) stay off: they would cost every
+   * frame of every stream something and the dashboard does not read them.
+   */
+  static VertxOptions vertxOptions(JsonObject config) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true); // epoll where it loads
+    MetricsOptions metrics = new MetricsOptions(config.getJsonObject("metrics", new JsonObject()));
+    if (metrics.isEnabled() && metrics.getPrometheus().isEnabled()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+          .setDisabledMetricsCategories(Arrays.stream(MetricsDomain.values()).map(MetricsDomain::toCategory)
+              .collect(Collectors.toSet())));
+    }
+    return options;
   }
 
   private static int number(String name, String value) {

@@ -44,6 +44,7 @@ public final class ClusterNode {
     }
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
     VertxOptions withEventBus = new VertxOptions(vertxOptions);
+    withEventBus.setMetricsOptions(vertxOptions.getMetricsOptions()); // the copy keeps only the base class of Micrometer's options
     withEventBus.getEventBusOptions()
         .setHost(options.getEventBusHost() != null ? options.getEventBusHost() : options.getHost())
         .setPort(options.getEventBusPort());

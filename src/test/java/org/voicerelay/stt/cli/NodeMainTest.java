@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.junit.jupiter.api.Test;
 
 /** The node's settings: its configuration's sections, then the flags. */
@@ -49,6 +51,18 @@ class NodeMainTest {
     assertEquals("127.0.0.1", settings.cluster().getHost());
     assertFalse(settings.gateway());
     assertFalse(settings.web().isEnabled());
+  }
+
+  @Test
+  void withPrometheusOnTheNodesVertxGetsMicrometerWithAPrometheusRegistryAndWithoutItNone() {
+    JsonObject on = new JsonObject().put("metrics", new JsonObject().put("prometheus", new JsonObject().put("enabled", true)));
+    MetricsOptions metrics = NodeMain.parse(new String[0], on).vertx().getMetricsOptions();
+    assertTrue(metrics instanceof MicrometerMetricsOptions micrometer && micrometer.isEnabled()
+        && micrometer.getPrometheusOptions().isEnabled(), String.valueOf(metrics));
+    assertFalse(NodeMain.parse(new String[0], new JsonObject()).vertx().getMetricsOptions().isEnabled());
+    JsonObject metricsOff = on.copy();
+    metricsOff.getJsonObject("metrics").put("enabled", false);
+    assertFalse(NodeMain.parse(new String[0], metricsOff).vertx().getMetricsOptions().isEnabled());
   }
 
   @Test

@@ -62,6 +62,7 @@ final class AudioOutbox {
   private ByteBuf filling;
   private final long replayLimitSamples;
   private final DoubleConsumer newAudioSeconds;
+  private final ReplayedAudio replayed = ReplayedAudio.create();
   private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
   /** How frames reach {@code framesOf}, the socket of the last {@link #sendTo}; null: as {@code WebSocketFrame}s. */
   private WebSocket framesOf;
@@ -182,6 +183,9 @@ final class AudioOutbox {
         ws.writeFrame(VertxInternals.textFrame(ProtocolCodec.encodeAudioFrame(next.pcm, 0, next.bytes())));
       }
       long end = next.endSample();
+      if (next.startSample < highestSampleSent) {
+        replayed.replayed((Math.min(end, highestSampleSent) - next.startSample) * 2);
+      }
       if (end > highestSampleSent) {
         newAudioSeconds.accept((end - Math.max(highestSampleSent, next.startSample)) / (double) sessionRate);
         highestSampleSent = end;

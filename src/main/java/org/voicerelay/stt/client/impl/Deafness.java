@@ -45,6 +45,8 @@ final class Deafness {
     return new Deafness(Timer.builder(METER)
         .description("How long a stream heard no transcript event after a gateway fault while audio flowed")
         .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram() // buckets: a dashboard's histogram_quantile over all nodes
+        .minimumExpectedValue(Duration.ofMillis(50)).maximumExpectedValue(Duration.ofSeconds(60))
         .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(20))
         .register(registry));

@@ -276,6 +276,7 @@ final class GatewayBreaker {
   }
 
   private void changed(CircuitBreakerState state) {
+    gauges.entered(state);
     if (state == CircuitBreakerState.HALF_OPEN && probe == null) {
       probeWithNextParked();
     } else if (state == CircuitBreakerState.CLOSED && ramping == 0) {

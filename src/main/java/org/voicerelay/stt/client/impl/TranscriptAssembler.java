@@ -16,12 +16,13 @@ import org.voicerelay.stt.protocol.WireWord;
  * start, final, end), preflight transcripts only while speaking
  * (they never start speech), usage then final then speech end, empty interims skipped,
  * defaults for absent fields, and times moved onto the stream's clock by the offset of the
- * current connection.
+ * current connection. Measures each turn's {@link TurnLatency}.
  */
 final class TranscriptAssembler {
 
   private final String streamId;
   private final Consumer<SpeechEvent> sink;
+  private final TurnLatency turnLatency = TurnLatency.create();
   private boolean speaking;
   private double usageSeconds;
   private double timeOffset;
@@ -39,8 +40,10 @@ final class TranscriptAssembler {
     this.connectionSessionId = sessionId;
   }
 
+  /** New audio went to the gateway (replays are not new). */
   void addUsage(double seconds) {
     usageSeconds += seconds;
+    turnLatency.sent(seconds);
   }
 
   void startOfSpeech() {
@@ -90,6 +93,9 @@ final class TranscriptAssembler {
     SpeechData data = new SpeechData(text, language, start, end,
         m.confidence() == null ? 1.0 : m.confidence(), m.speakerId(), words, metadata);
     if (isFinal) {
+      if (!text.isEmpty()) {
+        turnLatency.finalArrived(end);
+      }
       if (usageSeconds > 0) {
         sink.accept(new SpeechEvent(SpeechEventType.RECOGNITION_USAGE, requestId, List.of(),
             usageSeconds, null));

@@ -25,6 +25,25 @@ class CircuitGaugesTest {
     assertNull(registry.find(CircuitGauges.NAME).gauge());
   }
 
+  @Test
+  void eachTransitionCountsUnderTheStateEnteredAndEveryStateIsThereFromTheStart() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CircuitGauges gauges = CircuitGauges.registerIn(registry, "c1", () -> CircuitBreakerState.CLOSED);
+    assertEquals(0.0, entered(registry, "closed"));
+    gauges.entered(CircuitBreakerState.OPEN);
+    gauges.entered(CircuitBreakerState.HALF_OPEN);
+    gauges.entered(CircuitBreakerState.OPEN);
+    assertEquals(2.0, entered(registry, "open"));
+    assertEquals(1.0, entered(registry, "half_open"));
+    assertEquals(0.0, entered(registry, "closed"));
+    gauges.remove();
+    assertNull(registry.find(CircuitGauges.TRANSITIONS).counter());
+  }
+
+  private static double entered(SimpleMeterRegistry registry, String state) {
+    return registry.get(CircuitGauges.TRANSITIONS).tag("client", "c1").tag("state", state).counter().count();
+  }
+
   private static double value(SimpleMeterRegistry registry, String state) {
     return registry.get(CircuitGauges.NAME).tag("client", "c1").tag("state", state).gauge().value();
   }
