@@ -117,7 +117,7 @@ public final class BusErrorCode {
    * with {@code what} and the cause in its message. The one mapping of the bus; nothing else words
    * failures for callers.
    */
-  static ReplyException of(Throwable cause, int otherwise, String what) {
+  public static ReplyException of(Throwable cause, int otherwise, String what) {
     if (cause instanceof ReplyException e && e.failureCode() > 0) {
       return e;
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.bus.impl.ResumableSessionImpl;
 
 /**
  * A transcription over the event bus that outlives the node it runs on. It opens a session with

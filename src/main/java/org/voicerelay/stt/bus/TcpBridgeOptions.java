@@ -3,6 +3,7 @@ package org.voicerelay.stt.bus;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import org.voicerelay.stt.bus.impl.ContractBridge;
 import org.voicerelay.stt.config.JsonTypes;
 import org.voicerelay.stt.security.BridgeAuthOptions;
 import org.voicerelay.stt.security.TlsOptions;

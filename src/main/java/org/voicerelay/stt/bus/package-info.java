@@ -16,3 +16,6 @@
  * which moves the transcription to another session without losing words when its node goes away.
  */
 package org.voicerelay.stt.bus;
+
+import org.voicerelay.stt.bus.impl.AdmissionControl;
+

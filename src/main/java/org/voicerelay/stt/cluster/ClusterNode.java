@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.voicerelay.stt.bus.ClusterView;
+import org.voicerelay.stt.internal.ClusterView;
 
 /**
  * A clustered Vert.x instance on Hazelcast, configured from {@link ClusterOptions}: the event bus

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import org.voicerelay.stt.bus.ClusterView;
-import org.voicerelay.stt.bus.SessionDirectory;
+import org.voicerelay.stt.internal.ClusterView;
+import org.voicerelay.stt.bus.impl.SessionDirectory;
 
 /**
  * Which bridge caller owns which session id and events address, cluster-wide: a map

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -21,12 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.voicerelay.stt.bus.impl.SttMetrics;
+import org.voicerelay.stt.gateway.LocalGatewayVerticle;
 import org.voicerelay.stt.testing.Fixtures;
 import org.voicerelay.stt.testing.TestStack;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.voicerelay.stt.bus.SessionDirectory;
+import org.voicerelay.stt.bus.impl.SessionDirectory;
 import org.voicerelay.stt.bus.SttVerticle;
 import org.voicerelay.stt.testing.Fixtures;
 
