@@ -29,7 +29,7 @@ class StreamPhasesTest extends OnScriptedGateway {
   void aStreamHeldByAnOpenCircuitIsParkedNotBackingOffAndTheEventsSaySo(Vertx vertx, VertxTestContext ctx) {
     gateway.upgradeStatus = n -> n == 0 ? 503 : 101; // the first attempt fails and opens the circuit
     SttOptions options = gateway.options()
-        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1).setResetTimeout(300));
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(1).setResetTimeout(1000));
     List<StreamStateEvent> changes = new CopyOnWriteArrayList<>();
     // on the stream's event loop, so that no transition comes before the handler is set
     vertx.runOnContext(start -> {
