@@ -13,11 +13,11 @@ import org.voicerelay.stt.client.SttOptions;
  */
 final class Finishing {
 
-  private Finishing() {
-  }
-
   /** How long to wait for {@code session.closed} after sending {@code session.close}. */
   static final long CLOSE_GRACE_MS = 2_000;
+
+  private Finishing() {
+  }
 
   /**
    * How long the stream waits in {@code phase} after the input ended, from the step's start or the
