@@ -101,8 +101,9 @@ public interface SpeechStream extends ReadStream<SpeechEvent>, WriteStream<Buffe
   StreamState state();
 
   /**
-   * Called with every transition of {@link #state()} and its cause, from the next one on. The
-   * stream's life, reconnects included, can be drawn from these events.
+   * Called with every transition of the stream's {@link StreamPhase} (and so of {@link #state()})
+   * and its cause, from the next one on. The stream's life, reconnects included, can be drawn from
+   * these events.
    */
   SpeechStream stateHandler(io.vertx.core.Handler<StreamStateEvent> handler);
 

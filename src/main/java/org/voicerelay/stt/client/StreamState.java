@@ -1,9 +1,9 @@
 package org.voicerelay.stt.client;
 
 /**
- * The connection state of a {@link SpeechStream}; every transition is published to
- * {@link SpeechStream#stateHandler}. Together with where the stream is in finishing after
- * {@code end()}, this is all the state that decides what a stream does next.
+ * The connection state of a {@link SpeechStream}, as {@code state()}, {@code status()} and the
+ * event bus report it: each {@link StreamPhase} of the stream's state machine shows as one of
+ * these; every transition is published to {@link SpeechStream#stateHandler}.
  */
 public enum StreamState {
   /** Opening the WebSocket and sending {@code session.create}. */

@@ -1,40 +1,32 @@
 package org.voicerelay.stt.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.audio.AudioFormat;
 import org.voicerelay.stt.audio.Resampler;
-import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
-import org.voicerelay.stt.gateway.engine.RecognitionListener;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
 import org.voicerelay.stt.gateway.engine.Recognizer;
 import org.voicerelay.stt.internal.TimerSlot;
-import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ModelName;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 import org.voicerelay.stt.protocol.ProtocolException;
 import org.voicerelay.stt.protocol.ServerMessage;
-import org.voicerelay.stt.protocol.WireWord;
 
 /**
- * The server side of one gateway WebSocket: reads the client's frames, feeds the engine and
- * writes its results back as protocol frames.
+ * The server side of one gateway WebSocket: reads the client's messages ({@link ClientFrames},
+ * audio by {@link InputAudio}'s fast path), feeds the engine, and has its results written back as
+ * protocol frames ({@link EngineResults}).
  *
  * <p>Everything runs on the verticle's event loop; engine callbacks, which may come from the
  * engine's own threads, hop onto it first. So the state below needs no locks, and a reader can
@@ -43,10 +35,9 @@ import org.voicerelay.stt.protocol.WireWord;
  * interval gets a ping, one silent for the liveness timeout is taken for gone), the close deadline
  * while closing.
  */
-final class GatewaySession {
+final class GatewaySession implements EngineResults.Session {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
-
 
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_GOING_AWAY = 1001;
@@ -54,10 +45,6 @@ final class GatewaySession {
   static final short CLOSE_MESSAGE_TOO_BIG = 1009;
   static final short CLOSE_INTERNAL_ERROR = 1011;
   static final short CLOSE_TRY_AGAIN_LATER = 1013;
-
-  private static final byte[] AUDIO_PREFIX =
-      "{\"type\":\"input_audio\",\"audio\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] AUDIO_SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
 
   enum State { AWAITING_CREATE, OPEN, CLOSING, CLOSED }
 
@@ -100,7 +87,8 @@ final class GatewaySession {
     this.onEnd = onEnd;
   }
 
-  String id() {
+  @Override
+  public String id() {
     return sessionId;
   }
 
@@ -134,7 +122,7 @@ final class GatewaySession {
       return;
     }
     lastActivity = System.nanoTime();
-    byte[] plain = plainAudio(utf8);
+    byte[] plain = InputAudio.plain(utf8);
     if (plain != null) {
       onAudio(plain);
       return;
@@ -208,7 +196,7 @@ final class GatewaySession {
     clientSampleRate = sampleRate;
     resampler = new Resampler(sampleRate, recognizer.sampleRate());
     try {
-      recognition = recognizer.open(request(), new EngineEvents());
+      recognition = recognizer.open(request(), new EngineResults(context, this));
     } catch (RuntimeException e) {
       fail(GatewayErrorCode.ENGINE_FAILURE, "engine failed to open a recognition: " + e.getMessage(),
           CLOSE_INTERNAL_ERROR);
@@ -340,72 +328,34 @@ final class GatewaySession {
     recognition.accept(pcm);
   }
 
-  /** Engine results, moved onto the session's event loop before they touch any state. */
-  private final class EngineEvents implements RecognitionListener {
+  // ---- engine results (EngineResults.Session, on the event loop)
 
-    @Override
-    public void onSpeechStart(double atSeconds) {
-      context.runOnContext(v -> {
-        if (isLive()) {
-          send(ServerMessage.of(MessageType.START_OF_SPEECH));
-        }
-      });
-    }
+  @Override
+  public boolean live() {
+    return state == State.OPEN || state == State.CLOSING;
+  }
 
-    @Override
-    public void onInterim(Hypothesis hypothesis) {
-      context.runOnContext(v -> {
-        if (isLive() && settings.interimResults()) {
-          send(transcript(MessageType.INTERIM_TRANSCRIPT, hypothesis));
-        }
-      });
-    }
+  @Override
+  public String language() {
+    return language;
+  }
 
-    @Override
-    public void onFinal(Hypothesis hypothesis) {
-      context.runOnContext(v -> {
-        if (isLive()) {
-          send(transcript(MessageType.FINAL_TRANSCRIPT, hypothesis));
-        }
-      });
-    }
+  @Override
+  public boolean interimResults() {
+    return settings.interimResults();
+  }
 
-    @Override
-    public void onFinalized() {
-      context.runOnContext(v -> {
-        if (!isLive()) {
-          return;
-        }
-        pendingFinalizes = Math.max(0, pendingFinalizes - 1);
-        send(ServerMessage.of(MessageType.SESSION_FINALIZED));
-        if (state == State.CLOSING && pendingFinalizes == 0) {
-          finishClose("client sent session.close");
-        }
-      });
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-      context.runOnContext(v -> {
-        if (isLive()) {
-          fail(GatewayErrorCode.ENGINE_FAILURE, "engine failure: " + failure.getMessage(),
-              CLOSE_INTERNAL_ERROR);
-        }
-      });
+  @Override
+  public void finalizeAnswered() {
+    pendingFinalizes = Math.max(0, pendingFinalizes - 1);
+    if (state == State.CLOSING && pendingFinalizes == 0) {
+      finishClose("client sent session.close");
     }
   }
 
-  private ServerMessage transcript(String type, Hypothesis hypothesis) {
-    List<WireWord> words = new ArrayList<>();
-    if (hypothesis.words() != null) {
-      for (Hypothesis.Word word : hypothesis.words()) {
-        words.add(new WireWord(word.word(), word.start(), word.end(), word.confidence(), null));
-      }
-    }
-    return new ServerMessage(type, sessionId, sessionId, hypothesis.text() == null ? "" : hypothesis.text(),
-        language, hypothesis.start(), Math.max(0, hypothesis.end() - hypothesis.start()),
-        hypothesis.confidence(), words, null, hypothesis.extra() == null ? Map.of() : hypothesis.extra(),
-        null, null);
+  @Override
+  public void engineFailed(Throwable failure) {
+    fail(GatewayErrorCode.ENGINE_FAILURE, "engine failure: " + failure.getMessage(), CLOSE_INTERNAL_ERROR);
   }
 
   // ---- timers and ending
@@ -478,52 +428,13 @@ final class GatewaySession {
     }
   }
 
-  private boolean isLive() {
-    return state == State.OPEN || state == State.CLOSING;
-  }
-
-  private void send(ServerMessage message) {
+  @Override
+  public void send(ServerMessage message) {
     socket.writeTextMessage(ProtocolCodec.encode(message));
   }
 
   private void sendError(int code, String message) {
     LOG.debug("session {}: error {}: {}", sessionId, code, message);
     send(ServerMessage.error(code, message));
-  }
-
-  // ---- parsing
-
-  /**
-   * The decoded audio of an {@code input_audio} message written the way clients write it, read from
-   * its UTF-8 bytes without a String, a JSON parse or a scan; null for any other message (an
-   * escape, another field, bad base64, a byte outside ASCII), which then takes the general path,
-   * where it is read or gets its error code.
-   */
-  static byte[] plainAudio(Buffer utf8) {
-    int start = AUDIO_PREFIX.length;
-    int end = utf8.length() - AUDIO_SUFFIX.length;
-    if (end < start || !hasAt(utf8, 0, AUDIO_PREFIX) || !hasAt(utf8, end, AUDIO_SUFFIX)) {
-      return null;
-    }
-    ByteBuf bytes = VertxInternals.byteBuf(utf8);
-    ByteBuffer pcm;
-    try {
-      // a heap buffer (Vert.x copies frames to the heap) is decoded in place
-      pcm = Base64.getDecoder().decode(bytes.nioBuffer(bytes.readerIndex() + start, end - start));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    byte[] array = pcm.array();
-    int from = pcm.arrayOffset() + pcm.position();
-    return from == 0 && pcm.remaining() == array.length ? array : Arrays.copyOfRange(array, from, from + pcm.remaining());
-  }
-
-  private static boolean hasAt(Buffer buffer, int at, byte[] expected) {
-    for (int i = 0; i < expected.length; i++) {
-      if (buffer.getByte(at + i) != expected[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -88,7 +88,7 @@ class IdentificationHeadersTest extends OnScriptedGateway {
         Map.of("LIVEKIT_WORKER_TOKEN", "wt-env"));
     SpeechStream stream = client.stream();
     stream.write(Buffer.buffer(new byte[3200]));
-    vertx.setTimer(200, t -> {
+    until(vertx, ctx, "the first connection attempt", () -> !gateway.connections.isEmpty(), () -> {
       String sessionId = stream.status().getString("connectionSessionId");
       stream.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
         assertEquals("wt-option", gateway.connection(0).headers.get("X-LiveKit-Worker-Token"));

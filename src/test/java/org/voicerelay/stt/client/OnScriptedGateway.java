@@ -26,23 +26,27 @@ abstract class OnScriptedGateway {
   }
 
   /**
-   * Runs {@code then} once {@code condition} holds, checked every 20 ms; fails the test naming
-   * {@code what} after 10 s. On a busy machine a fixed pause may be too short; this is not.
+   * Runs {@code then} on an event loop once {@code condition} holds, checked now and then every
+   * 20 ms; fails the test naming {@code what} after 10 s. On a busy machine a fixed pause may be too
+   * short; this is not. Each check schedules the next one-shot timer instead of cancelling a
+   * periodic one: Vert.x 5 can fire a {@code setPeriodic(0, ...)} scheduled from a thread outside
+   * its event loop (the test's own thread) before it has stored the timer, and {@code cancelTimer}
+   * in that first firing then throws, so {@code then} never ran and the test hung until its 30 s
+   * timeout (seen once under load).
    */
   static void until(Vertx vertx, VertxTestContext ctx, String what, BooleanSupplier condition, Runnable then) {
     long deadline = System.nanoTime() + 10_000_000_000L;
-    // set from the event loop: a periodic timer set from another thread can fire before Vert.x
-    // holds its future, and cancelling it then throws and leaves it disposed but never run again
-    vertx.runOnContext(start -> {
-      vertx.setPeriodic(0, 20, id -> {
-        if (condition.getAsBoolean()) {
-          vertx.cancelTimer(id);
-          then.run();
-        } else if (System.nanoTime() > deadline) {
-          vertx.cancelTimer(id);
-          ctx.failNow(new AssertionError("waited 10 s for " + what));
-        }
-      });
-    });
+    vertx.runOnContext(v -> check(vertx, ctx, what, condition, then, deadline));
+  }
+
+  private static void check(Vertx vertx, VertxTestContext ctx, String what, BooleanSupplier condition,
+      Runnable then, long deadline) {
+    if (condition.getAsBoolean()) {
+      then.run();
+    } else if (System.nanoTime() > deadline) {
+      ctx.failNow(new AssertionError("waited 10 s for " + what));
+    } else {
+      vertx.setTimer(20, id -> check(vertx, ctx, what, condition, then, deadline));
+    }
   }
 }

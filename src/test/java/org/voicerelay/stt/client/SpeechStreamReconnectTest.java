@@ -272,11 +272,15 @@ class SpeechStreamReconnectTest extends OnScriptedGateway {
         }
       });
       stream.endHandler(v -> ctx.verify(() -> {
+        assertEquals(List.of(StreamPhase.CONNECTED, StreamPhase.BACKING_OFF, StreamPhase.CONNECTING,
+            StreamPhase.CONNECTED, StreamPhase.AWAITING_FINAL, StreamPhase.AWAITING_QUIET, StreamPhase.CLOSING,
+            StreamPhase.CLOSED), changes.stream().map(StreamStateEvent::phase).toList());
         assertEquals(List.of(StreamState.CONNECTED, StreamState.WAITING_TO_RECONNECT, StreamState.CONNECTING,
-            StreamState.CONNECTED, StreamState.FINISHING, StreamState.CLOSED),
-            changes.stream().map(StreamStateEvent::state).toList());
+            StreamState.CONNECTED, StreamState.FINISHING, StreamState.FINISHING, StreamState.FINISHING,
+            StreamState.CLOSED), changes.stream().map(StreamStateEvent::state).toList(),
+            "every phase shows as its state; the finishing steps are all FINISHING");
         assertEquals(SttErrorCode.CONNECTION_CLOSED, changes.get(1).cause().code());
-        assertNull(changes.get(5).cause(), "ended normally");
+        assertNull(changes.get(7).cause(), "ended normally");
         ctx.completeNow();
       }));
     });

@@ -35,10 +35,10 @@ class PlainAudioTest {
   void theBytesOfAFrameAreReadWhereTheyLieInTheirBuffer() {
     // a frame's bytes need not start at index 0 of their buffer
     Buffer framed = Buffer.buffer("xyz" + ProtocolCodec.encodeAudio(new byte[] {1, 2, 3, 4}, 0, 4));
-    assertArrayEquals(new byte[] {1, 2, 3, 4}, GatewaySession.plainAudio(framed.slice(3, framed.length())));
+    assertArrayEquals(new byte[] {1, 2, 3, 4}, InputAudio.plain(framed.slice(3, framed.length())));
   }
 
   private static byte[] plain(String message) {
-    return GatewaySession.plainAudio(Buffer.buffer(message));
+    return InputAudio.plain(Buffer.buffer(message));
   }
 }

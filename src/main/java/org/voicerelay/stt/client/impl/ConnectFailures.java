@@ -37,4 +37,10 @@ final class ConnectFailures {
     return new SttException(probe.code(), "the circuit breaker's probe of the gateway failed: "
         + probe.getMessage(), probe.retryable(), probe.statusCode(), probe);
   }
+
+  /** The stream's retry budget is {@code spent}; {@code last} was the failure that spent it. */
+  static SttException retriesExhausted(String spent, SttException last) {
+    return new SttException(SttErrorCode.RETRIES_EXHAUSTED,
+        "gave up: " + spent + "; last failure: " + last.getMessage(), false, last.statusCode(), last);
+  }
 }

@@ -4,9 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,6 @@ import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.client.VoiceActivityDetector;
 import org.voicerelay.stt.internal.VertxInternals;
-import org.voicerelay.stt.protocol.AccessToken;
 
 /**
  * One stream as its caller sees it: a {@code WriteStream<Buffer>} of audio into the
@@ -49,8 +46,7 @@ public final class SpeechStreamImpl implements SpeechStream {
   private final TurnHook turns;
   private final Deafness deafness = Deafness.create();
 
-  SpeechStreamImpl(Vertx vertx, Context context, WebSocketClient webSockets, AccessToken tokens,
-      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, KeytermHold keyterms,
+  SpeechStreamImpl(GatewayAccess gateway, Context context, SttOptions options, KeytermHold keyterms,
       VoiceActivityDetector turnDetector, int inputRate, Consumer<SpeechStreamImpl> onClosed) {
     this.context = context;
     this.maxBufferedBytes = options.getMaxBufferedBytes();
@@ -61,15 +57,15 @@ public final class SpeechStreamImpl implements SpeechStream {
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
     this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
-    this.connection = new StreamConnection(vertx, id, webSockets, tokens, identification, breaker, options, outbox, events,
-        transcripts, deafness, writeQueue::checkDrain, failure -> {
-          onClosed.accept(this);
-          if (failure == null) {
-            finished.tryComplete();
-          } else {
-            finished.tryFail(failure);
-          }
-        }, this::onContext);
+    StreamParts parts = new StreamParts(id, outbox, events, transcripts, deafness);
+    this.connection = new StreamConnection(gateway, parts, options, writeQueue::checkDrain, failure -> {
+      onClosed.accept(this);
+      if (failure == null) {
+        finished.tryComplete();
+      } else {
+        finished.tryFail(failure);
+      }
+    }, this::onContext);
   }
 
   void start() {
@@ -362,7 +358,7 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public StreamState state() {
-    return connection.state();
+    return connection.phase().state();
   }
 
   @Override
@@ -392,11 +388,10 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public JsonObject status() {
-    FinishingStep finishing = connection.step();
     JsonObject status = new JsonObject()
-        .put("state", connection.state().name())
-        .put("inputEnded", finishing != FinishingStep.NOT_STARTED)
-        .put("finishing", finishing.name())
+        .put("state", connection.phase().state().name())
+        .put("inputEnded", connection.inputEnded())
+        .put("finishing", connection.finishingStep())
         .put("bufferedBytes", outbox.pendingBytes())
         .put("replayBytes", outbox.replayBytes())
         .put("audioSecondsSent", audioSecondsSent())
@@ -420,7 +415,7 @@ public final class SpeechStreamImpl implements SpeechStream {
 
   @Override
   public String toString() {
-    return "SpeechStream{id=" + id + ", state=" + connection.state() + "}";
+    return "SpeechStream{id=" + id + ", state=" + connection.phase().state() + "}";
   }
 
   private void onContext(Runnable action) {

@@ -1,119 +1,86 @@
 package org.voicerelay.stt.client.impl;
 
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.ConnectOptions;
-import org.voicerelay.stt.client.SpeechEventType;
+import org.voicerelay.stt.client.StreamPhase;
 import org.voicerelay.stt.client.StreamState;
 import org.voicerelay.stt.client.SttErrorCode;
 import org.voicerelay.stt.client.SttException;
 import org.voicerelay.stt.client.SttOptions;
+import org.voicerelay.stt.internal.Generation;
 import org.voicerelay.stt.internal.TimerSlot;
-import org.voicerelay.stt.internal.FlushBatch;
-import org.voicerelay.stt.internal.VertxInternals;
-import org.voicerelay.stt.protocol.AccessToken;
 import org.voicerelay.stt.protocol.GatewayUrl;
-import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ProtocolCodec;
-import org.voicerelay.stt.protocol.ProtocolException;
-import org.voicerelay.stt.protocol.ServerMessage;
 
 /**
  * The connection state machine of one stream, confined to the stream's context, in the manner of
- * vertx-mqtt's session: a {@link Phase} and one flag for the caller's intent, {@code inputEnded}.
- * The published {@link StreamState} is derived from them ({@code FINISHING} is {@code CONNECTED}
- * once the input ended and all of it is on the wire), and so is the {@link FinishingStep}. One
- * timer, whose meaning is the phase's: the pause before reconnecting ({@code WAITING}), the
- * connect timeout ({@code CONNECTING}), the finishing deadline ({@code CONNECTED} after the input
- * ended). Around it: the stream's {@link AudioOutbox}, the client's {@link GatewayBreaker}, the
- * stream's {@link ReconnectPolicy}, and per connection a {@link ConnectionLiveness}.
+ * vertx-mqtt's session: a {@link StreamPhase} and one flag for the caller's intent,
+ * {@code inputEnded}. Every change of phase goes through {@link #enter} and is published, and the
+ * public {@link StreamState} is the phase's {@link StreamPhase#state()}. One timer, whose meaning is
+ * the phase's: the connect timeout ({@code CONNECTING}), the back-off ({@code BACKING_OFF}), and
+ * while finishing the {@link Finishing} deadline of its step. Callbacks of a connection that is no
+ * longer the current one are stale: each checks its connection's {@link Generation.Token}. Around
+ * it: the client's {@link GatewayAccess}, the stream's {@link StreamParts} and
+ * {@link ReconnectPolicy}, per connection a {@link GatewayConnection}, and the
+ * {@link GatewayMessages} that reads what the gateway says.
  */
-final class StreamConnection {
+final class StreamConnection implements GatewayMessages.Machine, GatewayConnection.Listener,
+    GatewayBreaker.Waiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamConnection.class);
 
-  /** Where the connection is. {@code PARKED} waits for the client's breaker instead of a timer. */
-  private enum Phase { CONNECTING, CONNECTED, WAITING, PARKED, CLOSED }
-
-  private final Vertx vertx;
   private final String id;
-  private final WebSocketClient webSockets;
-  private final AccessToken tokens;
-  private final IdentificationHeaders identification;
-  private final GatewayBreaker breaker;
-  private final GatewayBreaker.Waiter waiter = new GatewayBreaker.Waiter() {
-    @Override
-    public void admitted(GatewayBreaker.Attempt attempt) {
-      onContext.accept(() -> onAdmitted(attempt));
-    }
+  private final GatewayAccess gateway;
 
-    @Override
-    public void parked() {
-      onContext.accept(StreamConnection.this::onParked);
-    }
-
-    @Override
-    public void probeFailed(SttException cause) {
-      onContext.accept(() -> onProbeFailed(cause));
-    }
-  };
   private final ConnectOptions connectOptions;
   private final AudioOutbox outbox;
   private final StreamEvents events;
   private final TranscriptAssembler transcripts;
-  private final ReconnectPolicy retries;
   private final Deafness deafness;
+  private final ReconnectPolicy retries;
+  private final GatewayMessages messages;
   private final TimerSlot timer;
+  /** Which connection is current: callbacks of any other are stale. */
+  private final Generation connections = new Generation();
   /** After each send: the write queue may have drained. */
   private final Runnable afterSend;
   private final Consumer<SttException> onFinished;
   private final Consumer<Runnable> onContext;
 
   private SttOptions options;
-  private Phase phase = Phase.CONNECTING;
+  private volatile StreamPhase phase = StreamPhase.CONNECTING;
   /** The caller's intent: no more audio; close once everything is final. */
-  private boolean inputEnded;
-  /** A final transcript came after the input ended: what is left to wait for is quiet. */
-  private boolean finalAfterEnd;
-  /** The attempt under way or the open connection; null while waiting, parked or closed. */
+  private volatile boolean inputEnded;
+  /** The attempt under way or the open connection; null while backing off, parked or closed. */
   private GatewayConnection connection;
   /** A failure of this run of failures was counted by the breaker: the stream's retries are not. */
   private boolean failureCounted;
-  private volatile StreamState published = StreamState.CONNECTING;
-  private volatile FinishingStep step = FinishingStep.NOT_STARTED;
   private volatile ConnectionLiveness liveness;
   private volatile String sessionId;
   private volatile int reconnects;
 
-  StreamConnection(Vertx vertx, String id, WebSocketClient webSockets, AccessToken tokens,
-      IdentificationHeaders identification, GatewayBreaker breaker, SttOptions options, AudioOutbox outbox,
-      StreamEvents events, TranscriptAssembler transcripts, Deafness deafness,
-      Runnable afterSend, Consumer<SttException> onFinished, Consumer<Runnable> onContext) {
-    this.vertx = vertx;
-    this.id = id;
-    this.webSockets = webSockets;
-    this.tokens = tokens;
-    this.identification = identification;
-    this.breaker = breaker;
+  StreamConnection(GatewayAccess gateway, StreamParts parts, SttOptions options, Runnable afterSend,
+      Consumer<SttException> onFinished, Consumer<Runnable> onContext) {
+    this.id = parts.id();
+    this.gateway = gateway;
     this.options = options;
     this.connectOptions = options.getConnectOptions();
-    this.outbox = outbox;
-    this.events = events;
-    this.transcripts = transcripts;
-    this.deafness = deafness;
+    this.outbox = parts.outbox();
+    this.events = parts.events();
+    this.transcripts = parts.transcripts();
+    this.deafness = parts.deafness();
     this.afterSend = afterSend;
     this.onFinished = onFinished;
     this.onContext = onContext;
-    this.timer = new TimerSlot(vertx);
+    this.timer = new TimerSlot(gateway.vertx());
     this.retries = new ReconnectPolicy(connectOptions);
+    this.messages = new GatewayMessages(id, parts, () -> this.options.getLanguage(), this);
   }
 
   // ---------------------------------------------------------------- what the stream asks (on its context)
@@ -124,21 +91,22 @@ final class StreamConnection {
 
   /** No more audio, flush or end is taken: the input ended or the stream closed. */
   boolean inputOver() {
-    return inputEnded || phase == Phase.CLOSED;
+    return inputEnded || phase == StreamPhase.CLOSED;
   }
 
   /** The input ended: send the rest and the last finalize, then finish. */
   void endInput() {
     inputEnded = true;
-    publish(null);
-    sendPending();
-    armFinishing();
+    if (phase == StreamPhase.CONNECTED) {
+      timer.start(Finishing.deadlineMs(phase, options), this::onFinishingDeadline);
+      sendPending();
+    }
   }
 
   /** New options for this stream's next connections, sent at once to a live session. */
   void update(String model, String language, JsonObject extra) {
     options = options.updatedWith(model, language, extra);
-    if (published == StreamState.CONNECTED && (model != null || language != null || extra != null)) {
+    if (phase.state() == StreamState.CONNECTED && (model != null || language != null || extra != null)) {
       connection.socket.writeTextMessage(SessionMessages.update(model, language, extra));
     }
   }
@@ -146,7 +114,7 @@ final class StreamConnection {
   /** The caller closes the stream: {@code session.close} if a session is open, then over. */
   void abort() {
     GatewayConnection current = connection;
-    if (current != null && current.socket != null && !current.socket.isClosed() && !current.closeSent) {
+    if (current != null && current.socket != null && !current.socket.isClosed() && phase != StreamPhase.CLOSING) {
       current.socket.writeTextMessage(ProtocolCodec.CLOSE_FRAME);
     }
     finish(null);
@@ -154,12 +122,17 @@ final class StreamConnection {
 
   // ---------------------------------------------------------------- what the stream reads (any thread)
 
-  StreamState state() {
-    return published;
+  StreamPhase phase() {
+    return phase;
   }
 
-  FinishingStep step() {
-    return step;
+  /** Where finishing is, as {@code status()} shows it. */
+  String finishingStep() {
+    return Finishing.step(phase, inputEnded);
+  }
+
+  boolean inputEnded() {
+    return inputEnded;
   }
 
   /** The {@code X-LiveKit-Session-ID} of the latest connection attempt; null before the first. */
@@ -184,40 +157,48 @@ final class StreamConnection {
 
   // ---------------------------------------------------------------- the state machine
 
-  /** Enters {@code next}: the timer's meaning changes with the phase, so it is cancelled. */
-  private void enter(Phase next, SttException cause) {
-    timer.cancel();
-    phase = next;
-    publish(cause);
-  }
-
-  /** Publishes the derived state if it changed; every change of what it is derived from ends here. */
-  private void publish(SttException cause) {
-    boolean onTheWire = connection != null && connection.socket != null && outbox.drained();
-    step = FinishingStep.of(inputEnded, onTheWire, connection != null && connection.closeSent);
-    StreamState next = switch (phase) {
-      case CONNECTING -> StreamState.CONNECTING;
-      case CONNECTED -> inputEnded && onTheWire ? StreamState.FINISHING : StreamState.CONNECTED;
-      case WAITING, PARKED -> StreamState.WAITING_TO_RECONNECT;
-      case CLOSED -> StreamState.CLOSED;
-    };
-    if (next != published) {
-      published = next;
+  /**
+   * Enters {@code next} and publishes it. The timer's meaning changes with the phase, so it is
+   * cancelled (but for the wait for the final, which runs on once the input is all out); the
+   * caller starts the new phase's own.
+   */
+  private void enter(StreamPhase next, SttException cause) {
+    if (!Finishing.keepsTheWait(phase, next)) {
+      timer.cancel();
+    }
+    if (next != phase) {
+      phase = next;
       events.stateChanged(next, cause);
     }
   }
 
   /** Asks the client's breaker for an attempt; it admits the stream now or parks it. */
   private void connect() {
-    if (phase == Phase.CLOSED) {
+    if (phase == StreamPhase.CLOSED) {
       return;
     }
-    enter(Phase.CONNECTING, null);
-    breaker.request(waiter, !failureCounted);
+    enter(StreamPhase.CONNECTING, null);
+    gateway.breaker().request(this, !failureCounted);
+  }
+
+  /** From the breaker's context, like {@link #parked} and {@link #probeFailed}: each hops onto the stream's. */
+  @Override
+  public void admitted(GatewayBreaker.Attempt attempt) {
+    onContext.accept(() -> onAdmitted(attempt));
+  }
+
+  @Override
+  public void parked() {
+    onContext.accept(this::onParked);
+  }
+
+  @Override
+  public void probeFailed(SttException cause) {
+    onContext.accept(() -> onProbeFailed(cause));
   }
 
   private void onAdmitted(GatewayBreaker.Attempt attempt) {
-    if ((phase == Phase.CONNECTING || phase == Phase.PARKED) && connection == null) {
+    if ((phase == StreamPhase.CONNECTING || phase == StreamPhase.PARKED) && connection == null) {
       open(attempt);
     } else {
       attempt.abandoned();
@@ -225,44 +206,39 @@ final class StreamConnection {
   }
 
   private void onParked() {
-    if (phase == Phase.CONNECTING && connection == null) {
-      enter(Phase.PARKED, null);
+    if (phase == StreamPhase.CONNECTING && connection == null) {
+      enter(StreamPhase.PARKED, null);
     }
   }
 
   /** The probe that stood in for this parked stream failed: it counts against this stream's budget. */
   private void onProbeFailed(SttException cause) {
-    if (phase != Phase.PARKED) {
+    if (phase != StreamPhase.PARKED) {
       return;
     }
     SttException failure = ConnectFailures.probeFailed(cause);
     String spent = retries.exhaustedBy(failure);
     if (spent != null) {
-      giveUp(spent, failure);
+      failForGood(ConnectFailures.retriesExhausted(spent, failure));
     }
   }
 
   private void open(GatewayBreaker.Attempt attempt) {
-    if (phase == Phase.PARKED) {
-      enter(Phase.CONNECTING, null);
-    }
-    GatewayConnection current = new GatewayConnection(attempt);
+    enter(StreamPhase.CONNECTING, null);
+    GatewayConnection current = new GatewayConnection(attempt, connections.next());
     connection = current;
     sessionId = current.sessionId;
-    WebSocketConnectOptions connect = identification.addTo(new WebSocketConnectOptions()
+    WebSocketConnectOptions connect = gateway.identification().addTo(new WebSocketConnectOptions()
         .setAbsoluteURI(GatewayUrl.sttEndpoint(options.getBaseUrl(), options.getModel()).toString())
-        .addHeader("Authorization", "Bearer " + tokens.issue())
+        .addHeader("Authorization", "Bearer " + gateway.tokens().issue())
         .setTimeout(connectOptions.getTimeoutMs()), current.sessionId);
-    timer.start(connectOptions.getTimeoutMs(), () -> {
-      if (current == connection && phase == Phase.CONNECTING) {
-        fail(ConnectFailures.timeout(connectOptions.getTimeoutMs()));
-      }
-    });
-    webSockets.connect(connect).onComplete(ar -> onConnected(current, ar));
+    timer.start(connectOptions.getTimeoutMs(),
+        current.run.guard(() -> fail(ConnectFailures.timeout(connectOptions.getTimeoutMs()))));
+    gateway.webSockets().connect(connect).onComplete(ar -> onConnected(current, ar));
   }
 
   private void onConnected(GatewayConnection current, AsyncResult<WebSocket> ar) {
-    if (current != connection || phase == Phase.CLOSED) {
+    if (!current.run.current()) {
       if (ar.succeeded()) {
         ar.result().close();
       }
@@ -273,46 +249,23 @@ final class StreamConnection {
       return;
     }
     WebSocket ws = ar.result();
-    current.socket = ws;
-    current.flushes = VertxInternals.coalesceFlushes(ws);
-    if (current.flushes == FlushBatch.NONE) {
-      LOG.debug("stream {}: the socket is not a Vert.x internal one; flushes are not coalesced", id);
-    }
-    ConnectionLiveness watch = ConnectionLiveness.watch(vertx, ws, connectOptions, () -> onSilent(current),
-        () -> stable(current), this::sendPending);
-    current.liveness = watch;
-    liveness = watch;
-    ws.textMessageHandler(text -> {
-      boolean revived = watch.heard();
-      if (current == connection) {
-        onText(text);
-        if (revived) {
-          sendPending();
-        }
-      }
-    });
-    ws.binaryMessageHandler(b -> {
-      watch.heard();
-      LOG.warn("stream {}: skipped a binary frame of {} bytes from the gateway", id, b.length());
-    });
-    ws.exceptionHandler(err -> LOG.debug("stream {}: socket error: {}", id, err.toString()));
-    ws.closeHandler(v -> {
-      if (current == connection) {
-        onSocketClosed(ws);
-      }
-    });
-    ws.drainHandler(v -> sendPending());
+    current.opened(ws, gateway.vertx(), connectOptions, id, messages, this);
+    liveness = current.liveness;
     ws.writeTextMessage(SessionMessages.create(options));
     long offset = outbox.replayFromUnfinalized();
     transcripts.newConnection(offset / (double) outbox.sessionRate(), current.sessionId);
-    enter(Phase.CONNECTED, null);
+    enter(StreamPhase.CONNECTED, null);
+    if (inputEnded) {
+      timer.start(Finishing.deadlineMs(phase, options), this::onFinishingDeadline);
+    }
     sendPending();
-    armFinishing();
   }
 
   /** The gateway answered this connection's audio: the gateway serves, whatever this stream's run. */
-  private void served(GatewayConnection current) {
-    if (current == null || current != connection || current.served) {
+  @Override
+  public void served() {
+    GatewayConnection current = connection;
+    if (current == null || current.served) {
       return;
     }
     current.served = true;
@@ -325,27 +278,30 @@ final class StreamConnection {
    * run of failures is over. An answer to audio alone does not reset the budget, so a gateway that
    * answers and then drops every connection still meets a stream {@code maxRetry + 1} times.
    */
-  private void stable(GatewayConnection current) {
-    if (current == null || current != connection) {
+  @Override
+  public void stable() {
+    if (connection == null) {
       return;
     }
-    served(current);
+    served();
     retries.reset();
   }
 
   /** Nothing came from the gateway for the liveness timeout: the connection is as good as dropped. */
-  private void onSilent(GatewayConnection current) {
-    if (current == connection && phase == Phase.CONNECTED) {
+  @Override
+  public void onSilent() {
+    if (phase == StreamPhase.CONNECTED || Finishing.onTheWire(phase)) {
       fail(new SttException(SttErrorCode.GATEWAY_SILENT, "nothing heard from the gateway for "
           + connectOptions.getLivenessTimeoutMs() + " ms (no message, no pong)", true, -1, null));
     }
   }
 
-  private void onSocketClosed(WebSocket ws) {
-    if (phase == Phase.CLOSED) {
+  @Override
+  public void onClosed(WebSocket ws) {
+    if (phase == StreamPhase.CLOSED) {
       return;
     }
-    if (connection.closeSent || allInputFinalized()) {
+    if (phase == StreamPhase.CLOSING || Finishing.onTheWire(phase) && !outbox.hasUnfinalized()) {
       finish(null);
       return;
     }
@@ -354,27 +310,19 @@ final class StreamConnection {
   }
 
   /** A failure of the current connection (or of the breaker's probe): retry within the budget, or give up. */
-  private void fail(SttException failure) {
-    if (phase == Phase.CLOSED) {
+  @Override
+  public void fail(SttException failure) {
+    if (phase == StreamPhase.CLOSED) {
       return;
     }
-    dropConnection().ifPresent(failed -> {
+    GatewayConnection failed = dropConnection();
+    if (failed != null) {
       deafness.lost(failed.liveness == null ? System.nanoTime() : failed.liveness.lastHeardNanos(), inputEnded);
-      if (!failed.served && !failure.retryable()) {
-        failed.attempt.abandoned(); // refused for this stream's own reasons: says nothing of the gateway
-      } else if (!failed.served) {
-        failureCounted |= failed.attempt.counts();
-        failed.attempt.failed(failure);
-      }
-    });
-    if (!failure.retryable()) {
-      events.error(failure);
-      finish(failure);
-      return;
+      failureCounted |= failed.reportFailure(failure);
     }
-    String spent = retries.exhaustedBy(failure);
-    if (spent != null) {
-      giveUp(spent, failure);
+    String spent = failure.retryable() ? retries.exhaustedBy(failure) : null;
+    if (!failure.retryable() || spent != null) {
+      failForGood(spent == null ? failure : ConnectFailures.retriesExhausted(spent, failure));
       return;
     }
     events.error(failure);
@@ -382,44 +330,43 @@ final class StreamConnection {
     reconnects++;
     LOG.info("stream {}: {}; reconnecting in {} ms (retry {} of this run)", id, failure.getMessage(), delay,
         retries.used());
-    enter(Phase.WAITING, failure);
+    enter(StreamPhase.BACKING_OFF, failure);
     events.reconnecting(failure);
     timer.start(delay, this::connect);
   }
 
-  private void giveUp(String spent, SttException failure) {
-    SttException exhausted = new SttException(SttErrorCode.RETRIES_EXHAUSTED,
-        "gave up: " + spent + "; last failure: " + failure.getMessage(), false, failure.statusCode(), failure);
-    events.error(exhausted);
-    finish(exhausted);
+  private void failForGood(SttException failure) {
+    events.error(failure);
+    finish(failure);
   }
 
-  private Optional<GatewayConnection> dropConnection() {
+  /** Lets go of the current connection, if any: from now on its callbacks are stale. */
+  private GatewayConnection dropConnection() {
     GatewayConnection dropped = connection;
     connection = null;
     liveness = null;
+    connections.end();
     if (dropped != null) {
       dropped.close();
     }
-    return Optional.ofNullable(dropped);
+    return dropped;
   }
 
   /** The stream is over: ended normally ({@code failure == null}), aborted, or failed. */
   private void finish(SttException failure) {
-    if (phase == Phase.CLOSED) {
+    if (phase == StreamPhase.CLOSED) {
       return;
     }
-    dropConnection().ifPresent(last -> {
-      if (!last.served) {
-        last.attempt.abandoned(); // over without the gateway failing it
-      }
-    });
-    if (phase == Phase.PARKED || phase == Phase.CONNECTING) {
-      breaker.withdraw(waiter);
+    GatewayConnection last = dropConnection();
+    if (last != null) {
+      last.reportOver();
+    }
+    if (phase == StreamPhase.PARKED || phase == StreamPhase.CONNECTING) {
+      gateway.breaker().withdraw(this);
     }
     deafness.over();
     outbox.clear();
-    enter(Phase.CLOSED, failure);
+    enter(StreamPhase.CLOSED, failure);
     events.end(failure);
     onFinished.accept(failure);
     LOG.info("stream {}: closed{} after {} s of audio, {} reconnects{}", id,
@@ -429,83 +376,30 @@ final class StreamConnection {
             outbox.replayTrimmedSeconds()));
   }
 
-  /** The input ended and the gateway has finalized every byte of it. */
-  private boolean allInputFinalized() {
-    return inputEnded && outbox.drained() && !outbox.hasUnfinalized();
-  }
+  // ---------------------------------------------------------------- finishing
 
-  /** While connected after {@code end()}: the timer waits for what the finishing step waits for. */
-  private void armFinishing() {
-    if (phase == Phase.CONNECTED && step != FinishingStep.NOT_STARTED) {
-      timer.start(step.deadlineMs(finalAfterEnd, options.getFinalizationTimeoutMs(), options.getFinalQuietMs()),
-          this::onFinishingDeadline);
-    }
-  }
-
-  private void onFinishingDeadline() {
-    if (step == FinishingStep.CLOSING) {
-      finish(null);
-    } else if (finalAfterEnd) {
-      sendSessionClose();
-    } else {
-      SttException timeout = new SttException(SttErrorCode.FINALIZATION_TIMEOUT, "no final transcript within "
-          + options.getFinalizationTimeoutMs() + " ms after the input ended", false, -1, null);
-      events.error(timeout);
-      finish(timeout);
-    }
-  }
-
-  // ---------------------------------------------------------------- gateway -> client
-
-  private void onText(String text) {
-    ServerMessage message;
-    try {
-      message = ProtocolCodec.decodeServerMessage(text);
-    } catch (ProtocolException e) {
-      LOG.warn("stream {}: skipped a frame that is not the protocol: {}", id, e.getMessage());
-      events.error(new SttException(SttErrorCode.PROTOCOL_ERROR, e.getMessage(), true, -1, null));
+  /** After {@code end()}, a transcript restarts the wait; a final one turns it into quiet time. */
+  @Override
+  public void transcribed(boolean isFinal) {
+    if (!inputEnded || phase == StreamPhase.CLOSING) {
       return;
     }
-    switch (message.type()) {
-      case MessageType.SESSION_CREATED -> LOG.debug("stream {}: session created", id);
-      case MessageType.START_OF_SPEECH -> {
-        served(connection);
-        transcripts.startOfSpeech();
-      }
-      case MessageType.INTERIM_TRANSCRIPT -> transcript(message, SpeechEventType.INTERIM_TRANSCRIPT);
-      case MessageType.PREFLIGHT_TRANSCRIPT -> transcript(message, SpeechEventType.PREFLIGHT_TRANSCRIPT);
-      case MessageType.FINAL_TRANSCRIPT -> {
-        stable(connection);
-        double end = transcript(message, SpeechEventType.FINAL_TRANSCRIPT);
-        outbox.finalCovers(Math.round(end * outbox.sessionRate()));
-      }
-      case MessageType.SESSION_FINALIZED -> {
-        served(connection);
-        outbox.finalized();
-        if (inputEnded && !outbox.awaitingFinalized() && outbox.drained()) {
-          sendSessionClose();
-        }
-      }
-      case MessageType.SESSION_CLOSED -> onSessionClosed();
-      case MessageType.ERROR -> onGatewayError(message);
-      default -> LOG.warn("stream {}: skipped a frame of unknown type '{}'", id, message.type());
+    StreamPhase next = Finishing.afterTranscript(phase, isFinal);
+    enter(next, null);
+    timer.start(Finishing.deadlineMs(next, options), this::onFinishingDeadline);
+  }
+
+  /** {@code session.finalized}: once it answered the last finalize and all is sent, the session closes. */
+  @Override
+  public void finalized() {
+    if (Finishing.onTheWire(phase) && !outbox.awaitingFinalized()) {
+      sendSessionClose();
     }
   }
 
-  /** Delivers a transcript; after {@code end()} it restarts the wait (a final one turns it into quiet time). */
-  private double transcript(ServerMessage message, SpeechEventType type) {
-    served(connection);
-    deafness.heard();
-    double end = transcripts.transcript(message, type, options.getLanguage());
-    if (inputEnded && step != FinishingStep.CLOSING) {
-      finalAfterEnd |= type == SpeechEventType.FINAL_TRANSCRIPT;
-      armFinishing();
-    }
-    return end;
-  }
-
-  private void onSessionClosed() {
-    if (inputEnded && outbox.drained() && (connection.closeSent || !outbox.awaitingFinalized())) {
+  @Override
+  public void sessionClosed() {
+    if (phase == StreamPhase.CLOSING || Finishing.onTheWire(phase) && !outbox.awaitingFinalized()) {
       finish(null);
       return;
     }
@@ -513,32 +407,38 @@ final class StreamConnection {
         "the gateway closed the session before the input ended", true, -1, null));
   }
 
-  private void onGatewayError(ServerMessage message) {
-    fail(RetryRules.gatewayError(message.code() == null ? -1 : message.code(), message.message()));
+  private void onFinishingDeadline() {
+    switch (phase) {
+      case CLOSING -> finish(null);
+      case AWAITING_QUIET -> sendSessionClose();
+      default -> failForGood(new SttException(SttErrorCode.FINALIZATION_TIMEOUT, "no final transcript within "
+          + options.getFinalizationTimeoutMs() + " ms after the input ended", false, -1, null));
+    }
   }
 
   // ---------------------------------------------------------------- client -> gateway
 
-  /** Sends what the outbox holds, as far as the socket takes it. */
-  void sendPending() {
+  /** Sends what the outbox holds, as far as the socket takes it; once the input is all out, awaits the final. */
+  @Override
+  public void sendPending() {
     GatewayConnection current = connection;
-    if (phase != Phase.CONNECTED || current == null || current.liveness.suspect()) {
+    if (phase.state() != StreamState.CONNECTED || current == null || current.liveness.suspect()) {
       return;
     }
     current.flushes.batch(() -> outbox.sendTo(current.socket));
-    publish(null);
+    if (inputEnded && outbox.drained()) {
+      enter(StreamPhase.AWAITING_FINAL, null);
+    }
     afterSend.run();
   }
 
   private void sendSessionClose() {
     GatewayConnection current = connection;
-    if (current == null || current.socket == null || current.closeSent) {
+    if (current == null || current.socket == null || phase == StreamPhase.CLOSING) {
       return;
     }
     current.socket.writeTextMessage(ProtocolCodec.CLOSE_FRAME);
-    current.closeSent = true;
-    publish(null);
-    armFinishing();
+    enter(StreamPhase.CLOSING, null);
+    timer.start(Finishing.deadlineMs(phase, options), this::onFinishingDeadline);
   }
-
 }

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.client.SpeechEvent;
 import org.voicerelay.stt.client.SpeechEventType;
-import org.voicerelay.stt.client.StreamState;
+import org.voicerelay.stt.client.StreamPhase;
 import org.voicerelay.stt.client.StreamStateEvent;
 import org.voicerelay.stt.client.SttException;
 
@@ -41,13 +41,13 @@ final class StreamEvents {
     queue.add(new SpeechEvent(SpeechEventType.RECONNECTING, streamId, List.of(), 0, failure.toError()));
   }
 
-  void stateChanged(StreamState state, SttException cause) {
+  void stateChanged(StreamPhase phase, SttException cause) {
     Handler<StreamStateEvent> handler = stateHandler;
     if (handler != null) {
       try {
-        handler.handle(new StreamStateEvent(state, cause));
+        handler.handle(new StreamStateEvent(phase, cause));
       } catch (RuntimeException e) {
-        LOG.warn("stream {}: the state handler failed on {}", streamId, state, e); // the transition stands
+        LOG.warn("stream {}: the state handler failed on {}", streamId, phase, e); // the transition stands
       }
     }
   }

@@ -110,8 +110,8 @@ public final class SttClientImpl implements SttClient {
     keyterms.applyTo(snapshot);
     int inputRate = streamOptions.getInputSampleRate() != null
         ? streamOptions.getInputSampleRate() : snapshot.getSampleRate();
-    SpeechStreamImpl stream = new SpeechStreamImpl(vertx, vertx.getOrCreateContext(), webSockets,
-        tokens, identification.forStream(streamOptions), breaker, snapshot, keyterms,
+    GatewayAccess gateway = new GatewayAccess(vertx, webSockets, tokens, identification.forStream(streamOptions), breaker);
+    SpeechStreamImpl stream = new SpeechStreamImpl(gateway, vertx.getOrCreateContext(), snapshot, keyterms,
         endOfSpeechFinalize(streamOptions, snapshot) ? VoiceActivityDetector.energy() : null, inputRate, streams::remove);
     streams.add(stream);
     stream.start();
