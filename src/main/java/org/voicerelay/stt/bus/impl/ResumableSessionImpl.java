@@ -18,6 +18,7 @@ import org.voicerelay.stt.bus.AudioCodec;
 import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.bus.ResumableSessionOptions;
+import org.voicerelay.stt.internal.Generation;
 import org.voicerelay.stt.internal.TimerSlot;
 
 /** The machinery of {@link ResumableSession}: see there for what it does and promises. */
@@ -42,7 +43,9 @@ public final class ResumableSessionImpl implements ResumableSession {
   private Handler<State> stateHandler = s -> { };
   private volatile State state = State.OPENING;
   private boolean endRequested;
-  private long generation;
+  /** The run of the current session: callbacks of an earlier one are stale. */
+  private final Generation runs = new Generation();
+  private Generation.Token run;
   private volatile String sessionId;
   private volatile String node;
   private RecognizingSession session;
@@ -200,18 +203,18 @@ public final class ResumableSessionImpl implements ResumableSession {
   /** Opens a session (retrying with the same id, which makes the open idempotent). */
   private void openSession(String reason) {
     timer.cancel();
-    generation++;
-    long gen = generation;
+    Generation.Token opening = runs.next();
+    run = opening;
     setState(State.OPENING);
     String previous = sessionId;
     String id = SessionIds.random("r");
     String eventsAddress = options.getEventsAddress() != null ? options.getEventsAddress()
         : BusContract.defaultEventsAddress(options.getPrefix(), id);
     unregisterEvents();
-    events = vertx.eventBus().consumer(eventsAddress, msg -> onEvent(gen, msg.body()));
+    events = vertx.eventBus().consumer(eventsAddress, opening.guard(msg -> onEvent(msg.body())));
     JsonObject request = nextOpen.request(id, options.getSampleRate(), options.getEventsAddress() == null ? null
         : eventsAddress);
-    BooleanSupplier wanted = () -> gen == generation && state != State.CLOSED;
+    BooleanSupplier wanted = opening::current;
     events.completion()
         .compose(v -> opens.open(request, options.getOpenAttempts(), wanted))
         .onComplete(ar -> {
@@ -253,6 +256,7 @@ public final class ResumableSessionImpl implements ResumableSession {
   private void giveUp(Throwable cause) {
     if (!firstOpen.future().isComplete()) {
       setState(State.CLOSED);
+      runs.end();
       unregisterEvents();
       firstOpen.fail(cause);
       return;
@@ -274,9 +278,9 @@ public final class ResumableSessionImpl implements ResumableSession {
       if (state != State.RESUMING) {
         lossReason = reason;
         setState(State.RESUMING);
-        long gen = generation;
+        Generation.Token resuming = run;
         timer.start(options.getSendTimeoutMs(), () -> {
-          if (gen == generation && state == State.RESUMING) {
+          if (resuming.current() && state == State.RESUMING) {
             openSession(lossReason);
           }
         });
@@ -297,19 +301,15 @@ public final class ResumableSessionImpl implements ResumableSession {
     ReplayBuffer.Chunk chunk;
     while (!session.audio().writeQueueFull() && (chunk = replay.nextToSend()) != null) {
       ReplayBuffer.Chunk sending = chunk;
-      long gen = generation;
       session.audio().write(sending.pcm())
-          .onComplete(ar -> onAudioReply(gen, sending, ar.succeeded() ? null : ar.cause()));
+          .onComplete(run.guard(ar -> onAudioReply(sending, ar.succeeded() ? null : ar.cause())));
     }
     if (endRequested && session.audio().pending() == 0 && replay.allSent()) {
       sendEnd();
     }
   }
 
-  private void onAudioReply(long gen, ReplayBuffer.Chunk chunk, Throwable failure) {
-    if (gen != generation || state == State.CLOSED) {
-      return;
-    }
+  private void onAudioReply(ReplayBuffer.Chunk chunk, Throwable failure) {
     if (failure == null) {
       replay.accepted(chunk);
       pump();
@@ -325,25 +325,18 @@ public final class ResumableSessionImpl implements ResumableSession {
 
   private void sendEnd() {
     setState(State.ENDING);
-    long gen = generation;
+    Generation.Token ending = run;
     session.audio().end();
-    session.audio().summary().onComplete(ar -> {
-      if (gen != generation || state == State.CLOSED) {
-        return;
-      }
+    session.audio().summary().onComplete(ending.guard(ar -> {
       if (ar.failed()) {
         if (!lostBy("end", ar.cause())) {
           finishFailed("end_failed", String.valueOf(ar.cause().getMessage()), ar.cause());
         }
         return;
       }
-      timer.start(CLOSED_EVENT_GRACE_MS, () -> {
-        if (gen == generation && state != State.CLOSED) {
-          finish(ContractEvents.closed(ar.result().getString("reason"), null)
-              .put("audioSeconds", ar.result().getValue("audioSeconds")), null);
-        }
-      });
-    });
+      timer.start(CLOSED_EVENT_GRACE_MS, ending.guard(() -> finish(ContractEvents.closed(ar.result().getString("reason"),
+          null).put("audioSeconds", ar.result().getValue("audioSeconds")), null)));
+    }));
   }
 
   /** Whether {@code failure} of a request ({@code what}) says the session is lost; if so, recognition moves on. */
@@ -357,8 +350,8 @@ public final class ResumableSessionImpl implements ResumableSession {
 
   // ------------------------------------------------------------ events
 
-  private void onEvent(long gen, JsonObject event) {
-    if (gen != generation || state == State.CLOSED || !event.getString("sessionId", "").equals(sessionId)) {
+  private void onEvent(JsonObject event) {
+    if (!event.getString("sessionId", "").equals(sessionId)) {
       return;
     }
     switch (event.getString("type", "")) {
@@ -397,7 +390,7 @@ public final class ResumableSessionImpl implements ResumableSession {
   private void finish(JsonObject closedEvent, Throwable failure) {
     timer.cancel();
     setState(State.CLOSED);
-    generation++;
+    runs.end();
     unregisterEvents();
     JsonObject last = timeline.deliver(closedEvent.copy().put("sessionId", sessionId == null ? "" : sessionId));
     IllegalStateException over = new IllegalStateException("the transcription is over ("
