@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.voicerelay.stt.internal.SharedMapNames;
 
 /**
  * The Hazelcast {@link Config} of a node: {@code conf/cluster.xml} (or the file the options name)
@@ -21,8 +22,8 @@ import java.util.Properties;
  */
 public final class HazelcastClusterConfig {
 
-  /** The map template of the session directories (one per address prefix, {@code bus.SessionDirectory}). */
-  static final String SESSIONS_MAP_PREFIX = "__stt.sessions.";
+  /** The map template of the session directories (one per address prefix, {@code bus.impl.SessionDirectory}). */
+  static final String SESSIONS_MAP_PREFIX = SharedMapNames.SESSION_DIRECTORY;
 
   private HazelcastClusterConfig() {
   }

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.voicerelay.stt.internal.ClusterView;
-import org.voicerelay.stt.bus.impl.SessionDirectory;
+import org.voicerelay.stt.internal.SharedMapNames;
 
 /**
  * Which bridge caller owns which session id and events address, cluster-wide: a map
@@ -78,7 +78,7 @@ final class SessionOwners {
     if (!key.startsWith("s:")) {
       return Future.succeededFuture(true);
     }
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(SessionDirectory.MAP_PREFIX + prefix)
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMapNames.SESSION_DIRECTORY + prefix)
         .compose(d -> d.get(key.substring(2)))
         .map(entry -> entry == null || "closed".equals(entry.getString("state")));
   }

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.voicerelay.stt.bus.BusErrorCode;
 import org.voicerelay.stt.internal.ClusterView;
+import org.voicerelay.stt.internal.SharedMapNames;
 
 /**
  * The cluster's one directory of sessions: a cluster-wide map ({@code __stt.sessions.<prefix>}; on
@@ -44,7 +45,7 @@ import org.voicerelay.stt.internal.ClusterView;
 public final class SessionDirectory {
 
   /** The cluster-wide map of sessions, one per address prefix. */
-  public static final String MAP_PREFIX = "__stt.sessions.";
+  public static final String MAP_PREFIX = SharedMapNames.SESSION_DIRECTORY;
   /** How many event numbers a session reserves at a time. */
   public static final long SEQ_RESERVE = 64;
   static final long SEQ_RESERVE_HALF = SEQ_RESERVE / 2;
