@@ -147,6 +147,18 @@ public final class VertxInternals {
     return current != null && current.unwrap() == ((ContextInternal) context).unwrap();
   }
 
+  /**
+   * Runs {@code action} now if the calling thread runs {@code context} (or a duplicate of it),
+   * else on {@code context}: the one rule of the library's objects that are confined to a context.
+   */
+  public static void runOn(Context context, Runnable action) {
+    if (onContext(context)) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
   /** The cluster manager of a clustered Vert.x (null when it is not clustered). */
   public static ClusterManager clusterManager(Vertx vertx) {
     return ((VertxInternal) vertx).clusterManager();

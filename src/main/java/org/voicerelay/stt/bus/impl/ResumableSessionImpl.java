@@ -20,6 +20,7 @@ import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.bus.ResumableSessionOptions;
 import org.voicerelay.stt.internal.Generation;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.internal.VertxInternals;
 
 /** The machinery of {@link ResumableSession}: see there for what it does and promises. */
 public final class ResumableSessionImpl implements ResumableSession {
@@ -402,11 +403,7 @@ public final class ResumableSessionImpl implements ResumableSession {
   // ------------------------------------------------------------ helpers
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    VertxInternals.runOn(context, action);
   }
 
   /** Runs {@code action} on the context if a session is open; else fails, naming what was asked ({@code what}). */

@@ -419,10 +419,6 @@ public final class SpeechStreamImpl implements SpeechStream {
   }
 
   private void onContext(Runnable action) {
-    if (VertxInternals.onContext(context)) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    VertxInternals.runOn(context, action);
   }
 }
