@@ -213,7 +213,8 @@ public final class OpenGate {
         return;
       }
       long lateMs = Math.max(0, (System.nanoTime() - due) / 1_000_000);
-      admission.report(this, lateMs, registry.bufferedBytes(), registry.replayBytes(), registry.longestDeafMs());
+      SessionRegistry.Figures held = registry.figures();
+      admission.report(this, lateMs, held.bufferedBytes(), held.replayBytes(), held.longestDeafMs());
       probe();
     });
   }

@@ -26,19 +26,23 @@ final class SessionRegistry {
     sessions.remove(session.id(), session);
   }
 
-  /** Audio the instance's sessions buffer toward the gateway, in bytes. */
-  long bufferedBytes() {
-    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::bufferedBytes)).sum();
+  /**
+   * What the instance's open sessions hold, in one pass: audio buffered toward the gateway and
+   * sent audio kept for a replay (bytes), and the longest deaf spell under way (ms).
+   */
+  record Figures(long bufferedBytes, long replayBytes, long longestDeafMs) {
   }
 
-  /** Sent audio the instance's sessions keep for a replay, in bytes. */
-  long replayBytes() {
-    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::replayBytes)).sum();
-  }
-
-  /** The longest deaf spell under way among the instance's sessions, in ms. */
-  long longestDeafMs() {
-    return sessions.values().stream().mapToLong(s -> s.whileOpen(SessionBackend::deafForMs)).max().orElse(0);
+  Figures figures() {
+    long buffered = 0;
+    long replay = 0;
+    long deaf = 0;
+    for (SessionEndpoint session : sessions.values()) {
+      buffered += session.whileOpen(SessionBackend::bufferedBytes);
+      replay += session.whileOpen(SessionBackend::replayBytes);
+      deaf = Math.max(deaf, session.whileOpen(SessionBackend::deafForMs));
+    }
+    return new Figures(buffered, replay, deaf);
   }
 
   List<SessionEndpoint> all() {
