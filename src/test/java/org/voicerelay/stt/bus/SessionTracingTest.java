@@ -51,23 +51,9 @@ class SessionTracingTest {
     traced.close().onComplete(ctx.succeedingThenComplete());
   }
 
-  /** The finished span called {@code name}, once there is one (checked every 20 ms). */
+  /** The first finished span called {@code name}, once there is one. */
   private Future<SpanData> finished(String name) {
-    Promise<SpanData> found = Promise.promise();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    traced.vertx.runOnContext(v -> poll(name, found, deadline));
-    return found.future();
-  }
-
-  private void poll(String name, Promise<SpanData> found, long deadline) {
-    List<SpanData> spans = traced.named(name);
-    if (!spans.isEmpty()) {
-      found.complete(spans.get(0));
-    } else if (System.nanoTime() > deadline) {
-      found.fail("no " + name + " span within 10 s");
-    } else {
-      traced.vertx.setTimer(20, t -> poll(name, found, deadline));
-    }
+    return finishedCount(name, 1).map(spans -> spans.get(0));
   }
 
   @Test
@@ -108,5 +94,40 @@ class SessionTracingTest {
               return sessionSpan;
             }))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aResumableSessionsRecognizingSessionIsTracedUnderItsFront(VertxTestContext ctx) {
+    stack.open(new JsonObject().put("sampleRate", 16000).put("resumable", true))
+        .compose(front -> stack.audio(front, Fixtures.tone(32_000)).compose(r -> stack.control(front, "end")))
+        .compose(r -> finishedCount(Tracing.SESSION, 2))
+        .onComplete(ctx.succeeding(sessions -> ctx.verify(() -> {
+          AttributeKey<Boolean> resumable = AttributeKey.booleanKey("stt.resumable");
+          SpanData front = sessions.stream().filter(s -> Boolean.TRUE.equals(s.getAttributes().get(resumable)))
+              .findFirst().orElseThrow();
+          SpanData recognition = sessions.stream().filter(s -> Boolean.FALSE.equals(s.getAttributes().get(resumable)))
+              .findFirst().orElseThrow();
+          assertTrue(traced.descends(recognition, front), "the recognizing session's span is under the front's");
+          ctx.completeNow();
+        })));
+  }
+
+  /** The finished spans called {@code name}, once there are {@code count} (checked every 20 ms). */
+  private Future<List<SpanData>> finishedCount(String name, int count) {
+    Promise<List<SpanData>> found = Promise.promise();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    traced.vertx.runOnContext(v -> pollCount(name, count, found, deadline));
+    return found.future();
+  }
+
+  private void pollCount(String name, int count, Promise<List<SpanData>> found, long deadline) {
+    List<SpanData> spans = traced.named(name);
+    if (spans.size() >= count) {
+      found.complete(spans);
+    } else if (System.nanoTime() > deadline) {
+      found.fail(spans.size() + " " + name + " spans within 10 s, not " + count);
+    } else {
+      traced.vertx.setTimer(20, t -> pollCount(name, count, found, deadline));
+    }
   }
 }
