@@ -30,10 +30,17 @@ public final class TracedVertx {
       .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
       .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
       .build();
-  public final Vertx vertx = Vertx.builder()
-      .with(new VertxOptions().setTracingOptions(new OpenTelemetryOptions()))
-      .withTracer(new OpenTelemetryTracingFactory(openTelemetry))
-      .build();
+  public final Vertx vertx = Vertx.builder().with(options()).withTracer(tracerFactory()).build();
+
+  /** Vert.x options that turn tracing on (with {@link #tracerFactory()}). */
+  public static VertxOptions options() {
+    return new VertxOptions().setTracingOptions(new OpenTelemetryOptions());
+  }
+
+  /** The tracer factory of Vert.x's OpenTelemetry tracing, over this SDK. */
+  public OpenTelemetryTracingFactory tracerFactory() {
+    return new OpenTelemetryTracingFactory(openTelemetry);
+  }
 
   /** The finished spans called {@code name}, in the order they ended. */
   public List<SpanData> named(String name) {
