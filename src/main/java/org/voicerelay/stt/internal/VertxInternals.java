@@ -50,7 +50,7 @@ import java.util.function.Function;
  *   <li>{@link #tracer(Vertx)} and {@link #onFreshContext(Vertx, Function)}: the tracer of Vert.x's
  *       tracing SPI, which {@code Vertx} does not show, and a context with no active span of the
  *       caller's, on which the library's {@code tracing} starts a span under the parent it chooses.
- *       {@code TracingTest} exercises both.
+ *       {@code StreamTracingTest} and {@code SessionTracingTest} exercise both.
  *   <li>{@link #onContext(Context)}: whether the caller runs on a context or a duplicate of it (a
  *       periodic timer's handler runs on one in Vert.x 5), so a write from the stream's own event
  *       loop needs no promise and no dispatch.
