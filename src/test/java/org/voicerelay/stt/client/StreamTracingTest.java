@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.voicerelay.stt.fault.FaultProxy;
 import org.voicerelay.stt.internal.VertxInternals;
 import org.voicerelay.stt.testing.TracedVertx;
 import org.voicerelay.stt.tracing.TraceSpan;
@@ -93,6 +94,33 @@ class StreamTracingTest extends OnScriptedGateway {
           }
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void aGatewayGoneSilentIsALivenessVerdictOnItsConnectionsSpan(Vertx vertx, VertxTestContext ctx) {
+    FaultProxy.start(vertx, gateway.port()).onComplete(ctx.succeeding(proxy -> {
+      SttOptions options = ScriptedGateway.defaultsThrough(proxy.port());
+      options.getConnectOptions().setPingIntervalMs(100).setLivenessTimeoutMs(600).setMaxDelayMs(50);
+      SpeechStream stream = SttClient.create(traced.vertx, options).stream();
+      Promise<Void> ended = Promise.promise();
+      stream.handler(event -> { });
+      stream.endHandler(ended::tryComplete);
+      stream.exceptionHandler(ended::tryFail);
+      stream.write(Buffer.buffer(new byte[FRAME_BYTES]));
+      whenCreated(vertx, ctx, () -> {
+        proxy.silenceAll();
+        until(vertx, ctx, "a second connection", () -> gateway.connections.size() >= 2
+            && !gateway.connection(1).framesOfType("session.create").isEmpty(), stream::end);
+      });
+      ended.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        SpanData first = traced.named(Tracing.CONNECTION).get(0);
+        List<Map<String, Object>> verdicts = TracedVertx.events(first, "liveness.silent");
+        assertEquals(1, verdicts.size());
+        assertTrue(String.valueOf(verdicts.get(0).get(Tracing.REASON)).contains("nothing heard"), verdicts.toString());
+        assertEquals("gateway_silent", TracedVertx.events(first, "connection.dropped").get(0).get("error.type"));
+        ctx.completeNow();
+      })));
+    }));
   }
 
   @Test
