@@ -11,12 +11,15 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,40 @@ class StreamTracingTest extends OnScriptedGateway {
         ctx.completeNow();
       })));
     }));
+  }
+
+  @Test
+  void streamsParkedByTheOpenBreakerAndReleasedByItSayWhy(Vertx vertx, VertxTestContext ctx) {
+    AtomicBoolean opened = new AtomicBoolean();
+    SttClient[] created = new SttClient[1];
+    gateway.upgradeStatus = n -> opened.get() && created[0].circuitState() != CircuitBreakerState.OPEN ? 101 : 503;
+    SttOptions options = gateway.options()
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setMaxFailures(3).setResetTimeout(300));
+    options.getConnectOptions().setMaxRetry(3).setHealthyAfterMs(200);
+    SttClient client = SttClient.create(traced.vertx, options);
+    created[0] = client;
+    client.circuitStateHandler(state -> opened.compareAndSet(false, state == CircuitBreakerState.OPEN));
+    List<Future<Void>> ended = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      SpeechStream stream = client.stream();
+      stream.handler(event -> { });
+      stream.write(Buffer.buffer(new byte[FRAME_BYTES]));
+      ended.add(stream.end());
+    }
+    Future.all(ended).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      List<SpanData> streams = traced.named(Tracing.STREAM);
+      assertEquals(6, streams.size());
+      List<Map<String, Object>> parked = new ArrayList<>();
+      int released = 0;
+      for (SpanData stream : streams) {
+        parked.addAll(TracedVertx.events(stream, "breaker.parked"));
+        released += TracedVertx.events(stream, "breaker.released").size();
+      }
+      assertTrue(!parked.isEmpty(), "some stream waited on the open circuit");
+      assertTrue(String.valueOf(parked.get(0).get(Tracing.REASON)).contains("circuit breaker is open"));
+      assertTrue(released > 0, "and the breaker let it go");
+      ctx.completeNow();
+    })));
   }
 
   @Test
