@@ -52,7 +52,7 @@ public interface ResumableSession {
 
   /** Opens the first session; fails if no node takes it within {@code openAttempts}. */
   static Future<ResumableSession> open(Vertx vertx, ResumableSessionOptions options) {
-    return ResumableSessionImpl.open(vertx, options).map(session -> session);
+    return ResumableSessionImpl.open(vertx, options, org.voicerelay.stt.tracing.TraceSpan.NONE).map(session -> session);
   }
 
   /** Every event of the transcription, renumbered and on one time line; {@code closed} only at the very end. */

@@ -164,7 +164,8 @@ public class SttVerticle extends VerticleBase {
         throw BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed");
       }
       OpenRequest request = OpenRequest.parse(message.body(), options);
-      reply = request.resumable() ? routing.route(message, () -> sessions.open(request)) : sessions.open(request);
+      reply = request.resumable() ? routing.route(message, () -> sessions.open(request, message.headers()))
+          : sessions.open(request, message.headers());
     } catch (ReplyException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {

@@ -81,6 +81,7 @@ public class SttOptions {
   private String agentId;
   private String priority;
   private String workerToken;
+  private boolean traceTranscripts;
 
   public SttOptions() {
   }
@@ -107,6 +108,7 @@ public class SttOptions {
     this.agentId = other.agentId;
     this.priority = other.priority;
     this.workerToken = other.workerToken;
+    this.traceTranscripts = other.traceTranscripts;
   }
 
   public SttOptions(JsonObject json) {
@@ -365,6 +367,16 @@ public class SttOptions {
    */
   public SttOptions setWorkerToken(String workerToken) {
     this.workerToken = blankToNull(workerToken);
+    return this;
+  }
+
+  public boolean isTraceTranscripts() {
+    return traceTranscripts;
+  }
+
+  /** Whether a turn's span carries its final transcript ({@code stt.pii.transcript}); default false: it is PII. */
+  public SttOptions setTraceTranscripts(boolean traceTranscripts) {
+    this.traceTranscripts = traceTranscripts;
     return this;
   }
 

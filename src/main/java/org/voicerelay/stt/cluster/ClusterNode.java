@@ -4,7 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.voicerelay.stt.internal.ClusterView;
 
@@ -35,6 +37,15 @@ public final class ClusterNode {
 
   /** As {@link #start(ClusterOptions)}, with these Vert.x options (their event-bus host and port are replaced). */
   public static Future<ClusterNode> start(ClusterOptions options, VertxOptions vertxOptions) {
+    return start(options, vertxOptions, null);
+  }
+
+  /**
+   * As above, with Vert.x tracing by {@code tracer} (null: none, or the one {@code vertxOptions}'
+   * tracing options find), e.g. {@code new OpenTelemetryTracingFactory(openTelemetry)}
+   * (docs/operations.md, "Tracing").
+   */
+  public static Future<ClusterNode> start(ClusterOptions options, VertxOptions vertxOptions, VertxTracerFactory tracer) {
     Config config;
     try {
       options.getTls().check("cluster.tls", true);
@@ -49,7 +60,8 @@ public final class ClusterNode {
         .setHost(options.getEventBusHost() != null ? options.getEventBusHost() : options.getHost())
         .setPort(options.getEventBusPort());
     options.getTls().applyTo(withEventBus.getEventBusOptions());
-    return Vertx.builder().with(withEventBus).withClusterManager(clusterManager).buildClustered()
+    VertxBuilder builder = Vertx.builder().with(withEventBus).withClusterManager(clusterManager);
+    return (tracer == null ? builder : builder.withTracer(tracer)).buildClustered()
         .map(vertx -> {
           ClusterView.register(vertx, clusterManager);
           return new ClusterNode(vertx, clusterManager);

@@ -18,6 +18,8 @@ import io.vertx.core.net.impl.MessageWrite;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.tracing.VertxTracer;
+import java.util.function.Function;
 
 /**
  * The only place the project uses Vert.x internals: savings on the audio path that the public API
@@ -45,6 +47,10 @@ import io.vertx.core.spi.cluster.ClusterManager;
  *   <li>{@link #bytesOf(Buffer)}: the Netty buffer under a written {@code Buffer} as it is, so the
  *       audio is copied once, straight into a pooled chunk (the client's {@code AudioOutbox}), with
  *       no view allocated per 20 ms write ({@code BufferImpl.byteBuf()}).
+ *   <li>{@link #tracer(Vertx)} and {@link #onFreshContext(Vertx, Function)}: the tracer of Vert.x's
+ *       tracing SPI, which {@code Vertx} does not show, and a context with no active span of the
+ *       caller's, on which the library's {@code tracing} starts a span under the parent it chooses.
+ *       {@code StreamTracingTest} and {@code SessionTracingTest} exercise both.
  *   <li>{@link #onContext(Context)}: whether the caller runs on a context or a duplicate of it (a
  *       periodic timer's handler runs on one in Vert.x 5), so a write from the stream's own event
  *       loop needs no promise and no dispatch.
@@ -162,5 +168,25 @@ public final class VertxInternals {
   /** The cluster manager of a clustered Vert.x (null when it is not clustered). */
   public static ClusterManager clusterManager(Vertx vertx) {
     return ((VertxInternal) vertx).clusterManager();
+  }
+
+  /** Vert.x's tracer; null when tracing is off. */
+  public static VertxTracer<?, ?> tracer(Vertx vertx) {
+    return ((VertxInternal) vertx).tracer();
+  }
+
+  /**
+   * {@code action}'s result, computed now on this thread with a fresh duplicate of {@code vertx}'s
+   * context as the current context: its locals (a tracer's active span) are none of the caller's,
+   * and what it sets there is dropped with it.
+   */
+  public static <T> T onFreshContext(Vertx vertx, Function<Context, T> action) {
+    ContextInternal fresh = ((ContextInternal) vertx.getOrCreateContext()).unwrap().duplicate();
+    ContextInternal previous = fresh.beginDispatch();
+    try {
+      return action.apply(fresh);
+    } finally {
+      fresh.endDispatch(previous);
+    }
   }
 }

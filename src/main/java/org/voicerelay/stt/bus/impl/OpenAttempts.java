@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.voicerelay.stt.bus.ResumableSession;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.tracing.TraceSpan;
 
 /**
  * One open of a recognizing session for a {@link ResumableSession}: sent to {@code <prefix>.open}
@@ -28,13 +29,17 @@ final class OpenAttempts {
   private final String address;
   private final DeliveryOptions delivery;
   private final long delayMs;
+  /** Each open is sent with this span current, so the session it opens is traced under it. */
+  private final TraceSpan parent;
 
-  OpenAttempts(Vertx vertx, TimerSlot timer, String address, DeliveryOptions delivery, long delayMs) {
+  OpenAttempts(Vertx vertx, TimerSlot timer, String address, DeliveryOptions delivery, long delayMs,
+      TraceSpan parent) {
     this.vertx = vertx;
     this.timer = timer;
     this.address = address;
     this.delivery = delivery;
     this.delayMs = delayMs;
+    this.parent = parent;
   }
 
   /** The open reply, or the last failure once {@code attempts} are used or a retry cannot help. */
@@ -48,7 +53,8 @@ final class OpenAttempts {
     if (!wanted.getAsBoolean()) {
       return;
     }
-    vertx.eventBus().<JsonObject>request(address, request, delivery).map(Message::body).onComplete(ar -> {
+    Future<Message<JsonObject>> reply = parent.asParentOf(() -> vertx.eventBus().request(address, request, delivery));
+    reply.map(Message::body).onComplete(ar -> {
       if (!wanted.getAsBoolean()) {
         return;
       }

@@ -57,7 +57,7 @@ final class ResumableBackend implements SessionBackend {
   @Override
   public Future<Void> start(SessionEndpoint endpoint) {
     this.endpoint = endpoint;
-    return ResumableSessionImpl.open(vertx, recognition).map(opened -> {
+    return ResumableSessionImpl.open(vertx, recognition, endpoint.span).map(opened -> {
       session = opened;
       session.handler(this::onRecognitionEvent);
       LOG.info("resumable session {}: front on {}, recognition {} on {}", endpoint.id(), frontNode,

@@ -21,6 +21,7 @@ import org.voicerelay.stt.bus.ResumableSessionOptions;
 import org.voicerelay.stt.internal.Generation;
 import org.voicerelay.stt.internal.TimerSlot;
 import org.voicerelay.stt.internal.VertxInternals;
+import org.voicerelay.stt.tracing.TraceSpan;
 
 /** The machinery of {@link ResumableSession}: see there for what it does and promises. */
 public final class ResumableSessionImpl implements ResumableSession {
@@ -56,21 +57,22 @@ public final class ResumableSessionImpl implements ResumableSession {
   /** While RESUMING: why the session was lost, told on the resume. */
   private String lossReason;
 
-  private ResumableSessionImpl(Vertx vertx, ResumableSessionOptions options) {
+  private ResumableSessionImpl(Vertx vertx, ResumableSessionOptions options, TraceSpan parent) {
     this.vertx = vertx;
     this.timer = new TimerSlot(vertx);
     this.context = vertx.getOrCreateContext();
     this.options = new ResumableSessionOptions(options);
     this.timeline = new TranscriptTimeline(options.getSampleRate());
     this.opens = new OpenAttempts(vertx, timer, BusContract.openAddress(options.getPrefix()), delivery(),
-        options.getReopenDelayMs());
+        options.getReopenDelayMs(), parent);
     this.nextOpen = new NextOpen(options.getOpen());
     this.replay = new ReplayBuffer(options.getMaxReplayBytes());
   }
 
-  public static Future<ResumableSessionImpl> open(Vertx vertx, ResumableSessionOptions options) {
+  /** Opens its recognizing sessions under {@code parent} (a front's span, else {@link TraceSpan#NONE}). */
+  public static Future<ResumableSessionImpl> open(Vertx vertx, ResumableSessionOptions options, TraceSpan parent) {
     AudioCodec.register(vertx);
-    ResumableSessionImpl resumable = new ResumableSessionImpl(vertx, options);
+    ResumableSessionImpl resumable = new ResumableSessionImpl(vertx, options, parent);
     resumable.context.runOnContext(v -> resumable.openSession(null));
     return resumable.firstOpen.future();
   }

@@ -19,6 +19,7 @@ import org.voicerelay.stt.bus.BusContract;
 import org.voicerelay.stt.bus.BusErrorCode;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 import org.voicerelay.stt.internal.TimerSlot;
+import org.voicerelay.stt.tracing.TraceSpan;
 
 /**
  * One session of the contract, plain or resumable: the audio and control consumers of its
@@ -84,6 +85,8 @@ final class SessionEndpoint {
   private final TimerSlot lingerTimer;
   private boolean unregistered;
   private boolean backendStarted;
+  /** The session's span ({@code stt.session}): the owner starts it, and ends it once the session closed. */
+  TraceSpan span = TraceSpan.NONE;
 
   /**
    * @param eventsAddress the caller's, or null for the session's default
@@ -419,7 +422,7 @@ final class SessionEndpoint {
 
   // ------------------------------------------------------------ bookkeeping
 
-  private double audioSeconds() {
+  double audioSeconds() {
     return receivedBytes / 2.0 / sampleRate;
   }
 

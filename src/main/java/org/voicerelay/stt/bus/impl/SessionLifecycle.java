@@ -17,6 +17,8 @@ import org.voicerelay.stt.bus.ResumableSessionOptions;
 import org.voicerelay.stt.bus.SttVerticleOptions;
 import org.voicerelay.stt.client.SpeechStream;
 import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.tracing.TraceSpan;
+import org.voicerelay.stt.tracing.Tracing;
 
 /**
  * Where every session of one verticle instance begins and ends, plain or resumable: created with
@@ -68,12 +70,13 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
   /**
    * Opens the session {@code request} asks for; its reply. Without an id the session is new; with
    * one, the same id opens the same session, wherever in the cluster it was opened first.
+   * {@code openHeaders}: the open message's, where Vert.x's tracing puts the caller's span (may be null).
    */
-  public Future<JsonObject> open(OpenRequest request) {
+  public Future<JsonObject> open(OpenRequest request, Iterable<Map.Entry<String, String>> openHeaders) {
     String id = request.sessionId();
     if (id == null) {
       String fresh = SessionIds.random(request.resumable() ? "f" : "s");
-      return create(fresh, request).onSuccess(reply -> directory.record(fresh, reply));
+      return create(fresh, request, openHeaders).onSuccess(reply -> directory.record(fresh, reply));
     }
     // first: a session still starting is in the registry already, but its reply is not ready
     Future<JsonObject> pending = opening.get(id);
@@ -86,7 +89,7 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
           ? Future.failedFuture(BusErrorCode.failure(BusErrorCode.SESSION_CLOSED, "session " + id + " has ended"))
           : Future.succeededFuture(existing.openReply());
     }
-    Future<JsonObject> opened = directory.open(id, () -> create(id, request));
+    Future<JsonObject> opened = directory.open(id, () -> create(id, request, openHeaders));
     opening.put(id, opened);
     opened.onComplete(ar -> opening.remove(id));
     return opened;
@@ -140,7 +143,7 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
     });
   }
 
-  private Future<JsonObject> create(String id, OpenRequest request) {
+  private Future<JsonObject> create(String id, OpenRequest request, Iterable<Map.Entry<String, String>> openHeaders) {
     if (stopping) {
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.SHUTTING_DOWN, "the stt verticle is being undeployed"));
     }
@@ -155,15 +158,22 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
     int sampleRate = request.sampleRate() != null ? request.sampleRate() : options.getClient().getSampleRate();
     String model = request.model() != null ? request.model() : options.getClient().getModel();
     String language = request.language() != null ? request.language() : options.getClient().getLanguage();
+    TraceSpan span = traced(Tracing.session(vertx, openHeaders), id, model, language, sampleRate, request.resumable());
     SessionEndpoint session;
     try {
-      SessionBackend backend = request.resumable() ? resumableBackend(sampleRate, request) : streamBackend(sampleRate, request);
+      SessionBackend backend = span.asParentOf(() -> request.resumable() ? resumableBackend(sampleRate, request)
+          : streamBackend(sampleRate, request));
       session = new SessionEndpoint(vertx, options, metrics, this, id, request.eventsAddress(), sampleRate, model,
           language, backend);
+      session.span = span;
     } catch (IllegalArgumentException e) {
+      span.failed(BusErrorCode.name(BusErrorCode.BAD_REQUEST), e.getMessage());
+      span.end();
       admission.release();
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.BAD_REQUEST, e.getMessage()));
     } catch (RuntimeException e) {
+      span.failed(BusErrorCode.name(BusErrorCode.INTERNAL_ERROR), e.toString());
+      span.end();
       admission.release();
       LOG.warn("cannot open session {}", id, e);
       return Future.failedFuture(BusErrorCode.failure(BusErrorCode.INTERNAL_ERROR, "cannot open session: " + e));
@@ -188,8 +198,17 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
     registry.remove(session);
     admission.release();
     metrics.sessionClosed(BusContract.REASON_FAILED);
+    session.span.failed(BusContract.REASON_FAILED, err.getMessage());
+    session.span.end();
     LOG.warn("session {}: its recognition did not start: {}", session.id(), err.getMessage());
     return BusErrorCode.of(err, BusErrorCode.GATEWAY_FAILURE, "no node took the recognition of session " + session.id());
+  }
+
+  private TraceSpan traced(TraceSpan span, String id, String model, String language, int sampleRate,
+      boolean resumable) {
+    return span.recording() ? span.set(Tracing.SESSION_ID, id).set(Tracing.NODE, node.name()).set(Tracing.MODEL, model)
+        .set(Tracing.PROVIDER, Tracing.provider(model)).set(Tracing.LANGUAGE, language)
+        .set(Tracing.SAMPLE_RATE, sampleRate).set("stt.resumable", resumable) : span;
   }
 
   private SessionBackend streamBackend(int sampleRate, OpenRequest request) {
@@ -210,6 +229,11 @@ public final class SessionLifecycle implements SessionEndpoint.Owner {
 
   @Override
   public void closed(SessionEndpoint session) {
+    session.span.set(Tracing.REASON, session.reason()).set(Tracing.AUDIO_SECONDS, session.audioSeconds());
+    if (BusContract.REASON_FAILED.equals(session.reason())) {
+      session.span.failed(BusContract.REASON_FAILED, null);
+    }
+    session.span.end();
     admission.release();
     directory.closed(session.id(), options.getClosedSessionLingerMs());
     metrics.sessionClosed(session.reason());

@@ -57,7 +57,9 @@ public final class SpeechStreamImpl implements SpeechStream {
     this.outbox = new AudioOutbox(inputRate, options.getSampleRate(), options.getReplayBufferMs(),
         transcripts::addUsage);
     this.writeQueue = new WriteQueue(options.getWriteQueueMaxSize(), outbox::pendingBytes);
-    StreamParts parts = new StreamParts(id, outbox, events, transcripts, deafness);
+    StreamTrace trace = StreamTrace.start(gateway.vertx(), id, options, outbox::secondsSent);
+    transcripts.traced(trace.span(), options.isTraceTranscripts());
+    StreamParts parts = new StreamParts(id, outbox, events, transcripts, deafness, trace);
     this.connection = new StreamConnection(gateway, parts, options, writeQueue::checkDrain, failure -> {
       onClosed.accept(this);
       if (failure == null) {

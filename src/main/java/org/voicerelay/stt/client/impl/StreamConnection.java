@@ -43,6 +43,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
   private final StreamEvents events;
   private final TranscriptAssembler transcripts;
   private final Deafness deafness;
+  private final StreamTrace trace;
   private final ReconnectPolicy retries;
   private final GatewayMessages messages;
   private final TimerSlot timer;
@@ -75,6 +76,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     this.events = parts.events();
     this.transcripts = parts.transcripts();
     this.deafness = parts.deafness();
+    this.trace = parts.trace();
     this.afterSend = afterSend;
     this.onFinished = onFinished;
     this.onContext = onContext;
@@ -168,6 +170,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     }
     if (next != phase) {
       phase = next;
+      trace.entered(next, cause);
       events.stateChanged(next, cause);
     }
   }
@@ -254,6 +257,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     ws.writeTextMessage(SessionMessages.create(options));
     long offset = outbox.replayFromUnfinalized();
     transcripts.newConnection(offset / (double) outbox.sessionRate(), current.sessionId);
+    trace.connected(current.sessionId, offset / (double) outbox.sessionRate(), outbox.secondsSent());
     enter(StreamPhase.CONNECTED, null);
     if (inputEnded) {
       timer.start(Finishing.deadlineMs(phase, options), this::onFinishingDeadline);

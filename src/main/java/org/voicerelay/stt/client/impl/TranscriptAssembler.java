@@ -9,6 +9,8 @@ import org.voicerelay.stt.client.SpeechEventType;
 import org.voicerelay.stt.client.TimedWord;
 import org.voicerelay.stt.protocol.ServerMessage;
 import org.voicerelay.stt.protocol.WireWord;
+import org.voicerelay.stt.tracing.TraceSpan;
+import org.voicerelay.stt.tracing.Tracing;
 
 /**
  * Turns gateway transcript frames into {@link SpeechEvent}s the way LiveKit's clients do: speech
@@ -16,7 +18,8 @@ import org.voicerelay.stt.protocol.WireWord;
  * start, final, end), preflight transcripts only while speaking
  * (they never start speech), usage then final then speech end, empty interims skipped,
  * defaults for absent fields, and times moved onto the stream's clock by the offset of the
- * current connection. Measures each turn's {@link TurnLatency}.
+ * current connection. Measures each turn's {@link TurnLatency}, and traces each turn as a
+ * {@code stt.turn} span from its start of speech to its final, under the stream's span.
  */
 final class TranscriptAssembler {
 
@@ -28,6 +31,9 @@ final class TranscriptAssembler {
   private double timeOffset;
   /** The {@code X-LiveKit-Session-ID} of the current connection: the request id when the gateway names none. */
   private String connectionSessionId;
+  private TraceSpan streamSpan = TraceSpan.NONE;
+  private TraceSpan turn = TraceSpan.NONE;
+  private boolean traceText;
 
   TranscriptAssembler(String streamId, Consumer<SpeechEvent> sink) {
     this.streamId = streamId;
@@ -40,6 +46,12 @@ final class TranscriptAssembler {
     this.connectionSessionId = sessionId;
   }
 
+  /** Turns are traced under {@code streamSpan}; with {@code text} their final transcript too (PII). */
+  void traced(TraceSpan streamSpan, boolean text) {
+    this.streamSpan = streamSpan;
+    this.traceText = text;
+  }
+
   /** New audio went to the gateway (replays are not new). */
   void addUsage(double seconds) {
     usageSeconds += seconds;
@@ -49,6 +61,7 @@ final class TranscriptAssembler {
   void startOfSpeech() {
     if (!speaking) {
       speaking = true;
+      turn = streamSpan.child(Tracing.TURN);
       sink.accept(SpeechEvent.of(SpeechEventType.START_OF_SPEECH, streamId));
     }
   }
@@ -93,9 +106,7 @@ final class TranscriptAssembler {
     SpeechData data = new SpeechData(text, language, start, end,
         m.confidence() == null ? 1.0 : m.confidence(), m.speakerId(), words, metadata);
     if (isFinal) {
-      if (!text.isEmpty()) {
-        turnLatency.finalArrived(end);
-      }
+      long delayNanos = text.isEmpty() ? -1 : turnLatency.finalArrived(end);
       if (usageSeconds > 0) {
         sink.accept(new SpeechEvent(SpeechEventType.RECOGNITION_USAGE, requestId, List.of(),
             usageSeconds, null));
@@ -104,11 +115,27 @@ final class TranscriptAssembler {
       sink.accept(new SpeechEvent(type, requestId, List.of(data), 0, null));
       if (speaking) {
         speaking = false;
+        endTurn(data, delayNanos);
         sink.accept(SpeechEvent.of(SpeechEventType.END_OF_SPEECH, requestId));
       }
     } else {
       sink.accept(new SpeechEvent(type, requestId, List.of(data), 0, null));
     }
     return end;
+  }
+
+  private void endTurn(SpeechData data, long delayNanos) {
+    if (turn.recording()) {
+      turn.set("stt.turn.start_seconds", data.startTime()).set("stt.turn.end_seconds", data.endTime())
+          .set(Tracing.LANGUAGE, data.language());
+      if (delayNanos >= 0) {
+        turn.set(Tracing.TRANSCRIPTION_DELAY, delayNanos / 1e9);
+      }
+      if (traceText) {
+        turn.set(Tracing.TRANSCRIPT, data.text());
+      }
+      turn.end();
+      turn = TraceSpan.NONE;
+    }
   }
 }
