@@ -10,11 +10,10 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.voicerelay.stt.testing.BridgeFrames;
 import org.voicerelay.stt.testing.TestStack;
 
 /**
@@ -24,15 +23,10 @@ import org.voicerelay.stt.testing.TestStack;
  */
 final class TcpBridgeSocket {
 
-  private record Waiter(Predicate<JsonObject> match, Promise<JsonObject> promise) {
-  }
-
   private final NetClient client;
   private final NetSocket socket;
-  private final List<JsonObject> frames = new ArrayList<>();
-  private final List<Waiter> waiters = new ArrayList<>();
+  private final BridgeFrames frames = new BridgeFrames();
   private final Promise<Void> closed = Promise.promise();
-  private String token;
 
   private TcpBridgeSocket(NetClient client, NetSocket socket) {
     this.client = client;
@@ -44,7 +38,7 @@ final class TcpBridgeSocket {
         parser.fixedSizeMode(buffer.getInt(0));
         header[0] = false;
       } else {
-        onFrame(new JsonObject(buffer.toString(StandardCharsets.UTF_8)));
+        frames.onFrame(new JsonObject(buffer.toString(StandardCharsets.UTF_8)));
         parser.fixedSizeMode(4);
         header[0] = true;
       }
@@ -70,31 +64,31 @@ final class TcpBridgeSocket {
 
   /** Sends this token (a JWT) in every frame from now on; null for none. */
   TcpBridgeSocket token(String token) {
-    this.token = token;
+    frames.token(token);
     return this;
   }
 
   void send(String address, Object body) {
-    write(frame("send", address).put("body", body));
+    write(frames.frame("send", address).put("body", body));
   }
 
   void publish(String address, Object body) {
-    write(frame("publish", address).put("body", body));
+    write(frames.frame("publish", address).put("body", body));
   }
 
   void register(String address) {
-    write(frame("register", address));
+    write(frames.frame("register", address));
   }
 
   void unregister(String address) {
-    write(frame("unregister", address));
+    write(frames.frame("unregister", address));
   }
 
   /** Sends with a reply address; completes with the reply's frame ({@code message} or {@code err}). */
   Future<JsonObject> request(String address, Object body) {
     String replyAddress = UUID.randomUUID().toString();
     Future<JsonObject> reply = next(f -> replyAddress.equals(f.getString("address")));
-    write(frame("send", address).put("body", body).put("replyAddress", replyAddress));
+    write(frames.frame("send", address).put("body", body).put("replyAddress", replyAddress));
     return reply;
   }
 
@@ -114,9 +108,7 @@ final class TcpBridgeSocket {
 
   /** The next frame, from now on, that {@code match}es. */
   Future<JsonObject> next(Predicate<JsonObject> match) {
-    Promise<JsonObject> promise = Promise.promise();
-    waiters.add(new Waiter(match, promise));
-    return promise.future();
+    return frames.next(match);
   }
 
   /** The bridge's refusal: an {@code err} frame {@code access_denied} that answers no request. */
@@ -133,12 +125,12 @@ final class TcpBridgeSocket {
   }
 
   List<JsonObject> frames() {
-    return new ArrayList<>(frames);
+    return frames.received();
   }
 
   /** The events received for {@code address}, in order. */
   List<JsonObject> events(String address) {
-    return frames.stream().filter(f -> "message".equals(f.getString("type")) && address.equals(f.getString("address")))
+    return frames.received().stream().filter(f -> "message".equals(f.getString("type")) && address.equals(f.getString("address")))
         .map(f -> f.getJsonObject("body")).toList();
   }
 
@@ -146,29 +138,9 @@ final class TcpBridgeSocket {
     return socket.close().transform(ar -> closed.future()).eventually(client::close);
   }
 
-  private JsonObject frame(String type, String address) {
-    JsonObject frame = new JsonObject().put("type", type).put("address", address);
-    if (token != null) {
-      frame.put("headers", new JsonObject().put("Authorization", "Bearer " + token));
-    }
-    return frame;
-  }
-
   private void write(JsonObject frame) {
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     socket.write(Buffer.buffer().appendInt(json.length).appendBytes(json));
   }
 
-  private void onFrame(JsonObject frame) {
-    frames.add(frame);
-    List<Waiter> matched = new ArrayList<>();
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (w.match().test(frame)) {
-        it.remove();
-        matched.add(w);
-      }
-    }
-    matched.forEach(w -> w.promise().tryComplete(frame));
-  }
 }

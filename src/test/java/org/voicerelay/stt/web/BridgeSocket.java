@@ -7,11 +7,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.voicerelay.stt.testing.BridgeFrames;
 
 /**
  * A bridge client the way a page is one, on the SockJS endpoint's raw WebSocket
@@ -20,22 +19,17 @@ import java.util.function.Predicate;
  */
 final class BridgeSocket {
 
-  private record Waiter(Predicate<JsonObject> match, Promise<JsonObject> promise) {
-  }
-
   /** Held: Vert.x closes a client that is no longer referenced, and its connections with it. */
   private final WebSocketClient client;
   private final WebSocket socket;
-  private final List<JsonObject> frames = new ArrayList<>();
-  private final List<Waiter> waiters = new ArrayList<>();
+  private final BridgeFrames frames = new BridgeFrames();
   private final Promise<Void> closed = Promise.promise();
-  private String token;
 
   private BridgeSocket(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     // the bridge writes binary frames on the raw WebSocket, the page's library text ones
-    socket.handler(data -> onFrame(new JsonObject(data)));
+    socket.handler(data -> frames.onFrame(new JsonObject(data)));
     socket.closeHandler(v -> closed.tryComplete());
   }
 
@@ -60,28 +54,27 @@ final class BridgeSocket {
 
   /** Sends {@code "Authorization": "Bearer <token>"} in every frame's headers from now on. */
   BridgeSocket token(String token) {
-    this.token = token;
+    frames.token(token);
     return this;
   }
 
   void send(String address, Object body) {
-    write(new JsonObject().put("type", "send").put("address", address).put("body", body));
+    write(frames.frame("send", address).put("body", body));
   }
 
   void publish(String address, Object body) {
-    write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
+    write(frames.frame("publish", address).put("body", body));
   }
 
   void register(String address) {
-    write(new JsonObject().put("type", "register").put("address", address));
+    write(frames.frame("register", address));
   }
 
   /** Sends with a reply address; completes with the reply's frame ({@code rec} or {@code err}). */
   Future<JsonObject> request(String address, Object body) {
     String replyAddress = UUID.randomUUID().toString();
     Future<JsonObject> reply = next(f -> replyAddress.equals(f.getString("address")));
-    write(new JsonObject().put("type", "send").put("address", address).put("body", body)
-        .put("replyAddress", replyAddress));
+    write(frames.frame("send", address).put("body", body).put("replyAddress", replyAddress));
     return reply;
   }
 
@@ -94,9 +87,7 @@ final class BridgeSocket {
 
   /** The next frame, from now on, that {@code match}es. */
   Future<JsonObject> next(Predicate<JsonObject> match) {
-    Promise<JsonObject> promise = Promise.promise();
-    waiters.add(new Waiter(match, promise));
-    return promise.future();
+    return frames.next(match);
   }
 
   /** The bridge's refusal of one message: an {@code err} frame "access_denied" that answers no request. */
@@ -105,7 +96,7 @@ final class BridgeSocket {
   }
 
   List<JsonObject> frames() {
-    return new ArrayList<>(frames);
+    return frames.received();
   }
 
   /** Closes the connection (if the server has not already) and waits until it is closed. */
@@ -118,23 +109,7 @@ final class BridgeSocket {
   }
 
   private void write(JsonObject frame) {
-    if (token != null && frame.containsKey("address")) {
-      frame.put("headers", new JsonObject().put("Authorization", "Bearer " + token));
-    }
     socket.writeTextMessage(frame.encode());
   }
 
-  private void onFrame(JsonObject frame) {
-    frames.add(frame);
-    List<Waiter> matched = new ArrayList<>();
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (w.match().test(frame)) {
-        it.remove();
-        matched.add(w);
-      }
-    }
-    // completing runs the test's next steps, which may add waiters: not while iterating
-    matched.forEach(w -> w.promise().tryComplete(frame));
-  }
 }
