@@ -8,14 +8,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
-import org.voicerelay.stt.gateway.CountingRecognizer;
 import org.voicerelay.stt.gateway.GatewayErrorCode;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
-import org.voicerelay.stt.gateway.engine.Recognition;
-import org.voicerelay.stt.gateway.engine.RecognitionListener;
-import org.voicerelay.stt.gateway.engine.RecognitionRequest;
-import org.voicerelay.stt.gateway.engine.Recognizer;
+import org.voicerelay.stt.testing.EnglishCountingRecognizer;
 
 /**
  * The gateway's answers that end a stream at once, as LiveKit's clients treat a client error (a
@@ -81,7 +77,7 @@ class NonRetriedErrorsTest extends OnScriptedGateway {
   @Test
   void theLocalGatewaysUnsupportedLanguageEndsTheStreamAtOnceWithItsCode4010(Vertx vertx, VertxTestContext ctx) {
     LocalGatewayVerticle local = new LocalGatewayVerticle(new LocalGatewayOptions().setApiKey(ScriptedGateway.KEY)
-        .setApiSecret(ScriptedGateway.SECRET), new EnglishOnly());
+        .setApiSecret(ScriptedGateway.SECRET), new EnglishCountingRecognizer());
     vertx.deployVerticle(local)
         .compose(id -> SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + local.actualPort() + "/v1")
             .setApiKey(ScriptedGateway.KEY).setApiSecret(ScriptedGateway.SECRET).setLanguage("fr")).stream().end())
@@ -94,33 +90,4 @@ class NonRetriedErrorsTest extends OnScriptedGateway {
         })));
   }
 
-  /** The counting engine, told to recognise English only. */
-  private static final class EnglishOnly implements Recognizer {
-    private final CountingRecognizer counting = new CountingRecognizer();
-
-    @Override
-    public String name() {
-      return "english-only";
-    }
-
-    @Override
-    public int sampleRate() {
-      return counting.sampleRate();
-    }
-
-    @Override
-    public boolean recognizes(String language) {
-      return language == null || language.startsWith("en");
-    }
-
-    @Override
-    public Recognition open(RecognitionRequest request, RecognitionListener listener) {
-      return counting.open(request, listener);
-    }
-
-    @Override
-    public void close() {
-      counting.close();
-    }
-  }
 }

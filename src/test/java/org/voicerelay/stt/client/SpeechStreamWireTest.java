@@ -119,12 +119,7 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   void finalizeUtteranceSendsTheShortChunkAndFinalizeAndTheStreamStaysUsable(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options());
     SpeechStream stream = client.stream();
-    List<String> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
-    stream.handler(e -> {
-      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
-        finals.add(e.text());
-      }
-    });
+    List<String> finals = finalsOf(stream);
     stream.write(Buffer.buffer(ramp(2000)));
     stream.finalizeUtterance();
     stream.write(Buffer.buffer(ramp(3200)));
@@ -141,12 +136,7 @@ class SpeechStreamWireTest extends OnScriptedGateway {
   void flushSendsTheShortChunkWithoutFinalizeAsLiveKitsFlushDoes(Vertx vertx, VertxTestContext ctx) {
     SttClient client = SttClient.create(vertx, gateway.options());
     SpeechStream stream = client.stream();
-    List<String> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
-    stream.handler(e -> {
-      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
-        finals.add(e.text());
-      }
-    });
+    List<String> finals = finalsOf(stream);
     stream.write(Buffer.buffer(ramp(2000)));
     stream.flush();
     stream.write(Buffer.buffer(ramp(3200)));
@@ -253,5 +243,16 @@ class SpeechStreamWireTest extends OnScriptedGateway {
       ctx.completeNow();
     })));
     assertTrue(ctx.awaitCompletion(10, TimeUnit.SECONDS));
+  }
+
+  /** The text of every final the stream delivers, in order. */
+  private static List<String> finalsOf(SpeechStream stream) {
+    List<String> finals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    stream.handler(e -> {
+      if (e.type() == SpeechEventType.FINAL_TRANSCRIPT) {
+        finals.add(e.text());
+      }
+    });
+    return finals;
   }
 }

@@ -18,79 +18,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.voicerelay.stt.gateway.engine.Recognition;
-import org.voicerelay.stt.gateway.engine.RecognitionListener;
+import org.voicerelay.stt.testing.EnglishCountingRecognizer;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
-import org.voicerelay.stt.gateway.engine.Recognizer;
 
 /** What the local gateway honours of the provider options LiveKit's typed families send. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class LocalGatewayProviderSettingsTest {
 
-  /** The counting engine, recognising English only, recording every request and update it gets. */
-  private static final class EnglishCounting implements Recognizer {
-    final CountingRecognizer counting = new CountingRecognizer(new JsonObject().put("interimEveryFrames", 5));
-    final List<RecognitionRequest> requests = new CopyOnWriteArrayList<>();
-
-    @Override
-    public String name() {
-      return "english-counting";
-    }
-
-    @Override
-    public int sampleRate() {
-      return counting.sampleRate();
-    }
-
-    @Override
-    public boolean recognizes(String language) {
-      return language == null || language.startsWith("en");
-    }
-
-    @Override
-    public String languages() {
-      return "English only";
-    }
-
-    @Override
-    public Recognition open(RecognitionRequest request, RecognitionListener listener) {
-      requests.add(request);
-      Recognition inner = counting.open(request, listener);
-      return new Recognition() {
-        @Override
-        public void accept(byte[] pcm) {
-          inner.accept(pcm);
-        }
-
-        @Override
-        public void finalizeUtterance() {
-          inner.finalizeUtterance();
-        }
-
-        @Override
-        public long pendingBytes() {
-          return inner.pendingBytes();
-        }
-
-        @Override
-        public void update(RecognitionRequest next) {
-          requests.add(next);
-        }
-
-        @Override
-        public void close() {
-          inner.close();
-        }
-      };
-    }
-
-    @Override
-    public void close() {
-    }
-  }
-
-  private final EnglishCounting engine = new EnglishCounting();
+  private final EnglishCountingRecognizer engine = new EnglishCountingRecognizer();
 
   private Future<Integer> deploy(Vertx vertx) {
     LocalGatewayVerticle gateway = new LocalGatewayVerticle(GatewayTestSocket.countingOptions(), engine);
