@@ -58,6 +58,9 @@ final class ClientSubjects extends PacedSubjects {
             d.died(event.error().code());
           }
         });
+        if (TRACE) {
+          stream.stateHandler(e -> trace(s, "phase " + e.phase()));
+        }
         stream.exceptionHandler(err -> d.died(err instanceof SttException e ? e.code().wireName() : err.getClass().getSimpleName()));
         stream.endHandler(v -> {
           if (!ending[s]) {

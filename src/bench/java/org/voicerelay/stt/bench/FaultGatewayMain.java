@@ -1,5 +1,6 @@
 package org.voicerelay.stt.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -17,6 +18,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.voicerelay.stt.client.SpeechStream;
+import org.voicerelay.stt.client.StreamOptions;
+import org.voicerelay.stt.client.SttClient;
+import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.gateway.CountingRecognizer;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
@@ -110,6 +115,9 @@ public final class FaultGatewayMain {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     watchStalls(vertx, context);
     vertx.runOnContext(v -> watchStalls(vertx, vertx.getOrCreateContext()));
+    if (deferred && System.getenv("FAULT_COLD_RESTART") == null) {
+      warmUp(vertx, gateway.actualPort());
+    }
     println("ready");
     if (!deferred) {
       println("listening " + front.listen(context, port));
@@ -134,6 +142,36 @@ public final class FaultGatewayMain {
       }
     }
     vertx.close();
+  }
+
+  /**
+   * Warms the restarted gateway's code paths before it listens, as a gateway behind a readiness
+   * check is warm before it takes traffic: without it, the first second after the outage measures
+   * this JVM's class loading and compilation, not the client. Streams of the project's client, on
+   * the gateway's own port (so the front counts no connection), each writing audio as fast as the
+   * gateway takes it. {@code FAULT_COLD_RESTART=1} in the environment skips it.
+   */
+  private static void warmUp(Vertx vertx, int gatewayPort) {
+    int streams = 50;
+    int rounds = 3;
+    SttClient client = SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
+        .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", BenchGatewayMain.API_KEY))
+        .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", BenchGatewayMain.API_SECRET)));
+    Buffer chunk = Buffer.buffer(new byte[1600]);
+    for (int r = 0; r < rounds; r++) {
+      List<Future<Void>> ends = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        ends.add(ClientStreams.onContext(vertx.getOrCreateContext(), () -> {
+          SpeechStream stream = client.stream(new StreamOptions());
+          for (int k = 0; k < 100; k++) {
+            stream.write(chunk);
+          }
+          return stream.end();
+        }).compose(f -> f));
+      }
+      ClientStreams.join(Future.join(ends));
+    }
+    ClientStreams.join(client.close());
   }
 
   /**

@@ -51,7 +51,7 @@ public class SttOptions {
    * How long the circuit stays open before one stream probes the gateway: a parked stream learns
    * that the gateway is back within about this long.
    */
-  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 500;
+  public static final long DEFAULT_CIRCUIT_RESET_TIMEOUT_MS = 100;
 
   /** The breaker defaults of a client: no event-bus notifications, no timeout of its own. */
   public static CircuitBreakerOptions defaultCircuitBreakerOptions() {

@@ -177,6 +177,61 @@ class GatewayRecoveryTest extends OnScriptedGateway {
   }
 
   @Test
+  void theProbeSendsTheFirstSecondOfItsHeldAudioAndTheRestOnceTheRampIsOver(Vertx vertx, VertxTestContext ctx) {
+    int streams = 6;
+    SttClient[] client = new SttClient[1];
+    AtomicBoolean up = new AtomicBoolean();
+    // down until 1.5 s after the circuit opened: every stream holds more than a second of audio
+    gateway.upgradeStatus = n -> up.get() ? 101 : 503;
+    AtomicInteger sessions = new AtomicInteger();
+    Map<Integer, Integer> order = new ConcurrentHashMap<>(); // connection index -> nth session since up
+    List<long[]> onProbe = new CopyOnWriteArrayList<>(); // {nanos, bytes} on the probe's connection
+    long[] rampOverNanos = {Long.MAX_VALUE};
+    gateway.onFrame = (c, frame) -> {
+      String type = frame.getString("type");
+      if ("session.create".equals(type)) {
+        order.put(c.index, sessions.incrementAndGet());
+      }
+      int nth = order.getOrDefault(c.index, 0);
+      if ("input_audio".equals(type) && nth == 1) {
+        onProbe.add(new long[] {System.nanoTime(), Base64.getDecoder().decode(frame.getString("audio")).length});
+      }
+      if ("input_audio".equals(type) && nth == streams) {
+        // the last stream let in is answered only 600 ms after its first audio: the ramp lasts that long
+        if (rampOverNanos[0] == Long.MAX_VALUE) {
+          rampOverNanos[0] = Long.MIN_VALUE;
+          vertx.setTimer(600, t -> {
+            rampOverNanos[0] = System.nanoTime();
+            answersAudio(c, frame);
+          });
+        } else if (rampOverNanos[0] != Long.MIN_VALUE) {
+          answersAudio(c, frame);
+        }
+        return;
+      }
+      answersAudio(c, frame);
+    };
+    client[0] = SttClient.create(vertx, gateway.options()
+        .setCircuitBreakerOptions(SttOptions.defaultCircuitBreakerOptions().setResetTimeout(300)));
+    client[0].circuitStateHandler(state -> {
+      if (state == CircuitBreakerState.OPEN && !up.get()) {
+        vertx.setTimer(1_500, t -> up.set(true));
+      }
+    });
+    Talkers talkers = new Talkers(vertx, client[0], streams);
+    vertx.setTimer(5_000, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(streams, sessions.get(), "each stream connected once after the outage");
+      long before = onProbe.stream().filter(a -> a[0] < rampOverNanos[0]).mapToLong(a -> a[1]).sum();
+      long all = onProbe.stream().mapToLong(a -> a[1]).sum();
+      assertTrue(before > 0 && before <= 32_000, "until the last stream was answered, the probe sent at most the"
+          + " first second of its held audio: " + before + " bytes");
+      assertTrue(all > 48_000, "then the rest of it: " + all + " bytes in all");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
   void aLoneStreamRetryingThroughAnOutageNeverOpensTheCircuit(Vertx vertx, VertxTestContext ctx) {
     AtomicBoolean down = new AtomicBoolean();
     AtomicInteger refused = new AtomicInteger();

@@ -113,10 +113,11 @@ class SttClientOptionsTest {
     assertEquals(3, options.getConnectOptions().getMaxRetry());
     assertEquals(100, options.getConnectOptions().getInitialDelayMs(), "LiveKit's fast first retry, jittered");
     assertEquals(4.0, options.getConnectOptions().getMultiplier());
-    assertEquals(500, options.getConnectOptions().getMaxDelayMs(),
-        "a quarter of LiveKit's 2 s retry interval: a stream retrying on its own finds the gateway back within half a second");
+    assertEquals(250, options.getConnectOptions().getMaxDelayMs(),
+        "an eighth of LiveKit's 2 s retry interval: a stream retrying on its own finds the gateway back within a quarter second");
     assertEquals(10_000, options.getConnectOptions().getHealthyAfterMs());
     assertEquals(5, options.getCircuitBreakerOptions().getMaxFailures());
-    assertEquals(500, options.getCircuitBreakerOptions().getResetTimeout(), "a parked stream's probe twice a second");
+    assertEquals(100, options.getCircuitBreakerOptions().getResetTimeout(),
+        "one probe per client every 100 ms: parked streams learn the gateway is back within about 0.1 s");
   }
 }

@@ -74,6 +74,8 @@ final class AudioOutbox {
   private final ArrayDeque<Long> finalizeSent = new ArrayDeque<>();
   private long samplesChunked;
   private long samplesSent;
+  /** Nothing from this stream position on is sent until {@link #sendAll()}: a catch-up held back. */
+  private long sendLimit = Long.MAX_VALUE;
   private volatile long pendingBytes;
   /** The furthest stream position ever sent; replays do not move it. */
   private volatile long highestSampleSent;
@@ -166,12 +168,15 @@ final class AudioOutbox {
       Long finalizeAt = finalizeRequested.peekFirst();
       Chunk next = pending.peekFirst();
       if (finalizeAt != null && (next == null || next.startSample >= finalizeAt)) {
+        if (finalizeAt > sendLimit) {
+          return;
+        }
         finalizeRequested.pollFirst();
         finalizeSent.addLast(samplesSent);
         ws.writeTextMessage(ProtocolCodec.FINALIZE_FRAME);
         continue;
       }
-      if (next == null) {
+      if (next == null || next.startSample >= sendLimit) {
         return;
       }
       pending.pollFirst();
@@ -227,6 +232,20 @@ final class AudioOutbox {
     Chunk first = pending.peekFirst();
     samplesSent = first != null ? first.startSample : samplesChunked;
     return samplesSent;
+  }
+
+  /**
+   * Sends only the first {@code ms} of what is waiting (the start of a replay) until
+   * {@link #sendAll()}: enough for the gateway to answer, little enough not to crowd other streams.
+   */
+  void sendFirst(long ms) {
+    Chunk first = pending.peekFirst();
+    sendLimit = (first != null ? first.startSample : samplesChunked) + ms * sessionRate / 1000;
+  }
+
+  /** Ends {@link #sendFirst}: everything waiting may go. */
+  void sendAll() {
+    sendLimit = Long.MAX_VALUE;
   }
 
   /** A final transcript covers the stream up to this position (samples). */

@@ -33,6 +33,11 @@ import org.voicerelay.stt.client.SttException;
  *       released stream that is served releases two more (1, 2, 4, ...). One that fails first
  *       re-opens the circuit and the rest stay parked. While any stream is parked, a stream that
  *       asks to connect queues behind them.</li>
+ *   <li><b>Catch-up after the ramp.</b> The probe and the released streams send only the first
+ *       second of the audio they held ({@link Attempt#rampsUp()}) until no stream is parked or
+ *       proving the gateway any more ({@link Attempt#whenRampOver}): the gateway's first moments
+ *       back answer every returning stream instead of the first ones' seconds of catch-up, which
+ *       at 200 streams delayed the last of them by more than a second.</li>
  * </ul>
  *
  * <p>Confined to the context it was created on: streams call from their own contexts and every call
@@ -79,6 +84,22 @@ final class GatewayBreaker {
       this.operation = operation;
     }
 
+    /**
+     * Whether the stream comes back with others: let in as the probe or by the ramp, it sends the
+     * start of its held audio and the rest {@link #whenRampOver when the ramp is over}.
+     */
+    boolean rampsUp() {
+      return role == Role.PROBE || role == Role.RAMP;
+    }
+
+    /** Runs {@code resume} on the breaker's context once no stream is proving the gateway any more. */
+    void whenRampOver(Runnable resume) {
+      context.runOnContext(v -> {
+        holding.add(resume);
+        resumeIfRampOver();
+      });
+    }
+
     /** Whether a failure of this attempt is counted by the breaker. */
     boolean counts() {
       return role != Role.PLAIN;
@@ -108,6 +129,8 @@ final class GatewayBreaker {
   private Attempt probe;
   /** Released streams whose verdict is still to come. */
   private int ramping;
+  /** Streams that came back by the probe or the ramp and hold their catch-up until it is over. */
+  private final List<Runnable> holding = new ArrayList<>();
   private volatile Handler<CircuitBreakerState> stateHandler;
   private volatile Context stateHandlerContext;
 
@@ -162,7 +185,24 @@ final class GatewayBreaker {
 
   /** The stream no longer wants to connect (it ended while parked or asking). */
   void withdraw(Waiter waiter) {
-    context.runOnContext(v -> parked.remove(waiter));
+    context.runOnContext(v -> {
+      parked.remove(waiter);
+      resumeIfRampOver();
+    });
+  }
+
+  /**
+   * The ramp is over when no stream is parked or proving the gateway, or when the circuit opened
+   * again (the parked wait for the next probe): the streams that held their catch-up send it.
+   */
+  private void resumeIfRampOver() {
+    boolean over = breaker.state() == CircuitBreakerState.OPEN
+        || parked.isEmpty() && ramping == 0 && probe == null;
+    if (over && !holding.isEmpty()) {
+      List<Runnable> resumed = new ArrayList<>(holding);
+      holding.clear();
+      resumed.forEach(Runnable::run);
+    }
   }
 
   private boolean admitThroughLibrary(Waiter waiter, Role role) {
@@ -225,6 +265,7 @@ final class GatewayBreaker {
         release(RELEASED_PER_PROOF);
       }
     }
+    resumeIfRampOver();
   }
 
   private void onFailed(Attempt attempt, SttException failure) {
@@ -249,6 +290,7 @@ final class GatewayBreaker {
         }
       }
     }
+    resumeIfRampOver();
   }
 
   private void onAbandoned(Attempt attempt) {
@@ -273,6 +315,7 @@ final class GatewayBreaker {
         release(1);
       }
     }
+    resumeIfRampOver();
   }
 
   private void changed(CircuitBreakerState state) {
@@ -282,6 +325,7 @@ final class GatewayBreaker {
     } else if (state == CircuitBreakerState.CLOSED && ramping == 0) {
       release(RELEASED_PER_PROOF);
     }
+    resumeIfRampOver();
     Handler<CircuitBreakerState> handler = stateHandler;
     Context handlerContext = stateHandlerContext;
     if (handler != null && handlerContext != null) {

@@ -39,7 +39,7 @@ class ReconnectPolicyTest {
   void everyPauseLiesBetweenHalfItsBoundAndItsBoundAndCoversThatRange() {
     int[] buckets = new int[2];
     for (int i = 0; i < 4_000; i++) {
-      ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setInitialDelayMs(400));
+      ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setInitialDelayMs(400).setMaxDelayMs(1_000));
       long delay = policy.nextDelay();
       assertTrue(delay >= 200 && delay <= 400, "delay " + delay);
       buckets[delay < 300 ? 0 : 1]++;
