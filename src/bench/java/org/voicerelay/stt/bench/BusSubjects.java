@@ -35,9 +35,11 @@ final class BusSubjects extends PacedSubjects {
     audio = new String[n];
     control = new String[n];
     ending = new boolean[n];
-    SttVerticleOptions options = new SttVerticleOptions().setMaxSessions(n + 10)
+    // a resumable session's front and its recognizing session are both admitted on this one node
+    int sessions = (resumable ? 2 * n : n) + 10;
+    SttVerticleOptions options = new SttVerticleOptions().setMaxSessions(sessions)
         .setAdmission(new AdmissionOptions().setMaxAdmissionsPerSecond(0)
-            .setNodeAudioBudgetBytes((n + 10) * 4L * 1024 * 1024))
+            .setNodeAudioBudgetBytes(sessions * 4L * 1024 * 1024))
         .setClient(new SttOptions().setBaseUrl("http://127.0.0.1:" + port + "/v1")
             .setApiKey(FaultBench.KEY).setApiSecret(FaultBench.SECRET));
     ClientStreams.join(vertx.deployVerticle(new SttVerticle(options)));

@@ -38,7 +38,7 @@ public class ConnectOptions {
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_MAX_RETRY = 3;
   public static final long DEFAULT_INITIAL_DELAY_MS = 100;
-  /** A stream retrying on its own finds a gateway that came back within half a second. */
+  /** A stream retrying on its own finds a gateway that came back within a quarter of a second. */
   public static final long DEFAULT_MAX_DELAY_MS = 250;
   public static final double DEFAULT_MULTIPLIER = 4.0;
   public static final long DEFAULT_HEALTHY_AFTER_MS = 10_000;
