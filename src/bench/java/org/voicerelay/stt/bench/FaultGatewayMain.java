@@ -77,6 +77,8 @@ public final class FaultGatewayMain {
   private final Set<String> seenKeys = new HashSet<>();
   private final List<Link> links = new ArrayList<>();
   private int keyless;
+  /** The warm-up's connections go through the front uncounted. */
+  private volatile boolean warming;
 
   private FaultGatewayMain(Vertx vertx, String mode, int keylessFirsts, int gatewayPort) {
     this.vertx = vertx;
@@ -116,7 +118,7 @@ public final class FaultGatewayMain {
     watchStalls(vertx, context);
     vertx.runOnContext(v -> watchStalls(vertx, vertx.getOrCreateContext()));
     if (deferred && System.getenv("FAULT_COLD_RESTART") == null) {
-      warmUp(vertx, gateway.actualPort());
+      front.warmUp(context);
     }
     println("ready");
     if (!deferred) {
@@ -147,13 +149,21 @@ public final class FaultGatewayMain {
   /**
    * Warms the restarted gateway's code paths before it listens, as a gateway behind a readiness
    * check is warm before it takes traffic: without it, the first second after the outage measures
-   * this JVM's class loading and compilation, not the client. Streams of the project's client, on
-   * the gateway's own port (so the front counts no connection), each writing audio as fast as the
-   * gateway takes it. {@code FAULT_COLD_RESTART=1} in the environment skips it.
+   * this JVM's class loading and compilation, not the client. Rounds of streams of the project's
+   * client through a second front (its connections are not counted), each writing audio as fast as
+   * the gateway takes it. {@code FAULT_COLD_RESTART=1} in the environment skips it.
    */
-  private static void warmUp(Vertx vertx, int gatewayPort) {
+  private void warmUp(io.vertx.core.Context context) {
+    warming = true;
+    NetServer warmFront = ClientStreams.join(ClientStreams.onContext(context, () -> frontServer(0)).compose(f -> f));
+    warmUpThrough(vertx, warmFront.actualPort());
+    ClientStreams.join(warmFront.close());
+    warming = false;
+  }
+
+  private static void warmUpThrough(Vertx vertx, int gatewayPort) {
     int streams = 50;
-    int rounds = 3;
+    int rounds = 10;
     SttClient client = SttClient.create(vertx, new SttOptions().setBaseUrl("http://127.0.0.1:" + gatewayPort + "/v1")
         .setApiKey(System.getenv().getOrDefault("BENCH_API_KEY", BenchGatewayMain.API_KEY))
         .setApiSecret(System.getenv().getOrDefault("BENCH_API_SECRET", BenchGatewayMain.API_SECRET)));
@@ -205,12 +215,14 @@ public final class FaultGatewayMain {
   }
 
   private int listen(io.vertx.core.Context context, int port) {
-    return ClientStreams.join(ClientStreams.onContext(context, () -> {
-      NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(port)
-          .setReuseAddress(true).setAcceptBacklog(4096));
-      server.connectHandler(Link::new);
-      return server.listen();
-    }).compose(f -> f)).actualPort();
+    return ClientStreams.join(ClientStreams.onContext(context, () -> frontServer(port)).compose(f -> f)).actualPort();
+  }
+
+  private Future<NetServer> frontServer(int port) {
+    NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(port)
+        .setReuseAddress(true).setAcceptBacklog(4096));
+    server.connectHandler(Link::new);
+    return server.listen();
   }
 
   /**
@@ -291,8 +303,10 @@ public final class FaultGatewayMain {
           key = line.substring(colon + 1).trim().replace(' ', '_');
         }
       }
-      first = key.equals("-") ? keyless++ < keylessFirsts : seenKeys.add(key);
-      println("conn " + key + " " + BenchGatewayMain.nowMicros() + " " + (first ? 1 : 0));
+      if (!warming) {
+        first = key.equals("-") ? keyless++ < keylessFirsts : seenKeys.add(key);
+        println("conn " + key + " " + BenchGatewayMain.nowMicros() + " " + (first ? 1 : 0));
+      }
       Buffer request = head;
       head = null;
       upstreamClient.connect(gatewayPort, "127.0.0.1").onComplete(ar -> {

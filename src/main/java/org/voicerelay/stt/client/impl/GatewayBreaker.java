@@ -46,7 +46,7 @@ import org.voicerelay.stt.client.SttException;
 final class GatewayBreaker {
 
   /** How many parked streams one served stream releases. */
-  static final int RELEASED_PER_PROOF = 2;
+  static final int RELEASED_PER_PROOF = 4;
 
   /** A stream asking to connect. Called on the breaker's context; hops to its own. */
   interface Waiter {
