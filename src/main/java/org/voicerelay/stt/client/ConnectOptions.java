@@ -12,7 +12,7 @@ import org.voicerelay.stt.config.JsonTypes;
  * <p><b>Liveness.</b> Every {@code pingIntervalMs} a connection from which nothing was heard for
  * that long gets a WebSocket ping; a connection from which nothing at all (a message or a pong) was
  * heard for {@code livenessTimeoutMs} is dead and is handled like a dropped one. With the defaults
- * a gateway that stops answering without closing is noticed within 8 to 8.5 s, and one that is
+ * a gateway that stops answering without closing is noticed within 8 to 8.25 s, and one that is
  * merely slow has 8 s to answer a ping.
  *
  * <p><b>Retry budget.</b> A run of failures may last {@code reconnectWindowMs}: the stream keeps

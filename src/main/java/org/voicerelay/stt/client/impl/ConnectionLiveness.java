@@ -18,7 +18,7 @@ import org.voicerelay.stt.client.ConnectOptions;
  * audio into it until it is heard from again, so what a dead connection swallows before it is
  * declared dead is bounded, and the replay buffer is not filled with audio sent into the void.
  *
- * <p>Checks run on the stream's context four times every {@code pingIntervalMs} (a ping goes at
+ * <p>Checks run on the stream's context eight times every {@code pingIntervalMs} (a ping goes at
  * most once an interval), all the connections of an
  * event-loop context in one {@link LivenessSweep}; {@link #silentForMs()} may be read from any
  * thread.
@@ -67,12 +67,13 @@ final class ConnectionLiveness {
   }
 
   /**
-   * How often connections are checked: four times a ping interval, so a dead connection is found
-   * within a quarter interval of its deadline, not a whole one (a ping still goes once an interval).
+   * How often connections are checked: eight times a ping interval, so a dead connection is found
+   * within an eighth of an interval of its deadline, not a whole one (a ping still goes once an
+   * interval).
    */
   static long checkPeriodMs(ConnectOptions options) {
     long ping = options.getPingIntervalMs();
-    return ping > 0 ? Math.min(Math.max(ping / 4, 50), options.getHealthyAfterMs()) : options.getHealthyAfterMs();
+    return ping > 0 ? Math.min(Math.max(ping / 8, 50), options.getHealthyAfterMs()) : options.getHealthyAfterMs();
   }
 
   /**
