@@ -29,8 +29,8 @@ import org.voicerelay.stt.client.SttException;
  *   <li><b>Probe.</b> While open, streams {@link Waiter#parked() park}. Every {@code resetTimeout}
  *       one parked stream probes (half-open); its failure is every parked stream's failure (each
  *       counts it against its own budget and stays parked).</li>
- *   <li><b>Slow start.</b> A served probe closes the circuit and releases two parked streams; each
- *       released stream that is served releases two more (1, 2, 4, ...). One that fails first
+ *   <li><b>Slow start.</b> A served probe closes the circuit and releases four parked streams;
+ *       each released stream that is served releases four more (1, 4, 16, ...). One that fails first
  *       re-opens the circuit and the rest stay parked. While any stream is parked, a stream that
  *       asks to connect queues behind them.</li>
  *   <li><b>Catch-up after the ramp.</b> The probe and the released streams send only the first
