@@ -34,10 +34,10 @@ import org.voicerelay.stt.client.SttException;
  *       re-opens the circuit and the rest stay parked. While any stream is parked, a stream that
  *       asks to connect queues behind them.</li>
  *   <li><b>Catch-up after the ramp.</b> The probe and the released streams send only the first
- *       second of the audio they held ({@link Attempt#rampsUp()}) until no stream is parked or
- *       proving the gateway any more ({@link Attempt#whenRampOver}): the gateway's first moments
- *       back answer every returning stream instead of the first ones' seconds of catch-up, which
- *       at 200 streams delayed the last of them by more than a second.</li>
+ *       second of the audio they held ({@link Attempt#rampsUp()}, {@link CatchUpHold}) until no
+ *       stream is parked or proving the gateway any more ({@link Attempt#whenRampOver}): the
+ *       gateway's first moments back answer every returning stream instead of the first ones'
+ *       seconds of catch-up, which at 200 streams delayed the last of them by more than a second.</li>
  * </ul>
  *
  * <p>Confined to the context it was created on: streams call from their own contexts and every call

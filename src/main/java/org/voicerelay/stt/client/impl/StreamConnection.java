@@ -34,10 +34,6 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     GatewayBreaker.Waiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamConnection.class);
-  /** The held audio a stream returning with others sends at once: enough for the gateway to answer. */
-  static final long CATCH_UP_FIRST_MS = 1_000;
-  /** The longest such a stream holds the rest of its catch-up. */
-  static final long CATCH_UP_HOLD_MS = 2_000;
 
   private final String id;
   private final GatewayAccess gateway;
@@ -260,11 +256,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     liveness = current.liveness;
     ws.writeTextMessage(SessionMessages.create(options));
     long offset = outbox.replayFromUnfinalized();
-    if (current.attempt.rampsUp()) {
-      holdCatchUp(current);
-    } else {
-      outbox.sendAll();
-    }
+    CatchUpHold.start(current, outbox, gateway.vertx(), onContext, this::sendPending);
     transcripts.newConnection(offset / (double) outbox.sessionRate(), current.sessionId);
     trace.connected(current.sessionId, offset / (double) outbox.sessionRate(), outbox.secondsSent());
     enter(StreamPhase.CONNECTED, null);
@@ -272,21 +264,6 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
       timer.start(Finishing.deadlineMs(phase, options), this::onFinishingDeadline);
     }
     sendPending();
-  }
-
-  /**
-   * Let in with other streams by the probe or the ramp: the first second of the held audio now,
-   * the rest once they are all back (or after {@link #CATCH_UP_HOLD_MS}), so the gateway's first
-   * moments go to answering every returning stream, not to the first ones' catch-up.
-   */
-  private void holdCatchUp(GatewayConnection current) {
-    outbox.sendFirst(CATCH_UP_FIRST_MS);
-    Runnable resume = current.run.guard(() -> {
-      outbox.sendAll();
-      sendPending();
-    });
-    current.attempt.whenRampOver(() -> onContext.accept(resume));
-    gateway.vertx().setTimer(CATCH_UP_HOLD_MS, id -> resume.run());
   }
 
   /** The gateway answered this connection's audio: the gateway serves, whatever this stream's run. */
