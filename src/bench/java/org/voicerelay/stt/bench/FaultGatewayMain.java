@@ -25,6 +25,7 @@ import org.voicerelay.stt.client.SttOptions;
 import org.voicerelay.stt.gateway.CountingRecognizer;
 import org.voicerelay.stt.gateway.LocalGatewayOptions;
 import org.voicerelay.stt.gateway.LocalGatewayVerticle;
+import org.voicerelay.stt.gateway.engine.ForwardingRecognition;
 import org.voicerelay.stt.gateway.engine.Hypothesis;
 import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
@@ -434,34 +435,19 @@ public final class FaultGatewayMain {
           listener.onError(failure);
         }
       });
-      return new Recognition() {
+      return new ForwardingRecognition(inner) {
         @Override
         public void accept(byte[] pcm) {
           long before = bytes[0];
           bytes[0] += pcm.length;
           bytes[1] += pcm.length;
-          inner.accept(pcm);
+          super.accept(pcm);
           // an interim for each boundary of interimBytes crossed, unless that frame ended the utterance
           if (bytes[1] != 0 && before / interimBytes != bytes[0] / interimBytes) {
             double end = bytes[0] / rate;
             listener.onInterim(new Hypothesis("bytes " + bytes[0], (bytes[0] - bytes[1]) / rate, end, 1.0,
                 List.of(), Map.of()));
           }
-        }
-
-        @Override
-        public void finalizeUtterance() {
-          inner.finalizeUtterance();
-        }
-
-        @Override
-        public long pendingBytes() {
-          return inner.pendingBytes();
-        }
-
-        @Override
-        public void close() {
-          inner.close();
         }
       };
     }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.voicerelay.stt.gateway.CountingRecognizer;
+import org.voicerelay.stt.gateway.engine.ForwardingRecognition;
 import org.voicerelay.stt.gateway.engine.Recognition;
 import org.voicerelay.stt.gateway.engine.RecognitionListener;
 import org.voicerelay.stt.gateway.engine.RecognitionRequest;
@@ -41,31 +42,10 @@ public final class EnglishCountingRecognizer implements Recognizer {
   @Override
   public Recognition open(RecognitionRequest request, RecognitionListener listener) {
     requests.add(request);
-    Recognition inner = counting.open(request, listener);
-    return new Recognition() {
-      @Override
-      public void accept(byte[] pcm) {
-        inner.accept(pcm);
-      }
-
-      @Override
-      public void finalizeUtterance() {
-        inner.finalizeUtterance();
-      }
-
-      @Override
-      public long pendingBytes() {
-        return inner.pendingBytes();
-      }
-
+    return new ForwardingRecognition(counting.open(request, listener)) {
       @Override
       public void update(RecognitionRequest next) {
         requests.add(next);
-      }
-
-      @Override
-      public void close() {
-        inner.close();
       }
     };
   }
