@@ -22,13 +22,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * How a client's streams come back after the gateway does: the circuit's probe is proven by the
  * gateway's answer to audio (no final needed), parked streams are released by slow start, a
  * released stream that is dropped re-parks the rest, a lone stream's retries never open the circuit,
- * and the audio held during an outage is replayed as fast as the socket takes it. The gateway here
+ * streams that come back together send the start of their replay until all are answered, and the
+ * audio held during an outage is replayed as fast as the socket takes it. The gateway here
  * answers every audio frame with an interim transcript and sends finals only when asked.
  */
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -231,6 +233,57 @@ class GatewayRecoveryTest extends OnScriptedGateway {
       assertTrue(before > 0 && before <= 32_000, "until the last stream was answered, the probe sent at most the"
           + " first second of its held audio: " + before + " bytes");
       assertTrue(all > 48_000, "then the rest of it: " + all + " bytes in all");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
+  void streamsThatReconnectTogetherSendTheFirstSecondOfTheirReplayUntilEveryOneIsAnswered(Vertx vertx,
+      VertxTestContext ctx) {
+    int streams = 3;
+    // no finals: by the drop every stream holds two seconds unfinalized, to be replayed
+    AtomicBoolean dropped = new AtomicBoolean();
+    AtomicLong releasedNanos = new AtomicLong(Long.MAX_VALUE);
+    Map<Integer, AtomicInteger> bytesBeforeRelease = new ConcurrentHashMap<>();
+    Map<Integer, AtomicInteger> bytesInAll = new ConcurrentHashMap<>();
+    gateway.onFrame = (c, frame) -> {
+      if (!dropped.get() || c.index < streams) {
+        answersAudio(c, frame);
+        return;
+      }
+      String type = frame.getString("type");
+      if ("session.create".equals(type) && c.index == 2 * streams - 1) {
+        // the last stream back is in: the gateway answers nobody for 600 ms more
+        vertx.setTimer(600, t -> {
+          releasedNanos.set(System.nanoTime());
+          gateway.connections.stream().filter(back -> back.index >= streams).forEach(back -> answersAudio(back,
+              new JsonObject().put("type", "input_audio")));
+        });
+      }
+      if ("input_audio".equals(type)) {
+        int bytes = Base64.getDecoder().decode(frame.getString("audio")).length;
+        bytesInAll.computeIfAbsent(c.index, k -> new AtomicInteger()).addAndGet(bytes);
+        if (System.nanoTime() < releasedNanos.get()) {
+          bytesBeforeRelease.computeIfAbsent(c.index, k -> new AtomicInteger()).addAndGet(bytes);
+          return;
+        }
+      }
+      answersAudio(c, frame);
+    };
+    SttClient client = SttClient.create(vertx, gateway.options());
+    Talkers talkers = new Talkers(vertx, client, streams);
+    vertx.setTimer(2_000, t -> {
+      dropped.set(true);
+      gateway.connections.forEach(c -> c.socket.close());
+    });
+    vertx.setTimer(4_500, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(2 * streams, gateway.connections.size(), "each stream reconnected once: " + gateway.connections.size());
+      long sentMore = bytesBeforeRelease.values().stream().filter(b -> b.get() > 32_000).count();
+      assertTrue(sentMore <= 1, "until every stream back was answered, only the first back sent more than the first"
+          + " second of its replay: bytes per connection " + bytesBeforeRelease);
+      assertTrue(bytesInAll.values().stream().allMatch(b -> b.get() > 48_000) && bytesInAll.size() == streams,
+          "then each sent the rest: " + bytesInAll);
       assertEveryByteOnALastConnection(talkers);
       ctx.completeNow();
     }))));

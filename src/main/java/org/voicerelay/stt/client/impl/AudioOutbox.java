@@ -237,10 +237,13 @@ final class AudioOutbox {
   /**
    * Sends only the first {@code ms} of what is waiting (the start of a replay) until
    * {@link #sendAll()}: enough for the gateway to answer, little enough not to crowd other streams.
+   *
+   * @return whether that holds anything back (more than {@code ms} is waiting)
    */
-  void sendFirst(long ms) {
+  boolean sendFirst(long ms) {
     Chunk first = pending.peekFirst();
     sendLimit = (first != null ? first.startSample : samplesChunked) + ms * sessionRate / 1000;
+    return samplesChunked > sendLimit;
   }
 
   /** Ends {@link #sendFirst}: everything waiting may go. */

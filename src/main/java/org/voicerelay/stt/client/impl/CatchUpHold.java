@@ -4,12 +4,15 @@ import io.vertx.core.Vertx;
 import java.util.function.Consumer;
 
 /**
- * The catch-up of a stream that comes back with others, let in by the breaker's probe or its ramp:
- * the first second of the audio it held goes at once, enough for the gateway to answer, and the
- * rest once the ramp is over (or after {@link #MAX_HOLD_MS}). Without it the first streams back
- * sent seconds of held audio each, and the gateway worked through it before it answered the
- * streams released after them: at 200 streams each doubling of the ramp took hundreds of
- * milliseconds instead of tens. A stream that reconnects on its own sends everything at once.
+ * The catch-up of a stream that comes back with others: the first second of the audio it held
+ * goes at once, enough for the gateway to answer, and the rest once the others have their answer
+ * too ({@link GatewayBreaker.Attempt#whenCatchUpMayGo}, or after {@link #MAX_HOLD_MS}). Others are
+ * the streams let in by the breaker's probe and ramp, or streams that reconnected on their own at
+ * the same moment, as every stream does when a silent gateway's liveness deadline passes. Without
+ * it the first streams back sent seconds of held audio each, and the gateway worked through it
+ * before it answered the streams after them: at 200 streams each doubling of the ramp took hundreds
+ * of milliseconds instead of tens, and 100 streams leaving a silent gateway took up to 2.2 s to hear
+ * again instead of 0.2. A stream that comes back alone sends everything at once.
  */
 final class CatchUpHold {
 
@@ -29,16 +32,15 @@ final class CatchUpHold {
    */
   static void start(GatewayConnection connection, AudioOutbox outbox, Vertx vertx, Consumer<Runnable> onContext,
       Runnable sendPending) {
-    if (!connection.attempt.rampsUp()) {
-      outbox.sendAll();
+    if (!outbox.sendFirst(FIRST_MS)) {
+      outbox.sendAll(); // no more than the first second waits: nothing to hold
       return;
     }
-    outbox.sendFirst(FIRST_MS);
     Runnable resume = connection.run.guard(() -> {
       outbox.sendAll();
       sendPending.run();
     });
-    connection.attempt.whenRampOver(() -> onContext.accept(resume));
+    connection.attempt.whenCatchUpMayGo(() -> onContext.accept(resume));
     vertx.setTimer(MAX_HOLD_MS, id -> resume.run());
   }
 }

@@ -33,11 +33,13 @@ import org.voicerelay.stt.client.SttException;
  *       each released stream that is served releases four more (1, 4, 16, ...). One that fails first
  *       re-opens the circuit and the rest stay parked. While any stream is parked, a stream that
  *       asks to connect queues behind them.</li>
- *   <li><b>Catch-up after the ramp.</b> The probe and the released streams send only the first
- *       second of the audio they held ({@link Attempt#rampsUp()}, {@link CatchUpHold}) until no
- *       stream is parked or proving the gateway any more ({@link Attempt#whenRampOver}): the
- *       gateway's first moments back answer every returning stream instead of the first ones'
- *       seconds of catch-up, which at 200 streams delayed the last of them by more than a second.</li>
+ *   <li><b>Catch-up after the others.</b> A stream that comes back with others sends only the
+ *       first second of the audio it held ({@link CatchUpHold}) until the others are answered too
+ *       ({@link Attempt#whenCatchUpMayGo}): the probe and the released streams until no stream is
+ *       parked or proving the gateway any more, a stream that reconnected on its own until no other
+ *       stream that came back so is unanswered. The gateway's first moments back answer every
+ *       returning stream instead of the first ones' seconds of catch-up, which at 200 streams
+ *       delayed the last of them by more than a second.</li>
  * </ul>
  *
  * <p>Confined to the context it was created on: streams call from their own contexts and every call
@@ -78,6 +80,8 @@ final class GatewayBreaker {
     /** The library's operation, for the roles it counts; null otherwise. */
     private final Promise<Void> operation;
     private boolean reported;
+    /** Came back on its own with audio held, and counted in {@code unansweredReturns} until its verdict. */
+    private boolean returning;
 
     private Attempt(Role role, Promise<Void> operation) {
       this.role = role;
@@ -86,17 +90,32 @@ final class GatewayBreaker {
 
     /**
      * Whether the stream comes back with others: let in as the probe or by the ramp, it sends the
-     * start of its held audio and the rest {@link #whenRampOver when the ramp is over}.
+     * start of its held audio and the rest {@link #whenCatchUpMayGo when the ramp is over}.
      */
     boolean rampsUp() {
       return role == Role.PROBE || role == Role.RAMP;
     }
 
-    /** Runs {@code resume} on the breaker's context once no stream is proving the gateway any more. */
-    void whenRampOver(Runnable resume) {
+    /**
+     * Runs {@code resume} on the breaker's context once the stream's catch-up may go: for a stream
+     * let in by the probe or the ramp, when the ramp is over; for one that reconnected on its own,
+     * at once if no other stream is back and unanswered, else when every such stream is answered.
+     */
+    void whenCatchUpMayGo(Runnable resume) {
       context.runOnContext(v -> {
+        if (!rampsUp()) {
+          boolean alone = unansweredReturns == 0 && ramping == 0 && probe == null;
+          if (!reported) {
+            returning = true;
+            unansweredReturns++;
+          }
+          if (alone) {
+            resume.run();
+            return;
+          }
+        }
         holding.add(resume);
-        resumeIfRampOver();
+        resumeHeldCatchUps();
       });
     }
 
@@ -129,7 +148,9 @@ final class GatewayBreaker {
   private Attempt probe;
   /** Released streams whose verdict is still to come. */
   private int ramping;
-  /** Streams that came back by the probe or the ramp and hold their catch-up until it is over. */
+  /** Streams that came back with audio held, on their own, whose verdict is still to come. */
+  private int unansweredReturns;
+  /** Streams that came back with others and hold their catch-up until they are all answered. */
   private final List<Runnable> holding = new ArrayList<>();
   private volatile Handler<CircuitBreakerState> stateHandler;
   private volatile Context stateHandlerContext;
@@ -187,17 +208,17 @@ final class GatewayBreaker {
   void withdraw(Waiter waiter) {
     context.runOnContext(v -> {
       parked.remove(waiter);
-      resumeIfRampOver();
+      resumeHeldCatchUps();
     });
   }
 
   /**
-   * The ramp is over when no stream is parked or proving the gateway, or when the circuit opened
-   * again (the parked wait for the next probe): the streams that held their catch-up send it.
+   * The held catch-ups go when no stream is parked, proving the gateway or back and unanswered, or
+   * when the circuit opened again (the parked wait for the next probe).
    */
-  private void resumeIfRampOver() {
+  private void resumeHeldCatchUps() {
     boolean over = breaker.state() == CircuitBreakerState.OPEN
-        || parked.isEmpty() && ramping == 0 && probe == null;
+        || parked.isEmpty() && ramping == 0 && probe == null && unansweredReturns == 0;
     if (over && !holding.isEmpty()) {
       List<Runnable> resumed = new ArrayList<>(holding);
       holding.clear();
@@ -252,6 +273,9 @@ final class GatewayBreaker {
       return;
     }
     attempt.reported = true;
+    if (attempt.returning) {
+      unansweredReturns--;
+    }
     switch (attempt.role) {
       case PLAIN -> { }
       case COUNTED -> attempt.operation.tryComplete();
@@ -265,7 +289,7 @@ final class GatewayBreaker {
         release(RELEASED_PER_PROOF);
       }
     }
-    resumeIfRampOver();
+    resumeHeldCatchUps();
   }
 
   private void onFailed(Attempt attempt, SttException failure) {
@@ -273,6 +297,9 @@ final class GatewayBreaker {
       return;
     }
     attempt.reported = true;
+    if (attempt.returning) {
+      unansweredReturns--;
+    }
     switch (attempt.role) {
       case PLAIN -> { }
       case COUNTED -> attempt.operation.tryFail(failure);
@@ -290,7 +317,7 @@ final class GatewayBreaker {
         }
       }
     }
-    resumeIfRampOver();
+    resumeHeldCatchUps();
   }
 
   private void onAbandoned(Attempt attempt) {
@@ -298,6 +325,9 @@ final class GatewayBreaker {
       return;
     }
     attempt.reported = true;
+    if (attempt.returning) {
+      unansweredReturns--;
+    }
     switch (attempt.role) {
       case PLAIN, COUNTED -> { }
       case PROBE -> {
@@ -315,7 +345,7 @@ final class GatewayBreaker {
         release(1);
       }
     }
-    resumeIfRampOver();
+    resumeHeldCatchUps();
   }
 
   private void changed(CircuitBreakerState state) {
@@ -325,7 +355,7 @@ final class GatewayBreaker {
     } else if (state == CircuitBreakerState.CLOSED && ramping == 0) {
       release(RELEASED_PER_PROOF);
     }
-    resumeIfRampOver();
+    resumeHeldCatchUps();
     Handler<CircuitBreakerState> handler = stateHandler;
     Context handlerContext = stateHandlerContext;
     if (handler != null && handlerContext != null) {

@@ -375,7 +375,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     events.end(failure);
     onFinished.accept(failure);
     LOG.info("stream {}: closed{} after {} s of audio, {} reconnects{}", id,
-        failure == null ? "" : " (" + failure.code().wireName() + ")",
+        failure == null ? "" : " (" + failure.code().wireName() + ": " + failure.getMessage() + ")",
         String.format("%.2f", outbox.secondsSent()), reconnects,
         outbox.replayTrimmedSeconds() == 0 ? "" : String.format(", %.2f s of audio aged out of the replay buffer",
             outbox.replayTrimmedSeconds()));
