@@ -1,14 +1,13 @@
 package org.voicerelay.stt.bench;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -68,25 +67,22 @@ import org.voicerelay.stt.gateway.engine.Recognizer;
 public final class FaultGatewayMain {
 
   private static final PrintStream OUT = System.out;
-  private static final String ROOM_HEADER = "x-livekit-room-id";
 
   private final Vertx vertx;
   private final String mode;
   private final int keylessFirsts;
   private final int gatewayPort;
-  private final NetClient upstreamClient;
+  /** The fronts' one thread: their state needs no locks. */
+  private final EventLoopGroup frontLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private FaultFront front;
   private final Set<String> seenKeys = new HashSet<>();
-  private final List<Link> links = new ArrayList<>();
   private int keyless;
-  /** The warm-up's connections go through the front uncounted. */
-  private volatile boolean warming;
 
   private FaultGatewayMain(Vertx vertx, String mode, int keylessFirsts, int gatewayPort) {
     this.vertx = vertx;
     this.mode = mode;
     this.keylessFirsts = keylessFirsts;
     this.gatewayPort = gatewayPort;
-    this.upstreamClient = vertx.createNetClient();
   }
 
   public static void main(String[] argv) throws Exception {
@@ -100,8 +96,8 @@ public final class FaultGatewayMain {
     if (!mode.equals("pass") && !mode.equals("drop")) {
       throw new IllegalArgumentException("--mode must be pass or drop, got " + mode);
     }
-    // two event loops: the gateway verticle on one, the front (created off Vert.x, so on a context
-    // of its own) on the other
+    // two event loops: the gateway verticle on one, the stall watch's second timer on the other;
+    // the front has a thread of its own
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
         .setPreferNativeTransport(BenchGatewayMain.nativeTransport()));
     // interims by bytes below; the counting engine's own every 20 frames are off
@@ -118,12 +114,12 @@ public final class FaultGatewayMain {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     watchStalls(vertx, context);
     vertx.runOnContext(v -> watchStalls(vertx, vertx.getOrCreateContext()));
-    if (deferred && System.getenv("FAULT_COLD_RESTART") == null) {
-      front.warmUp(context);
+    if (System.getenv("FAULT_COLD_GATEWAY") == null) {
+      front.warmUp();
     }
     println("ready");
     if (!deferred) {
-      println("listening " + front.listen(context, port));
+      println("listening " + front.listen(port));
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
@@ -131,12 +127,12 @@ public final class FaultGatewayMain {
       String command = line.trim();
       if (command.startsWith("listen ")) {
         // a deferred process learns its port when told to listen (it was started before it was known)
-        println("listening " + front.listen(context, Integer.parseInt(command.substring("listen ".length()).trim())));
+        println("listening " + front.listen(Integer.parseInt(command.substring("listen ".length()).trim())));
         continue;
       }
       switch (command) {
-        case "listen" -> println("listening " + front.listen(context, port));
-        case "silence" -> println("silenced " + ClientStreams.join(ClientStreams.onContext(context, front::silenceOpen)));
+        case "listen" -> println("listening " + front.listen(port));
+        case "silence" -> println("silenced " + front.front.silenceOpen());
         case "quit" -> {
           vertx.close().toCompletionStage().toCompletableFuture().join();
           System.exit(0);
@@ -148,18 +144,17 @@ public final class FaultGatewayMain {
   }
 
   /**
-   * Warms the restarted gateway's code paths before it listens, as a gateway behind a readiness
-   * check is warm before it takes traffic: without it, the first second after the outage measures
-   * this JVM's class loading and compilation, not the client. Rounds of streams of the project's
-   * client through a second front (its connections are not counted), each writing audio as fast as
-   * the gateway takes it. {@code FAULT_COLD_RESTART=1} in the environment skips it.
+   * Warms the gateway's code paths before it listens, as a gateway behind a readiness check is warm
+   * before it takes traffic: without it, the first second after a restart measures this JVM's class
+   * loading and compilation, not the client, and so did the first reconnects after a silence (100
+   * streams took 0.32-0.38 s to connect instead of 0.14). Rounds of streams of the project's client
+   * through a second front whose connections are not counted, each writing audio as fast as the
+   * gateway takes it. {@code FAULT_COLD_GATEWAY=1} in the environment skips it.
    */
-  private void warmUp(io.vertx.core.Context context) {
-    warming = true;
-    NetServer warmFront = ClientStreams.join(ClientStreams.onContext(context, () -> frontServer(0)).compose(f -> f));
-    warmUpThrough(vertx, warmFront.actualPort());
-    ClientStreams.join(warmFront.close());
-    warming = false;
+  private void warmUp() throws InterruptedException {
+    FaultFront warmFront = FaultFront.listen(frontLoop, 0, gatewayPort, false, key -> { });
+    warmUpThrough(vertx, warmFront.port());
+    warmFront.close();
   }
 
   private static void warmUpThrough(Vertx vertx, int gatewayPort) {
@@ -215,173 +210,16 @@ public final class FaultGatewayMain {
     OUT.flush();
   }
 
-  private int listen(io.vertx.core.Context context, int port) {
-    return ClientStreams.join(ClientStreams.onContext(context, () -> frontServer(port)).compose(f -> f)).actualPort();
+  /** Listens on {@code port} (0: any) with a front whose connections are counted; returns the port. */
+  private int listen(int port) throws InterruptedException {
+    front = FaultFront.listen(frontLoop, port, gatewayPort, mode.equals("drop"), this::counted);
+    return front.port();
   }
 
-  private Future<NetServer> frontServer(int port) {
-    NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(port)
-        .setReuseAddress(true).setAcceptBacklog(4096));
-    server.connectHandler(Link::new);
-    return server.listen();
-  }
-
-  /**
-   * On the front's context: silences every open connection, how many. That is each stream's first
-   * connection unless the stream already lost it before the fault (a starved machine drops a
-   * handshake now and then): the fault hits the connection each stream has, as a hung gateway does.
-   */
-  private int silenceOpen() {
-    int n = 0;
-    for (Link link : new ArrayList<>(links)) {
-      if (!link.closed) {
-        link.silence();
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** One client connection and its gateway connection. */
-  private final class Link {
-    final NetSocket downstream;
-    NetSocket upstream;
-    Buffer head = Buffer.buffer();
-    boolean headDone;
-    final List<Buffer> pending = new ArrayList<>();
-    boolean first;
-    boolean silent;
-    boolean closed;
-    /** drop mode: the gateway's bytes until its 101 answer is complete */
-    Buffer answer = Buffer.buffer();
-
-    Link(NetSocket downstream) {
-      this.downstream = downstream;
-      links.add(this);
-      downstream.handler(this::fromClient);
-      downstream.closeHandler(v -> close());
-      downstream.exceptionHandler(err -> close());
-    }
-
-    void fromClient(Buffer data) {
-      if (closed || silent) {
-        return;
-      }
-      if (!headDone) {
-        head.appendBuffer(data);
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        int end = text.indexOf("\r\n\r\n");
-        if (end < 0) {
-          if (head.length() > 65_536) {
-            close();
-          }
-          return;
-        }
-        headDone = true;
-        onRequest(text.substring(0, end));
-        return;
-      }
-      if (upstream == null) {
-        pending.add(data);
-        return;
-      }
-      upstream.write(data);
-      if (upstream.writeQueueFull()) {
-        downstream.pause();
-        upstream.drainHandler(v -> {
-          if (!silent) {
-            downstream.resume();
-          }
-        });
-      }
-    }
-
-    void onRequest(String requestHead) {
-      String key = "-";
-      for (String line : requestHead.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT).equals(ROOM_HEADER)) {
-          key = line.substring(colon + 1).trim().replace(' ', '_');
-        }
-      }
-      if (!warming) {
-        first = key.equals("-") ? keyless++ < keylessFirsts : seenKeys.add(key);
-        println("conn " + key + " " + BenchGatewayMain.nowMicros() + " " + (first ? 1 : 0));
-      }
-      Buffer request = head;
-      head = null;
-      upstreamClient.connect(gatewayPort, "127.0.0.1").onComplete(ar -> {
-        if (ar.failed()) {
-          close();
-          return;
-        }
-        if (closed) {
-          ar.result().close();
-          return;
-        }
-        upstream = ar.result();
-        upstream.handler(this::fromGateway);
-        // a silent connection stays open toward the client even when the gateway ends its side
-        upstream.closeHandler(v -> upstreamGone());
-        upstream.exceptionHandler(err -> upstreamGone());
-        upstream.write(request);
-        pending.forEach(upstream::write);
-        pending.clear();
-        if (silent) {
-          upstream.pause();
-        }
-      });
-    }
-
-    void fromGateway(Buffer data) {
-      if (closed || silent) {
-        return;
-      }
-      if (mode.equals("drop")) {
-        answer.appendBuffer(data);
-        int end = answer.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
-        if (end >= 0) {
-          downstream.write(answer.getBuffer(0, end + 4)).onComplete(v -> close());
-        }
-        return;
-      }
-      downstream.write(data);
-      if (downstream.writeQueueFull()) {
-        upstream.pause();
-        downstream.drainHandler(v -> {
-          if (!silent) {
-            upstream.resume();
-          }
-        });
-      }
-    }
-
-    void upstreamGone() {
-      if (!silent) {
-        close();
-      }
-    }
-
-    /** Nothing passes either way from now on; the connection stays open. */
-    void silence() {
-      silent = true;
-      downstream.pause();
-      if (upstream != null) {
-        upstream.pause();
-      }
-    }
-
-    void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      links.remove(this);
-      downstream.close();
-      if (upstream != null) {
-        upstream.close();
-      }
-    }
+  /** On the front's thread: prints {@code conn KEY MICROS FIRST} for a connection of the stream {@code key}. */
+  private void counted(String key) {
+    boolean first = key.equals("-") ? keyless++ < keylessFirsts : seenKeys.add(key);
+    println("conn " + key + " " + BenchGatewayMain.nowMicros() + " " + (first ? 1 : 0));
   }
 
   /** The counting engine with an interim after every {@code interimMs} of audio, by bytes. */
