@@ -102,7 +102,7 @@ final class GatewayBreaker {
      * at once if no other stream is back and unanswered, else when every such stream is answered.
      */
     void whenCatchUpMayGo(Runnable resume) {
-      context.runOnContext(v -> {
+      onBreaker(() -> {
         if (!rampsUp()) {
           boolean alone = unansweredReturns == 0 && ramping == 0 && probe == null;
           if (!reported) {
@@ -115,7 +115,6 @@ final class GatewayBreaker {
           }
         }
         holding.add(resume);
-        resumeHeldCatchUps();
       });
     }
 
@@ -126,17 +125,17 @@ final class GatewayBreaker {
 
     /** The gateway answered this attempt's audio. */
     void served() {
-      context.runOnContext(v -> onServed(this));
+      onBreaker(() -> onServed(this));
     }
 
     /** The attempt failed before it was served. */
     void failed(SttException failure) {
-      context.runOnContext(v -> onFailed(this, failure));
+      onBreaker(() -> onFailed(this, failure));
     }
 
     /** The stream ended before a verdict: the attempt says nothing of the gateway. */
     void abandoned() {
-      context.runOnContext(v -> onAbandoned(this));
+      onBreaker(() -> onAbandoned(this));
     }
   }
 
@@ -161,9 +160,9 @@ final class GatewayBreaker {
         .setTimeout(-1) // an attempt ends when it is served or fails, however long that takes
         .setMaxRetries(0); // streams retry on their own budget and back-off
     this.breaker = CircuitBreaker.create(name, vertx, own)
-        .openHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.OPEN)))
-        .halfOpenHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.HALF_OPEN)))
-        .closeHandler(v -> context.runOnContext(x -> changed(CircuitBreakerState.CLOSED)));
+        .openHandler(v -> onBreaker(() -> changed(CircuitBreakerState.OPEN)))
+        .halfOpenHandler(v -> onBreaker(() -> changed(CircuitBreakerState.HALF_OPEN)))
+        .closeHandler(v -> onBreaker(() -> changed(CircuitBreakerState.CLOSED)));
     this.gauges = CircuitGauges.register(name, this::state);
   }
 
@@ -183,7 +182,7 @@ final class GatewayBreaker {
    * @param countable whether a failure would be the first of the stream's run of failures
    */
   void request(Waiter waiter, boolean countable) {
-    context.runOnContext(v -> {
+    onBreaker(() -> {
       switch (breaker.state()) {
         case OPEN -> park(waiter);
         case HALF_OPEN -> {
@@ -206,8 +205,19 @@ final class GatewayBreaker {
 
   /** The stream no longer wants to connect (it ended while parked or asking). */
   void withdraw(Waiter waiter) {
-    context.runOnContext(v -> {
+    onBreaker(() -> {
       parked.remove(waiter);
+    });
+  }
+
+  /**
+   * Runs {@code task} on the breaker's context, then lets the held catch-ups go if they may: every
+   * change of the breaker's state passes here, so the rule of {@link #resumeHeldCatchUps} is
+   * applied in one place.
+   */
+  private void onBreaker(Runnable task) {
+    context.runOnContext(v -> {
+      task.run();
       resumeHeldCatchUps();
     });
   }
@@ -289,7 +299,6 @@ final class GatewayBreaker {
         release(RELEASED_PER_PROOF);
       }
     }
-    resumeHeldCatchUps();
   }
 
   private void onFailed(Attempt attempt, SttException failure) {
@@ -317,7 +326,6 @@ final class GatewayBreaker {
         }
       }
     }
-    resumeHeldCatchUps();
   }
 
   private void onAbandoned(Attempt attempt) {
@@ -345,7 +353,6 @@ final class GatewayBreaker {
         release(1);
       }
     }
-    resumeHeldCatchUps();
   }
 
   private void changed(CircuitBreakerState state) {
@@ -355,7 +362,6 @@ final class GatewayBreaker {
     } else if (state == CircuitBreakerState.CLOSED && ramping == 0) {
       release(RELEASED_PER_PROOF);
     }
-    resumeHeldCatchUps();
     Handler<CircuitBreakerState> handler = stateHandler;
     Context handlerContext = stateHandlerContext;
     if (handler != null && handlerContext != null) {
