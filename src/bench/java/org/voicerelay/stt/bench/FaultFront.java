@@ -116,9 +116,8 @@ final class FaultFront {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf data = (ByteBuf) msg;
-      if (closed || silent) {
-        data.release();
+      ByteBuf data = passing(msg);
+      if (data == null) {
         return;
       }
       if (head != null) {
@@ -206,6 +205,16 @@ final class FaultFront {
           });
     }
 
+    /** What was read on either side, or null (and released) when the link passes nothing. */
+    private ByteBuf passing(Object msg) {
+      ByteBuf data = (ByteBuf) msg;
+      if (closed || silent) {
+        data.release();
+        return null;
+      }
+      return data;
+    }
+
     /** Nothing passes either way from now on; the connection stays open. */
     void silence() {
       silent = true;
@@ -241,9 +250,8 @@ final class FaultFront {
     private final class Upstream extends ChannelInboundHandlerAdapter {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf data = (ByteBuf) msg;
-        if (closed || silent) {
-          data.release();
+        ByteBuf data = passing(msg);
+        if (data == null) {
           return;
         }
         if (dropMode) {

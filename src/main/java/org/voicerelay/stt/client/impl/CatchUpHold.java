@@ -36,11 +36,34 @@ final class CatchUpHold {
       outbox.sendAll(); // no more than the first second waits: nothing to hold
       return;
     }
-    Runnable resume = connection.run.guard(() -> {
+    Resume resume = new Resume(vertx, connection.run.guard(() -> {
       outbox.sendAll();
       sendPending.run();
-    });
+    }));
+    resume.timer = vertx.setTimer(MAX_HOLD_MS, id -> resume.run());
     connection.attempt.whenCatchUpMayGo(() -> onContext.accept(resume));
-    vertx.setTimer(MAX_HOLD_MS, id -> resume.run());
+  }
+
+  /** Ends the hold once, by the breaker's word or the timer, whichever comes first; on the stream's context. */
+  private static final class Resume implements Runnable {
+    private final Vertx vertx;
+    private final Runnable sendRest;
+    private long timer = -1;
+    private boolean done;
+
+    Resume(Vertx vertx, Runnable sendRest) {
+      this.vertx = vertx;
+      this.sendRest = sendRest;
+    }
+
+    @Override
+    public void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      vertx.cancelTimer(timer);
+      sendRest.run();
+    }
   }
 }
