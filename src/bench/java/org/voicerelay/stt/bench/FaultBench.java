@@ -60,6 +60,7 @@ public final class FaultBench {
       "                  [--outage-seconds 5] [--fault-at 4 (restart) | 3 (silent)] [--seconds 24 (drop: 30)]",
       "                  [--frame-ms 20 (client) | 100 (bus)] [--endpoint-seconds 5] [--interim-ms 500]",
       "                  [--settle-seconds 3] [--warmup-seconds 2] [--peer] [--peer-only] [--node-dir scripts/.node]",
+      "                  [--floor] [--floor-only]",
       "  --settle-seconds: the pause between every stream connected and the audio's start; --warmup-seconds: the",
       "  first seconds of audio, not measured, longer until every stream heard a transcript (at most 30 s);",
       "  --fault-at counts from the audio's start, later by as much as the warm-up waited",
@@ -68,10 +69,11 @@ public final class FaultBench {
       "           nothing either way from --fault-at on, and stays open; connections made after it pass; drop:",
       "           every upgrade accepted and dropped at once",
       "  --peer: then the same fault with LiveKit's Node client (scripts/fault-peer.mjs), --path client only;",
-      "  --peer-only: the Node client's run alone");
+      "  --peer-only: the Node client's run alone; --floor: then the same fault with the recovery floor",
+      "  (RecoveringFloorStream: the least a client must do to hear again), --path client only; --floor-only: it alone");
 
   private static final Set<String> OPTIONS = Set.of("path", "fault", "streams", "outage-seconds", "fault-at",
-      "seconds", "frame-ms", "endpoint-seconds", "interim-ms", "peer", "peer-only", "node-dir", "settle-seconds", "warmup-seconds");
+      "seconds", "frame-ms", "endpoint-seconds", "interim-ms", "peer", "peer-only", "floor", "floor-only", "node-dir", "settle-seconds", "warmup-seconds");
 
   /** What a run does, from the options. */
   record Plan(String path, String fault, int streams, double outageSeconds, double faultAt, int seconds,
@@ -97,8 +99,12 @@ public final class FaultBench {
     }
     new File("target").mkdirs();
     int failures = 0;
-    if (!args.containsKey("peer-only")) {
+    boolean alone = args.containsKey("peer-only") || args.containsKey("floor-only");
+    if (!alone) {
       failures += run(plan, null);
+    }
+    if (args.containsKey("floor") || args.containsKey("floor-only")) {
+      failures += run(plan, FLOOR);
     }
     if (args.containsKey("peer") || args.containsKey("peer-only")) {
       failures += run(plan, args.getOrDefault("node-dir", "scripts/.node"));
@@ -117,6 +123,9 @@ public final class FaultBench {
     }
     if ((args.containsKey("peer") || args.containsKey("peer-only")) && !path.equals("client")) {
       throw new IllegalArgumentException("--peer compares clients: use it with --path client");
+    }
+    if ((args.containsKey("floor") || args.containsKey("floor-only")) && !path.equals("client")) {
+      throw new IllegalArgumentException("--floor compares clients: use it with --path client");
     }
     int streams = intArg(args, "streams", 20);
     int seconds = intArg(args, "seconds", fault.equals("drop") ? 30 : 24);
@@ -163,14 +172,23 @@ public final class FaultBench {
     }
   }
 
-  /** One run: this project's streams ({@code nodeDir} null) or the Node peer's. 1 if it failed. */
-  private static int run(Plan plan, String nodeDir) throws Exception {
+  /** {@link #run}'s subject for the recovery floor's streams. */
+  private static final String FLOOR = "floor";
+
+  /**
+   * One run: this project's streams ({@code other} null), the recovery floor's ({@link #FLOOR}) or
+   * the Node peer's ({@code other} its directory). 1 if it failed.
+   */
+  private static int run(Plan plan, String other) throws Exception {
+    boolean floor = FLOOR.equals(other);
+    String nodeDir = floor ? null : other;
     String calibrationBefore = CpuCalibration.line();
     System.out.println(calibrationBefore);
-    String who = nodeDir != null ? "@livekit/agents" : plan.path.equals("client") ? "SttClient" : "SttVerticle";
+    String who = floor ? "floor" : nodeDir != null ? "@livekit/agents" : plan.path.equals("client") ? "SttClient" : "SttVerticle";
     System.out.printf(Locale.ROOT, "fault bench: %s, %d stream(s), %s; %d s of audio in %d ms writes, real time,"
             + " measured after the first %s s; gateway: an interim every %d ms of audio, a final every %s s%n",
-        nodeDir != null ? "LiveKit's Node client (@livekit/agents 1.9.0, its defaults)"
+        floor ? "the recovery floor (RecoveringFloorStream)"
+            : nodeDir != null ? "LiveKit's Node client (@livekit/agents 1.9.0, its defaults)"
             : plan.path.equals("client") ? "SttClient (default options)"
             : "SttVerticle, in-process event bus (client's default options)" + (plan.path.equals("resumable") ? ", resumable sessions" : ""),
         plan.streams, plan.describeFault(), plan.seconds, plan.frameMs, trim(plan.warmupSeconds), plan.interimMs,
@@ -188,7 +206,7 @@ public final class FaultBench {
         second.awaitReady();
       }
       int port = first.awaitReady().port();
-      subjects = nodeDir != null ? new PeerSubjects(plan, nodeDir, port)
+      subjects = floor ? new FloorSubjects(plan, port) : nodeDir != null ? new PeerSubjects(plan, nodeDir, port)
           : plan.path.equals("client") ? new ClientSubjects(plan, port) : new BusSubjects(plan, port);
       subjects.open();
       if (!plan.fault.equals("drop")) {
