@@ -17,7 +17,7 @@ import org.voicerelay.stt.config.JsonTypes;
  *
  * <p><b>Retry budget.</b> A run of failures may last {@code reconnectWindowMs}: the stream keeps
  * trying until a failure comes after the window, so an outage shorter than the window always sees
- * an attempt after it ended. Within the window, at most {@code maxRetry} connections that opened
+ * an attempt after it ended. A connection whose audio the gateway answered starts the window again. Within the window, at most {@code maxRetry} connections that opened
  * and then failed before proving themselves are retried (a gateway that accepts every session and
  * drops it gets {@code maxRetry + 1} connections); connections that could not be opened at all
  * (refused, timed out, an HTTP error) are limited by the window only.
@@ -162,9 +162,9 @@ public class ConnectOptions {
   }
 
   /**
-   * How long a run of failures may last: a failure after it ends the stream with
-   * {@code retries_exhausted}. Retrying goes on until then, so an outage shorter than this costs no
-   * stream.
+   * How long a run of failures may last without the gateway answering a connection's audio: a
+   * failure after it ends the stream with {@code retries_exhausted}. Retrying goes on until then, so
+   * an outage shorter than this costs no stream.
    */
   public ConnectOptions setReconnectWindowMs(long reconnectWindowMs) {
     if (reconnectWindowMs < 0) {

@@ -275,6 +275,7 @@ final class StreamConnection implements GatewayMessages.Machine, GatewayConnecti
     }
     current.served = true;
     failureCounted = false;
+    retries.answered();
     current.attempt.served();
   }
 

@@ -87,6 +87,34 @@ class ReconnectPolicyTest {
   }
 
   @Test
+  void anAnsweredConnectionStartsTheWindowAgain() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(3).setReconnectWindowMs(10_000),
+        nowMs::get);
+    assertNull(policy.exhaustedBy(dropped()), "the gateway restarts");
+    nowMs.addAndGet(8_000);
+    policy.answered();
+    nowMs.addAndGet(9_000);
+    assertNull(policy.exhaustedBy(dropped()), "17 s into the run, 9 s after the gateway answered");
+    nowMs.addAndGet(10_000);
+    assertNotNull(policy.exhaustedBy(refused()), "10 s after the last answer");
+  }
+
+  @Test
+  void answersDoNotForgiveDrops() {
+    ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setMaxRetry(2).setReconnectWindowMs(10_000),
+        nowMs::get);
+    for (int i = 0; i < 2; i++) {
+      policy.answered();
+      assertNull(policy.exhaustedBy(dropped()));
+      nowMs.addAndGet(500);
+    }
+    policy.answered();
+    String why = policy.exhaustedBy(dropped());
+    assertNotNull(why, "a gateway that answers and drops every connection meets the stream maxRetry + 1 times");
+    assertTrue(why.contains("dropped 3 connections"), why);
+  }
+
+  @Test
   void aZeroWindowRetriesNothing() {
     ReconnectPolicy policy = new ReconnectPolicy(new ConnectOptions().setReconnectWindowMs(0), nowMs::get);
     assertNotNull(policy.exhaustedBy(refused()));
