@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * How a client's streams come back after the gateway does: the circuit's probe is proven by the
  * gateway's answer to audio (no final needed), parked streams are released by slow start, a
  * released stream that is dropped re-parks the rest, a lone stream's retries never open the circuit,
- * streams that come back together send the start of their replay until all are answered, and the
- * audio held during an outage is replayed as fast as the socket takes it. The gateway here
+ * streams that come back together send the start of their replay until all are answered, the
+ * audio held during an outage is replayed as fast as the gateway answers it, never more than a
+ * second ahead of its answers, and a stream the gateway answered has a whole reconnect window
+ * again. The gateway here
  * answers every audio frame with an interim transcript and sends finals only when asked.
  */
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -40,11 +42,11 @@ class GatewayRecoveryTest extends OnScriptedGateway {
   /** How many parked streams each answered stream lets in (the client's slow start). */
   private static final int RELEASED_PER_ANSWER = 4;
 
-  /** Answers each audio frame with an interim; otherwise cooperative. */
+  /** Answers each audio frame with an interim that reaches the end of the audio received; otherwise cooperative. */
   private static void answersAudio(ScriptedGateway.Connection c, JsonObject frame) {
     if ("input_audio".equals(frame.getString("type"))) {
       c.send(new JsonObject().put("type", "interim_transcript").put("transcript", "hearing")
-          .put("start", 0.0).put("duration", 0.1));
+          .put("start", 0.0).put("duration", c.audio().length / 32_000.0));
     } else {
       ScriptedGateway.cooperative(c, frame);
     }
@@ -389,6 +391,50 @@ class GatewayRecoveryTest extends OnScriptedGateway {
         });
       }
     });
+  }
+
+  @Test
+  void aCatchUpIsPacedByTheGatewaysAnswers(Vertx vertx, VertxTestContext ctx) {
+    long outageMs = 2_000;
+    AtomicBoolean down = new AtomicBoolean();
+    gateway.upgradeStatus = n -> down.get() ? 503 : 101;
+    Map<Integer, AtomicLong> answeredBytes = new ConcurrentHashMap<>();
+    List<long[]> ahead = new CopyOnWriteArrayList<>(); // {connection, bytes received beyond the last answer}
+    gateway.onFrame = (c, frame) -> {
+      if (!"input_audio".equals(frame.getString("type"))) {
+        ScriptedGateway.cooperative(c, frame);
+        return;
+      }
+      int received = c.audio().length;
+      AtomicLong answered = answeredBytes.computeIfAbsent(c.index, i -> new AtomicLong());
+      ahead.add(new long[] {c.index, received - answered.get()});
+      if (c.index == 0 && received >= 32_000 && down.compareAndSet(false, true)) {
+        c.socket.close();
+        vertx.setTimer(outageMs, t -> down.set(false));
+        return;
+      }
+      // a slow gateway: each answer comes 300 ms after the audio it covers
+      vertx.setTimer(300, t -> {
+        answered.accumulateAndGet(received, Math::max);
+        c.send(new JsonObject().put("type", "interim_transcript").put("transcript", "hearing")
+            .put("start", 0.0).put("duration", received / 32_000.0));
+      });
+    };
+    Talkers talkers = new Talkers(vertx, SttClient.create(vertx, gateway.options()), 1);
+    vertx.setTimer(1_000 + outageMs + 3_000, t -> talkers.end(vertx).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      int last = gateway.connections.get(gateway.connections.size() - 1).index;
+      assertTrue(last > 0, "the stream reconnected");
+      long onLast = ahead.stream().filter(a -> a[0] == last).count();
+      long worst = ahead.stream().filter(a -> a[0] == last).mapToLong(a -> a[1]).max().orElse(0);
+      // a second of catch-up, a chunk, and the real-time audio written while an answer was on its
+      // way (300 ms) when the catch-up ended; sent at once, the 3 s held would have been there
+      assertTrue(worst <= 48_000, "on the connection after the outage the gateway never had more than"
+          + " 1.5 s of audio beyond its last answer: " + worst + " bytes in " + onLast + " frames");
+      long replayed = gateway.connections.get(last).audio().length;
+      assertTrue(replayed >= (1 + outageMs / 1000 + 3) * 32_000 * 9 / 10, "and it caught up: " + replayed + " bytes");
+      assertEveryByteOnALastConnection(talkers);
+      ctx.completeNow();
+    }))));
   }
 
   private void verifyCatchUp(VertxTestContext ctx, Talkers talkers, List<long[]> arrivals, JsonObject status, long outageMs) {

@@ -76,6 +76,12 @@ final class AudioOutbox {
   private long samplesSent;
   /** Nothing from this stream position on is sent until {@link #sendAll()}: a catch-up held back. */
   private long sendLimit = Long.MAX_VALUE;
+  /** While a catch-up is paced by answers: how far past an answer the stream may send (samples); else 0. */
+  private long paceWindow;
+  /** The furthest stream position the gateway's transcripts on the current connection reached. */
+  private long answeredSample;
+  /** When the pace last let more go ({@link System#nanoTime()}). */
+  private long lastPaceMoveNanos;
   private volatile long pendingBytes;
   /** The furthest stream position ever sent; replays do not move it. */
   private volatile long highestSampleSent;
@@ -231,6 +237,7 @@ final class AudioOutbox {
     replayBytes = 0;
     Chunk first = pending.peekFirst();
     samplesSent = first != null ? first.startSample : samplesChunked;
+    answeredSample = samplesSent;
     return samplesSent;
   }
 
@@ -242,13 +249,65 @@ final class AudioOutbox {
    */
   boolean sendFirst(long ms) {
     Chunk first = pending.peekFirst();
+    paceWindow = 0;
     sendLimit = (first != null ? first.startSample : samplesChunked) + ms * sessionRate / 1000;
     return samplesChunked > sendLimit;
   }
 
-  /** Ends {@link #sendFirst}: everything waiting may go. */
+  /** Ends {@link #sendFirst} and any pace: everything waiting may go. */
   void sendAll() {
     sendLimit = Long.MAX_VALUE;
+    paceWindow = 0;
+  }
+
+  /**
+   * Ends {@link #sendFirst} by pacing the rest of the catch-up by the gateway's answers: from now on
+   * the stream sends up to {@code ms} past the furthest point its transcripts reached
+   * ({@link #answered}), and everything once that point is within {@code ms} of the newest audio.
+   *
+   * @return whether more may be sent now
+   */
+  boolean paceByAnswers(long ms) {
+    if (sendLimit == Long.MAX_VALUE) {
+      return false;
+    }
+    paceWindow = Math.max(1, ms * sessionRate / 1000);
+    lastPaceMoveNanos = System.nanoTime();
+    return movePace();
+  }
+
+  /**
+   * A transcript on the current connection reached stream position {@code sample}.
+   *
+   * @return whether that lets more of a paced catch-up go
+   */
+  boolean answered(long sample) {
+    answeredSample = Math.max(answeredSample, sample);
+    return paceWindow > 0 && movePace();
+  }
+
+  private boolean movePace() {
+    long limit = answeredSample + paceWindow;
+    if (limit <= sendLimit) {
+      return false;
+    }
+    lastPaceMoveNanos = System.nanoTime();
+    if (limit >= samplesChunked) {
+      sendAll(); // caught up: real time again
+    } else {
+      sendLimit = limit;
+    }
+    return true;
+  }
+
+  /** Whether a paced catch-up has waited {@code ms} for an answer that lets more go. */
+  boolean paceStalledFor(long ms) {
+    return paceWindow > 0 && System.nanoTime() - lastPaceMoveNanos >= ms * 1_000_000;
+  }
+
+  /** Whether a catch-up is paced by answers. */
+  boolean paced() {
+    return paceWindow > 0;
   }
 
   /** A final transcript covers the stream up to this position (samples). */

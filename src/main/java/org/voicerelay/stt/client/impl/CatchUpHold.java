@@ -12,7 +12,17 @@ import java.util.function.Consumer;
  * it the first streams back sent seconds of held audio each, and the gateway worked through it
  * before it answered the streams after them: at 200 streams each doubling of the ramp took hundreds
  * of milliseconds instead of tens, and 100 streams leaving a silent gateway took up to 2.2 s to hear
- * again instead of 0.2. A stream that comes back alone sends everything at once.
+ * again instead of 0.2.
+ *
+ * <p>The rest of the catch-up is paced by the gateway's answers: the stream sends up to a second
+ * past the furthest point its transcripts reached ({@link AudioOutbox#paceByAnswers}), so however
+ * many streams catch up at once, each has at most a second of audio waiting in the gateway, and
+ * each hears a transcript every time the gateway gets through that second. Sent at once, 1000
+ * streams' catch-ups of 8 s each reached the gateway's sockets together; it worked through each
+ * connection's whole backlog in turn, and the streams it came to last heard nothing for 7 s after
+ * the answer to their first second. A lone stream on an idle gateway is answered within
+ * milliseconds, so the pace costs it nothing. A gateway that does not answer silence would stall
+ * the pace: after {@link #MAX_HOLD_MS} without an answer that moves it, the rest goes at once.
  */
 final class CatchUpHold {
 
@@ -37,11 +47,27 @@ final class CatchUpHold {
       return;
     }
     Resume resume = new Resume(vertx, connection.run.guard(() -> {
-      outbox.sendAll();
+      outbox.paceByAnswers(FIRST_MS);
       sendPending.run();
+      watchPace(connection, outbox, vertx, sendPending);
     }));
     resume.timer = vertx.setTimer(MAX_HOLD_MS, id -> resume.run());
     connection.attempt.whenCatchUpMayGo(() -> onContext.accept(resume));
+  }
+
+  /** Sends the rest at once when no answer moved the pace for {@link #MAX_HOLD_MS}: a gateway that does not answer silence. */
+  private static void watchPace(GatewayConnection connection, AudioOutbox outbox, Vertx vertx, Runnable sendPending) {
+    if (!outbox.paced()) {
+      return;
+    }
+    vertx.setTimer(MAX_HOLD_MS / 2, id -> connection.run.guard(() -> {
+      if (outbox.paceStalledFor(MAX_HOLD_MS)) {
+        outbox.sendAll();
+        sendPending.run();
+      } else {
+        watchPace(connection, outbox, vertx, sendPending);
+      }
+    }).run());
   }
 
   /** Ends the hold once, by the breaker's word or the timer, whichever comes first; on the stream's context. */

@@ -13,7 +13,7 @@ import org.voicerelay.stt.protocol.ServerMessage;
 
 /**
  * What the gateway says on a stream's current connection, decoded and handed to what it concerns:
- * transcripts to the {@link TranscriptAssembler}, what they cover to the {@link AudioOutbox}, and
+ * transcripts to the {@link TranscriptAssembler}, what they cover and reach to the {@link AudioOutbox}, and
  * every sign that moves the connection's state machine to the {@link Machine}. Confined to the
  * stream's context; the caller only hands it messages of the current connection.
  */
@@ -40,6 +40,9 @@ final class GatewayMessages {
 
     /** The gateway reported an error that ends this connection. */
     void fail(SttException failure);
+
+    /** The outbox may have more to send: an answer moved a paced catch-up on. */
+    void sendPending();
   }
 
   private final String streamId;
@@ -100,6 +103,9 @@ final class GatewayMessages {
     deafness.heard();
     double end = transcripts.transcript(message, type, language.get());
     machine.transcribed(type == SpeechEventType.FINAL_TRANSCRIPT);
+    if (outbox.answered(Math.round(end * outbox.sessionRate()))) {
+      machine.sendPending();
+    }
     return end;
   }
 }
