@@ -159,6 +159,9 @@ final class AudioOutbox {
   /** Cuts what is buffered into a last (short) chunk and asks for a finalize after it. */
   void requestFinalize() {
     flushTail();
+    if (paceWindow > 0) {
+      sendAll(); // the caller wants this turn's final: everything before it must reach the gateway anyway
+    }
     if (finalizeRequested.isEmpty() || finalizeRequested.peekLast() != samplesChunked) {
       finalizeRequested.addLast(samplesChunked);
     }
@@ -263,13 +266,18 @@ final class AudioOutbox {
   /**
    * Ends {@link #sendFirst} by pacing the rest of the catch-up by the gateway's answers: from now on
    * the stream sends up to {@code ms} past the furthest point its transcripts reached
-   * ({@link #answered}), and everything once that point is within {@code ms} of the newest audio.
+   * ({@link #answered}), and everything once that point is within {@code ms} of the newest audio,
+   * or at once when a finalize is waiting.
    *
    * @return whether more may be sent now
    */
   boolean paceByAnswers(long ms) {
     if (sendLimit == Long.MAX_VALUE) {
       return false;
+    }
+    if (!finalizeRequested.isEmpty()) {
+      sendAll(); // a final is wanted: everything before it must reach the gateway anyway
+      return true;
     }
     paceWindow = Math.max(1, ms * sessionRate / 1000);
     lastPaceMoveNanos = System.nanoTime();

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * connection's whole backlog in turn, and the streams it came to last heard nothing for 7 s after
  * the answer to their first second. A lone stream on an idle gateway is answered within
  * milliseconds, so the pace costs it nothing. A gateway that does not answer silence would stall
- * the pace: after {@link #MAX_HOLD_MS} without an answer that moves it, the rest goes at once.
+ * the pace: after {@link #PACE_STALL_MS} without an answer that moves it, or when the caller asks
+ * for a final, the rest goes at once.
  */
 final class CatchUpHold {
 
@@ -30,6 +31,8 @@ final class CatchUpHold {
   static final long FIRST_MS = 1_000;
   /** The longest such a stream holds the rest. */
   static final long MAX_HOLD_MS = 2_000;
+  /** The longest a paced catch-up waits for an answer that moves it on before it sends the rest. */
+  static final long PACE_STALL_MS = 1_000;
 
   private CatchUpHold() {
   }
@@ -55,13 +58,13 @@ final class CatchUpHold {
     connection.attempt.whenCatchUpMayGo(() -> onContext.accept(resume));
   }
 
-  /** Sends the rest at once when no answer moved the pace for {@link #MAX_HOLD_MS}: a gateway that does not answer silence. */
+  /** Sends the rest at once when no answer moved the pace for {@link #PACE_STALL_MS}: a gateway that does not answer silence. */
   private static void watchPace(GatewayConnection connection, AudioOutbox outbox, Vertx vertx, Runnable sendPending) {
     if (!outbox.paced()) {
       return;
     }
-    vertx.setTimer(MAX_HOLD_MS / 2, id -> connection.run.guard(() -> {
-      if (outbox.paceStalledFor(MAX_HOLD_MS)) {
+    vertx.setTimer(PACE_STALL_MS / 2, id -> connection.run.guard(() -> {
+      if (outbox.paceStalledFor(PACE_STALL_MS)) {
         outbox.sendAll();
         sendPending.run();
       } else {
