@@ -17,10 +17,11 @@ import org.voicerelay.stt.config.JsonTypes;
  *
  * <p><b>Retry budget.</b> A run of failures may last {@code reconnectWindowMs}: the stream keeps
  * trying until a failure comes after the window, so an outage shorter than the window always sees
- * an attempt after it ended. A connection whose audio the gateway answered starts the window again. Within the window, at most {@code maxRetry} connections that opened
- * and then failed before proving themselves are retried (a gateway that accepts every session and
- * drops it gets {@code maxRetry + 1} connections); connections that could not be opened at all
- * (refused, timed out, an HTTP error) are limited by the window only.
+ * an attempt after it ended; a connection whose audio the gateway answered starts the window
+ * again. Within the window, at most {@code maxRetry} connections that opened and then failed before
+ * proving themselves are retried (a gateway that accepts every session and drops it gets
+ * {@code maxRetry + 1} connections); connections that could not be opened at all (refused, timed
+ * out, an HTTP error) are limited by the window only.
  *
  * <p><b>Pause.</b> Before retry {@code n} (from 0) of a run the stream waits a random time in
  * {@code [b/2, b]} with {@code b = min(maxDelayMs, initialDelayMs * multiplier^n)}: the first retry

@@ -58,7 +58,10 @@ final class CatchUpHold {
     connection.attempt.whenCatchUpMayGo(() -> onContext.accept(resume));
   }
 
-  /** Sends the rest at once when no answer moved the pace for {@link #PACE_STALL_MS}: a gateway that does not answer silence. */
+  /**
+   * Sends the rest at once when no answer moved the pace for {@link #PACE_STALL_MS}: a gateway
+   * that does not answer silence.
+   */
   private static void watchPace(GatewayConnection connection, AudioOutbox outbox, Vertx vertx, Runnable sendPending) {
     if (!outbox.paced()) {
       return;

@@ -13,8 +13,9 @@ import org.voicerelay.stt.protocol.ServerMessage;
 
 /**
  * What the gateway says on a stream's current connection, decoded and handed to what it concerns:
- * transcripts to the {@link TranscriptAssembler}, what they cover and reach to the {@link AudioOutbox}, and
- * every sign that moves the connection's state machine to the {@link Machine}. Confined to the
+ * transcripts to the {@link TranscriptAssembler}, what they cover and reach to the
+ * {@link AudioOutbox}, and every sign that moves the connection's state machine to the
+ * {@link Machine}. Confined to the
  * stream's context; the caller only hands it messages of the current connection.
  */
 final class GatewayMessages {
