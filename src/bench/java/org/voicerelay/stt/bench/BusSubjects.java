@@ -24,6 +24,9 @@ import org.voicerelay.stt.client.SttOptions;
  */
 final class BusSubjects extends PacedSubjects {
 
+  /** Audio chunks refused by their session, by error code (any thread). */
+  private final java.util.Map<String, Integer> refusedChunks = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final boolean resumable;
   private final String[] audio;
   private final String[] control;
@@ -101,6 +104,9 @@ final class BusSubjects extends PacedSubjects {
       }
       case "error" -> {
         JsonObject error = event.getJsonObject("error");
+        if (error != null && error.containsKey("failureCode")) {
+          refusedChunks.merge(error.getString("code"), 1, Integer::sum); // an audio chunk the session refused
+        }
         if (error != null && !error.getBoolean("retryable", true)) {
           d.died(error.getString("code"));
         }
@@ -184,6 +190,10 @@ final class BusSubjects extends PacedSubjects {
     String incomplete = firstIncomplete();
     if (incomplete != null) {
       System.out.println("  first session without every byte: " + incomplete);
+    }
+    if (!refusedChunks.isEmpty()) {
+      System.out.println("  audio chunks the sessions refused (error events; this bench sends without waiting for"
+          + " replies, so a refused chunk is missing from the finals): " + refusedChunks);
     }
   }
 }
