@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import org.voicerelay.stt.audio.AudioChunker;
 import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ProtocolCodec;
 import org.voicerelay.stt.protocol.SessionCreate;
@@ -41,8 +42,7 @@ final class RecoveringFloorStream {
   private final WebSocketConnectOptions connect;
   private final int rate;
   private final Listener listener;
-  private final byte[] partial;
-  private int filled;
+  private final AudioChunker chunker;
   /** Chunks no final has covered yet, oldest first, from stream byte {@code keptFrom}. */
   private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
   private long keptFrom;
@@ -60,7 +60,7 @@ final class RecoveringFloorStream {
     this.connect = connect;
     this.rate = rate;
     this.listener = listener;
-    this.partial = new byte[rate / 20 * 2];
+    this.chunker = new AudioChunker(AudioChunker.chunkBytes(rate, 50));
     this.sweep = vertx.setPeriodic(500, id -> leaveIfSilent());
     open();
   }
@@ -118,21 +118,12 @@ final class RecoveringFloorStream {
   }
 
   void write(Buffer data) {
-    int at = 0;
-    int length = data.length();
-    while (at < length) {
-      int n = Math.min(partial.length - filled, length - at);
-      data.getBytes(at, at + n, partial, filled);
-      filled += n;
-      at += n;
-      if (filled == partial.length) {
-        keep(partial.clone());
-      }
+    for (byte[] chunk : chunker.push(data.getBytes())) {
+      keep(chunk);
     }
   }
 
   private void keep(byte[] chunk) {
-    filled = 0;
     kept.add(chunk);
     if (socket != null) {
       send(socket, chunk);
@@ -172,8 +163,9 @@ final class RecoveringFloorStream {
   Future<Void> end() {
     if (!ending) {
       ending = true;
-      if (filled > 0) {
-        keep(java.util.Arrays.copyOf(partial, filled));
+      byte[] rest = chunker.flush();
+      if (rest != null) {
+        keep(rest);
       }
       if (socket != null) {
         finish(socket);
