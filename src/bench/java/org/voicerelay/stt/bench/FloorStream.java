@@ -66,9 +66,14 @@ final class FloorStream implements SpeechStream {
           drainHandler.handle(null);
         }
       });
-      ws.writeTextMessage(ProtocolCodec.encode(new SessionCreate(null,
-          new SessionSettings(String.valueOf(sampleRate), "pcm_s16le", null, null, null), null, null)));
+      ws.writeTextMessage(sessionCreate(sampleRate));
     });
+  }
+
+  /** The {@code session.create} of a floor: the rate and the encoding, nothing else. */
+  static String sessionCreate(int sampleRate) {
+    return ProtocolCodec.encode(new SessionCreate(null,
+        new SessionSettings(String.valueOf(sampleRate), "pcm_s16le", null, null, null), null, null));
   }
 
   @Override

@@ -10,10 +10,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import org.voicerelay.stt.audio.AudioChunker;
+import org.voicerelay.stt.client.ConnectOptions;
 import org.voicerelay.stt.protocol.MessageType;
 import org.voicerelay.stt.protocol.ProtocolCodec;
-import org.voicerelay.stt.protocol.SessionCreate;
-import org.voicerelay.stt.protocol.SessionSettings;
 
 /**
  * The floor of a client that hears again after a fault: the least any client must do so that a
@@ -27,10 +26,13 @@ import org.voicerelay.stt.protocol.SessionSettings;
  */
 final class RecoveringFloorStream {
 
-  /** The delay before each new attempt: what a stream may lose learning the gateway is back. */
-  static final long RETRY_MS = 250;
-  /** Nothing heard for this long while connected: the connection is left (the client's default). */
-  static final long SILENT_MS = 8_000;
+  /**
+   * The delay before each new attempt, the client's longest back-off: what a stream may lose
+   * learning that the gateway is back.
+   */
+  static final long RETRY_MS = ConnectOptions.DEFAULT_MAX_DELAY_MS;
+  /** Nothing heard for this long: the connection is left (the client's liveness deadline). */
+  static final long SILENT_MS = ConnectOptions.DEFAULT_LIVENESS_TIMEOUT_MS;
 
   /** A transcript: {@code startSeconds} on the stream's clock; {@code extra} the engine's fields, or null. */
   interface Listener {
@@ -93,8 +95,7 @@ final class RecoveringFloorStream {
           }
         }
       });
-      ws.writeTextMessage(ProtocolCodec.encode(new SessionCreate(null,
-          new SessionSettings(String.valueOf(rate), "pcm_s16le", null, null, null), null, null)));
+      ws.writeTextMessage(FloorStream.sessionCreate(rate));
       for (byte[] chunk : kept) {
         send(ws, chunk);
       }
