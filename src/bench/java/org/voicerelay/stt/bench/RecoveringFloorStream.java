@@ -56,7 +56,8 @@ final class RecoveringFloorStream {
   private final Promise<Void> ended = Promise.promise();
   private final long sweep;
 
-  RecoveringFloorStream(Vertx vertx, WebSocketClient client, WebSocketConnectOptions connect, int rate, Listener listener) {
+  RecoveringFloorStream(Vertx vertx, WebSocketClient client, WebSocketConnectOptions connect, int rate,
+      Listener listener) {
     this.vertx = vertx;
     this.client = client;
     this.connect = connect;
